@@ -1,0 +1,11 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from apps.accounts import views
+
+urlpatterns = [
+    path("", views.account, name="account"),
+    path("log-ind/", views.SignInView.as_view(), name="login"),
+    path("log-ud/", LogoutView.as_view(), name="logout"),
+    path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
+]

@@ -1,0 +1,10 @@
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+application = get_asgi_application()
+
+from tenants.checks import require_template_schema  # noqa: E402  (needs Django set up)
+
+require_template_schema()

@@ -1,0 +1,65 @@
+"""The Celery app. Every task carries the schema it was sent from (tenant-schemas-celery)."""
+
+import os
+from typing import Any
+
+import sentry_sdk
+from celery.signals import task_prerun, worker_init
+from django.db import connection
+from tenant_schemas_celery.app import CeleryApp
+from tenant_schemas_celery.task import TenantTask
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+class TenantRequired(RuntimeError):
+    """A task that works on tenant data was sent or run outside a tenant schema."""
+
+
+class Task(TenantTask):
+    """Base task: refuses to be sent from, or to run in, the public schema.
+
+    Platform-wide tasks (run in public) say so with `needs_tenant = False`.
+    """
+
+    abstract = True
+    needs_tenant = True
+
+    def apply_async(self, args=None, kwargs=None, **options):  # type: ignore[no-untyped-def,override]
+        self._check_schema("sent")
+        return super().apply_async(args, kwargs, **options)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self._check_schema("run")
+        return super().__call__(*args, **kwargs)
+
+    def _check_schema(self, verb: str) -> None:
+        if self.needs_tenant and connection.schema_name == "public":
+            raise TenantRequired(
+                f"Task {self.name} was {verb} in the public schema; "
+                "send it inside the tenant's schema (tenant_context)."
+            )
+
+
+class TovholderCelery(CeleryApp):
+    task_cls = "config.celery:Task"
+
+
+app = TovholderCelery("tovholder")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@task_prerun.connect(weak=False)
+def _tag_sentry_with_tenant(**_: Any) -> None:
+    # Connected after tenant-schemas-celery's own prerun handler, so the schema is set.
+    sentry_sdk.set_tag("tenant", connection.schema_name)
+
+
+@worker_init.connect(weak=False)
+def _check_template_on_start(**_: Any) -> None:
+    from tenants.checks import template_schema_problem
+
+    problem = template_schema_problem()
+    if problem:
+        raise SystemExit(f"Tovholder worker refuses to start: {problem}")

@@ -1,0 +1,45 @@
+"""Per-request tenant context: status page, time zone, language, Sentry tag."""
+
+import zoneinfo
+from collections.abc import Callable
+
+import sentry_sdk
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+
+ALWAYS_OPEN_PATHS = ("/healthz", "/static/", "/i18n/")
+
+
+class TenantContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        tenant = getattr(request, "tenant", None)
+        schema = tenant.schema_name if tenant else "public"
+        sentry_sdk.set_tag("tenant", schema)
+        language = _language_for(request, tenant)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        timezone.activate(zoneinfo.ZoneInfo(tenant.timezone if tenant else settings.TIME_ZONE))
+        if tenant is not None and tenant.is_closed and not request.path.startswith(
+            ALWAYS_OPEN_PATHS
+        ):
+            response = render(request, "tenants/suspended.html", {"tenant": tenant}, status=503)
+        else:
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+def _language_for(request: HttpRequest, tenant: object | None) -> str:
+    # The visitor's own choice (language cookie) wins; otherwise the tenant's locale.
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    available = {code for code, _ in settings.LANGUAGES}
+    if chosen in available:
+        return str(chosen)
+    return getattr(tenant, "locale", None) or settings.LANGUAGE_CODE

@@ -1,0 +1,17 @@
+"""S3 storage that keeps each tenant's files under its own prefix."""
+
+from django.db import connection
+from storages.backends.s3 import S3Storage
+
+
+class TenantS3Storage(S3Storage):
+    """Files go to `<schema>/<name>` in the bucket, decided at each call, not at start-up."""
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return connection.schema_name
+
+    @location.setter
+    def location(self, value: str) -> None:
+        # S3Storage.__init__ assigns `location`; the schema decides it instead.
+        pass

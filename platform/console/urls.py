@@ -1,0 +1,13 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from console import views
+
+urlpatterns = [
+    path("", views.tenant_list, name="home"),
+    path("log-ind/", views.SignInView.as_view(), name="login"),
+    path("log-ud/", LogoutView.as_view(), name="logout"),
+    path("tenants/new/", views.tenant_create, name="tenant-create"),
+    path("tenants/<int:pk>/", views.tenant_detail, name="tenant-detail"),
+    path("tenants/<int:pk>/status/", views.tenant_status, name="tenant-status"),
+]

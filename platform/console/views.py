@@ -1,0 +1,81 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.audit.selectors import audit_events_for
+from console.decorators import staff_required
+from console.forms import ConsoleSignInForm, StatusForm
+from console.selectors import console_tenant_rows
+from tenants.forms import ProvisionForm
+from tenants.models import Tenant
+from tenants.selectors import HIDDEN_SCHEMAS, tenant_url
+from tenants.services import TemplateMissing, tenant_provision, tenant_set_status
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "console/sign_in.html"
+    authentication_form = ConsoleSignInForm
+    redirect_authenticated_user = False
+
+
+@staff_required
+def tenant_list(request: HttpRequest) -> HttpResponse:
+    show_archived = request.GET.get("archived") == "1"
+    rows = console_tenant_rows(include_archived=show_archived)
+    return render(request, "console/tenant_list.html", {"rows": rows, "show_archived": show_archived})
+
+
+@staff_required
+def tenant_create(request: HttpRequest) -> HttpResponse:
+    form = ProvisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = tenant_provision(**form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            form.add_service_errors(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+        except TemplateMissing as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is ready at %(domain)s (%(seconds)s s). An invitation went to %(email)s.")
+                % {
+                    "name": result.tenant.name,
+                    "domain": result.domain.domain,
+                    "seconds": f"{result.seconds:.2f}",
+                    "email": result.admin.email,
+                },
+            )
+            return redirect("tenant-detail", pk=result.tenant.pk)
+    return render(request, "console/tenant_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@staff_required
+def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    tenant = _visible_tenant(pk)
+    events = audit_events_for(target_type="tenants.Tenant", target_id=str(tenant.pk))[:50]
+    context = {"t": tenant, "url": tenant_url(tenant), "events": events}
+    return render(request, "console/tenant_detail.html", context)
+
+
+@staff_required
+@require_POST
+def tenant_status(request: HttpRequest, pk: int) -> HttpResponse:
+    tenant = _visible_tenant(pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown action."))
+        return redirect("tenant-detail", pk=tenant.pk)
+    status = StatusForm.ACTIONS[form.cleaned_data["action"]]
+    tenant = tenant_set_status(tenant=tenant, status=status, actor=request.user)
+    messages.success(request, _("%(name)s is now %(status)s.") % {
+        "name": tenant.name, "status": tenant.get_status_display().lower()})
+    return redirect("tenant-detail", pk=tenant.pk)
+
+
+def _visible_tenant(pk: int) -> Tenant:
+    return get_object_or_404(Tenant.objects.exclude(schema_name__in=HIDDEN_SCHEMAS), pk=pk)

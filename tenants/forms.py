@@ -1,0 +1,39 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from tenants.models import Tenant
+
+
+class ProvisionForm(forms.Form):
+    """The console's form; every rule lives in tenants.services.tenant_provision."""
+
+    name = forms.CharField(label=_("Name of the system owner"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Tenant.Kind.choices)
+    slug = forms.CharField(
+        label=_("Short name"),
+        max_length=63,
+        help_text=_("Lower-case letters, digits and _; becomes the schema and the host name."),
+    )
+    domain = forms.CharField(
+        label=_("Domain"),
+        max_length=253,
+        required=False,
+        help_text=_("Leave empty for <short name>.%(base)s") % {"base": settings.TENANT_BASE_DOMAIN},
+    )
+    locale = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="da")
+    timezone_name = forms.CharField(label=_("Time zone"), initial="Europe/Copenhagen")
+    primary_colour = forms.CharField(label=_("Primary colour"), initial="#004b87", max_length=7)
+    accent_colour = forms.CharField(label=_("Accent colour"), initial="#8b2a2a", max_length=7)
+    welcome_text = forms.CharField(label=_("Welcome text"), widget=forms.Textarea, required=False)
+    admin_name = forms.CharField(label=_("First administrator's name"), max_length=200)
+    admin_email = forms.EmailField(label=_("First administrator's email"))
+
+    # Service errors arrive keyed by model field; show them on the form field of that name.
+    FIELD_FOR_ERROR = {"schema_name": "slug", "timezone": "timezone_name"}
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        for field, messages in errors.items():
+            target = self.FIELD_FOR_ERROR.get(field, field)
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)

@@ -1,0 +1,58 @@
+"""Demo data for `make run`: two tenants and a console login. Safe to run again."""
+
+from django.core.management.base import BaseCommand
+from django_tenants.utils import schema_context, tenant_context
+
+from apps.accounts.models import User
+from tenants.models import Tenant
+from tenants.services import tenant_provision
+
+DEMO_PASSWORD = "tovholder-demo"
+CONSOLE_EMAIL = "vendor@tovholder.dk"
+DEMO_TENANTS = [
+    {
+        "slug": "nyborg",
+        "name": "Nyborg Kommune",
+        "kind": Tenant.Kind.MUNICIPALITY,
+        "admin_email": "admin@nyborg.dk",
+        "admin_name": "Nanna Nyborg",
+        "primary_colour": "#004b87",
+        "accent_colour": "#8b2a2a",
+        "welcome_text": "Bliv frivillig i Nyborg: find en opgave, der passer til dig.",
+    },
+    {
+        "slug": "visitaarhus",
+        "name": "VisitAarhus",
+        "kind": Tenant.Kind.REGION,
+        "admin_email": "admin@visitaarhus.dk",
+        "admin_name": "Anders Aarhus",
+        "primary_colour": "#1d5c4d",
+        "accent_colour": "#6b3fa0",
+        "welcome_text": "Vær med, når Aarhus tager imod sine gæster.",
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Seed two demo tenants and a console login."
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        self._console_login()
+        for spec in DEMO_TENANTS:
+            self._tenant(spec)
+        self.stdout.write(self.style.SUCCESS(f"Demo ready; every demo password is {DEMO_PASSWORD}"))
+
+    def _console_login(self) -> None:
+        with schema_context("public"):
+            if not User.objects.filter(email=CONSOLE_EMAIL).exists():
+                User.objects.create_superuser(CONSOLE_EMAIL, DEMO_PASSWORD, full_name="Vera Vendor")
+
+    def _tenant(self, spec: dict[str, str]) -> None:
+        tenant = Tenant.objects.filter(schema_name=spec["slug"]).first()
+        if tenant is None:
+            tenant = tenant_provision(**spec, actor="seed_demo").tenant
+        with tenant_context(tenant):
+            admin = User.objects.get(email=spec["admin_email"])
+            if not admin.has_usable_password():
+                admin.set_password(DEMO_PASSWORD)
+                admin.save(update_fields=["password"])

@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from tenants import validators
+
+
+def logo_path(instance: "Tenant", filename: str) -> str:
+    # The public schema stores logos; the path keeps each tenant's under its own prefix.
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"branding/{instance.schema_name}/logo.{extension}"
+
+
+class Tenant(TenantMixin):
+    """A system owner (municipality, region ...) with its own schema and site."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        REGION = "region", _("Region")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        TRIAL = "trial", _("Trial")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        ARCHIVED = "archived", _("Archived")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.MUNICIPALITY)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.TRIAL)
+    locale = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="da"
+    )
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Copenhagen",
+        validators=[validators.validate_timezone],
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to=logo_path,
+        blank=True,
+        validators=[FileExtensionValidator(["png", "svg", "jpg", "jpeg", "webp"])],
+    )
+    primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        default="#004b87",
+        validators=[validators.validate_brand_colour],
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default="#8b2a2a",
+        validators=[validators.validate_brand_colour],
+    )
+    welcome_text = models.TextField(_("welcome text"), blank=True)
+    is_template = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    auto_create_schema = True
+    auto_drop_schema = False  # data is never dropped by accident; see tenant_provision
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def slug(self) -> str:
+        return self.schema_name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.SUSPENDED, self.Status.ARCHIVED)
+
+
+class Domain(DomainMixin):
+    def __str__(self) -> str:
+        return self.domain

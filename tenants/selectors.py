@@ -1,0 +1,46 @@
+"""Reads over the public schema's tenant registry."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import QuerySet
+from psycopg import sql
+
+from tenants.models import Tenant
+
+HIDDEN_SCHEMAS = ("public", settings.TENANT_BASE_SCHEMA)
+
+
+def tenant_url(tenant: Tenant, path: str = "/") -> str:
+    domain = tenant.get_primary_domain()
+    port = f":{settings.TENANT_URL_PORT}" if settings.TENANT_URL_PORT else ""
+    return f"{settings.TENANT_URL_SCHEME}://{domain}{port}{path}"
+
+
+def tenants_for_console(*, include_archived: bool = False) -> QuerySet[Tenant]:
+    tenants = Tenant.objects.exclude(schema_name__in=HIDDEN_SCHEMAS).prefetch_related("domains")
+    if not include_archived:
+        tenants = tenants.exclude(status=Tenant.Status.ARCHIVED)
+    return tenants.order_by("name")
+
+
+@dataclass(frozen=True)
+class TenantCounts:
+    users: int
+    admins: int
+
+
+def tenant_counts(schema_names: list[str]) -> dict[str, TenantCounts]:
+    """Counts for many tenants in one query: a UNION ALL across their schemas."""
+    if not schema_names:
+        return {}
+    parts = [
+        sql.SQL(
+            "SELECT {name}, count(*), count(*) FILTER (WHERE is_owner_admin) FROM {table}"
+        ).format(name=sql.Literal(name), table=sql.Identifier(name, "accounts_user"))
+        for name in schema_names
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL(" UNION ALL ").join(parts).as_string(cursor.connection))
+        return {row[0]: TenantCounts(users=row[1], admins=row[2]) for row in cursor.fetchall()}

@@ -1,0 +1,183 @@
+"""Write paths for the tenant registry: provisioning and status changes."""
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context, tenant_context
+
+from apps.accounts.models import User
+from apps.audit.services import audit_record
+from tenants import validators
+from tenants.checks import template_schema_problem
+from tenants.models import Domain, Tenant
+
+log = logging.getLogger(__name__)
+
+
+class TemplateMissing(RuntimeError):
+    """Provisioning refused: the template schema to clone from is missing or behind."""
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    tenant: Tenant
+    domain: Domain
+    admin: User
+    seconds: float
+
+
+def tenant_provision(
+    *,
+    name: str,
+    slug: str,
+    admin_email: str,
+    admin_name: str,
+    kind: str = Tenant.Kind.MUNICIPALITY,
+    domain: str = "",
+    locale: str = "da",
+    timezone_name: str = "Europe/Copenhagen",
+    primary_colour: str = "#004b87",
+    accent_colour: str = "#8b2a2a",
+    welcome_text: str = "",
+    actor: object | None = None,
+) -> Provisioned:
+    """Create a tenant by cloning the template schema, with its domain and first admin.
+
+    All or nothing: the schema, the rows and the admin are created in one transaction
+    (PostgreSQL DDL is transactional), so a failure half-way leaves nothing behind.
+    """
+    started = time.perf_counter()
+    slug, domain = slug.strip().lower(), (domain.strip().lower() or default_domain(slug))
+    tenant = Tenant(
+        schema_name=slug,
+        name=name.strip(),
+        kind=kind,
+        locale=locale,
+        timezone=timezone_name,
+        primary_colour=primary_colour.lower(),
+        accent_colour=accent_colour.lower(),
+        welcome_text=welcome_text,
+    )
+    _validate(tenant, domain=domain, admin_email=admin_email, admin_name=admin_name)
+    problem = template_schema_problem()
+    if problem:
+        raise TemplateMissing(problem)
+    try:
+        with transaction.atomic():
+            tenant.save(verbosity=0)  # clones the template (TENANT_CREATION_FAKES_MIGRATIONS)
+            primary = Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
+            admin = _create_first_admin(tenant, admin_email, admin_name, actor)
+            audit_record(actor=actor, action="tenant.provisioned", target=tenant, domain=domain)
+    except IntegrityError as exc:
+        # Lost a race with another provisioning of the same slug or domain.
+        raise ValidationError(_("This name or domain was taken a moment ago.")) from exc
+    seconds = time.perf_counter() - started
+    log.info("provisioned tenant %s in %.2f s", slug, seconds)
+    return Provisioned(tenant=tenant, domain=primary, admin=admin, seconds=seconds)
+
+
+def default_domain(slug: str) -> str:
+    return f"{slug.replace('_', '-')}.{settings.TENANT_BASE_DOMAIN}"
+
+
+def _validate(tenant: Tenant, *, domain: str, admin_email: str, admin_name: str) -> None:
+    errors: dict[str, list[str]] = {}
+    _collect(errors, "slug", validators.validate_slug, tenant.schema_name)
+    _collect(errors, "domain", validators.validate_domain, domain)
+    try:
+        tenant.full_clean(exclude=["schema_name"], validate_unique=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    _check_taken(errors, tenant.schema_name, domain)
+    if not admin_name.strip():
+        errors["admin_name"] = [_("Write the administrator's name.")]
+    _collect(errors, "admin_email", _validate_email, admin_email)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _collect(errors: dict[str, list[str]], field: str, check, value: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        check(value)
+    except ValidationError as exc:
+        errors.setdefault(field, []).extend(exc.messages)
+
+
+def _validate_email(value: str) -> None:
+    from django.core.validators import validate_email
+
+    validate_email(value)
+
+
+def _check_taken(errors: dict[str, list[str]], slug: str, domain: str) -> None:
+    if "slug" not in errors and Tenant.objects.filter(schema_name__iexact=slug).exists():
+        errors["slug"] = [_("A system owner with this short name already exists.")]
+    if "domain" not in errors and Domain.objects.filter(domain__iexact=domain).exists():
+        errors["domain"] = [_("This domain is already in use.")]
+
+
+def _create_first_admin(tenant: Tenant, email: str, name: str, actor: object | None) -> User:
+    from apps.accounts.services import owner_admin_create
+    from apps.accounts.tasks import send_invitation
+
+    with tenant_context(tenant):
+        admin = owner_admin_create(email=email, full_name=name.strip(), actor=actor)
+    transaction.on_commit(lambda: _send_in_tenant(tenant, send_invitation, admin.pk))
+    return admin
+
+
+def _send_in_tenant(tenant: Tenant, task, *args: object) -> None:  # type: ignore[no-untyped-def]
+    # on_commit callbacks run in whatever schema is current then; the task must carry the tenant's.
+    with tenant_context(tenant):
+        task.delay(*args)
+
+
+def tenant_set_status(*, tenant: Tenant, status: str, actor: object | None) -> Tenant:
+    """Suspend, resume or archive. Data is never touched: a closed tenant is only hidden."""
+    with transaction.atomic(), schema_context("public"):
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        previous = locked.status
+        if previous == status:
+            return locked
+        locked.status = status
+        locked.status_changed_at = timezone.now()
+        locked.save(update_fields=["status", "status_changed_at"])
+        audit_record(actor=actor, action="tenant.status", target=locked, old=previous, new=status)
+    return locked
+
+
+def template_ensure() -> Tenant:
+    """Create the template tenant once (by migrating); migrate_schemas keeps it current."""
+    with schema_context("public"):
+        template = Tenant.objects.filter(schema_name=settings.TENANT_BASE_SCHEMA).first()
+        if template is None:
+            template = Tenant(
+                schema_name=settings.TENANT_BASE_SCHEMA,
+                name="Template (never served)",
+                kind=Tenant.Kind.OTHER,
+                status=Tenant.Status.ARCHIVED,
+                is_template=True,
+            )
+            template.save(verbosity=0)
+    return template
+
+
+def public_tenant_ensure() -> Tenant:
+    """The public schema's own row and the console's host names."""
+    with schema_context("public"):
+        public, _created = Tenant.objects.get_or_create(
+            schema_name="public",
+            defaults={"name": "Tovholder", "kind": Tenant.Kind.OTHER, "status": "active"},
+        )
+        for index, host in enumerate(settings.PUBLIC_DOMAINS):
+            Domain.objects.get_or_create(
+                domain=host, defaults={"tenant": public, "is_primary": index == 0}
+            )
+    return public
