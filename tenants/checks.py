@@ -43,4 +43,6 @@ def require_template_schema() -> None:
 def _tenant_app_labels() -> set[str]:
     from django.apps import apps
 
-    return {config.label for config in apps.get_app_configs() if config.name in settings.TENANT_APPS}
+    return {
+        config.label for config in apps.get_app_configs() if config.name in settings.TENANT_APPS
+    }

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Tenant
@@ -19,7 +20,6 @@ class ProvisionForm(forms.Form):
         label=_("Domain"),
         max_length=253,
         required=False,
-        help_text=_("Leave empty for <short name>.%(base)s") % {"base": settings.TENANT_BASE_DOMAIN},
     )
     locale = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="da")
     timezone_name = forms.CharField(label=_("Time zone"), initial="Europe/Copenhagen")
@@ -32,7 +32,16 @@ class ProvisionForm(forms.Form):
     # Service errors arrive keyed by model field; show them on the form field of that name.
     FIELD_FOR_ERROR = {"schema_name": "slug", "timezone": "timezone_name"}
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, not at import, so it is translated into the visitor's language.
+        base = settings.TENANT_BASE_DOMAIN
+        self.fields["domain"].help_text = _("Leave empty for <short name>.%(base)s") % {
+            "base": base
+        }
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
         for field, messages in errors.items():
             target = self.FIELD_FOR_ERROR.get(field, field)
             for message in messages:

@@ -63,6 +63,7 @@ class Tenant(TenantMixin):
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
     auto_create_schema = True
+    clone_mode = "DATA"  # NODATA would leave content types and permissions empty
     auto_drop_schema = False  # data is never dropped by accident; see tenant_provision
 
     class Meta:

@@ -12,6 +12,14 @@ from tenants.models import Tenant
 HIDDEN_SCHEMAS = ("public", settings.TENANT_BASE_SCHEMA)
 
 
+def current_tenant() -> Tenant:
+    """The tenant whose schema the connection is in (set by middleware or tenant_context)."""
+    tenant = getattr(connection, "tenant", None)
+    if not isinstance(tenant, Tenant):
+        raise RuntimeError("No tenant schema is active on this connection.")
+    return tenant
+
+
 def tenant_url(tenant: Tenant, path: str = "/") -> str:
     domain = tenant.get_primary_domain()
     port = f":{settings.TENANT_URL_PORT}" if settings.TENANT_URL_PORT else ""

@@ -103,7 +103,7 @@ def _validate(tenant: Tenant, *, domain: str, admin_email: str, admin_name: str)
         raise ValidationError(errors)
 
 
-def _collect(errors: dict[str, list[str]], field: str, check, value: str) -> None:  # type: ignore[no-untyped-def]
+def _collect(errors: dict[str, list[str]], field: str, check, value: str) -> None:
     try:
         check(value)
     except ValidationError as exc:
@@ -133,7 +133,7 @@ def _create_first_admin(tenant: Tenant, email: str, name: str, actor: object | N
     return admin
 
 
-def _send_in_tenant(tenant: Tenant, task, *args: object) -> None:  # type: ignore[no-untyped-def]
+def _send_in_tenant(tenant: Tenant, task, *args: object) -> None:
     # on_commit callbacks run in whatever schema is current then; the task must carry the tenant's.
     with tenant_context(tenant):
         task.delay(*args)

@@ -4,6 +4,7 @@ import re
 import zoneinfo
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 # Names that would clash with the platform's own hosts or PostgreSQL's schemas.
@@ -88,5 +89,5 @@ def validate_brand_colour(value: str) -> None:
                 "needs at least 4.5:1. Choose a darker colour."
             ),
             code="low_contrast",
-            params={"colour": value, "ratio": f"{ratio:.2f}"},
+            params={"colour": value, "ratio": number_format(ratio, 2)},
         )

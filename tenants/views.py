@@ -9,4 +9,6 @@ def unknown_host(request: HttpRequest) -> HttpResponse:
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     with translation.override(language):
-        return render(request, "tenants/unknown_host.html", {"host": request.get_host()}, status=404)
+        return render(
+            request, "tenants/unknown_host.html", {"host": request.get_host()}, status=404
+        )

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
-from tenants.selectors import tenant_url
+from tenants.selectors import current_tenant, tenant_url
 
 
 def owner_admin_create(*, email: str, full_name: str, actor: object | None) -> User:
@@ -32,12 +32,12 @@ def invitation_url(*, user: User) -> str:
         },
         urlconf=settings.ROOT_URLCONF,
     )
-    return tenant_url(connection.tenant, path)
+    return tenant_url(current_tenant(), path)
 
 
 def invitation_send(*, user: User) -> None:
     """Email the invitation link; sent in the tenant's language and branding."""
-    tenant = connection.tenant
+    tenant = current_tenant()
     with translation.override(tenant.locale):
         context = {"user": user, "tenant": tenant, "url": invitation_url(user=user)}
         subject = render_to_string("emails/invitation_subject.txt", context).strip()

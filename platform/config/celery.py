@@ -5,9 +5,10 @@ from typing import Any
 
 import sentry_sdk
 from celery.signals import task_prerun, worker_init
-from django.db import connection
 from tenant_schemas_celery.app import CeleryApp
 from tenant_schemas_celery.task import TenantTask
+
+from config.schema import current_schema
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -25,7 +26,7 @@ class Task(TenantTask):
     abstract = True
     needs_tenant = True
 
-    def apply_async(self, args=None, kwargs=None, **options):  # type: ignore[no-untyped-def,override]
+    def apply_async(self, args=None, kwargs=None, **options):  # type: ignore[override]
         self._check_schema("sent")
         return super().apply_async(args, kwargs, **options)
 
@@ -34,7 +35,7 @@ class Task(TenantTask):
         return super().__call__(*args, **kwargs)
 
     def _check_schema(self, verb: str) -> None:
-        if self.needs_tenant and connection.schema_name == "public":
+        if self.needs_tenant and current_schema() == "public":
             raise TenantRequired(
                 f"Task {self.name} was {verb} in the public schema; "
                 "send it inside the tenant's schema (tenant_context)."
@@ -53,7 +54,7 @@ app.autodiscover_tasks()
 @task_prerun.connect(weak=False)
 def _tag_sentry_with_tenant(**_: Any) -> None:
     # Connected after tenant-schemas-celery's own prerun handler, so the schema is set.
-    sentry_sdk.set_tag("tenant", connection.schema_name)
+    sentry_sdk.set_tag("tenant", current_schema())
 
 
 @worker_init.connect(weak=False)

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-DATA = BASE_DIR / ".devdata"
+DATA = Path(os.environ.get("TOVHOLDER_DATA_DIR") or BASE_DIR / ".devdata")
 DATABASE = "tovholder"
 _keep: list[object] = []  # handles that stop the embedded servers when this process exits
 
@@ -25,7 +25,7 @@ def ensure_database() -> str:
 
     server = pgserver.get_server(DATA / "pg", cleanup_mode="stop")
     _keep.append(server)
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")  # noqa: S608
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE};")
     os.environ["DATABASE_URL"] = server.get_uri(DATABASE)
@@ -109,7 +109,9 @@ def run() -> int:
     children = [
         subprocess.Popen([*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"]),
         subprocess.Popen([*celery, "beat", "--loglevel", "INFO", "--schedule", str(DATA / "beat")]),
-        subprocess.Popen([sys.executable, str(BASE_DIR / "manage.py"), "runserver", f"0.0.0.0:{port}"]),
+        subprocess.Popen(
+            [sys.executable, str(BASE_DIR / "manage.py"), "runserver", f"0.0.0.0:{port}"]
+        ),
     ]
     _banner(port)
     return _wait(children)

@@ -25,8 +25,10 @@ class TenantContextMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         timezone.activate(zoneinfo.ZoneInfo(tenant.timezone if tenant else settings.TIME_ZONE))
-        if tenant is not None and tenant.is_closed and not request.path.startswith(
-            ALWAYS_OPEN_PATHS
+        if (
+            tenant is not None
+            and tenant.is_closed
+            and not request.path.startswith(ALWAYS_OPEN_PATHS)
         ):
             response = render(request, "tenants/suspended.html", {"tenant": tenant}, status=503)
         else:

@@ -57,7 +57,8 @@ PUBLIC_SCHEMA_NAME = "public"
 # New tenants are cloned from this migrated template schema (see tenants/services.py).
 TENANT_BASE_SCHEMA = "tenant_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
-TENANT_CLONE_MODE = "DATA"
+# Set search_path only when the schema changes, not before every query.
+TENANT_LIMIT_SET_CALLS = True
 DEFAULT_NOT_FOUND_TENANT_VIEW = "tenants.views.unknown_host"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -154,7 +155,10 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / ".devdata" / "media")) or "")
 MEDIA_URL = "/media/"
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"  # files of a tenant go under MEDIA_ROOT/<schema>/
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / ".devdata" / "static"
+# Collected static files exist only in built images (deploy/Dockerfile sets STATIC_MANIFEST=1).
+STATIC_ROOT = (
+    (env("STATIC_ROOT") or str(BASE_DIR / "staticfiles")) if env_bool("STATIC_MANIFEST") else None
+)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
 AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL")

@@ -1,7 +1,8 @@
 """S3 storage that keeps each tenant's files under its own prefix."""
 
-from django.db import connection
 from storages.backends.s3 import S3Storage
+
+from config.schema import current_schema
 
 
 class TenantS3Storage(S3Storage):
@@ -9,7 +10,7 @@ class TenantS3Storage(S3Storage):
 
     @property  # type: ignore[override]
     def location(self) -> str:
-        return connection.schema_name
+        return current_schema()
 
     @location.setter
     def location(self, value: str) -> None:

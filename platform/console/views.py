@@ -13,7 +13,12 @@ from console.selectors import console_tenant_rows
 from tenants.forms import ProvisionForm
 from tenants.models import Tenant
 from tenants.selectors import HIDDEN_SCHEMAS, tenant_url
-from tenants.services import TemplateMissing, tenant_provision, tenant_set_status
+from tenants.services import (
+    Provisioned,
+    TemplateMissing,
+    tenant_provision,
+    tenant_set_status,
+)
 
 
 class SignInView(auth_views.LoginView):
@@ -26,7 +31,9 @@ class SignInView(auth_views.LoginView):
 def tenant_list(request: HttpRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
     rows = console_tenant_rows(include_archived=show_archived)
-    return render(request, "console/tenant_list.html", {"rows": rows, "show_archived": show_archived})
+    return render(
+        request, "console/tenant_list.html", {"rows": rows, "show_archived": show_archived}
+    )
 
 
 @staff_required
@@ -36,22 +43,24 @@ def tenant_create(request: HttpRequest) -> HttpResponse:
         try:
             result = tenant_provision(**form.cleaned_data, actor=request.user)
         except ValidationError as exc:
-            form.add_service_errors(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+            form.add_service_errors(exc)
         except TemplateMissing as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(
-                request,
-                _("%(name)s is ready at %(domain)s (%(seconds)s s). An invitation went to %(email)s.")
-                % {
-                    "name": result.tenant.name,
-                    "domain": result.domain.domain,
-                    "seconds": f"{result.seconds:.2f}",
-                    "email": result.admin.email,
-                },
-            )
+            messages.success(request, _provisioned_message(result))
             return redirect("tenant-detail", pk=result.tenant.pk)
-    return render(request, "console/tenant_form.html", {"form": form}, status=400 if form.errors else 200)
+    status = 400 if form.errors else 200
+    return render(request, "console/tenant_form.html", {"form": form}, status=status)
+
+
+def _provisioned_message(result: Provisioned) -> str:
+    text = _("%(name)s is ready at %(domain)s (%(seconds)s s). An invitation went to %(email)s.")
+    return text % {
+        "name": result.tenant.name,
+        "domain": result.domain.domain,
+        "seconds": f"{result.seconds:.2f}",
+        "email": result.admin.email,
+    }
 
 
 @staff_required
@@ -72,8 +81,11 @@ def tenant_status(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("tenant-detail", pk=tenant.pk)
     status = StatusForm.ACTIONS[form.cleaned_data["action"]]
     tenant = tenant_set_status(tenant=tenant, status=status, actor=request.user)
-    messages.success(request, _("%(name)s is now %(status)s.") % {
-        "name": tenant.name, "status": tenant.get_status_display().lower()})
+    messages.success(
+        request,
+        _("%(name)s is now %(status)s.")
+        % {"name": tenant.name, "status": tenant.get_status_display().lower()},
+    )
     return redirect("tenant-detail", pk=tenant.pk)
 
 

@@ -8,7 +8,7 @@ from tenants.services import TemplateMissing, tenant_provision
 class Command(BaseCommand):
     help = "Provision a tenant (system owner) by cloning the template schema."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("--name", required=True)
         parser.add_argument("--admin-email", required=True)
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--domain", default="")
         parser.add_argument("--locale", default="da")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         try:
             result = tenant_provision(
                 slug=options["slug"],

@@ -36,7 +36,7 @@ DEMO_TENANTS = [
 class Command(BaseCommand):
     help = "Seed two demo tenants and a console login."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         self._console_login()
         for spec in DEMO_TENANTS:
             self._tenant(spec)

@@ -8,10 +8,12 @@ from tenants.services import public_tenant_ensure, template_ensure
 class Command(BaseCommand):
     help = "Migrate the public schema, create the template schema, migrate every tenant."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--executor", default="standard", choices=["standard", "multiprocessing"])
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--executor", default="standard", choices=["standard", "multiprocessing"]
+        )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         verbosity = options["verbosity"]
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
         public_tenant_ensure()

@@ -1,0 +1,44 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_serves_each_tenant_on_its_own_host(nyborg_client, aarhus_client):
+    nyborg_page = nyborg_client.get("/").content.decode()
+    aarhus_page = aarhus_client.get("/").content.decode()
+    assert "Nyborg Kommune" in nyborg_page and "Velkommen til frivillige i Nyborg" in nyborg_page
+    assert "VisitAarhus" in aarhus_page and "Aarhus byder velkommen" in aarhus_page
+    assert "Nyborg" not in aarhus_page
+
+
+def test_it_shows_a_friendly_404_for_an_unknown_host():
+    from django.test import Client
+
+    response = Client(HTTP_HOST="ukendt.localhost").get("/")
+    assert response.status_code == 404
+    assert "Vi kunne ikke finde denne side" in response.content.decode()
+    assert "ukendt.localhost" in response.content.decode()
+
+
+def test_it_routes_the_console_host_to_the_public_urlconf(console_client, nyborg_client):
+    assert console_client.get("/tenants/new/").status_code == 302  # to the console sign-in
+    assert nyborg_client.get("/tenants/new/").status_code == 404  # no console on tenant hosts
+    assert console_client.get("/konto/").status_code == 404  # no tenant pages on the console
+
+
+def test_it_applies_the_tenant_colours_as_css_custom_properties(aarhus_client):
+    page = aarhus_client.get("/").content.decode()
+    assert "--brand-primary: #1d5c4d" in page
+
+
+def test_it_speaks_danish_first_and_english_on_request(nyborg_client):
+    assert 'lang="da"' in nyborg_client.get("/").content.decode()
+    nyborg_client.cookies["django_language"] = "en"
+    page = nyborg_client.get("/").content.decode()
+    assert 'lang="en"' in page and "Volunteering with Nyborg Kommune" in page
+
+
+def test_it_answers_health_checks_on_every_host(nyborg_client, console_client):
+    for client in (nyborg_client, console_client):
+        body = client.get("/healthz").json()
+        assert body["database"] is True and body["cache"] is True

@@ -1,0 +1,132 @@
+"""Personas and tenants shared by the whole suite.
+
+Two system owners are provisioned once per run, by the same service the console uses:
+Nyborg Kommune (Nanna, its admin) and VisitAarhus (Anders, its admin: the persona in
+another tenant who must never see anything of Nyborg's). Vera is vendor staff.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context, tenant_context
+
+from apps.accounts.models import User
+from config.celery import app as celery_app
+from tenants.models import Tenant
+from tenants.services import tenant_provision
+
+PASSWORD = "correct horse battery staple"
+NYBORG = {
+    "slug": "nyborg",
+    "name": "Nyborg Kommune",
+    "admin_email": "nanna@nyborg.dk",
+    "admin_name": "Nanna Nyborg",
+    "welcome_text": "Velkommen til frivillige i Nyborg",
+    "pending_email": "pia@nyborg.dk",
+}
+AARHUS = {
+    "slug": "visitaarhus",
+    "name": "VisitAarhus",
+    "admin_email": "anders@visitaarhus.dk",
+    "admin_name": "Anders Aarhus",
+    "kind": Tenant.Kind.REGION,
+    "primary_colour": "#1d5c4d",
+    "welcome_text": "Aarhus byder velkommen",
+    "pending_email": "ida@visitaarhus.dk",
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _eager_celery() -> Iterator[None]:
+    # Tasks run in-process unless a test starts a real worker (tests/config/test_celery.py).
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("setup_platform", verbosity=0)
+        for spec in (NYBORG, AARHUS):
+            fields = {key: value for key, value in spec.items() if key != "pending_email"}
+            tenant = tenant_provision(**fields).tenant
+            with tenant_context(tenant):
+                admin = User.objects.get(email=spec["admin_email"])
+                admin.set_password(PASSWORD)
+                admin.save()
+                # Invited, not signed up yet; the same id in both schemas (see test_celery.py).
+                User.objects.create_user(spec["pending_email"], full_name="Pending Person")
+        with schema_context("public"):
+            User.objects.create_superuser("vera@tovholder.dk", PASSWORD, full_name="Vera Vendor")
+
+
+@pytest.fixture(autouse=True)
+def _password_only_console(settings) -> None:
+    # Production demands two-factor for vendor staff; tests opt back in where they test it.
+    settings.CONSOLE_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public(db: None) -> Iterator[None]:
+    # A request leaves the connection in its tenant's schema; every test starts in public.
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def nyborg() -> Tenant:
+    return Tenant.objects.get(schema_name="nyborg")
+
+
+@pytest.fixture
+def aarhus() -> Tenant:
+    return Tenant.objects.get(schema_name="visitaarhus")
+
+
+@pytest.fixture
+def nanna(nyborg: Tenant) -> User:
+    with tenant_context(nyborg):
+        return User.objects.get(email="nanna@nyborg.dk")
+
+
+@pytest.fixture
+def anders(aarhus: Tenant) -> User:
+    with tenant_context(aarhus):
+        return User.objects.get(email="anders@visitaarhus.dk")
+
+
+@pytest.fixture
+def vera() -> User:
+    with schema_context("public"):
+        return User.objects.get(email="vera@tovholder.dk")
+
+
+def host_client(host: str) -> Client:
+    return Client(HTTP_HOST=host)
+
+
+def signed_in(client: Client, user: User, tenant: Tenant | None) -> Client:
+    """Sign in on `tenant`'s site (None: the console); the session lives in that schema."""
+    with schema_context(tenant.schema_name if tenant else "public"):
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def nyborg_client() -> Client:
+    return host_client("nyborg.localhost")
+
+
+@pytest.fixture
+def aarhus_client() -> Client:
+    return host_client("visitaarhus.localhost")
+
+
+@pytest.fixture
+def console_client() -> Client:
+    return host_client("console.localhost")

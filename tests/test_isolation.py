@@ -1,0 +1,61 @@
+"""The isolation sweep: every URL of the tenant site, requested on VisitAarhus's host by a
+browser signed in to Nyborg, shows nothing of Nyborg. URLs added later are swept too,
+because the list comes from the tenant URLconf itself."""
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
+
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+NYBORG_TRACES = ("Nyborg", "nanna@nyborg.dk", "Nanna")
+SAMPLE_VALUES = {
+    "int": "1",
+    "uuid": str(uuid.UUID(int=1)),
+    "slug": "nyborg",
+    "str": "MQ",
+    "path": "nyborg/1",
+}
+
+
+def tenant_paths(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
+    resolver = resolver or get_resolver("config.urls_tenant")
+    for entry in resolver.url_patterns:
+        assert isinstance(entry.pattern, RoutePattern), f"sweep cannot fill in {entry.pattern}"
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from tenant_paths(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield "/" + fill_in(route)
+
+
+def fill_in(route: str) -> str:
+    for name, converter in entry_converters(route):
+        route = route.replace(f"<{name}>", SAMPLE_VALUES[converter], 1)
+    return route
+
+
+def entry_converters(route: str) -> list[tuple[str, str]]:
+    parts = [chunk.split(">", 1)[0] for chunk in route.split("<")[1:]]
+    return [(part, part.split(":")[0] if ":" in part else "str") for part in parts]
+
+
+def test_it_sweeps_more_than_a_handful_of_urls():
+    paths = list(tenant_paths())
+    assert "/konto/" in paths and "/" in paths and len(paths) >= 6
+
+
+@pytest.mark.parametrize("path", list(tenant_paths()))
+def test_it_shows_nothing_of_nyborg_on_aarhus_to_a_nyborg_user(path, nyborg, nanna, aarhus_client):
+    browser = signed_in(aarhus_client, nanna, nyborg)  # Nyborg's session cookie, on Aarhus's host
+    for response in (browser.get(path), browser.post(path)):
+        assert response.status_code < 500, path
+        body = response.content.decode(errors="replace")
+        leaked = [trace for trace in NYBORG_TRACES if trace in body]
+        assert not leaked, f"{path} shows {leaked}"
+        assert response.wsgi_request.user.is_anonymous, f"{path} took Nyborg's session"
