@@ -26,4 +26,4 @@ lint: $(STAMP)
 	$(BIN)/mypy .
 
 bench: $(STAMP)
-	$(BIN)/python -m config.devstack bench bench/provision.py
+	$(BIN)/python -m config.devstack bench bench/provision.py $(ARGS)

@@ -23,6 +23,7 @@ def ensure_database() -> str:
         return os.environ["DATABASE_URL"]
     import pgserver
 
+    DATA.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(DATA / "pg", cleanup_mode="stop")
     _keep.append(server)
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")  # noqa: S608

@@ -20,10 +20,10 @@ SCRIPT = textwrap.dedent(
 
 def test_it_starts_embedded_postgres_and_redis_when_none_is_given(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env["TOVHOLDER_DATA_DIR"] = str(tmp_path)
+    env["TOVHOLDER_DATA_DIR"] = str(tmp_path / "fresh")  # not there yet, as on a new clone
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["tovholder", "True"]
-    assert (tmp_path / "pg" / "PG_VERSION").exists()
+    assert (tmp_path / "fresh" / "pg" / "PG_VERSION").exists()
