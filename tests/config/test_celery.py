@@ -6,6 +6,7 @@ import sys
 import uuid
 from email import message_from_bytes
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -30,12 +31,11 @@ def worker(tmp_path_factory, django_db_blocker):
     """A real `celery worker` process on its own queue, against the test database."""
     mail_dir = tmp_path_factory.mktemp("mail")
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    db = settings.DATABASES["default"]
     env = {
         **os.environ,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
-        "DATABASE_URL": _url(db),
+        "DATABASE_URL": _test_database_url(settings.DATABASES["default"]["NAME"]),
         "TENANT_URL_SCHEME": "http",
     }
     process = subprocess.Popen(
@@ -67,13 +67,9 @@ def worker(tmp_path_factory, django_db_blocker):
         process.wait(timeout=30)
 
 
-def _url(db) -> str:
-    host = db["HOST"] or ""
-    if host.startswith("/"):
-        return f"postgresql://{db['USER']}:@/{db['NAME']}?host={host}"
-    return (
-        f"postgresql://{db['USER']}:{db['PASSWORD'] or ''}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
+def _test_database_url(test_name: str) -> str:
+    # The same server as DATABASE_URL (TCP or socket), but pytest-django's test database.
+    return urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{test_name}"))
 
 
 def _mails(mail_dir: Path) -> list:
