@@ -20,7 +20,7 @@ N = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 TENANTS = int(sys.argv[2]) if len(sys.argv) > 2 else 100
 
 
-def bench_database_url() -> str:
+def bench_database_url() -> tuple[str, str, str]:
     url = os.environ["DATABASE_URL"]
     parts = urlsplit(url)
     name = parts.path.lstrip("/") + "_bench"

@@ -6,7 +6,21 @@ from django.utils.translation import gettext_lazy as _
 from tenants.models import Tenant
 
 
-class ProvisionForm(forms.Form):
+class ServiceErrorsMixin(forms.Form):
+    """Show a service's ValidationError on the form: keyed errors on their fields."""
+
+    # Service errors arrive keyed by model field; show them on the form field of that name.
+    FIELD_FOR_ERROR = {"schema_name": "slug", "timezone": "timezone_name"}
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        for field, messages in errors.items():
+            target = self.FIELD_FOR_ERROR.get(field, field)
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)
+
+
+class ProvisionForm(ServiceErrorsMixin):
     """The console's form; every rule lives in tenants.services.tenant_provision."""
 
     name = forms.CharField(label=_("Name of the system owner"), max_length=200)
@@ -16,11 +30,7 @@ class ProvisionForm(forms.Form):
         max_length=63,
         help_text=_("Lower-case letters, digits and _; becomes the schema and the host name."),
     )
-    domain = forms.CharField(
-        label=_("Domain"),
-        max_length=253,
-        required=False,
-    )
+    domain = forms.CharField(label=_("Domain"), max_length=253, required=False)
     locale = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="da")
     timezone_name = forms.CharField(label=_("Time zone"), initial="Europe/Copenhagen")
     primary_colour = forms.CharField(label=_("Primary colour"), initial="#004b87", max_length=7)
@@ -28,9 +38,6 @@ class ProvisionForm(forms.Form):
     welcome_text = forms.CharField(label=_("Welcome text"), widget=forms.Textarea, required=False)
     admin_name = forms.CharField(label=_("First administrator's name"), max_length=200)
     admin_email = forms.EmailField(label=_("First administrator's email"))
-
-    # Service errors arrive keyed by model field; show them on the form field of that name.
-    FIELD_FOR_ERROR = {"schema_name": "slug", "timezone": "timezone_name"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,9 +47,22 @@ class ProvisionForm(forms.Form):
             "base": base
         }
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-        for field, messages in errors.items():
-            target = self.FIELD_FOR_ERROR.get(field, field)
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
+
+class BrandingForm(ServiceErrorsMixin):
+    primary_colour = forms.CharField(
+        label=_("Primary colour"),
+        max_length=7,
+        help_text=_("Header and buttons, with white text: needs 4.5:1 contrast against white."),
+    )
+    accent_colour = forms.CharField(
+        label=_("Accent colour"),
+        max_length=7,
+        help_text=_("Links on white pages: needs 4.5:1 contrast against white."),
+    )
+    welcome_text = forms.CharField(label=_("Welcome text"), widget=forms.Textarea, required=False)
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPEG or WebP, at most 512 KB."),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,9 +9,13 @@ from tenants import validators
 
 
 def logo_path(instance: "Tenant", filename: str) -> str:
-    # The public schema stores logos; the path keeps each tenant's under its own prefix.
+    # Each tenant's logo under its own prefix, in the platform-wide "branding" storage.
     extension = filename.rsplit(".", 1)[-1].lower()
-    return f"branding/{instance.schema_name}/logo.{extension}"
+    return f"platform/branding/{instance.schema_name}/logo.{extension}"
+
+
+def branding_storage() -> Storage:
+    return storages["branding"]
 
 
 class Tenant(TenantMixin):
@@ -42,8 +47,9 @@ class Tenant(TenantMixin):
     logo = models.FileField(
         _("logo"),
         upload_to=logo_path,
+        storage=branding_storage,
         blank=True,
-        validators=[FileExtensionValidator(["png", "svg", "jpg", "jpeg", "webp"])],
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
     )
     primary_colour = models.CharField(
         _("primary colour"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -181,3 +182,41 @@ def public_tenant_ensure() -> Tenant:
                 domain=host, defaults={"tenant": public, "is_primary": index == 0}
             )
     return public
+
+
+def tenant_update_branding(
+    *,
+    tenant: Tenant,
+    actor: object | None,
+    primary_colour: str,
+    accent_colour: str,
+    welcome_text: str,
+    logo: UploadedFile | None = None,
+) -> Tenant:
+    """Change how a tenant's site looks; the same contrast rules as at provisioning."""
+    tenant.primary_colour, tenant.accent_colour = primary_colour.lower(), accent_colour.lower()
+    tenant.welcome_text = welcome_text
+    tenant.full_clean(exclude=["schema_name", "logo"], validate_unique=False)
+    if logo is not None:
+        _check_logo(logo)  # before anything is written to storage
+        tenant.logo.save(logo.name or "logo", logo, save=False)
+    with transaction.atomic(), schema_context("public"):
+        tenant.save(update_fields=["primary_colour", "accent_colour", "welcome_text", "logo"])
+        audit_record(actor=actor, action="tenant.branding", target=tenant, logo=bool(logo))
+    return tenant
+
+
+def _check_logo(logo: UploadedFile) -> None:
+    if (logo.size or 0) > settings.MAX_LOGO_BYTES:
+        limit = settings.MAX_LOGO_BYTES // 1024
+        raise ValidationError({"logo": [_("The logo may be at most %(kb)s KB.") % {"kb": limit}]})
+    head = logo.read(12)
+    logo.seek(0)
+    if not _is_raster_image(head):
+        raise ValidationError({"logo": [_("The logo must be a PNG, JPEG or WebP image.")]})
+
+
+def _is_raster_image(head: bytes) -> bool:
+    # Judged by the file's first bytes, not the browser's word. No SVG: it can carry scripts.
+    png_or_jpeg = head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"))
+    return png_or_jpeg or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")

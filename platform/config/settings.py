@@ -173,6 +173,13 @@ STORAGES = {
         if AWS_STORAGE_BUCKET_NAME
         else "django_tenants.files.storage.TenantFileSystemStorage"
     },
+    # Platform-owned files (tenant logos) are stored from the public schema but shown on
+    # every tenant's pages, so their location must not follow the schema of the moment.
+    "branding": {
+        "BACKEND": "storages.backends.s3.S3Storage"
+        if AWS_STORAGE_BUCKET_NAME
+        else "django.core.files.storage.FileSystemStorage",
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env_bool("STATIC_MANIFEST")

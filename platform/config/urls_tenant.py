@@ -1,5 +1,7 @@
 """URLs of a tenant's site. Every pattern here is swept by tests/test_isolation.py."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.urls import include, path
 
 from config import views
@@ -10,3 +12,6 @@ urlpatterns = [
     path("konto/", include("apps.accounts.urls")),
     path("", include("apps.marketplace.urls")),
 ]
+
+# Uploaded files in development; production serves them from S3 or the web server.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("tenants/new/", views.tenant_create, name="tenant-create"),
     path("tenants/<int:pk>/", views.tenant_detail, name="tenant-detail"),
     path("tenants/<int:pk>/status/", views.tenant_status, name="tenant-status"),
+    path("tenants/<int:pk>/branding/", views.tenant_branding, name="tenant-branding"),
 ]

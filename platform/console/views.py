@@ -10,7 +10,7 @@ from apps.audit.selectors import audit_events_for
 from console.decorators import staff_required
 from console.forms import ConsoleSignInForm, StatusForm
 from console.selectors import console_tenant_rows
-from tenants.forms import ProvisionForm
+from tenants.forms import BrandingForm, ProvisionForm
 from tenants.models import Tenant
 from tenants.selectors import HIDDEN_SCHEMAS, tenant_url
 from tenants.services import (
@@ -18,6 +18,7 @@ from tenants.services import (
     TemplateMissing,
     tenant_provision,
     tenant_set_status,
+    tenant_update_branding,
 )
 
 
@@ -69,6 +70,27 @@ def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events = audit_events_for(target_type="tenants.Tenant", target_id=str(tenant.pk))[:50]
     context = {"t": tenant, "url": tenant_url(tenant), "events": events}
     return render(request, "console/tenant_detail.html", context)
+
+
+@staff_required
+def tenant_branding(request: HttpRequest, pk: int) -> HttpResponse:
+    tenant = _visible_tenant(pk)
+    initial = {f: getattr(tenant, f) for f in ("primary_colour", "accent_colour", "welcome_text")}
+    form = BrandingForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tenant_update_branding(tenant=tenant, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request, _("The branding of %(name)s is saved.") % {"name": tenant.name}
+            )
+            return redirect("tenant-detail", pk=tenant.pk)
+    context = {"form": form, "t": tenant}
+    return render(
+        request, "console/tenant_branding.html", context, status=400 if form.errors else 200
+    )
 
 
 @staff_required
