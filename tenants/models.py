@@ -64,6 +64,13 @@ class Tenant(TenantMixin):
         validators=[validators.validate_brand_colour],
     )
     welcome_text = models.TextField(_("welcome text"), blank=True)
+    # Sign-up policy for the whole instance (shifts may be stricter).
+    cancel_deadline_hours = models.PositiveSmallIntegerField(
+        _("cancellation allowed until hours before start"), default=24
+    )
+    waitlist_stop_hours = models.PositiveSmallIntegerField(
+        _("automatic waitlist promotion stops hours before start"), default=2
+    )
     is_template = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)

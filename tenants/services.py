@@ -14,6 +14,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from config.celery import enqueue_on_commit
 from tenants import validators
 from tenants.checks import template_schema_problem
 from tenants.models import Domain, Tenant
@@ -130,14 +131,8 @@ def _create_first_admin(tenant: Tenant, email: str, name: str, actor: object | N
 
     with tenant_context(tenant):
         admin = owner_admin_create(email=email, full_name=name.strip(), actor=actor)
-    transaction.on_commit(lambda: _send_in_tenant(tenant, send_invitation, admin.pk))
+        enqueue_on_commit(send_invitation, admin.pk)
     return admin
-
-
-def _send_in_tenant(tenant: Tenant, task, *args: object) -> None:
-    # on_commit callbacks run in whatever schema is current then; the task must carry the tenant's.
-    with tenant_context(tenant):
-        task.delay(*args)
 
 
 def tenant_set_status(*, tenant: Tenant, status: str, actor: object | None) -> Tenant:

@@ -1,5 +1,6 @@
 """Users. Each tenant schema has its own users; vendor staff live in the public schema."""
 
+import uuid
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -31,6 +32,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     # The system owner's administrators (municipality staff); roles widen with the members issue.
     is_owner_admin = models.BooleanField(_("system-owner admin"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Used only for minimum ages; the member register (issue 4) widens the profile.
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    # Status of a child-protection check, never the certificate itself.
+    child_check_valid_until = models.DateField(null=True, blank=True)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    # When the person accepted that the tenant stores their data (the GDPR issue adds history).
+    consented_at = models.DateTimeField(null=True, blank=True)
+    # Secret for the personal calendar feed; a new value revokes the old URL.
+    calendar_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     objects = UserManager()
 

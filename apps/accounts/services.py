@@ -1,17 +1,20 @@
 """Write paths for accounts."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from config.celery import enqueue_on_commit
 from tenants.selectors import current_tenant, tenant_url
 
 
@@ -49,3 +52,68 @@ def invitation_send(*, user: User) -> None:
         message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
         message.send()
     audit_record(actor=None, action="user.invitation_sent", target=user)
+
+
+class EmailLinkTokenGenerator(PasswordResetTokenGenerator):
+    """One-time sign-in links: a token stops working once the person has signed in."""
+
+    key_salt = "tovholder.accounts.email_link"
+
+
+email_link_tokens = EmailLinkTokenGenerator()
+
+
+def volunteer_register(*, full_name: str, email: str, phone: str, next_path: str) -> User:
+    """Create the person (or find them) and mail a link that signs them in.
+
+    The same mail goes to a new and an existing address, so the form does not tell
+    strangers who has an account.
+    """
+    email = User.objects.normalize_email(email).lower()
+    with transaction.atomic():
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email, full_name=full_name.strip(), phone=phone.strip(), consented_at=timezone.now()
+            )
+            audit_record(actor=user, action="user.registered", target=user, consent=True)
+        from apps.accounts.tasks import send_email_link
+
+        enqueue_on_commit(send_email_link, user.pk, next_path)
+    return user
+
+
+def email_link_url(*, user: User, next_path: str) -> str:
+    path = reverse(
+        "email-link",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": email_link_tokens.make_token(user)},
+        urlconf=settings.ROOT_URLCONF,
+    )
+    return tenant_url(current_tenant(), f"{path}?{urlencode({'next': next_path})}")
+
+
+def email_link_send(*, user: User, next_path: str) -> None:
+    tenant = current_tenant()
+    with translation.override(tenant.locale):
+        context = {"user": user, "tenant": tenant, "url": email_link_url(user=user, next_path=next_path)}
+        subject = render_to_string("emails/email_link_subject.txt", context).strip()
+        message = EmailMultiAlternatives(
+            subject=subject, body=render_to_string("emails/email_link.txt", context), to=[user.email]
+        )
+        message.attach_alternative(render_to_string("emails/email_link.html", context), "text/html")
+        message.send()
+
+
+def email_link_use(*, uidb64: str, token: str) -> User | None:
+    """The person the link is for, now with a verified address; None if the link is spent."""
+    try:
+        user = User.objects.get(pk=int(urlsafe_base64_decode(uidb64).decode()), is_active=True)
+    except (ValueError, User.DoesNotExist):
+        return None
+    if not email_link_tokens.check_token(user, token):
+        return None
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+        audit_record(actor=user, action="user.email_verified", target=user)
+    return user

@@ -8,4 +8,6 @@ urlpatterns = [
     path("log-ind/", views.SignInView.as_view(), name="login"),
     path("log-ud/", LogoutView.as_view(), name="logout"),
     path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
+    path("tilmeld/", views.register, name="register"),
+    path("link/<uidb64>/<token>/", views.email_link, name="email-link"),
 ]

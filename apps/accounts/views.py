@@ -1,10 +1,13 @@
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from apps.accounts.forms import SignInForm
+from apps.accounts.forms import RegisterForm, SignInForm
+from apps.accounts.services import email_link_use, volunteer_register
 
 
 class SignInView(auth_views.LoginView):
@@ -24,3 +27,32 @@ class InvitationView(auth_views.PasswordResetConfirmView):
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html")
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    next_path = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = volunteer_register(
+            full_name=data["full_name"], email=data["email"], phone=data["phone"], next_path=next_path
+        )
+        return render(request, "accounts/check_email.html", {"email": user.email})
+    status = 400 if form.errors else 200
+    return render(request, "accounts/register.html", {"form": form, "next": next_path}, status=status)
+
+
+def email_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = email_link_use(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/link_spent.html", status=400)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect(_safe_next(request, request.GET.get("next")))
+
+
+def _safe_next(request: HttpRequest, target: str | None) -> str:
+    # Only paths on this host: a link in a mail must not become an open redirect.
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else reverse("home")

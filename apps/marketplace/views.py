@@ -1,7 +1,118 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The public marketplace and a volunteer's own shifts. Thin: parse, call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.marketplace.forms import CancelForm, EventFilterForm
+from apps.shifts.models import Category, Shift, SignUp
+from apps.shifts.selectors import event_for_page, marketplace_events, my_signups, signups_by_shift
+from apps.shifts.services.signups import shift_sign_up, signup_cancel
+from apps.shifts.services.waitlist import offer_accept, offer_decline
+
+PAGE_SIZE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The tenant's front page; events and shifts join it with the marketplace issue."""
-    return render(request, "marketplace/home.html")
+    form = EventFilterForm(request.GET or None)
+    events = marketplace_events(form.filters())
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("side"))
+    query = request.GET.copy()
+    query.pop("side", None)
+    context = {"form": form, "page": page, "query": query.urlencode(),
+               "categories": Category.objects.all()}
+    return render(request, "marketplace/home.html", context)
+
+
+def event_page(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = event_for_page(event_id=event_id, user=request.user, token=request.GET.get("n", ""))
+    if event is None:
+        raise Http404
+    shift_ids = [shift.pk for task in event.task_list for shift in task.shifts.all()]  # type: ignore[attr-defined]
+    mine = signups_by_shift(user=request.user, shift_ids=shift_ids)
+    return render(request, "marketplace/event.html", {"event": event, "mine": mine})
+
+
+@require_POST
+def shift_sign_up_view(request: HttpRequest, shift_id: int) -> HttpResponse:
+    shift = get_object_or_404(Shift.objects.select_related("task__event"), pk=shift_id)
+    back = reverse("event", args=[shift.task.event_id]) + f"#vagt-{shift.pk}"
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('register')}?next={back}")
+    try:
+        signup = shift_sign_up(shift_id=shift.pk, user=request.user)  # type: ignore[arg-type]
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, _signed_up_message(signup))
+    return redirect(back)
+
+
+def _signed_up_message(signup: SignUp) -> str:
+    if signup.status == SignUp.Status.CONFIRMED:
+        return _("You are signed up. See you there!")
+    return _("The shift is full, so you are on the waitlist. We will write if a place is free.")
+
+
+@login_required
+@require_POST
+def signup_cancel_view(request: HttpRequest, signup_id: int) -> HttpResponse:
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        signup = signup_cancel(signup_id=signup_id, actor=request.user, reason=reason)  # type: ignore[arg-type]
+    except SignUp.DoesNotExist:
+        raise Http404 from None
+    except PermissionDenied:
+        raise Http404 from None  # other people's sign-ups do not exist, as far as you know
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, _cancelled_message(signup))
+    return redirect("my-shifts")
+
+
+def _cancelled_message(signup: SignUp) -> str:
+    if signup.is_late:
+        return _("You are cancelled. It is close to the start, so please also tell the coordinator.")
+    return _("You are cancelled. Thank you for letting us know.")
+
+
+@login_required
+@require_POST
+def offer_accept_view(request: HttpRequest, signup_id: int) -> HttpResponse:
+    try:
+        offer_accept(signup_id=signup_id, user=request.user)  # type: ignore[arg-type]
+    except SignUp.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, _("The place is yours. See you there!"))
+    return redirect("my-shifts")
+
+
+@login_required
+@require_POST
+def offer_decline_view(request: HttpRequest, signup_id: int) -> HttpResponse:
+    try:
+        offer_decline(signup_id=signup_id, user=request.user)  # type: ignore[arg-type]
+    except SignUp.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("Thank you. The place goes to the next in line."))
+    return redirect("my-shifts")
+
+
+@login_required
+def my_shifts(request: HttpRequest) -> HttpResponse:
+    groups = my_signups(user=request.user)  # type: ignore[arg-type]
+    feed = request.build_absolute_uri(
+        reverse("calendar-personal", args=[request.user.calendar_token])  # type: ignore[union-attr]
+    )
+    return render(request, "marketplace/my_shifts.html", {**groups, "feed_url": feed, "cancel_form": CancelForm()})

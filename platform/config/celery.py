@@ -64,3 +64,21 @@ def _check_template_on_start(**_: Any) -> None:
     problem = template_schema_problem()
     if problem:
         raise SystemExit(f"Tovholder worker refuses to start: {problem}")
+
+
+def enqueue_on_commit(task: Any, *args: Any) -> None:
+    """Send `task` after the current transaction commits, from the schema that is active now.
+
+    on_commit callbacks run in whatever schema the connection is in by then, so the tenant
+    is captured here and re-entered when the task is sent.
+    """
+    from django.db import connection, transaction
+    from django_tenants.utils import tenant_context
+
+    tenant = connection.tenant  # type: ignore[attr-defined]
+
+    def send() -> None:
+        with tenant_context(tenant):
+            task.delay(*args)
+
+    transaction.on_commit(send)

@@ -47,6 +47,8 @@ TENANT_APPS = [
     "django_otp.plugins.otp_totp",
     "apps.accounts",
     "apps.audit",
+    "apps.organisations",
+    "apps.shifts",
     "apps.marketplace",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -148,6 +150,7 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "platform-heartbeat": {"task": "tenants.tasks.platform_heartbeat", "schedule": 60.0},
+    "shifts-expire-offers": {"task": "apps.shifts.tasks.dispatch_expire_offers", "schedule": 60.0},
 }
 
 # --- files ------------------------------------------------------------------------

@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.shifts.models import Category
+from apps.shifts.selectors import EventFilters
+
+
+class EventFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), to_field_name="slug",
+        required=False, empty_label=_("All categories"),
+    )
+    area = forms.CharField(label=_("Area or postcode"), required=False, max_length=100)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    free_now = forms.BooleanField(label=_("Free places now"), required=False)
+    beginners = forms.BooleanField(label=_("Suitable without experience"), required=False)
+    organisation = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def filters(self) -> EventFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        category = data.get("category")
+        return EventFilters(
+            q=(data.get("q") or "").strip(),
+            category=category.slug if category else "",
+            organisation=data.get("organisation"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            area=(data.get("area") or "").strip(),
+            free_now=bool(data.get("free_now")),
+            beginners=bool(data.get("beginners")),
+        )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"), required=False, max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -1,0 +1,46 @@
+"""Mails about sign-ups. The communication issue replaces this with the outbox."""
+
+from django.core.mail import EmailMultiAlternatives, send_mass_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from apps.accounts.selectors import owner_admins
+from apps.organisations.models import OrganisationRole
+from apps.shifts.models import Shift, SignUp
+from tenants.selectors import current_tenant, tenant_url
+
+
+
+def signup_notice_send(*, signup: SignUp, kind: str) -> None:
+    tenant = current_tenant()
+    with translation.override(tenant.locale):
+        context = {
+            "signup": signup,
+            "shift": signup.shift,
+            "event": signup.shift.task.event,
+            "tenant": tenant,
+            "kind": kind,
+            "my_shifts_url": tenant_url(tenant, reverse("my-shifts")),
+        }
+        subject = render_to_string("emails/signup_subject.txt", context).strip()
+        body = render_to_string("emails/signup.txt", context)
+        message = EmailMultiAlternatives(subject=subject, body=body, to=[signup.user.email])
+        message.attach_alternative(render_to_string("emails/signup.html", context), "text/html")
+        message.send()
+
+
+def coordinators_tell_free_place(*, shift_id: int) -> None:
+    shift = Shift.objects.select_related("task__event__organisation").get(pk=shift_id)
+    if not shift.free_places or not shift.waitlist_count:
+        return
+    tenant = current_tenant()
+    organisation = shift.task.event.organisation
+    emails = set(
+        OrganisationRole.objects.filter(organisation=organisation).values_list("user__email", flat=True)
+    ) or {admin.email for admin in owner_admins()}
+    with translation.override(tenant.locale):
+        context = {"shift": shift, "event": shift.task.event, "tenant": tenant}
+        subject = render_to_string("emails/free_place_subject.txt", context).strip()
+        body = render_to_string("emails/free_place.txt", context)
+    send_mass_mail([(subject, body, None, [email]) for email in sorted(emails)])

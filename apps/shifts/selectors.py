@@ -1,0 +1,150 @@
+"""Reads for the marketplace, event pages and "my shifts": a fixed number of queries each."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.shifts.models import Event, Shift, SignUp
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    q: str = ""
+    category: str = ""
+    organisation: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    area: str = ""
+    free_now: bool = False
+    beginners: bool = False
+
+
+def marketplace_events(filters: EventFilters, *, now: datetime | None = None) -> QuerySet[Event]:
+    """Published public events that have not ended, with their free places counted in SQL."""
+    now = now or timezone.now()
+    events = Event.objects.filter(
+        status=Event.Status.PUBLISHED, visibility=Event.Visibility.PUBLIC, ends_at__gt=now
+    )
+    events = _apply_filters(events, filters, now)
+    free = Greatest(F("tasks__shifts__capacity") - F("tasks__shifts__confirmed_count")
+                    - F("tasks__shifts__offered_count"), 0)
+    open_shift = Q(tasks__shifts__is_cancelled=False, tasks__shifts__starts_at__gt=now)
+    return (
+        events.select_related("organisation", "category")
+        .annotate(free_places=Sum(free, filter=open_shift, default=0))
+        .order_by("starts_at", "id")
+    )
+
+
+def _apply_filters(events: QuerySet[Event], f: EventFilters, now: datetime) -> QuerySet[Event]:
+    if f.q:
+        events = events.filter(
+            Q(title__icontains=f.q) | Q(description__icontains=f.q) | Q(organisation__name__icontains=f.q)
+        )
+    if f.category:
+        events = events.filter(category__slug=f.category)
+    if f.organisation:
+        events = events.filter(organisation_id=f.organisation)
+    if f.area:
+        events = events.filter(Q(area__iexact=f.area) | Q(postcode=f.area))
+    if f.date_from:
+        events = events.filter(ends_at__gte=_day_start(f.date_from))
+    if f.date_to:
+        events = events.filter(starts_at__lt=_day_start(f.date_to, next_day=True))
+    if f.beginners:
+        events = events.filter(suitable_without_experience=True)
+    if f.free_now:
+        free_shift = Shift.objects.filter(
+            task__event=OuterRef("pk"), is_cancelled=False, starts_at__gt=now,
+            confirmed_count__lt=F("capacity") - F("offered_count"), waitlist_count=0,
+        )
+        events = events.filter(Exists(free_shift))
+    return events
+
+
+def _day_start(day: date, *, next_day: bool = False) -> datetime:
+    from datetime import timedelta
+
+    start = datetime.combine(day + timedelta(days=1 if next_day else 0), time.min)
+    return timezone.make_aware(start)
+
+
+def event_for_page(*, event_id: int, user: User | None, token: str = "") -> Event | None:
+    """The event with its tasks and open shifts, if this visitor may see it."""
+    visible = Q(status__in=(Event.Status.PUBLISHED, Event.Status.CANCELLED))
+    events = Event.objects.filter(visible).select_related("organisation", "category")
+    event = events.filter(pk=event_id).first()
+    if event is None or not _may_see(event, user, token):
+        return None
+    shifts = Shift.objects.order_by("starts_at", "id")
+    tasks = event.tasks.order_by("id").prefetch_related(Prefetch("shifts", queryset=shifts))
+    event.task_list = list(tasks)  # type: ignore[attr-defined]
+    return event
+
+
+def _may_see(event: Event, user: User | None, token: str) -> bool:
+    if event.visibility == Event.Visibility.PUBLIC:
+        return True
+    if event.visibility == Event.Visibility.SECRET:
+        return token == str(event.secret_token)
+    return bool(user and user.is_authenticated)  # members only: any signed-in person for now
+
+
+def signups_by_shift(*, user: User | None, shift_ids: list[int]) -> dict[int, SignUp]:
+    """The visitor's active sign-up per shift, in one query."""
+    if not user or not user.is_authenticated or not shift_ids:
+        return {}
+    mine = SignUp.objects.filter(user=user, shift_id__in=shift_ids, status__in=SignUp.ACTIVE)
+    return {signup.shift_id: signup for signup in with_positions(mine)}
+
+
+def with_positions(signups: QuerySet[SignUp]) -> QuerySet[SignUp]:
+    """Annotate `position` (1 = first in line) in the same query, for those in line."""
+    ahead = SignUp.objects.filter(
+        Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+        | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk")),
+        shift=OuterRef("shift"),
+        status=SignUp.Status.WAITLISTED,
+    )
+    count = ahead.order_by().values("shift").annotate(n=Count("pk")).values("n")
+    return signups.annotate(
+        position=Case(
+            When(status=SignUp.Status.WAITLISTED, then=Coalesce(Subquery(count), 0) + 1),
+            default=None,
+        )
+    )
+
+
+def my_signups(*, user: User, now: datetime | None = None) -> dict[str, list[SignUp]]:
+    """Upcoming places, offers, places in line, and history, in one query."""
+    now = now or timezone.now()
+    signups = with_positions(SignUp.objects.filter(user=user)).select_related(
+        "shift__task__event__organisation"
+    )
+    groups: dict[str, list[SignUp]] = {"offers": [], "upcoming": [], "waiting": [], "history": []}
+    for signup in signups.order_by("shift__starts_at", "id"):
+        groups[_group(signup, now)].append(signup)
+    groups["history"].reverse()  # most recent first
+    return groups
+
+
+def _group(signup: SignUp, now: datetime) -> str:
+    if signup.shift.ends_at <= now or signup.status not in SignUp.ACTIVE:
+        return "history"
+    return {"offered": "offers", "waitlisted": "waiting"}.get(signup.status, "upcoming")

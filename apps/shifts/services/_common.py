@@ -1,0 +1,47 @@
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.shifts.models import Shift, SignUp
+from tenants.models import Tenant
+from tenants.selectors import current_tenant
+
+
+class Refused(ValidationError):
+    """A sign-up rule said no; the message is for the volunteer, in their language."""
+
+
+def now_or(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def locked_shift(shift_id: int) -> Shift:
+    # The shift row is the lock every sign-up, cancellation and promotion of it queues on.
+    return Shift.objects.select_for_update(of=("self",)).select_related("task__event").get(pk=shift_id)
+
+
+def lock_user(user_id: int) -> None:
+    # Taken after the shift's lock, never before: one order everywhere, so no deadlocks.
+    User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True).first()
+
+
+def clashing_signup(user_id: int, shift: Shift) -> SignUp | None:
+    """A confirmed or offered place of the same person at an overlapping time."""
+    return (
+        SignUp.objects.filter(
+            user_id=user_id,
+            status__in=(SignUp.Status.CONFIRMED, SignUp.Status.OFFERED),
+            shift__starts_at__lt=shift.ends_at,
+            shift__ends_at__gt=shift.starts_at,
+            shift__is_cancelled=False,
+        )
+        .exclude(shift=shift)
+        .select_related("shift__task__event")
+        .first()
+    )
+
+
+def tenant_policy() -> Tenant:
+    return current_tenant()

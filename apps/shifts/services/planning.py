@@ -1,0 +1,192 @@
+"""Coordinators build events, tasks and shifts, publish, copy and cancel them."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.audit.services import audit_record
+from apps.organisations.models import Organisation
+from apps.organisations.selectors import can_coordinate
+from apps.shifts.models import Event, Shift, SignUp, Task
+from apps.shifts.services._common import locked_shift
+from config.celery import enqueue_on_commit
+
+MAX_RECURRING = 366  # a year of daily shifts; more is almost surely a typo in the end date
+
+
+def _require_coordinator(actor: User, organisation: Organisation) -> None:
+    if not can_coordinate(actor, organisation):
+        raise PermissionDenied
+
+
+def event_create(*, actor: User, organisation: Organisation, **fields: Any) -> Event:
+    _require_coordinator(actor, organisation)
+    event = Event(organisation=organisation, **fields)
+    event.full_clean()
+    with transaction.atomic():
+        event.save()
+        audit_record(actor=actor, action="event.created", target=event)
+    return event
+
+
+def event_update(*, actor: User, event: Event, **fields: Any) -> Event:
+    _require_coordinator(actor, event.organisation)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.full_clean()
+    with transaction.atomic():
+        event.save()
+        audit_record(actor=actor, action="event.updated", target=event, fields=sorted(fields))
+    return event
+
+
+def event_publish(*, actor: User, event: Event) -> Event:
+    _require_coordinator(actor, event.organisation)
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("A cancelled event cannot be published again; copy it instead."))
+    if not Shift.objects.filter(task__event=event, is_cancelled=False).exists():
+        raise ValidationError(_("Add at least one task with a shift before publishing."))
+    with transaction.atomic():
+        event.status, event.published_at = Event.Status.PUBLISHED, timezone.now()
+        event.save(update_fields=["status", "published_at"])
+        audit_record(actor=actor, action="event.published", target=event)
+    return event
+
+
+def task_create(*, actor: User, event: Event, **fields: Any) -> Task:
+    _require_coordinator(actor, event.organisation)
+    task = Task(event=event, **fields)
+    task.full_clean()
+    with transaction.atomic():
+        task.save()
+        audit_record(actor=actor, action="task.created", target=task)
+    return task
+
+
+def shift_create(*, actor: User, task: Task, **fields: Any) -> Shift:
+    return shifts_create(actor=actor, task=task, starts=[fields.pop("starts_at")], **fields)[0]
+
+
+def shifts_create(
+    *, actor: User, task: Task, starts: list[datetime], ends_at: datetime | None = None,
+    duration: timedelta | None = None, **fields: Any,
+) -> list[Shift]:
+    """Bulk creation: one shift per start time, all of the same length."""
+    _require_coordinator(actor, task.event.organisation)
+    length = duration or (ends_at - starts[0] if ends_at else None)
+    if not length or length <= timedelta(0):
+        raise ValidationError({"ends_at": [_("A shift must end after it starts.")]})
+    shifts = [Shift(task=task, starts_at=start, ends_at=start + length, **fields) for start in starts]
+    for shift in shifts:
+        shift.full_clean(exclude=["task"])
+    with transaction.atomic():
+        created = Shift.objects.bulk_create(shifts)
+        audit_record(actor=actor, action="shifts.created", target=task, count=len(created))
+    return created
+
+
+def recurring_starts(*, first: datetime, until: datetime, every: timedelta) -> list[datetime]:
+    """Start times of a daily or weekly pattern, in local time (DST changes keep the hour)."""
+    local_first = timezone.localtime(first)
+    starts, n = [], 0
+    while True:
+        naive = local_first.replace(tzinfo=None) + every * n
+        start = timezone.make_aware(naive, local_first.tzinfo)
+        if start > until:
+            return starts
+        if len(starts) >= MAX_RECURRING:
+            raise ValidationError(_("At most %(n)s shifts at a time.") % {"n": MAX_RECURRING})
+        starts.append(start)
+        n += 1
+
+
+def shift_update_capacity(*, actor: User, shift_id: int, capacity: int) -> Shift:
+    from apps.shifts.tasks import fill_waitlist
+
+    with transaction.atomic():
+        shift = locked_shift(shift_id)
+        _require_coordinator(actor, shift.task.event.organisation)
+        taken = shift.confirmed_count + shift.offered_count
+        if capacity < taken:
+            raise ValidationError(
+                _("%(taken)s people have a place; remove some before lowering the places to %(n)s.")
+                % {"taken": taken, "n": capacity}
+            )
+        shift.capacity = capacity
+        shift.save(update_fields=["capacity"])
+        audit_record(actor=actor, action="shift.capacity", target=shift, capacity=capacity)
+        enqueue_on_commit(fill_waitlist, shift.pk)
+    return shift
+
+
+def shift_cancel(*, actor: User, shift_id: int, reason: str = "") -> Shift:
+    """Everyone with a place or in line is told; their sign-ups end, their history stays."""
+    with transaction.atomic():
+        shift = locked_shift(shift_id)
+        _require_coordinator(actor, shift.task.event.organisation)
+        _cancel_locked_shift(shift, actor, reason)
+    return shift
+
+
+def _cancel_locked_shift(shift: Shift, actor: User, reason: str) -> None:
+    from apps.shifts.tasks import send_signup_notice
+
+    if shift.is_cancelled:
+        return
+    active = list(SignUp.objects.filter(shift=shift, status__in=SignUp.ACTIVE).values_list("pk", flat=True))
+    SignUp.objects.filter(pk__in=active).update(
+        status=SignUp.Status.CANCELLED, ended_at=timezone.now(), reason=reason[:500], changed_by=actor
+    )
+    Shift.objects.filter(pk=shift.pk).update(
+        is_cancelled=True, confirmed_count=0, offered_count=0, waitlist_count=0
+    )
+    audit_record(actor=actor, action="shift.cancelled", target=shift, told=len(active))
+    for signup_id in active:
+        enqueue_on_commit(send_signup_notice, signup_id, "shift_cancelled")
+
+
+def event_cancel(*, actor: User, event: Event, reason: str = "") -> Event:
+    _require_coordinator(actor, event.organisation)
+    with transaction.atomic():
+        for shift_id in Shift.objects.filter(task__event=event).values_list("pk", flat=True):
+            _cancel_locked_shift(locked_shift(shift_id), actor, reason)
+        event.status = Event.Status.CANCELLED
+        event.save(update_fields=["status"])
+        audit_record(actor=actor, action="event.cancelled", target=event)
+    return event
+
+
+def event_copy(*, actor: User, event: Event, starts_at: datetime) -> Event:
+    """A draft copy with the same tasks and shifts, moved to start at `starts_at`."""
+    _require_coordinator(actor, event.organisation)
+    shift_by = starts_at - event.starts_at
+    with transaction.atomic():
+        copy = Event.objects.get(pk=event.pk)
+        copy.pk, copy.id, copy._state.adding = None, None, True
+        copy.status, copy.published_at = Event.Status.DRAFT, None
+        copy.starts_at, copy.ends_at = event.starts_at + shift_by, event.ends_at + shift_by
+        copy.secret_token = Event._meta.get_field("secret_token").get_default()
+        copy.save()
+        for task in event.tasks.prefetch_related("shifts"):
+            _copy_task(task, copy, shift_by)
+        audit_record(actor=actor, action="event.copied", target=copy, source=event.pk)
+    return copy
+
+
+def _copy_task(task: Task, event: Event, shift_by: timedelta) -> None:
+    shifts = [s for s in task.shifts.all() if not s.is_cancelled]
+    task.pk, task.id, task._state.adding, task.event = None, None, True, event
+    task.save()
+    Shift.objects.bulk_create(
+        Shift(
+            task=task, starts_at=s.starts_at + shift_by, ends_at=s.ends_at + shift_by,
+            capacity=s.capacity, waitlist_policy=s.waitlist_policy, offer_hours=s.offer_hours,
+            signup_deadline=s.signup_deadline + shift_by if s.signup_deadline else None,
+        )
+        for s in shifts
+    )

@@ -1,0 +1,173 @@
+"""Volunteers join and leave shifts; coordinators add and remove them."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.audit.services import audit_record
+from apps.organisations.selectors import can_coordinate
+from apps.shifts.models import Event, Shift, SignUp
+from apps.shifts.services._common import (
+    Refused,
+    clashing_signup,
+    lock_user,
+    locked_shift,
+    now_or,
+    tenant_policy,
+)
+from config.celery import enqueue_on_commit
+
+COUNTER = {
+    SignUp.Status.CONFIRMED: "confirmed_count",
+    SignUp.Status.OFFERED: "offered_count",
+    SignUp.Status.WAITLISTED: "waitlist_count",
+}
+
+
+def shift_sign_up(
+    *, shift_id: int, user: User, added_by: User | None = None, now: datetime | None = None
+) -> SignUp:
+    """A confirmed place when one is free and nobody is in line; else a place in line."""
+    now = now_or(now)
+    try:
+        with transaction.atomic():
+            shift = locked_shift(shift_id)
+            lock_user(user.pk)
+            by_coordinator = added_by is not None and added_by.pk != user.pk
+            if by_coordinator and not can_coordinate(added_by, shift.task.event.organisation):
+                raise PermissionDenied
+            check_can_sign_up(shift, user, now=now, by_coordinator=by_coordinator)
+            signup = _take_place(shift, user, now=now, added_by=added_by)
+    except IntegrityError as exc:
+        # The constraints are the last word if two requests slip past the checks at once.
+        raise Refused(_("You are already signed up for this shift."), code="duplicate") from exc
+    if signup.status == SignUp.Status.WAITLISTED and shift.free_places:
+        from apps.shifts.tasks import fill_waitlist
+
+        enqueue_on_commit(fill_waitlist, shift.pk)  # a place is free: the line moves up
+    return signup
+
+
+def _take_place(shift: Shift, user: User, *, now: datetime, added_by: User | None) -> SignUp:
+    from apps.shifts.tasks import send_signup_notice
+
+    # Someone already in line goes first, even when a place has just become free.
+    if shift.free_places and not shift.waitlist_count:
+        status, extra = SignUp.Status.CONFIRMED, {"confirmed_at": now}
+    else:
+        status, extra = SignUp.Status.WAITLISTED, {"waitlisted_at": now}
+    signup = SignUp.objects.create(shift=shift, user=user, status=status, changed_by=added_by, **extra)
+    Shift.objects.filter(pk=shift.pk).update(**{COUNTER[status]: F(COUNTER[status]) + 1})
+    shift.refresh_from_db(fields=list(COUNTER.values()))
+    audit_record(actor=added_by or user, action=f"signup.{status}", target=signup)
+    enqueue_on_commit(send_signup_notice, signup.pk, status)
+    return signup
+
+
+def check_can_sign_up(shift: Shift, user: User, *, now: datetime, by_coordinator: bool) -> None:
+    """Each rule, in the order a volunteer would want to hear them."""
+    event = shift.task.event
+    if shift.is_cancelled or event.status != Event.Status.PUBLISHED:
+        raise Refused(_("This shift is not open for sign-up."), code="closed")
+    if now >= shift.starts_at:
+        raise Refused(_("This shift has already started."), code="started")
+    if shift.signup_deadline and now > shift.signup_deadline and not by_coordinator:
+        deadline = formats.date_format(shift.signup_deadline, "DATETIME_FORMAT")
+        raise Refused(_("The sign-up deadline was %(when)s.") % {"when": deadline}, code="deadline")
+    if SignUp.objects.filter(shift=shift, user=user, status__in=SignUp.ACTIVE).exists():
+        raise Refused(_("You are already signed up for this shift."), code="duplicate")
+    _check_requirements(shift, user)
+    clash = clashing_signup(user.pk, shift)
+    if clash:
+        raise Refused(
+            _("You already have a shift at the same time: %(other)s.") % {"other": _describe(clash)},
+            code="overlap",
+        )
+
+
+def _check_requirements(shift: Shift, user: User) -> None:
+    task = shift.task
+    if task.min_age:
+        if not user.birth_year:
+            raise Refused(
+                _("This task has a minimum age of %(age)s. Add your birth year to your profile.")
+                % {"age": task.min_age},
+                code="age_unknown",
+            )
+        if shift.starts_at.year - user.birth_year < task.min_age:
+            raise Refused(
+                _("You must be at least %(age)s years old for this task.") % {"age": task.min_age},
+                code="too_young",
+            )
+    valid_until = user.child_check_valid_until
+    if task.needs_child_check and (not valid_until or valid_until < shift.starts_at.date()):
+        raise Refused(
+            _("This task needs a valid child-protection check. Ask the coordinator about it."),
+            code="child_check",
+        )
+
+
+def _describe(signup: SignUp) -> str:
+    start = formats.date_format(signup.shift.starts_at, "SHORT_DATETIME_FORMAT")
+    return f"{signup.shift.task.event.title} ({start})"
+
+
+def signup_cancel(
+    *, signup_id: int, actor: User, reason: str = "", now: datetime | None = None
+) -> SignUp:
+    """Leave a shift or the line. After the tenant's deadline it still works but counts as late."""
+    now = now_or(now)
+    with transaction.atomic():
+        shift_id = SignUp.objects.values_list("shift_id", flat=True).get(pk=signup_id)
+        shift = locked_shift(shift_id)
+        signup = SignUp.objects.select_for_update().get(pk=signup_id)
+        by_coordinator = _check_may_cancel(signup, shift, actor, now)
+        if signup.status not in SignUp.ACTIVE:
+            return signup  # cancelled already: a second click changes nothing
+        _end(signup, shift, actor=actor, reason=reason, now=now, by_coordinator=by_coordinator)
+    if signup.status != SignUp.Status.WAITLISTED:
+        from apps.shifts.tasks import fill_waitlist
+
+        enqueue_on_commit(fill_waitlist, shift.pk)
+    return signup
+
+
+def _check_may_cancel(signup: SignUp, shift: Shift, actor: User, now: datetime) -> bool:
+    if can_coordinate(actor, shift.task.event.organisation):
+        return signup.user_id != actor.pk
+    if signup.user_id != actor.pk:
+        raise PermissionDenied
+    if now >= shift.starts_at and signup.status == SignUp.Status.CONFIRMED:
+        raise Refused(_("The shift has started. Please call the coordinator."), code="started")
+    return False
+
+
+def _end(signup: SignUp, shift: Shift, *, actor: User, reason: str, now: datetime, by_coordinator: bool) -> None:
+    from apps.shifts.tasks import send_signup_notice
+
+    previous = signup.status
+    late_after = shift.starts_at - timedelta(hours=tenant_policy().cancel_deadline_hours)
+    signup.status = SignUp.Status.REMOVED if by_coordinator else SignUp.Status.CANCELLED
+    signup.is_late = previous == SignUp.Status.CONFIRMED and now > late_after and not by_coordinator
+    signup.reason, signup.ended_at, signup.changed_by = reason[:500], now, actor
+    signup.save(update_fields=["status", "is_late", "reason", "ended_at", "changed_by"])
+    Shift.objects.filter(pk=shift.pk).update(**{COUNTER[previous]: F(COUNTER[previous]) - 1})
+    audit_record(actor=actor, action=f"signup.{signup.status}", target=signup, was=previous, late=signup.is_late)
+    if by_coordinator:
+        enqueue_on_commit(send_signup_notice, signup.pk, signup.status)
+
+
+def waitlist_position(signup: SignUp) -> int | None:
+    """1 for the first in line; None when not in line."""
+    if signup.status != SignUp.Status.WAITLISTED or signup.waitlisted_at is None:
+        return None
+    earlier = Q(waitlisted_at__lt=signup.waitlisted_at) | Q(
+        waitlisted_at=signup.waitlisted_at, pk__lt=signup.pk
+    )
+    line = SignUp.objects.filter(shift_id=signup.shift_id, status=SignUp.Status.WAITLISTED)
+    return line.filter(earlier).count() + 1

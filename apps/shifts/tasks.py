@@ -1,0 +1,46 @@
+"""Adapters: each runs in the schema it was sent from, calls one service, and is safe twice."""
+
+from celery import shared_task
+from django.db import OperationalError
+from django_tenants.utils import tenant_context
+
+from apps.shifts.models import SignUp
+from apps.shifts.notifications import coordinators_tell_free_place, signup_notice_send
+from apps.shifts.services.waitlist import offers_expire, waitlist_fill
+
+
+# A deadlock between two fills is resolved by PostgreSQL aborting one; it simply runs again.
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def fill_waitlist(shift_id: int) -> list[int]:
+    return [signup.pk for signup in waitlist_fill(shift_id=shift_id)]
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_signup_notice(signup_id: int, kind: str) -> None:
+    signup = SignUp.objects.select_related("user", "shift__task__event").filter(pk=signup_id).first()
+    if signup is not None:
+        signup_notice_send(signup=signup, kind=kind)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def tell_coordinators_of_free_place(shift_id: int) -> None:
+    coordinators_tell_free_place(shift_id=shift_id)
+
+
+@shared_task
+def expire_offers() -> int:
+    return offers_expire()
+
+
+@shared_task(needs_tenant=False, ignore_result=True)  # type: ignore[call-overload]
+def dispatch_expire_offers() -> None:
+    """Beat runs this in public every minute; it fans out to every open tenant."""
+    from tenants.models import Tenant
+    from tenants.selectors import HIDDEN_SCHEMAS
+
+    open_tenants = Tenant.objects.exclude(schema_name__in=HIDDEN_SCHEMAS).exclude(
+        status__in=(Tenant.Status.SUSPENDED, Tenant.Status.ARCHIVED)
+    )
+    for tenant in open_tenants:
+        with tenant_context(tenant):
+            expire_offers.delay()
