@@ -25,17 +25,22 @@ def home(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("side"))
     query = request.GET.copy()
     query.pop("side", None)
-    context = {"form": form, "page": page, "query": query.urlencode(),
-               "categories": Category.objects.all()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "categories": Category.objects.all(),
+    }
     return render(request, "marketplace/home.html", context)
 
 
 def event_page(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = event_for_page(event_id=event_id, user=request.user, token=request.GET.get("n", ""))
+    user = request.user if request.user.is_authenticated else None
+    event = event_for_page(event_id=event_id, user=user, token=request.GET.get("n", ""))
     if event is None:
         raise Http404
     shift_ids = [shift.pk for task in event.task_list for shift in task.shifts.all()]  # type: ignore[attr-defined]
-    mine = signups_by_shift(user=request.user, shift_ids=shift_ids)
+    mine = signups_by_shift(user=user, shift_ids=shift_ids)
     return render(request, "marketplace/event.html", {"event": event, "mine": mine})
 
 
@@ -80,7 +85,9 @@ def signup_cancel_view(request: HttpRequest, signup_id: int) -> HttpResponse:
 
 def _cancelled_message(signup: SignUp) -> str:
     if signup.is_late:
-        return _("You are cancelled. It is close to the start, so please also tell the coordinator.")
+        return _(
+            "You are cancelled. It is close to the start, so please also tell the coordinator."
+        )
     return _("You are cancelled. Thank you for letting us know.")
 
 
@@ -115,4 +122,8 @@ def my_shifts(request: HttpRequest) -> HttpResponse:
     feed = request.build_absolute_uri(
         reverse("calendar-personal", args=[request.user.calendar_token])  # type: ignore[union-attr]
     )
-    return render(request, "marketplace/my_shifts.html", {**groups, "feed_url": feed, "cancel_form": CancelForm()})
+    return render(
+        request,
+        "marketplace/my_shifts.html",
+        {**groups, "feed_url": feed, "cancel_form": CancelForm()},
+    )

@@ -37,7 +37,9 @@ class OrganisationRole(models.Model):
         CONTACT = "contact", _("Contact person")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roles")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+    )
     role = models.CharField(max_length=20, choices=Role)
 
     class Meta:
@@ -45,11 +47,16 @@ class OrganisationRole(models.Model):
             models.UniqueConstraint(fields=["organisation", "user", "role"], name="one_role_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
 
 class Follow(models.Model):
     """A citizen follows an organisation or a category to hear about new events."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE)
     category = models.ForeignKey("shifts.Category", null=True, blank=True, on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -63,3 +70,6 @@ class Follow(models.Model):
             models.UniqueConstraint(fields=["user", "organisation"], name="follow_org_once"),
             models.UniqueConstraint(fields=["user", "category"], name="follow_category_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation or self.category}"

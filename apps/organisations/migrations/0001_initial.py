@@ -4,39 +4,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Follow',
+            name="Follow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('association', 'Association'), ('social_service', 'Social service'), ('municipal_unit', 'Municipal unit'), ('company', 'Company'), ('volunteer_centre', 'Volunteer centre'), ('event_organiser', 'Event organiser')], default='association', max_length=30, verbose_name='kind')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('is_approved', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("association", "Association"),
+                            ("social_service", "Social service"),
+                            ("municipal_unit", "Municipal unit"),
+                            ("company", "Company"),
+                            ("volunteer_centre", "Volunteer centre"),
+                            ("event_organiser", "Event organiser"),
+                        ],
+                        default="association",
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("is_approved", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationRole',
+            name="OrganisationRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'Organisation admin'), ('coordinator', 'Coordinator'), ('contact', 'Contact person')], max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "Organisation admin"),
+                            ("coordinator", "Coordinator"),
+                            ("contact", "Contact person"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
             ],
         ),
     ]

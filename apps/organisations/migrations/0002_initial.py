@@ -6,55 +6,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
-        ('shifts', '0001_initial'),
+        ("organisations", "0001_initial"),
+        ("shifts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='follow',
-            name='category',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='shifts.category'),
+            model_name="follow",
+            name="category",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                to="shifts.category",
+            ),
         ),
         migrations.AddField(
-            model_name='follow',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to=settings.AUTH_USER_MODEL),
+            model_name="follow",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="follows",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='follow',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='organisations.organisation'),
+            model_name="follow",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                to="organisations.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='organisationrole',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='organisations.organisation'),
+            model_name="organisationrole",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="roles",
+                to="organisations.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='organisationrole',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to=settings.AUTH_USER_MODEL),
+            model_name="organisationrole",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="roles",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='follow',
-            constraint=models.CheckConstraint(condition=models.Q(('organisation__isnull', False), ('category__isnull', False), _connector='XOR'), name='follow_one_thing'),
+            model_name="follow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("organisation__isnull", False), ("category__isnull", False), _connector="XOR"
+                ),
+                name="follow_one_thing",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='follow',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='follow_org_once'),
+            model_name="follow",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organisation"), name="follow_org_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='follow',
-            constraint=models.UniqueConstraint(fields=('user', 'category'), name='follow_category_once'),
+            model_name="follow",
+            constraint=models.UniqueConstraint(
+                fields=("user", "category"), name="follow_category_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisationrole',
-            constraint=models.UniqueConstraint(fields=('organisation', 'user', 'role'), name='one_role_once'),
+            model_name="organisationrole",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "user", "role"), name="one_role_once"
+            ),
         ),
     ]

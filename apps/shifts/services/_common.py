@@ -19,7 +19,9 @@ def now_or(now: datetime | None) -> datetime:
 
 def locked_shift(shift_id: int) -> Shift:
     # The shift row is the lock every sign-up, cancellation and promotion of it queues on.
-    return Shift.objects.select_for_update(of=("self",)).select_related("task__event").get(pk=shift_id)
+    return (
+        Shift.objects.select_for_update(of=("self",)).select_related("task__event").get(pk=shift_id)
+    )
 
 
 def lock_user(user_id: int) -> None:

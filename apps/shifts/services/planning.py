@@ -73,15 +73,22 @@ def shift_create(*, actor: User, task: Task, **fields: Any) -> Shift:
 
 
 def shifts_create(
-    *, actor: User, task: Task, starts: list[datetime], ends_at: datetime | None = None,
-    duration: timedelta | None = None, **fields: Any,
+    *,
+    actor: User,
+    task: Task,
+    starts: list[datetime],
+    ends_at: datetime | None = None,
+    duration: timedelta | None = None,
+    **fields: Any,
 ) -> list[Shift]:
     """Bulk creation: one shift per start time, all of the same length."""
     _require_coordinator(actor, task.event.organisation)
     length = duration or (ends_at - starts[0] if ends_at else None)
     if not length or length <= timedelta(0):
         raise ValidationError({"ends_at": [_("A shift must end after it starts.")]})
-    shifts = [Shift(task=task, starts_at=start, ends_at=start + length, **fields) for start in starts]
+    shifts = [
+        Shift(task=task, starts_at=start, ends_at=start + length, **fields) for start in starts
+    ]
     for shift in shifts:
         shift.full_clean(exclude=["task"])
     with transaction.atomic():
@@ -93,7 +100,8 @@ def shifts_create(
 def recurring_starts(*, first: datetime, until: datetime, every: timedelta) -> list[datetime]:
     """Start times of a daily or weekly pattern, in local time (DST changes keep the hour)."""
     local_first = timezone.localtime(first)
-    starts, n = [], 0
+    starts: list[datetime] = []
+    n = 0
     while True:
         naive = local_first.replace(tzinfo=None) + every * n
         start = timezone.make_aware(naive, local_first.tzinfo)
@@ -138,9 +146,14 @@ def _cancel_locked_shift(shift: Shift, actor: User, reason: str) -> None:
 
     if shift.is_cancelled:
         return
-    active = list(SignUp.objects.filter(shift=shift, status__in=SignUp.ACTIVE).values_list("pk", flat=True))
+    active = list(
+        SignUp.objects.filter(shift=shift, status__in=SignUp.ACTIVE).values_list("pk", flat=True)
+    )
     SignUp.objects.filter(pk__in=active).update(
-        status=SignUp.Status.CANCELLED, ended_at=timezone.now(), reason=reason[:500], changed_by=actor
+        status=SignUp.Status.CANCELLED,
+        ended_at=timezone.now(),
+        reason=reason[:500],
+        changed_by=actor,
     )
     Shift.objects.filter(pk=shift.pk).update(
         is_cancelled=True, confirmed_count=0, offered_count=0, waitlist_count=0
@@ -184,8 +197,12 @@ def _copy_task(task: Task, event: Event, shift_by: timedelta) -> None:
     task.save()
     Shift.objects.bulk_create(
         Shift(
-            task=task, starts_at=s.starts_at + shift_by, ends_at=s.ends_at + shift_by,
-            capacity=s.capacity, waitlist_policy=s.waitlist_policy, offer_hours=s.offer_hours,
+            task=task,
+            starts_at=s.starts_at + shift_by,
+            ends_at=s.ends_at + shift_by,
+            capacity=s.capacity,
+            waitlist_policy=s.waitlist_policy,
+            offer_hours=s.offer_hours,
             signup_deadline=s.signup_deadline + shift_by if s.signup_deadline else None,
         )
         for s in shifts

@@ -22,7 +22,7 @@ from apps.shifts.services._common import (
 )
 from config.celery import enqueue_on_commit
 
-COUNTER = {
+COUNTER: dict[str, str] = {
     SignUp.Status.CONFIRMED: "confirmed_count",
     SignUp.Status.OFFERED: "offered_count",
     SignUp.Status.WAITLISTED: "waitlist_count",
@@ -39,7 +39,8 @@ def shift_sign_up(
             shift = locked_shift(shift_id)
             lock_user(user.pk)
             by_coordinator = added_by is not None and added_by.pk != user.pk
-            if by_coordinator and not can_coordinate(added_by, shift.task.event.organisation):
+            organisation = shift.task.event.organisation
+            if by_coordinator and not can_coordinate(added_by, organisation):  # type: ignore[arg-type]
                 raise PermissionDenied
             check_can_sign_up(shift, user, now=now, by_coordinator=by_coordinator)
             signup = _take_place(shift, user, now=now, added_by=added_by)
@@ -61,7 +62,9 @@ def _take_place(shift: Shift, user: User, *, now: datetime, added_by: User | Non
         status, extra = SignUp.Status.CONFIRMED, {"confirmed_at": now}
     else:
         status, extra = SignUp.Status.WAITLISTED, {"waitlisted_at": now}
-    signup = SignUp.objects.create(shift=shift, user=user, status=status, changed_by=added_by, **extra)
+    signup = SignUp.objects.create(
+        shift=shift, user=user, status=status, changed_by=added_by, **extra
+    )
     Shift.objects.filter(pk=shift.pk).update(**{COUNTER[status]: F(COUNTER[status]) + 1})
     shift.refresh_from_db(fields=list(COUNTER.values()))
     audit_record(actor=added_by or user, action=f"signup.{status}", target=signup)
@@ -85,7 +88,8 @@ def check_can_sign_up(shift: Shift, user: User, *, now: datetime, by_coordinator
     clash = clashing_signup(user.pk, shift)
     if clash:
         raise Refused(
-            _("You already have a shift at the same time: %(other)s.") % {"other": _describe(clash)},
+            _("You already have a shift at the same time: %(other)s.")
+            % {"other": _describe(clash)},
             code="overlap",
         )
 
@@ -147,7 +151,9 @@ def _check_may_cancel(signup: SignUp, shift: Shift, actor: User, now: datetime) 
     return False
 
 
-def _end(signup: SignUp, shift: Shift, *, actor: User, reason: str, now: datetime, by_coordinator: bool) -> None:
+def _end(
+    signup: SignUp, shift: Shift, *, actor: User, reason: str, now: datetime, by_coordinator: bool
+) -> None:
     from apps.shifts.tasks import send_signup_notice
 
     previous = signup.status
@@ -157,7 +163,13 @@ def _end(signup: SignUp, shift: Shift, *, actor: User, reason: str, now: datetim
     signup.reason, signup.ended_at, signup.changed_by = reason[:500], now, actor
     signup.save(update_fields=["status", "is_late", "reason", "ended_at", "changed_by"])
     Shift.objects.filter(pk=shift.pk).update(**{COUNTER[previous]: F(COUNTER[previous]) - 1})
-    audit_record(actor=actor, action=f"signup.{signup.status}", target=signup, was=previous, late=signup.is_late)
+    audit_record(
+        actor=actor,
+        action=f"signup.{signup.status}",
+        target=signup,
+        was=previous,
+        late=signup.is_late,
+    )
     if by_coordinator:
         enqueue_on_commit(send_signup_notice, signup.pk, signup.status)
 

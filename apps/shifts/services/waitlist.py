@@ -58,7 +58,9 @@ def _fill_one_place(shift_id: int, now: datetime) -> SignUp | None:
 
 
 def _first_free_candidate(shift: Shift) -> SignUp | None:
-    line = SignUp.objects.filter(shift=shift, status=SignUp.Status.WAITLISTED).order_by("waitlisted_at", "pk")
+    line = SignUp.objects.filter(shift=shift, status=SignUp.Status.WAITLISTED).order_by(
+        "waitlisted_at", "pk"
+    )
     for candidate in line.iterator(chunk_size=50):
         # People busy at the same time elsewhere keep their place in line but are passed over.
         if clashing_signup(candidate.user_id, shift) is None:
@@ -120,8 +122,8 @@ def _close_offer(
 
     with transaction.atomic():
         shift = locked_shift(SignUp.objects.values_list("shift_id", flat=True).get(pk=signup_id))
-        lookup = {"pk": signup_id} if user is None else {"pk": signup_id, "user": user}
-        signup = SignUp.objects.select_for_update().get(**lookup)
+        mine = SignUp.objects if user is None else SignUp.objects.filter(user=user)
+        signup = mine.select_for_update().get(pk=signup_id)
         if signup.status != SignUp.Status.OFFERED:
             return signup, False  # accepted, declined or expired already: nothing to do twice
         if status == SignUp.Status.EXPIRED and now < (signup.offer_expires_at or now):

@@ -19,7 +19,7 @@ def in_nyborg(nyborg) -> Iterator[object]:
         yield nyborg
 
 
-def person(name: str, **extra: object) -> User:
+def person(name: str, **extra) -> User:
     email = f"{name.lower()}@example.dk"
     return User.objects.create_user(email, full_name=f"{name} Hansen", **extra)
 
@@ -33,7 +33,9 @@ def roklub(in_nyborg) -> Organisation:
 def kim(in_nyborg) -> User:
     other = Organisation.objects.create(name="Nyborg Spejderne")
     kim = person("Kim")
-    OrganisationRole.objects.create(organisation=other, user=kim, role=OrganisationRole.Role.COORDINATOR)
+    OrganisationRole.objects.create(
+        organisation=other, user=kim, role=OrganisationRole.Role.COORDINATOR
+    )
     return kim
 
 
@@ -65,8 +67,12 @@ def in_days(days: float, hour: int = 10) -> datetime:
 @pytest.fixture
 def regatta(roklub) -> Event:
     return Event.objects.create(
-        organisation=roklub, title="Nyborg Regatta", starts_at=in_days(10, 8),
-        ends_at=in_days(10, 20), status=Event.Status.PUBLISHED, address="Havnen 1, 5800 Nyborg",
+        organisation=roklub,
+        title="Nyborg Regatta",
+        starts_at=in_days(10, 8),
+        ends_at=in_days(10, 20),
+        status=Event.Status.PUBLISHED,
+        address="Havnen 1, 5800 Nyborg",
     )
 
 
@@ -75,11 +81,17 @@ def kiosk(regatta) -> Task:
     return Task.objects.create(event=regatta, title="Kiosk", meeting_point="Bådhuset")
 
 
-def make_shift(task: Task, *, capacity: int = 2, start: datetime | None = None, hours: int = 3,
-               **extra: object) -> Shift:
+def make_shift(
+    task: Task, *, capacity: int = 2, start: datetime | None = None, hours: int = 3, **extra: object
+) -> Shift:
     start = start or in_days(10)
-    return Shift.objects.create(task=task, starts_at=start, ends_at=start + timedelta(hours=hours),
-                                capacity=capacity, **extra)
+    return Shift.objects.create(
+        task=task,
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
+        capacity=capacity,
+        **extra,
+    )
 
 
 @pytest.fixture

@@ -41,7 +41,9 @@ def test_it_promotes_the_first_in_line_when_someone_cancels(
     assert "Du har en plads" in mail.outbox[0].body
 
 
-def test_it_promotes_exactly_once_when_the_fill_task_is_delivered_twice(morning, frida, bo, carl, dorthe):
+def test_it_promotes_exactly_once_when_the_fill_task_is_delivered_twice(
+    morning, frida, bo, carl, dorthe
+):
     first, _, third, fourth = (sign_up(morning, p) for p in (frida, bo, carl, dorthe))
     signup_cancel(signup_id=first.pk, actor=frida)  # fill is queued on commit: not run here
     fill_waitlist.apply(args=(morning.pk,))
@@ -50,7 +52,9 @@ def test_it_promotes_exactly_once_when_the_fill_task_is_delivered_twice(morning,
     assert counts(morning) == (2, 0, 1)
 
 
-def test_it_offers_the_place_for_a_limited_time_and_moves_on_when_it_expires(kiosk, frida, bo, carl):
+def test_it_offers_the_place_for_a_limited_time_and_moves_on_when_it_expires(
+    kiosk, frida, bo, carl
+):
     shift = make_shift(kiosk, capacity=1, waitlist_policy=Shift.Policy.OFFER, offer_hours=12)
     first, second, third = (sign_up(shift, p) for p in (frida, bo, carl))
     signup_cancel(signup_id=first.pk, actor=frida)
@@ -86,7 +90,10 @@ def test_it_refuses_an_offer_accepted_too_late(kiosk, frida, bo):
     signup_cancel(signup_id=first.pk, actor=frida)
     waitlist_fill(shift_id=shift.pk)
     second.refresh_from_db()
-    with time_machine.travel(second.offer_expires_at + timedelta(seconds=1)), pytest.raises(Refused):
+    with (
+        time_machine.travel(second.offer_expires_at + timedelta(seconds=1)),
+        pytest.raises(Refused),
+    ):
         offer_accept(signup_id=second.pk, user=bo)
 
 
@@ -95,16 +102,20 @@ def test_it_stops_promoting_close_to_the_start_and_tells_the_coordinators(
 ):
     first, _, third = (sign_up(morning, p) for p in (frida, bo, carl))
     mail.outbox.clear()
-    with time_machine.travel(morning.starts_at - timedelta(hours=1)):  # tenant stops at 2 h
-        with django_capture_on_commit_callbacks(execute=True):
-            signup_cancel(signup_id=first.pk, actor=frida)
+    close_to_start = time_machine.travel(morning.starts_at - timedelta(hours=1))  # stops at 2 h
+    with close_to_start, django_capture_on_commit_callbacks(execute=True):
+        signup_cancel(signup_id=first.pk, actor=frida)
     assert status_of(third) == "waitlisted"
     assert [m.to for m in mail.outbox] == [[nanna.email]]
     assert "venteliste" in mail.outbox[0].subject
 
 
-def test_it_passes_over_people_busy_elsewhere_but_keeps_their_place(kiosk, morning, frida, bo, carl, dorthe):
-    first, _, carl_waiting, dorthe_waiting = (sign_up(morning, p) for p in (frida, bo, carl, dorthe))
+def test_it_passes_over_people_busy_elsewhere_but_keeps_their_place(
+    kiosk, morning, frida, bo, carl, dorthe
+):
+    first, _, carl_waiting, dorthe_waiting = (
+        sign_up(morning, p) for p in (frida, bo, carl, dorthe)
+    )
     elsewhere = make_shift(kiosk, start=morning.starts_at, capacity=5)
     sign_up(elsewhere, carl)  # a confirmed place at the same time, taken while waiting
     signup_cancel(signup_id=first.pk, actor=frida)
@@ -112,7 +123,9 @@ def test_it_passes_over_people_busy_elsewhere_but_keeps_their_place(kiosk, morni
     assert (status_of(carl_waiting), status_of(dorthe_waiting)) == ("waitlisted", "confirmed")
 
 
-def test_it_puts_newcomers_behind_the_line_even_when_a_place_is_free(morning, frida, bo, carl, dorthe):
+def test_it_puts_newcomers_behind_the_line_even_when_a_place_is_free(
+    morning, frida, bo, carl, dorthe
+):
     first, _, third = (sign_up(morning, p) for p in (frida, bo, carl))
     signup_cancel(signup_id=first.pk, actor=frida)  # the fill has not run yet
     newcomer = sign_up(morning, dorthe)
@@ -126,6 +139,12 @@ def test_it_keeps_counters_equal_to_the_rows(morning, frida, bo, carl, dorthe):
     signup_cancel(signup_id=signups[0].pk, actor=frida)
     signup_cancel(signup_id=signups[3].pk, actor=dorthe)
     waitlist_fill(shift_id=morning.pk)
-    by_status = {s: SignUp.objects.filter(shift=morning, status=s).count()
-                 for s in ("confirmed", "offered", "waitlisted")}
-    assert counts(morning) == (by_status["confirmed"], by_status["offered"], by_status["waitlisted"])
+    by_status = {
+        s: SignUp.objects.filter(shift=morning, status=s).count()
+        for s in ("confirmed", "offered", "waitlisted")
+    }
+    assert counts(morning) == (
+        by_status["confirmed"],
+        by_status["offered"],
+        by_status["waitlisted"],
+    )
