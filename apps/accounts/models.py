@@ -40,6 +40,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_verified_at = models.DateTimeField(null=True, blank=True)
     # When the person accepted that the tenant stores their data (the GDPR issue adds history).
     consented_at = models.DateTimeField(null=True, blank=True)
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
     # Secret for the personal calendar feed; a new value revokes the old URL.
     calendar_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 

@@ -86,7 +86,10 @@ def volunteer_register(*, full_name: str, email: str, phone: str, next_path: str
 def email_link_url(*, user: User, next_path: str) -> str:
     path = reverse(
         "email-link",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": email_link_tokens.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": email_link_tokens.make_token(user),
+        },
         urlconf=settings.ROOT_URLCONF,
     )
     return tenant_url(current_tenant(), f"{path}?{urlencode({'next': next_path})}")
@@ -95,10 +98,16 @@ def email_link_url(*, user: User, next_path: str) -> str:
 def email_link_send(*, user: User, next_path: str) -> None:
     tenant = current_tenant()
     with translation.override(tenant.locale):
-        context = {"user": user, "tenant": tenant, "url": email_link_url(user=user, next_path=next_path)}
+        context = {
+            "user": user,
+            "tenant": tenant,
+            "url": email_link_url(user=user, next_path=next_path),
+        }
         subject = render_to_string("emails/email_link_subject.txt", context).strip()
         message = EmailMultiAlternatives(
-            subject=subject, body=render_to_string("emails/email_link.txt", context), to=[user.email]
+            subject=subject,
+            body=render_to_string("emails/email_link.txt", context),
+            to=[user.email],
         )
         message.attach_alternative(render_to_string("emails/email_link.html", context), "text/html")
         message.send()

@@ -35,11 +35,16 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = volunteer_register(
-            full_name=data["full_name"], email=data["email"], phone=data["phone"], next_path=next_path
+            full_name=data["full_name"],
+            email=data["email"],
+            phone=data["phone"],
+            next_path=next_path,
         )
         return render(request, "accounts/check_email.html", {"email": user.email})
     status = 400 if form.errors else 200
-    return render(request, "accounts/register.html", {"form": form, "next": next_path}, status=status)
+    return render(
+        request, "accounts/register.html", {"form": form, "next": next_path}, status=status
+    )
 
 
 def email_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:

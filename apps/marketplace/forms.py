@@ -8,14 +8,19 @@ from apps.shifts.selectors import EventFilters
 class EventFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), to_field_name="slug",
-        required=False, empty_label=_("All categories"),
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All categories"),
     )
     area = forms.CharField(label=_("Area or postcode"), required=False, max_length=100)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     free_now = forms.BooleanField(label=_("Free places now"), required=False)
     beginners = forms.BooleanField(label=_("Suitable without experience"), required=False)
     organisation = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -37,6 +42,8 @@ class EventFilterForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (optional)"), required=False, max_length=500,
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=500,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )

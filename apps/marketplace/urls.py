@@ -10,6 +10,7 @@ urlpatterns = [
     path("tilmeldinger/<int:signup_id>/accepter/", views.offer_accept_view, name="offer-accept"),
     path("tilmeldinger/<int:signup_id>/afvis/", views.offer_decline_view, name="offer-decline"),
     path("mine-vagter/", views.my_shifts, name="my-shifts"),
+    path("foelg/", views.follow, name="follow"),
     path("kalender/mine/<uuid:token>.ics", calendar_views.personal_feed, name="calendar-personal"),
     path("kalender/mine/ny-adresse/", calendar_views.personal_feed_reset, name="calendar-reset"),
     path("kalender/vagter/<int:shift_id>.ics", calendar_views.shift_ics, name="calendar-shift"),

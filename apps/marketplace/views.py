@@ -7,10 +7,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.marketplace.forms import CancelForm, EventFilterForm
+from apps.organisations.models import Follow, Organisation
+from apps.organisations.services import follow_set
 from apps.shifts.models import Category, Shift, SignUp
 from apps.shifts.selectors import event_for_page, marketplace_events, my_signups, signups_by_shift
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
@@ -41,7 +44,12 @@ def event_page(request: HttpRequest, event_id: int) -> HttpResponse:
         raise Http404
     shift_ids = [shift.pk for task in event.task_list for shift in task.shifts.all()]  # type: ignore[attr-defined]
     mine = signups_by_shift(user=user, shift_ids=shift_ids)
-    return render(request, "marketplace/event.html", {"event": event, "mine": mine})
+    follows = (
+        user is not None
+        and Follow.objects.filter(user=user, organisation=event.organisation).exists()
+    )
+    context = {"event": event, "mine": mine, "follows": follows}
+    return render(request, "marketplace/event.html", context)
 
 
 @require_POST
@@ -127,3 +135,26 @@ def my_shifts(request: HttpRequest) -> HttpResponse:
         "marketplace/my_shifts.html",
         {**groups, "feed_url": feed, "cancel_form": CancelForm()},
     )
+
+
+@require_POST
+def follow(request: HttpRequest) -> HttpResponse:
+    """Follow an organisation or a category (a sign-in first, for strangers)."""
+    back = _local_path(request, request.POST.get("next"))
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('register')}?next={back}")
+    organisation = Organisation.objects.filter(pk=request.POST.get("organisation") or 0).first()
+    category = Category.objects.filter(slug=request.POST.get("category") or "").first()
+    if organisation is None and category is None:
+        raise Http404
+    on = request.POST.get("on") == "1"
+    follow_set(user=request.user, on=on, organisation=organisation, category=category)  # type: ignore[arg-type]
+    name = organisation.name if organisation else category.name  # type: ignore[union-attr]
+    text = _("You follow %(name)s.") if on else _("You no longer follow %(name)s.")
+    messages.success(request, text % {"name": name})
+    return redirect(back)
+
+
+def _local_path(request: HttpRequest, target: str | None) -> str:
+    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return target if target and allowed else reverse("home")

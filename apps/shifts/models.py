@@ -51,7 +51,9 @@ class Event(models.Model):
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.PUBLIC)
     secret_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
-    suitable_without_experience = models.BooleanField(_("suitable without experience"), default=True)
+    suitable_without_experience = models.BooleanField(
+        _("suitable without experience"), default=True
+    )
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
@@ -62,7 +64,9 @@ class Event(models.Model):
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["status", "visibility", "ends_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
+            )
         ]
 
     def __str__(self) -> str:
@@ -106,7 +110,9 @@ class Shift(models.Model):
     class Meta:
         ordering = ["starts_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="shift_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="shift_ends_after_start"
+            ),
             models.CheckConstraint(
                 condition=Q(confirmed_count__lte=F("capacity") - F("offered_count")),
                 name="shift_never_overbooked",
@@ -134,7 +140,9 @@ class SignUp(models.Model):
     ACTIVE = (Status.CONFIRMED, Status.WAITLISTED, Status.OFFERED)
 
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="signups")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signups")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signups"
+    )
     status = models.CharField(max_length=12, choices=Status, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The place in line is the time one joined it (ties broken by id).
@@ -157,7 +165,10 @@ class SignUp(models.Model):
                 name="one_active_signup_per_shift",
             )
         ]
-        indexes = [models.Index(fields=["user", "status"]), models.Index(fields=["shift", "status"])]
+        indexes = [
+            models.Index(fields=["user", "status"]),
+            models.Index(fields=["shift", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.shift} ({self.status})"

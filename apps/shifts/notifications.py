@@ -11,7 +11,6 @@ from apps.shifts.models import Shift, SignUp
 from tenants.selectors import current_tenant, tenant_url
 
 
-
 def signup_notice_send(*, signup: SignUp, kind: str) -> None:
     tenant = current_tenant()
     with translation.override(tenant.locale):
@@ -37,7 +36,9 @@ def coordinators_tell_free_place(*, shift_id: int) -> None:
     tenant = current_tenant()
     organisation = shift.task.event.organisation
     emails = set(
-        OrganisationRole.objects.filter(organisation=organisation).values_list("user__email", flat=True)
+        OrganisationRole.objects.filter(organisation=organisation).values_list(
+            "user__email", flat=True
+        )
     ) or {admin.email for admin in owner_admins()}
     with translation.override(tenant.locale):
         context = {"shift": shift, "event": shift.task.event, "tenant": tenant}

@@ -42,8 +42,12 @@ def marketplace_events(filters: EventFilters, *, now: datetime | None = None) ->
         status=Event.Status.PUBLISHED, visibility=Event.Visibility.PUBLIC, ends_at__gt=now
     )
     events = _apply_filters(events, filters, now)
-    free = Greatest(F("tasks__shifts__capacity") - F("tasks__shifts__confirmed_count")
-                    - F("tasks__shifts__offered_count"), 0)
+    free = Greatest(
+        F("tasks__shifts__capacity")
+        - F("tasks__shifts__confirmed_count")
+        - F("tasks__shifts__offered_count"),
+        0,
+    )
     open_shift = Q(tasks__shifts__is_cancelled=False, tasks__shifts__starts_at__gt=now)
     return (
         events.select_related("organisation", "category")
@@ -55,7 +59,9 @@ def marketplace_events(filters: EventFilters, *, now: datetime | None = None) ->
 def _apply_filters(events: QuerySet[Event], f: EventFilters, now: datetime) -> QuerySet[Event]:
     if f.q:
         events = events.filter(
-            Q(title__icontains=f.q) | Q(description__icontains=f.q) | Q(organisation__name__icontains=f.q)
+            Q(title__icontains=f.q)
+            | Q(description__icontains=f.q)
+            | Q(organisation__name__icontains=f.q)
         )
     if f.category:
         events = events.filter(category__slug=f.category)
@@ -71,8 +77,11 @@ def _apply_filters(events: QuerySet[Event], f: EventFilters, now: datetime) -> Q
         events = events.filter(suitable_without_experience=True)
     if f.free_now:
         free_shift = Shift.objects.filter(
-            task__event=OuterRef("pk"), is_cancelled=False, starts_at__gt=now,
-            confirmed_count__lt=F("capacity") - F("offered_count"), waitlist_count=0,
+            task__event=OuterRef("pk"),
+            is_cancelled=False,
+            starts_at__gt=now,
+            confirmed_count__lt=F("capacity") - F("offered_count"),
+            waitlist_count=0,
         )
         events = events.filter(Exists(free_shift))
     return events

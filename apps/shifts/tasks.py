@@ -17,7 +17,9 @@ def fill_waitlist(shift_id: int) -> list[int]:
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_signup_notice(signup_id: int, kind: str) -> None:
-    signup = SignUp.objects.select_related("user", "shift__task__event").filter(pk=signup_id).first()
+    signup = (
+        SignUp.objects.select_related("user", "shift__task__event").filter(pk=signup_id).first()
+    )
     if signup is not None:
         signup_notice_send(signup=signup, kind=kind)
 

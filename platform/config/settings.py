@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env, env_bool, env_list, env_required
@@ -147,10 +148,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
+CELERY_TIMEZONE = "Europe/Copenhagen"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "platform-heartbeat": {"task": "tenants.tasks.platform_heartbeat", "schedule": 60.0},
     "shifts-expire-offers": {"task": "apps.shifts.tasks.dispatch_expire_offers", "schedule": 60.0},
+    "organisations-digests": {
+        "task": "apps.organisations.tasks.dispatch_digests",
+        "schedule": crontab(hour=7, minute=0),  # Europe/Copenhagen, before people go to work
+    },
 }
 
 # --- files ------------------------------------------------------------------------

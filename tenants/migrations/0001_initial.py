@@ -3,53 +3,158 @@
 import django.core.validators
 import django.db.models.deletion
 import django_tenants.postgresql_backend.base
+from django.db import migrations, models
+
 import tenants.models
 import tenants.validators
-from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Tenant',
+            name="Tenant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('schema_name', models.CharField(db_index=True, max_length=63, unique=True, validators=[django_tenants.postgresql_backend.base._check_schema_name])),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('municipality', 'Municipality'), ('region', 'Region'), ('other', 'Other')], default='municipality', max_length=20, verbose_name='kind')),
-                ('status', models.CharField(choices=[('trial', 'Trial'), ('active', 'Active'), ('suspended', 'Suspended'), ('archived', 'Archived')], default='trial', max_length=20, verbose_name='status')),
-                ('locale', models.CharField(choices=[('da', 'Danish'), ('en', 'English')], default='da', max_length=10, verbose_name='language')),
-                ('timezone', models.CharField(default='Europe/Copenhagen', max_length=64, validators=[tenants.validators.validate_timezone], verbose_name='time zone')),
-                ('logo', models.FileField(blank=True, storage=tenants.models.branding_storage, upload_to=tenants.models.logo_path, validators=[django.core.validators.FileExtensionValidator(['png', 'jpg', 'jpeg', 'webp'])], verbose_name='logo')),
-                ('primary_colour', models.CharField(default='#004b87', max_length=7, validators=[tenants.validators.validate_brand_colour], verbose_name='primary colour')),
-                ('accent_colour', models.CharField(default='#8b2a2a', max_length=7, validators=[tenants.validators.validate_brand_colour], verbose_name='accent colour')),
-                ('welcome_text', models.TextField(blank=True, verbose_name='welcome text')),
-                ('cancel_deadline_hours', models.PositiveSmallIntegerField(default=24, verbose_name='cancellation allowed until hours before start')),
-                ('waitlist_stop_hours', models.PositiveSmallIntegerField(default=2, verbose_name='automatic waitlist promotion stops hours before start')),
-                ('is_template', models.BooleanField(default=False, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "schema_name",
+                    models.CharField(
+                        db_index=True,
+                        max_length=63,
+                        unique=True,
+                        validators=[django_tenants.postgresql_backend.base._check_schema_name],
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("municipality", "Municipality"),
+                            ("region", "Region"),
+                            ("other", "Other"),
+                        ],
+                        default="municipality",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("trial", "Trial"),
+                            ("active", "Active"),
+                            ("suspended", "Suspended"),
+                            ("archived", "Archived"),
+                        ],
+                        default="trial",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "locale",
+                    models.CharField(
+                        choices=[("da", "Danish"), ("en", "English")],
+                        default="da",
+                        max_length=10,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="Europe/Copenhagen",
+                        max_length=64,
+                        validators=[tenants.validators.validate_timezone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                (
+                    "logo",
+                    models.FileField(
+                        blank=True,
+                        storage=tenants.models.branding_storage,
+                        upload_to=tenants.models.logo_path,
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                ["png", "jpg", "jpeg", "webp"]
+                            )
+                        ],
+                        verbose_name="logo",
+                    ),
+                ),
+                (
+                    "primary_colour",
+                    models.CharField(
+                        default="#004b87",
+                        max_length=7,
+                        validators=[tenants.validators.validate_brand_colour],
+                        verbose_name="primary colour",
+                    ),
+                ),
+                (
+                    "accent_colour",
+                    models.CharField(
+                        default="#8b2a2a",
+                        max_length=7,
+                        validators=[tenants.validators.validate_brand_colour],
+                        verbose_name="accent colour",
+                    ),
+                ),
+                ("welcome_text", models.TextField(blank=True, verbose_name="welcome text")),
+                (
+                    "cancel_deadline_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24, verbose_name="cancellation allowed until hours before start"
+                    ),
+                ),
+                (
+                    "waitlist_stop_hours",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        verbose_name="automatic waitlist promotion stops hours before start",
+                    ),
+                ),
+                ("is_template", models.BooleanField(default=False, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("status_changed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Domain',
+            name="Domain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(db_index=True, max_length=253, unique=True)),
-                ('is_primary', models.BooleanField(db_index=True, default=True)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='tenants.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("domain", models.CharField(db_index=True, max_length=253, unique=True)),
+                ("is_primary", models.BooleanField(db_index=True, default=True)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="domains",
+                        to="tenants.tenant",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
     ]

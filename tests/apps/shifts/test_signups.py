@@ -23,7 +23,9 @@ def refusal(shift, user, **kw) -> str:
     return caught.value.code or ""
 
 
-def test_it_confirms_while_places_are_free_then_opens_the_waitlist(morning, frida, bo, carl, dorthe):
+def test_it_confirms_while_places_are_free_then_opens_the_waitlist(
+    morning, frida, bo, carl, dorthe
+):
     statuses = [sign_up(morning, p).status for p in (frida, bo, carl, dorthe)]
     assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
     morning.refresh_from_db()

@@ -1,0 +1,72 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from apps.organisations.models import Follow
+from apps.organisations.services import digest_send, follow_set
+from apps.organisations.tasks import send_digests
+from apps.shifts.models import Category, Event
+from tests.apps.shifts.conftest import in_days
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def published(roklub, title, *, category=None, when=None) -> Event:
+    return Event.objects.create(
+        organisation=roklub,
+        title=title,
+        category=category,
+        status="published",
+        starts_at=in_days(5, 9),
+        ends_at=in_days(5, 12),
+        published_at=when or timezone.now(),
+    )
+
+
+def test_it_follows_from_the_event_page_and_stops_again(regatta, frida, nyborg, nyborg_client):
+    browser = signed_in(nyborg_client, frida, nyborg)
+    form = {
+        "organisation": regatta.organisation_id,
+        "on": "1",
+        "next": f"/arrangementer/{regatta.pk}/",
+    }
+    page = browser.post("/foelg/", form, follow=True).content.decode()
+    assert "Du følger Nyborg Roklub" in page and "Stop med at følge" in page
+    browser.post("/foelg/", {**form, "on": "0"})
+    assert not Follow.objects.filter(user=frida).exists()
+
+
+def test_it_mails_a_digest_of_new_events_from_followed_organisations_and_categories(
+    roklub, frida, bo, django_capture_on_commit_callbacks
+):
+    music = Category.objects.create(name="Musik", slug="musik")
+    follow_set(user=frida, on=True, organisation=roklub)
+    follow_set(user=bo, on=True, category=music)
+    published(roklub, "Gammel nyhed", when=timezone.now() - timedelta(days=3))
+    published(roklub, "Kapsejlads")
+    other = roklub.__class__.objects.create(name="Koret")
+    published(other, "Korkoncert", category=music)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests.apply().get() == 2
+    sent = {m.to[0]: m.body for m in mail.outbox}
+    assert (
+        "Kapsejlads" in sent["frida@example.dk"] and "Gammel nyhed" not in sent["frida@example.dk"]
+    )
+    assert "Korkoncert" in sent["bo@example.dk"] and "Kapsejlads" not in sent["bo@example.dk"]
+
+
+def test_it_never_sends_the_same_events_twice(roklub, frida, django_capture_on_commit_callbacks):
+    follow_set(user=frida, on=True, organisation=roklub)
+    published(roklub, "Kapsejlads")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert digest_send(user_id=frida.pk) == 1
+        assert digest_send(user_id=frida.pk) == 0
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        published(roklub, "Standerhejsning")
+        with django_capture_on_commit_callbacks(execute=True):
+            assert digest_send(user_id=frida.pk) == 1
+    assert len(mail.outbox) == 2 and "Standerhejsning" in mail.outbox[1].body
