@@ -119,13 +119,21 @@ def run() -> int:
 
 
 def _banner(port: str) -> None:
-    from tenants.management.commands.seed_demo import CONSOLE_EMAIL, DEMO_PASSWORD, DEMO_TENANTS
+    from tenants.management.commands.seed_demo import (
+        CONSOLE_EMAIL,
+        DEMO_PASSWORD,
+        DEMO_TENANTS,
+        VOLUNTEER_EMAIL,
+    )
 
     lines = [f"  Console      http://console.localhost:{port}/   {CONSOLE_EMAIL}"]
     for spec in DEMO_TENANTS:
         url = f"http://{spec['slug']}.localhost:{port}/"
         lines.append(f"  {spec['name']:<12} {url:<34} {spec['admin_email']}")
     print("\nTovholder is running:\n" + "\n".join(lines), flush=True)
+    print(
+        f"  Volunteer login on each tenant: {VOLUNTEER_EMAIL}; coordinator: koordinator@example.dk"
+    )
     print(f"  Password for every demo login: {DEMO_PASSWORD}\n  Stop with Ctrl-C.\n", flush=True)
 
 

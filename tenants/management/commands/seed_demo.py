@@ -4,11 +4,13 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context, tenant_context
 
 from apps.accounts.models import User
+from tenants.management.commands._demo_marketplace import seed_marketplace
 from tenants.models import Tenant
 from tenants.services import tenant_provision
 
 DEMO_PASSWORD = "tovholder-demo"
 CONSOLE_EMAIL = "vendor@tovholder.dk"
+VOLUNTEER_EMAIL = "frivillig@example.dk"
 DEMO_TENANTS = [
     {
         "slug": "nyborg",
@@ -56,3 +58,4 @@ class Command(BaseCommand):
             if not admin.has_usable_password():
                 admin.set_password(DEMO_PASSWORD)
                 admin.save(update_fields=["password"])
+            seed_marketplace(password=DEMO_PASSWORD, volunteer_email=VOLUNTEER_EMAIL)

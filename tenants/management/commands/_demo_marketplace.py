@@ -1,0 +1,99 @@
+"""Demo events for `make run`: enough to browse, sign up, fill a shift and see the waitlist."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.organisations.models import Organisation, OrganisationRole
+from apps.shifts.models import Category, Event, Shift, Task
+from apps.shifts.services.signups import shift_sign_up
+
+CATEGORIES = [("Idræt", "idraet"), ("Kultur", "kultur"), ("Socialt", "socialt"), ("Natur", "natur")]
+EVENTS = [
+    # title, organisation, category, days ahead, area, tasks with (title, shifts, places)
+    (
+        "Havnefest",
+        "Havnefestforeningen",
+        "kultur",
+        9,
+        "Havnen",
+        [("Bar", 3, 4), ("Oprydning", 1, 6)],
+    ),
+    ("Motionsløb rundt om søen", "Løbeklubben", "idraet", 16, "Søparken", [("Væskedepot", 2, 3)]),
+    ("Lektiecafé", "Frivilligcentret", "socialt", 4, "Biblioteket", [("Lektiehjælper", 4, 2)]),
+    ("Strandrensning", "Naturfredningsforeningen", "natur", 23, "Stranden", [("Indsamler", 1, 12)]),
+]
+
+
+def seed_marketplace(*, password: str, volunteer_email: str) -> None:
+    if Event.objects.exists():
+        return
+    categories = {slug: Category.objects.create(name=name, slug=slug) for name, slug in CATEGORIES}
+    volunteers = [
+        _volunteer(f"frivillig{i}@example.dk", f"Demo Frivillig {i}") for i in range(1, 5)
+    ]
+    for title, org_name, category, days, area, tasks in EVENTS:
+        organisation, _ = Organisation.objects.get_or_create(name=org_name)
+        event = _event(title, organisation, categories[category], days, area)
+        for task_title, shifts, places in tasks:
+            task = Task.objects.create(
+                event=event, title=task_title, meeting_point=f"{area}, indgangen"
+            )
+            _shifts(task, event, shifts, places)
+    _fill_one_shift(volunteers)
+    me = _volunteer(volunteer_email, "Vilma Frivillig")
+    me.set_password(password)
+    me.save(update_fields=["password"])
+    coordinator = _volunteer("koordinator@example.dk", "Kaj Koordinator")
+    coordinator.set_password(password)
+    coordinator.save(update_fields=["password"])
+    OrganisationRole.objects.get_or_create(
+        organisation=Organisation.objects.get(name="Havnefestforeningen"),
+        user=coordinator,
+        role=OrganisationRole.Role.COORDINATOR,
+    )
+
+
+def _volunteer(email: str, name: str) -> User:
+    user = User.objects.filter(email=email).first()
+    return user or User.objects.create_user(email, full_name=name, birth_year=1990)
+
+
+def _event(
+    title: str, organisation: Organisation, category: Category, days: int, area: str
+) -> Event:
+    start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(
+        days=days
+    )
+    return Event.objects.create(
+        organisation=organisation,
+        title=title,
+        category=category,
+        area=area,
+        location_name=area,
+        address=f"{area} 1",
+        starts_at=start,
+        ends_at=start + timedelta(hours=8),
+        status=Event.Status.PUBLISHED,
+        published_at=timezone.now(),
+        description=f"Vær med til {title.lower()}. Ingen erfaring nødvendig; vi viser dig til rette.",
+        contact_name="Kaj Koordinator",
+        contact_email="koordinator@example.dk",
+    )
+
+
+def _shifts(task: Task, event: Event, count: int, places: int) -> None:
+    for n in range(count):
+        start = event.starts_at + timedelta(hours=2 * n)
+        Shift.objects.create(
+            task=task, starts_at=start, ends_at=start + timedelta(hours=2), capacity=places
+        )
+
+
+def _fill_one_shift(volunteers: list[User]) -> None:
+    # The first lektiecafé shift is full with a waitlist, so the demo shows both.
+    shift = Shift.objects.filter(task__event__title="Lektiecafé").order_by("starts_at").first()
+    if shift is not None:
+        for volunteer in volunteers:
+            shift_sign_up(shift_id=shift.pk, user=volunteer)
