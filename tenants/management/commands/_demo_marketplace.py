@@ -77,7 +77,7 @@ def _event(
         ends_at=start + timedelta(hours=8),
         status=Event.Status.PUBLISHED,
         published_at=timezone.now(),
-        description=f"Vær med til {title.lower()}. Ingen erfaring nødvendig; vi viser dig til rette.",
+        description=f"Vær med til {title.lower()}. Ingen erfaring nødvendig: vi viser dig vej.",
         contact_name="Kaj Koordinator",
         contact_email="koordinator@example.dk",
     )
