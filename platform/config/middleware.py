@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
-ALWAYS_OPEN_PATHS = ("/healthz", "/static/", "/i18n/")
+ALWAYS_OPEN_PATHS = ("/healthz", "/livez", "/static/", "/i18n/")
 
 
 class TenantContextMiddleware:

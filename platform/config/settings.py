@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from config.env import env, env_bool, env_list, env_required
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+# An installed (non-editable) package lives in site-packages, away from templates/, static/
+# and locale/: images say where those are with TOVHOLDER_BASE_DIR (deploy/Dockerfile: /app).
+BASE_DIR = Path(env("TOVHOLDER_BASE_DIR") or Path(__file__).resolve().parents[2])
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY") or ("insecure-dev-key" if DEBUG else None)
@@ -221,6 +223,8 @@ SESSION_COOKIE_SECURE = not DEBUG and TENANT_URL_SCHEME == "https"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0") or 0)  # often set by the ingress
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
 AUTH_PASSWORD_VALIDATORS = [

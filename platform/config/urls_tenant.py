@@ -8,8 +8,10 @@ from config import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("apps.accounts.urls")),
+    path("planlaeg/", include("apps.shifts.urls")),
     path("", include("apps.marketplace.urls")),
 ]
 

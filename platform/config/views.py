@@ -10,6 +10,13 @@ HEARTBEAT_KEY = "platform:heartbeat"
 
 
 @never_cache
+def livez(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers. Dependencies are /healthz's business (readiness), so a
+    database outage takes pods out of the load balancer without restarting them all."""
+    return JsonResponse({"alive": True})
+
+
+@never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and readiness for load balancers and Kubernetes probes."""
     checks = {"database": _database_ok(), "cache": _cache_ok()}

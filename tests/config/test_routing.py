@@ -42,3 +42,10 @@ def test_it_answers_health_checks_on_every_host(nyborg_client, console_client):
     for client in (nyborg_client, console_client):
         body = client.get("/healthz").json()
         assert body["database"] is True and body["cache"] is True
+
+
+def test_it_answers_liveness_without_touching_dependencies(
+    nyborg_client, django_assert_num_queries
+):
+    with django_assert_num_queries(2):  # search_path and the host lookup; nothing else
+        assert nyborg_client.get("/livez").json() == {"alive": True}
