@@ -18,6 +18,9 @@ run: $(STAMP)
 	$(BIN)/python -m config.devstack run
 
 test: $(STAMP)
+	@# axe-core for the browser tests, where npm exists (they skip without it, outside CI).
+	@if command -v npm >/dev/null && [ ! -d tests/browser/node_modules ]; then \
+		npm ci --prefix tests/browser --no-audit --no-fund --silent || true; fi
 	$(BIN)/python -m config.devstack test $(ARGS)
 
 # mypy's Django plugin imports the settings, which need these set (nothing connects).

@@ -55,7 +55,8 @@ def tenant_provision(
     (PostgreSQL DDL is transactional), so a failure half-way leaves nothing behind.
     """
     started = time.perf_counter()
-    slug, domain = slug.strip().lower(), (domain.strip().lower() or default_domain(slug))
+    slug, given_domain = slug.strip().lower(), domain.strip().lower()
+    domain = given_domain or default_domain(slug)
     tenant = Tenant(
         schema_name=slug,
         name=name.strip(),
@@ -66,7 +67,13 @@ def tenant_provision(
         accent_colour=accent_colour.lower(),
         welcome_text=welcome_text,
     )
-    _validate(tenant, domain=domain, admin_email=admin_email, admin_name=admin_name)
+    _validate(
+        tenant,
+        domain=domain,
+        derived=not given_domain,
+        admin_email=admin_email,
+        admin_name=admin_name,
+    )
     problem = template_schema_problem()
     if problem:
         raise TemplateMissing(problem)
@@ -88,10 +95,13 @@ def default_domain(slug: str) -> str:
     return f"{slug.replace('_', '-')}.{settings.TENANT_BASE_DOMAIN}"
 
 
-def _validate(tenant: Tenant, *, domain: str, admin_email: str, admin_name: str) -> None:
+def _validate(
+    tenant: Tenant, *, domain: str, derived: bool, admin_email: str, admin_name: str
+) -> None:
     errors: dict[str, list[str]] = {}
     _collect(errors, "slug", validators.validate_slug, tenant.schema_name)
-    _collect(errors, "domain", validators.validate_domain, domain)
+    if not (derived and "slug" in errors):  # a domain made from a bad slug: one error is enough
+        _collect(errors, "domain", validators.validate_domain, domain)
     try:
         tenant.full_clean(exclude=["schema_name"], validate_unique=False)
     except ValidationError as exc:

@@ -153,3 +153,9 @@ def test_it_keeps_a_suspended_tenants_data(nyborg, nanna):
     with tenant_context(nyborg):
         assert User.objects.filter(pk=nanna.pk).exists()
     assert Tenant.objects.get(pk=nyborg.pk).status_changed_at is not None
+
+
+def test_it_reports_a_bad_slug_once_when_the_domain_is_derived_from_it():
+    with pytest.raises(ValidationError) as caught:
+        provision(slug="Svendborg Kommune!")
+    assert set(caught.value.message_dict) == {"slug"}

@@ -1,0 +1,467 @@
+"""The coordinators' planning pages. Thin: parse, check who may, call one service, answer.
+
+Everyone who may not coordinate an event's organisation gets 404, as if it did not exist.
+Changes are POST only; a GET on a change's address goes back to the page of its form.
+"""
+
+import copy
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from apps.accounts.models import User
+from apps.organisations.models import Organisation
+from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
+from apps.shifts.forms import (
+    AddPersonForm,
+    CapacityForm,
+    CopyEventForm,
+    EventForm,
+    ReasonForm,
+    ShiftForm,
+    TaskForm,
+    add_service_error,
+)
+from apps.shifts.models import Event, Shift, SignUp, Task
+from apps.shifts.services.planning import (
+    event_cancel,
+    event_copy,
+    event_create,
+    event_publish,
+    event_update,
+    recurring_starts,
+    shift_cancel,
+    shift_create,
+    shift_update_capacity,
+    shifts_create,
+    task_create,
+)
+from apps.shifts.services.signups import shift_sign_up, signup_cancel
+
+PAGE_SIZE = 20
+
+# --- reads of these pages (small; candidates for apps.shifts.selectors) -----------------
+
+
+def planned_events(
+    organisations: list[Organisation], *, past: bool = False, now: datetime | None = None
+) -> QuerySet[Event]:
+    """Events of these organisations with their shifts' totals, from the shifts' counters.
+
+    Upcoming: drafts (whatever their date) and events that have not ended, soonest first.
+    Past: events that have ended and were not left as drafts, most recent first.
+    """
+    now = now or timezone.now()
+    events = Event.objects.filter(organisation__in=organisations)
+    if past:
+        events = events.filter(ends_at__lte=now).exclude(status=Event.Status.DRAFT)
+        order = ["-starts_at", "-id"]
+    else:
+        events = events.filter(Q(status=Event.Status.DRAFT) | Q(ends_at__gt=now))
+        order = ["starts_at", "id"]
+    open_shift = Q(tasks__shifts__is_cancelled=False)
+    return (
+        events.select_related("organisation")
+        .annotate(
+            shift_count=Count("tasks__shifts", filter=open_shift),
+            places=Sum("tasks__shifts__capacity", filter=open_shift, default=0),
+            confirmed=Sum("tasks__shifts__confirmed_count", filter=open_shift, default=0),
+            offered=Sum("tasks__shifts__offered_count", filter=open_shift, default=0),
+            waiting=Sum("tasks__shifts__waitlist_count", filter=open_shift, default=0),
+        )
+        .order_by(*order)
+    )
+
+
+def event_tasks(event: Event) -> list[Task]:
+    """The event's tasks, each with all its shifts (cancelled ones too), in two queries."""
+    shifts = Shift.objects.order_by("starts_at", "id")
+    return list(event.tasks.order_by("id").prefetch_related(Prefetch("shifts", queryset=shifts)))
+
+
+def shift_roster(shift: Shift) -> dict[str, list[SignUp]]:
+    """Who is on the shift, offered a place, in line (in order), and who left, in one query."""
+    groups: dict[str, list[SignUp]] = {"confirmed": [], "offered": [], "waiting": [], "left": []}
+    signups = SignUp.objects.filter(shift=shift).select_related("user")
+    for signup in signups.order_by("waitlisted_at", "confirmed_at", "id"):
+        group = {"confirmed": "confirmed", "offered": "offered", "waitlisted": "waiting"}
+        groups[group.get(signup.status, "left")].append(signup)
+    groups["confirmed"].sort(key=lambda s: (s.confirmed_at or s.created_at, s.pk))
+    groups["left"].sort(key=lambda s: (s.ended_at or s.created_at, s.pk), reverse=True)
+    return groups
+
+
+def user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+# --- who may ------------------------------------------------------------------------------
+
+
+def _may_coordinate(request: HttpRequest, organisation: Organisation) -> None:
+    if not can_coordinate(request.user, organisation):  # type: ignore[arg-type]
+        raise Http404
+
+
+def _event(request: HttpRequest, event_id: int) -> Event:
+    event = get_object_or_404(Event.objects.select_related("organisation"), pk=event_id)
+    _may_coordinate(request, event.organisation)
+    return event
+
+
+def _task(request: HttpRequest, task_id: int) -> Task:
+    task = get_object_or_404(Task.objects.select_related("event__organisation"), pk=task_id)
+    _may_coordinate(request, task.event.organisation)
+    return task
+
+
+def _shift(request: HttpRequest, shift_id: int) -> Shift:
+    shifts = Shift.objects.select_related("task__event__organisation")
+    shift = get_object_or_404(shifts, pk=shift_id)
+    _may_coordinate(request, shift.task.event.organisation)
+    return shift
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _plan_url(event_id: int, anchor: str = "") -> str:
+    return reverse("planning-event", args=[event_id]) + (f"#{anchor}" if anchor else "")
+
+
+def _refusal(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- the list -----------------------------------------------------------------------------
+
+
+@login_required
+def planning_home(request: HttpRequest) -> HttpResponse:
+    organisations = organisations_coordinated_by(_actor(request))
+    if not organisations:
+        raise Http404
+    past = request.GET.get("vis") == "tidligere"
+    events = planned_events(organisations, past=past)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("side"))
+    context = {"page": page, "past": past, "organisations": organisations}
+    return render(request, "shifts/planning_home.html", context)
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+@login_required
+def event_new(request: HttpRequest) -> HttpResponse:
+    organisations = organisations_coordinated_by(_actor(request))
+    if not organisations:
+        raise Http404
+    choices = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+    form = EventForm(request.POST or None, request.FILES or None, organisations=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = event_create(
+                actor=_actor(request),
+                organisation=form.cleaned_data["organisation"],
+                **form.service_fields(),
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("The event is saved as a draft. Add tasks and shifts, then publish it.")
+            )
+            return redirect("planning-event", event.pk)
+    status = 400 if form.errors else 200
+    return render(request, "shifts/event_form.html", {"form": form, "event": None}, status=status)
+
+
+@login_required
+def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _event(request, event_id)
+    # The form fills its instance while it validates; the page keeps showing the saved event.
+    form = EventForm(request.POST or None, request.FILES or None, instance=copy.copy(event))
+    if request.method == "POST" and form.is_valid():
+        try:
+            if changed := form.service_fields(only_changed=True):
+                event_update(actor=_actor(request), event=event, **changed)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect("planning-event", event.pk)
+    status = 400 if form.errors else 200
+    return render(request, "shifts/event_form.html", {"form": form, "event": event}, status=status)
+
+
+@login_required
+def event_plan(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _event(request, event_id)
+    tasks = event_tasks(event)
+    public_url = reverse("event", args=[event.pk])
+    if event.visibility == Event.Visibility.SECRET:
+        public_url += f"?n={event.secret_token}"
+    context = {
+        "event": event,
+        "tasks": tasks,
+        "public_url": request.build_absolute_uri(public_url),
+        "has_open_shift": any(not s.is_cancelled for t in tasks for s in t.shifts.all()),
+    }
+    return render(request, "shifts/event_plan.html", context)
+
+
+@login_required
+def event_publish_view(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _event(request, event_id)
+    if request.method == "POST":
+        try:
+            event_publish(actor=_actor(request), event=event)
+        except ValidationError as error:
+            messages.error(request, _refusal(error))
+        else:
+            messages.success(request, _("The event is published."))
+    return redirect("planning-event", event.pk)
+
+
+@login_required
+def event_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _event(request, event_id)
+    if event.status == Event.Status.CANCELLED:
+        messages.info(request, _("The event is already cancelled."))
+        return redirect("planning-event", event.pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        event_cancel(actor=_actor(request), event=event, reason=form.cleaned_data["reason"])
+        messages.success(
+            request, _("The event is cancelled. Everyone signed up or waiting is being told.")
+        )
+        return redirect("planning-event", event.pk)
+    told = Shift.objects.filter(task__event=event, is_cancelled=False).aggregate(
+        confirmed=Sum("confirmed_count", default=0),
+        offered=Sum("offered_count", default=0),
+        waiting=Sum("waitlist_count", default=0),
+    )
+    context = {"event": event, "form": form, "told": told, "told_total": sum(told.values())}
+    status = 400 if form.errors else 200
+    return render(request, "shifts/event_cancel.html", context, status=status)
+
+
+@login_required
+def event_copy_view(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _event(request, event_id)
+    form = CopyEventForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copied = event_copy(actor=_actor(request), event=event, starts_at=form.new_start())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("This is the copy, saved as a draft. Check it, then publish it."),
+            )
+            return redirect("planning-event", copied.pk)
+    status = 400 if form.errors else 200
+    return render(request, "shifts/event_copy.html", {"event": event, "form": form}, status=status)
+
+
+# --- tasks and shifts ---------------------------------------------------------------------
+
+
+@login_required
+def task_new(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _event(request, event_id)
+    form = TaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = task_create(actor=_actor(request), event=event, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The task is added. Now add its shifts."))
+            return redirect("planning-shifts-new", task.pk)
+    status = 400 if form.errors else 200
+    return render(request, "shifts/task_form.html", {"event": event, "form": form}, status=status)
+
+
+@login_required
+def shifts_new(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _task(request, task_id)
+    event = task.event
+    form = ShiftForm(
+        request.POST or None, initial={"starts_at": event.starts_at, "ends_at": event.ends_at}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = _create_shifts(request, task, form)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext("%(n)s shift is added.", "%(n)s shifts are added.", created)
+                % {"n": created},
+            )
+            return redirect(_plan_url(event.pk, f"opgave-{task.pk}"))
+    context = {"event": event, "task": task, "form": form}
+    status = 400 if form.errors else 200
+    return render(request, "shifts/shift_form.html", context, status=status)
+
+
+def _create_shifts(request: HttpRequest, task: Task, form: ShiftForm) -> int:
+    data, until = form.cleaned_data, form.series_end()
+    if until is None:
+        shift_create(
+            actor=_actor(request),
+            task=task,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            **form.shift_fields(),
+        )
+        return 1
+    starts = recurring_starts(first=data["starts_at"], until=until, every=form.every())
+    created = shifts_create(
+        actor=_actor(request),
+        task=task,
+        starts=starts,
+        duration=data["ends_at"] - data["starts_at"],
+        **form.shift_fields(),
+    )
+    return len(created)
+
+
+@login_required
+def shift_capacity(request: HttpRequest, shift_id: int) -> HttpResponse:
+    shift = _shift(request, shift_id)
+    back = (
+        reverse("planning-roster", args=[shift.pk])
+        if request.POST.get("back") == "roster"
+        else _plan_url(shift.task.event_id, f"vagt-{shift.pk}")
+    )
+    if request.method != "POST":
+        return redirect(back)
+    form = CapacityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Places must be a whole number, 0 or more."))
+        return redirect(back)
+    try:
+        shift_update_capacity(
+            actor=_actor(request), shift_id=shift.pk, capacity=form.cleaned_data["capacity"]
+        )
+    except ValidationError as error:
+        messages.error(request, _refusal(error))
+    else:
+        places = form.cleaned_data["capacity"]
+        messages.success(
+            request,
+            ngettext("The shift now has %(n)s place.", "The shift now has %(n)s places.", places)
+            % {"n": places},
+        )
+    return redirect(back)
+
+
+@login_required
+def shift_cancel_view(request: HttpRequest, shift_id: int) -> HttpResponse:
+    shift = _shift(request, shift_id)
+    back = _plan_url(shift.task.event_id, f"vagt-{shift.pk}")
+    if request.method != "POST":
+        return redirect(back)
+    if shift.is_cancelled:
+        messages.info(request, _("The shift is already cancelled."))
+        return redirect(back)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    told = shift.confirmed_count + shift.offered_count + shift.waitlist_count
+    shift_cancel(actor=_actor(request), shift_id=shift.pk, reason=reason)
+    messages.success(
+        request,
+        ngettext(
+            "The shift is cancelled. %(n)s person signed up or waiting is being told.",
+            "The shift is cancelled. %(n)s people signed up or waiting are being told.",
+            told,
+        )
+        % {"n": told},
+    )
+    return redirect(back)
+
+
+# --- the roster ---------------------------------------------------------------------------
+
+
+@login_required
+def roster(request: HttpRequest, shift_id: int) -> HttpResponse:
+    shift = _shift(request, shift_id)
+    return _render_roster(request, shift, AddPersonForm())
+
+
+def _render_roster(
+    request: HttpRequest, shift: Shift, form: AddPersonForm, status: int = 200
+) -> HttpResponse:
+    context = {
+        "shift": shift,
+        "task": shift.task,
+        "event": shift.task.event,
+        "form": form,
+        **shift_roster(shift),
+    }
+    return render(request, "shifts/roster.html", context, status=status)
+
+
+@login_required
+def roster_add(request: HttpRequest, shift_id: int) -> HttpResponse:
+    shift = _shift(request, shift_id)
+    if request.method != "POST":
+        return redirect("planning-roster", shift.pk)
+    form = AddPersonForm(request.POST)
+    if form.is_valid():
+        person = user_by_email(form.cleaned_data["email"])
+        if person is None:
+            form.add_error("email", _("Nobody with this email has an account here."))
+        else:
+            try:
+                signup = shift_sign_up(shift_id=shift.pk, user=person, added_by=_actor(request))
+            except ValidationError as refusal:
+                form.add_error("email", _refusal(refusal))
+            else:
+                messages.success(request, _added_message(signup, person))
+                return redirect("planning-roster", shift.pk)
+    return _render_roster(request, shift, form, status=400)
+
+
+def _added_message(signup: SignUp, person: User) -> str:
+    if signup.status == SignUp.Status.CONFIRMED:
+        return _("%(name)s has a place on the shift.") % {"name": person.full_name}
+    return _("The shift is full, so %(name)s is on the waitlist.") % {"name": person.full_name}
+
+
+@login_required
+def roster_remove(request: HttpRequest, signup_id: int) -> HttpResponse:
+    signups = SignUp.objects.select_related("user", "shift__task__event__organisation")
+    signup = get_object_or_404(signups, pk=signup_id)
+    _may_coordinate(request, signup.shift.task.event.organisation)
+    if request.method != "POST":
+        return redirect("planning-roster", signup.shift_id)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        signup_cancel(signup_id=signup.pk, actor=_actor(request), reason=reason)
+    except ValidationError as refusal:
+        messages.error(request, _refusal(refusal))
+    else:
+        messages.success(
+            request, _("%(name)s is taken off the shift.") % {"name": signup.user.full_name}
+        )
+    return redirect("planning-roster", signup.shift_id)
