@@ -51,6 +51,8 @@ def event_publish(*, actor: User, event: Event) -> Event:
         raise ValidationError(_("A cancelled event cannot be published again; copy it instead."))
     if not Shift.objects.filter(task__event=event, is_cancelled=False).exists():
         raise ValidationError(_("Add at least one task with a shift before publishing."))
+    if event.status == Event.Status.PUBLISHED:
+        return event  # published already: keep the first publication time (digests use it)
     with transaction.atomic():
         event.status, event.published_at = Event.Status.PUBLISHED, timezone.now()
         event.save(update_fields=["status", "published_at"])
@@ -58,8 +60,14 @@ def event_publish(*, actor: User, event: Event) -> Event:
     return event
 
 
+def _require_open(event: Event) -> None:
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("The event is cancelled; copy it to plan it again."))
+
+
 def task_create(*, actor: User, event: Event, **fields: Any) -> Task:
     _require_coordinator(actor, event.organisation)
+    _require_open(event)
     task = Task(event=event, **fields)
     task.full_clean()
     with transaction.atomic():
@@ -79,16 +87,24 @@ def shifts_create(
     starts: list[datetime],
     ends_at: datetime | None = None,
     duration: timedelta | None = None,
+    signup_closes_before: timedelta | None = None,
     **fields: Any,
 ) -> list[Shift]:
-    """Bulk creation: one shift per start time, all of the same length."""
+    """Bulk creation: one shift per start time, all of the same length. In a series each
+    shift's sign-up closes `signup_closes_before` its own start."""
     _require_coordinator(actor, task.event.organisation)
+    _require_open(task.event)
     length = duration or (ends_at - starts[0] if ends_at else None)
     if not length or length <= timedelta(0):
         raise ValidationError({"ends_at": [_("A shift must end after it starts.")]})
+    if signup_closes_before is not None:
+        fields["signup_deadline"] = None
     shifts = [
         Shift(task=task, starts_at=start, ends_at=start + length, **fields) for start in starts
     ]
+    for shift in shifts:
+        if signup_closes_before is not None:
+            shift.signup_deadline = shift.starts_at - signup_closes_before
     for shift in shifts:
         shift.full_clean(exclude=["task"])
     with transaction.atomic():
@@ -138,6 +154,7 @@ def shift_cancel(*, actor: User, shift_id: int, reason: str = "") -> Shift:
         shift = locked_shift(shift_id)
         _require_coordinator(actor, shift.task.event.organisation)
         _cancel_locked_shift(shift, actor, reason)
+    shift.refresh_from_db()
     return shift
 
 
@@ -177,12 +194,16 @@ def event_cancel(*, actor: User, event: Event, reason: str = "") -> Event:
 def event_copy(*, actor: User, event: Event, starts_at: datetime) -> Event:
     """A draft copy with the same tasks and shifts, moved to start at `starts_at`."""
     _require_coordinator(actor, event.organisation)
-    shift_by = starts_at - event.starts_at
+    # Moved by wall-clock time, so a shift at 10:00 stays at 10:00 across a summer-time change.
+    shift_by = _naive_local(starts_at) - _naive_local(event.starts_at)
     with transaction.atomic():
         copy = Event.objects.get(pk=event.pk)
         copy.pk, copy.id, copy._state.adding = None, None, True
         copy.status, copy.published_at = Event.Status.DRAFT, None
-        copy.starts_at, copy.ends_at = event.starts_at + shift_by, event.ends_at + shift_by
+        copy.starts_at, copy.ends_at = (
+            _moved(event.starts_at, shift_by),
+            _moved(event.ends_at, shift_by),
+        )
         copy.secret_token = Event._meta.get_field("secret_token").get_default()
         copy.save()
         for task in event.tasks.prefetch_related("shifts"):
@@ -198,12 +219,20 @@ def _copy_task(task: Task, event: Event, shift_by: timedelta) -> None:
     Shift.objects.bulk_create(
         Shift(
             task=task,
-            starts_at=s.starts_at + shift_by,
-            ends_at=s.ends_at + shift_by,
+            starts_at=_moved(s.starts_at, shift_by),
+            ends_at=_moved(s.ends_at, shift_by),
             capacity=s.capacity,
             waitlist_policy=s.waitlist_policy,
             offer_hours=s.offer_hours,
-            signup_deadline=s.signup_deadline + shift_by if s.signup_deadline else None,
+            signup_deadline=_moved(s.signup_deadline, shift_by) if s.signup_deadline else None,
         )
         for s in shifts
     )
+
+
+def _naive_local(moment: datetime) -> datetime:
+    return timezone.localtime(moment).replace(tzinfo=None)
+
+
+def _moved(moment: datetime, by: timedelta) -> datetime:
+    return timezone.make_aware(_naive_local(moment) + by)

@@ -77,7 +77,8 @@ def check_can_sign_up(shift: Shift, user: User, *, now: datetime, by_coordinator
     event = shift.task.event
     if shift.is_cancelled or event.status != Event.Status.PUBLISHED:
         raise Refused(_("This shift is not open for sign-up."), code="closed")
-    if now >= shift.starts_at:
+    # A coordinator may add a walk-in while the shift runs; nobody once it is over.
+    if now >= (shift.ends_at if by_coordinator else shift.starts_at):
         raise Refused(_("This shift has already started."), code="started")
     if shift.signup_deadline and now > shift.signup_deadline and not by_coordinator:
         deadline = formats.date_format(shift.signup_deadline, "DATETIME_FORMAT")
