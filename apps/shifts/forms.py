@@ -188,7 +188,9 @@ class ShiftForm(forms.Form):
     signup_deadline = local_datetime_field(
         _("Sign-up deadline"),
         required=False,
-        help_text=_("Optional. Only for a single shift."),
+        help_text=_(
+            "Optional. In a series, each shift closes as long before its start as the first."
+        ),
     )
     waitlist_policy = forms.ChoiceField(
         label=_("When a place becomes free"),
@@ -238,11 +240,6 @@ class ShiftForm(forms.Form):
             self.add_error("until", _("Choose the last day of the series."))
         elif starts and until < timezone.localtime(starts).date():
             self.add_error("until", _("The last day cannot be before the first shift."))
-        if data.get("signup_deadline"):
-            self.add_error(
-                "signup_deadline",
-                _("A series cannot have one deadline for all its shifts. Leave it empty."),
-            )
 
     def series_end(self) -> datetime | None:
         """The end of the `until` day in local time, or None for a single shift."""
@@ -262,6 +259,11 @@ class ShiftForm(forms.Form):
             "waitlist_policy": data["waitlist_policy"],
             "offer_hours": data["offer_hours"],
         }
+
+    def closes_before(self) -> timedelta | None:
+        """For a series: how long before each shift sign-up closes, taken from the first."""
+        deadline = self.cleaned_data.get("signup_deadline")
+        return self.cleaned_data["starts_at"] - deadline if deadline else None
 
 
 class CapacityForm(forms.Form):

@@ -338,6 +338,7 @@ def _create_shifts(request: HttpRequest, task: Task, form: ShiftForm) -> int:
         task=task,
         starts=starts,
         duration=data["ends_at"] - data["starts_at"],
+        signup_closes_before=form.closes_before(),
         **form.shift_fields(),
     )
     return len(created)

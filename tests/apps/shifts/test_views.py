@@ -240,6 +240,23 @@ def test_it_creates_a_weekly_series_of_shifts_until_a_date(kiosk, coordinator):
     assert {(s.capacity, s.waitlist_policy) for s in shifts} == {(3, "promote")}
 
 
+def test_it_closes_each_shift_of_a_series_as_long_before_its_start_as_the_first(kiosk, coordinator):
+    first = in_days(10, 9)
+    form = {
+        "starts_at": local(first),
+        "ends_at": local(first + timedelta(hours=2)),
+        "signup_deadline": local(first - timedelta(hours=48)),
+        "repeat": "daily",
+        "until": (timezone.localtime(first) + timedelta(days=2)).date().isoformat(),
+        "capacity": "3",
+        "waitlist_policy": Shift.Policy.PROMOTE,
+        "offer_hours": "12",
+    }
+    coordinator.post(f"/planlaeg/opgaver/{kiosk.pk}/vagter/nye/", form)
+    shifts = Shift.objects.filter(task=kiosk).order_by("starts_at")
+    assert [s.starts_at - s.signup_deadline for s in shifts] == [timedelta(hours=48)] * 3
+
+
 def test_it_explains_a_series_without_an_end_date(kiosk, coordinator):
     first = in_days(10, 9)
     form = {
