@@ -229,3 +229,12 @@ def test_it_lets_a_volunteer_answer_an_offer(kiosk, frida, bo, nyborg, nyborg_cl
     assert "Pladsen er din" in response.content.decode()
     offered.refresh_from_db()
     assert offered.status == "confirmed"
+
+
+def test_it_shows_the_planning_menu_only_to_coordinators(nanna, frida, nyborg, in_nyborg):
+    from django.test import Client
+
+    coordinator = signed_in(Client(HTTP_HOST="nyborg.localhost"), nanna, nyborg)
+    volunteer = signed_in(Client(HTTP_HOST="nyborg.localhost"), frida, nyborg)
+    assert 'href="/planlaeg/"' in page(coordinator)
+    assert 'href="/planlaeg/"' not in page(volunteer) and 'href="/mine-vagter/"' in page(volunteer)
