@@ -1,6 +1,7 @@
 """Following organisations and categories, and the digest of new events that it brings."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -22,7 +23,9 @@ def follow_set(
     category: Category | None = None,
 ) -> bool:
     """Follow or stop following one organisation or category; returns whether followed now."""
-    target = {"organisation": organisation} if organisation else {"category": category}
+    target: dict[str, Any] = (
+        {"organisation": organisation} if organisation else {"category": category}
+    )
     if not on:
         Follow.objects.filter(user=user, **target).delete()
         return False

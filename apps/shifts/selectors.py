@@ -42,16 +42,18 @@ def marketplace_events(filters: EventFilters, *, now: datetime | None = None) ->
         status=Event.Status.PUBLISHED, visibility=Event.Visibility.PUBLIC, ends_at__gt=now
     )
     events = _apply_filters(events, filters, now)
-    free = Greatest(
-        F("tasks__shifts__capacity")
-        - F("tasks__shifts__confirmed_count")
-        - F("tasks__shifts__offered_count"),
-        0,
+    # A correlated subquery, not a join and GROUP BY: it runs for the 20 events on the page
+    # only, and the paginator's count stays a plain count (measured: 40 ms -> 7 ms, bench/).
+    free = (
+        Shift.objects.filter(task__event=OuterRef("pk"), is_cancelled=False, starts_at__gt=now)
+        .order_by()
+        .values("task__event")
+        .annotate(n=Sum(Greatest(F("capacity") - F("confirmed_count") - F("offered_count"), 0)))
+        .values("n")
     )
-    open_shift = Q(tasks__shifts__is_cancelled=False, tasks__shifts__starts_at__gt=now)
     return (
         events.select_related("organisation", "category")
-        .annotate(free_places=Sum(free, filter=open_shift, default=0))
+        .annotate(free_places=Coalesce(Subquery(free), 0))
         .order_by("starts_at", "id")
     )
 
@@ -101,7 +103,8 @@ def event_for_page(*, event_id: int, user: User | None, token: str = "") -> Even
     event = events.filter(pk=event_id).first()
     if event is None or not _may_see(event, user, token):
         return None
-    shifts = Shift.objects.order_by("starts_at", "id")
+    # Ended shifts are history: leaving them out keeps long-running events' pages light.
+    shifts = Shift.objects.filter(ends_at__gt=timezone.now()).order_by("starts_at", "id")
     tasks = event.tasks.order_by("id").prefetch_related(Prefetch("shifts", queryset=shifts))
     event.task_list = list(tasks)  # type: ignore[attr-defined]
     return event

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 PEOPLE, PLACES = 40, 10
 
 
-def in_thread(nyborg, work: Callable[[], object]) -> object:
+def in_thread(nyborg, work: Callable):
     """Run `work` on a fresh connection of its own, in Nyborg's schema, committed."""
 
     def run() -> object:
@@ -37,7 +37,7 @@ def in_thread(nyborg, work: Callable[[], object]) -> object:
         return pool.submit(run).result()
 
 
-def crowd(nyborg, jobs: list[Callable[[], object]]) -> list[object]:
+def crowd(nyborg, jobs: list) -> list:
     def run(job: Callable[[], object]) -> object:
         connection.set_tenant(nyborg)
         try:
