@@ -31,5 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(LINT_ENV) $(BIN)/mypy .
 
+# Benchmarks print figures; compare within one run (these machines are noisy).
 bench: $(STAMP)
 	$(BIN)/python -m config.devstack bench bench/provision.py $(ARGS)
+	$(BIN)/python -m config.devstack bench bench/marketplace.py
