@@ -1,8 +1,0 @@
-from django import template
-
-register = template.Library()
-
-
-@register.filter
-def get_item(mapping: dict, key: object) -> object:
-    return mapping.get(key)
