@@ -118,7 +118,7 @@ def seed_events(now: datetime) -> list[Any]:
     from apps.shifts.models import Category, Event
 
     organisations = Organisation.objects.bulk_create(
-        Organisation(name=f"Forening {i}") for i in range(50)
+        Organisation(name=f"Forening {i}", is_approved=True) for i in range(50)
     )
     categories = Category.objects.bulk_create(
         Category(name=f"Kategori {i}", slug=f"kategori-{i}") for i in range(10)
@@ -380,7 +380,7 @@ def rush_shift() -> tuple[int, list[Any]]:
     # Far ahead of every seeded shift, so nobody is refused for being busy elsewhere.
     start = timezone_now() + timedelta(days=500)
     event = Event.objects.create(
-        organisation=Organisation.objects.create(name="Rush FC"),
+        organisation=Organisation.objects.create(name="Rush FC", is_approved=True),
         title="Rush",
         starts_at=start,
         ends_at=start + timedelta(hours=4),

@@ -12,7 +12,7 @@ def po_entries(path: Path) -> list[dict[str, str]]:
     """Each entry as {"msgid", "msgid_plural"?, "msgstr" or "msgstr[0]", "msgstr[1]"}."""
     entries, entry, key = [], {}, ""
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-        if line.startswith(("msgid", "msgstr")):
+        if line.startswith(("msgctxt", "msgid", "msgstr")):
             key, value = line.split(" ", 1)
             entry[key] = ast.literal_eval(value)
         elif line.startswith('"') and key:
@@ -35,7 +35,10 @@ def test_it_ships_a_compiled_catalogue_that_matches_the_po_file():
         compiled = gettext.GNUTranslations(handle)
     stale = []
     for e in po_entries(LOCALE / "django.po"):
-        if "msgid_plural" in e:
+        if "msgctxt" in e:
+            if compiled.pgettext(e["msgctxt"], e["msgid"]) != e["msgstr"]:
+                stale.append(e["msgid"])
+        elif "msgid_plural" in e:
             got = [compiled.ngettext(e["msgid"], e["msgid_plural"], n) for n in (1, 2)]
             stale += [e["msgid"]] if got != [e["msgstr[0]"], e["msgstr[1]"]] else []
         elif compiled.gettext(e["msgid"]) != e["msgstr"]:

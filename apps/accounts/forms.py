@@ -31,3 +31,9 @@ class RegisterForm(forms.Form):
         ),
         error_messages={"required": _("We need your consent to sign you up.")},
     )
+
+
+class EmailLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )

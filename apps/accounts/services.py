@@ -126,3 +126,14 @@ def email_link_use(*, uidb64: str, token: str) -> User | None:
         user.save(update_fields=["email_verified_at"])
         audit_record(actor=user, action="user.email_verified", target=user)
     return user
+
+
+def email_link_request(*, email: str, next_path: str) -> None:
+    """Mail a sign-in link if the address has an account; say nothing either way."""
+    user = User.objects.filter(
+        email=User.objects.normalize_email(email).lower(), is_active=True
+    ).first()
+    if user is not None:
+        from apps.accounts.tasks import send_email_link
+
+        enqueue_on_commit(send_email_link, user.pk, next_path)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
     path("tilmeld/", views.register, name="register"),
     path("link/<uidb64>/<token>/", views.email_link, name="email-link"),
+    path("link/", views.email_link_ask, name="email-link-ask"),
 ]

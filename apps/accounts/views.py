@@ -1,3 +1,6 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -5,15 +8,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from apps.accounts.forms import RegisterForm, SignInForm
-from apps.accounts.services import email_link_use, volunteer_register
+from apps.accounts.forms import EmailLinkForm, RegisterForm, SignInForm
+from apps.accounts.services import email_link_request, email_link_use, volunteer_register
 
 
 class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+    extra_context = {"link_form": EmailLinkForm(auto_id="link_%s")}
 
 
 class InvitationView(auth_views.PasswordResetConfirmView):
@@ -61,3 +67,15 @@ def _safe_next(request: HttpRequest, target: str | None) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return target if target and allowed else reverse("home")
+
+
+@require_POST
+def email_link_ask(request: HttpRequest) -> HttpResponse:
+    """Sign in without a password: a one-time link by mail (volunteers often have none)."""
+    next_path = _safe_next(request, request.POST.get("next"))
+    form = EmailLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the email address you signed up with."))
+        return redirect(f"{reverse('login')}?{urlencode({'next': next_path})}")
+    email_link_request(email=form.cleaned_data["email"], next_path=next_path)
+    return render(request, "accounts/check_email.html", {"email": form.cleaned_data["email"]})

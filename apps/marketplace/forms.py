@@ -25,6 +25,11 @@ class EventFilterForm(forms.Form):
     beginners = forms.BooleanField(label=_("Suitable without experience"), required=False)
     organisation = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    def has_filters(self) -> bool:
+        """Any filter beyond the search words, so the folded filters open when in use."""
+        f = self.filters()
+        return any((f.category, f.area, f.date_from, f.date_to, f.free_now, f.beginners))
+
     def filters(self) -> EventFilters:
         data = self.cleaned_data if self.is_valid() else {}
         category = data.get("category")

@@ -1,5 +1,7 @@
 """The public marketplace and a volunteer's own shifts. Thin: parse, call, render."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +18,13 @@ from apps.marketplace.forms import CancelForm, EventFilterForm
 from apps.organisations.models import Follow, Organisation
 from apps.organisations.services import follow_set
 from apps.shifts.models import Category, Shift, SignUp
-from apps.shifts.selectors import event_for_page, marketplace_events, my_signups, signups_by_shift
+from apps.shifts.selectors import (
+    event_for_page,
+    event_url,
+    marketplace_events,
+    my_signups,
+    signups_by_shift,
+)
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
 from apps.shifts.services.waitlist import offer_accept, offer_decline
 
@@ -72,9 +80,9 @@ def _when(shift: Shift, day_labels: dict[object, str]) -> str:
 @require_POST
 def shift_sign_up_view(request: HttpRequest, shift_id: int) -> HttpResponse:
     shift = get_object_or_404(Shift.objects.select_related("task__event"), pk=shift_id)
-    back = reverse("event", args=[shift.task.event_id]) + f"#vagt-{shift.pk}"
+    back = event_url(shift.task.event) + f"#vagt-{shift.pk}"
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('register')}?next={back}")
+        return redirect(f"{reverse('register')}?{urlencode({'next': back})}")
     try:
         signup = shift_sign_up(shift_id=shift.pk, user=request.user)  # type: ignore[arg-type]
     except ValidationError as refusal:
@@ -159,7 +167,7 @@ def follow(request: HttpRequest) -> HttpResponse:
     """Follow an organisation or a category (a sign-in first, for strangers)."""
     back = _local_path(request, request.POST.get("next"))
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('register')}?next={back}")
+        return redirect(f"{reverse('register')}?{urlencode({'next': back})}")
     organisation = Organisation.objects.filter(pk=request.POST.get("organisation") or 0).first()
     category = Category.objects.filter(slug=request.POST.get("category") or "").first()
     if organisation is None and category is None:

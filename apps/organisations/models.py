@@ -20,7 +20,9 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind, default=Kind.ASSOCIATION)
     description = models.TextField(_("description"), blank=True)
-    is_approved = models.BooleanField(default=True)
+    # New organisations wait for the system-owner admin; ones the admin creates start approved.
+    is_approved = models.BooleanField(default=False)
+    contact_email = models.EmailField(_("contact email"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.organisations.models import Organisation
 
@@ -132,7 +133,7 @@ class SignUp(models.Model):
         CONFIRMED = "confirmed", _("Signed up")
         WAITLISTED = "waitlisted", _("On the waitlist")
         OFFERED = "offered", _("Offered a place")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("sign-up status", "Cancelled")
         DECLINED = "declined", _("Offer declined")
         EXPIRED = "expired", _("Offer expired")
         REMOVED = "removed", _("Removed by a coordinator")

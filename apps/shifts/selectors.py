@@ -39,7 +39,10 @@ def marketplace_events(filters: EventFilters, *, now: datetime | None = None) ->
     """Published public events that have not ended, with their free places counted in SQL."""
     now = now or timezone.now()
     events = Event.objects.filter(
-        status=Event.Status.PUBLISHED, visibility=Event.Visibility.PUBLIC, ends_at__gt=now
+        status=Event.Status.PUBLISHED,
+        visibility=Event.Visibility.PUBLIC,
+        ends_at__gt=now,
+        organisation__is_approved=True,  # an actor the system owner has not approved stays off
     )
     events = _apply_filters(events, filters, now)
     # A correlated subquery, not a join and GROUP BY: it runs for the 20 events on the page
@@ -108,6 +111,14 @@ def event_for_page(*, event_id: int, user: User | None, token: str = "") -> Even
     tasks = event.tasks.order_by("id").prefetch_related(Prefetch("shifts", queryset=shifts))
     event.task_list = list(tasks)  # type: ignore[attr-defined]
     return event
+
+
+def event_url(event: Event) -> str:
+    """The event page's address; a secret event's carries its secret, or it would 404."""
+    from django.urls import reverse
+
+    url = reverse("event", args=[event.pk])
+    return f"{url}?n={event.secret_token}" if event.visibility == Event.Visibility.SECRET else url
 
 
 def _may_see(event: Event, user: User | None, token: str) -> bool:

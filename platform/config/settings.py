@@ -51,6 +51,7 @@ TENANT_APPS = [
     "apps.accounts",
     "apps.audit",
     "apps.organisations",
+    "apps.members",
     "apps.shifts",
     "apps.marketplace",
 ]

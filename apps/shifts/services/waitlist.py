@@ -53,7 +53,8 @@ def _fill_one_place(shift_id: int, now: datetime) -> SignUp | None:
         if candidate is None:
             return None
         _give_place(candidate, shift, now)
-        enqueue_on_commit(send_signup_notice, candidate.pk, candidate.status)
+        kind = "promoted" if candidate.status == SignUp.Status.CONFIRMED else candidate.status
+        enqueue_on_commit(send_signup_notice, candidate.pk, kind)
         return candidate
 
 

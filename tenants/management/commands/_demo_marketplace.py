@@ -34,7 +34,9 @@ def seed_marketplace(*, password: str, volunteer_email: str) -> None:
         _volunteer(f"frivillig{i}@example.dk", f"Demo Frivillig {i}") for i in range(1, 5)
     ]
     for title, org_name, category, days, area, tasks in EVENTS:
-        organisation, _ = Organisation.objects.get_or_create(name=org_name)
+        organisation, _ = Organisation.objects.get_or_create(
+            name=org_name, defaults={"is_approved": True}
+        )
         event = _event(title, organisation, categories[category], days, area)
         for task_title, shifts, places in tasks:
             task = Task.objects.create(

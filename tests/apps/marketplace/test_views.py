@@ -129,7 +129,10 @@ def test_it_needs_the_secret_link_for_a_secret_event(roklub, nyborg_client):
 def test_it_sends_a_stranger_to_registration_and_back_to_the_shift(morning, regatta, nyborg_client):
     response = nyborg_client.post(f"/vagter/{morning.pk}/tilmeld/")
     assert response.status_code == 302
-    assert response.url == f"/konto/tilmeld/?next=/arrangementer/{regatta.pk}/#vagt-{morning.pk}"
+    assert (
+        response.url
+        == f"/konto/tilmeld/?next=%2Farrangementer%2F{regatta.pk}%2F%23vagt-{morning.pk}"
+    )
 
 
 def test_it_registers_a_volunteer_who_signs_in_by_the_mailed_link_once(
@@ -238,3 +241,28 @@ def test_it_shows_the_planning_menu_only_to_coordinators(nanna, frida, nyborg, i
     volunteer = signed_in(Client(HTTP_HOST="nyborg.localhost"), frida, nyborg)
     assert 'href="/planlaeg/"' in page(coordinator)
     assert 'href="/planlaeg/"' not in page(volunteer) and 'href="/mine-vagter/"' in page(volunteer)
+
+
+def test_it_mails_a_sign_in_link_to_a_volunteer_without_a_password(
+    frida, nyborg_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = nyborg_client.post(
+            "/konto/link/", {"email": "FRIDA@example.dk", "next": "/mine-vagter/"}
+        )
+        unknown = nyborg_client.post("/konto/link/", {"email": "nobody@example.dk"})
+    assert known.status_code == unknown.status_code == 200  # the page tells strangers nothing
+    (message,) = mail.outbox
+    link = next(w for w in message.body.split() if "/konto/link/" in w)
+    assert nyborg_client.get(link.split("nyborg.localhost", 1)[1]).url == "/mine-vagter/"
+
+
+def test_it_keeps_the_secret_in_the_address_after_signing_up_for_a_secret_event(
+    roklub, frida, nyborg, nyborg_client
+):
+    secret = an_event(roklub, "Hemmelig fest", visibility=Event.Visibility.SECRET)
+    shift = Shift.objects.get(task__event=secret)
+    browser = signed_in(nyborg_client, frida, nyborg)
+    response = browser.post(f"/vagter/{shift.pk}/tilmeld/", follow=True)
+    assert response.status_code == 200 and "Du er tilmeldt" in response.content.decode()
+    assert f"?n={secret.secret_token}" in page(browser, "/mine-vagter/")

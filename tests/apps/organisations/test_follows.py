@@ -48,7 +48,7 @@ def test_it_mails_a_digest_of_new_events_from_followed_organisations_and_categor
     follow_set(user=bo, on=True, category=music)
     published(roklub, "Gammel nyhed", when=timezone.now() - timedelta(days=3))
     published(roklub, "Kapsejlads")
-    other = roklub.__class__.objects.create(name="Koret")
+    other = roklub.__class__.objects.create(name="Koret", is_approved=True)
     published(other, "Korkoncert", category=music)
     with django_capture_on_commit_callbacks(execute=True):
         assert send_digests.apply().get() == 2

@@ -26,12 +26,12 @@ def person(name: str, **extra) -> User:
 
 @pytest.fixture
 def roklub(in_nyborg) -> Organisation:
-    return Organisation.objects.create(name="Nyborg Roklub")
+    return Organisation.objects.create(name="Nyborg Roklub", is_approved=True)
 
 
 @pytest.fixture
 def kim(in_nyborg) -> User:
-    other = Organisation.objects.create(name="Nyborg Spejderne")
+    other = Organisation.objects.create(name="Nyborg Spejderne", is_approved=True)
     kim = person("Kim")
     OrganisationRole.objects.create(
         organisation=other, user=kim, role=OrganisationRole.Role.COORDINATOR

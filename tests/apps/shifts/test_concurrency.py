@@ -54,7 +54,7 @@ def crowd(nyborg, jobs: list) -> list:
 @pytest.fixture
 def busy_shift(nyborg) -> Iterator[tuple[Shift, list[User]]]:
     def create() -> tuple[Shift, list[User]]:
-        org = Organisation.objects.create(name="Concurrency FC")
+        org = Organisation.objects.create(name="Concurrency FC", is_approved=True)
         start = timezone.now() + timedelta(days=5)
         event = Event.objects.create(
             organisation=org,

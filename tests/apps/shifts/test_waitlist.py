@@ -38,7 +38,7 @@ def test_it_promotes_the_first_in_line_when_someone_cancels(
     assert (status_of(third), status_of(fourth)) == ("confirmed", "waitlisted")
     assert counts(morning) == (2, 0, 1)
     assert [m.to for m in mail.outbox] == [["carl@example.dk"]]
-    assert "Du har en plads" in mail.outbox[0].body
+    assert "rykket op fra ventelisten" in mail.outbox[0].subject
 
 
 def test_it_promotes_exactly_once_when_the_fill_task_is_delivered_twice(

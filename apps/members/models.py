@@ -1,0 +1,106 @@
+"""The member register: volunteers' profiles, their memberships of organisations, and the
+notes coordinators keep on them (visible only inside the organisation that wrote them)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.organisations.models import Organisation
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAY_PARTS = ["morning", "afternoon", "evening"]
+# Availability is a set of "weekday-daypart" codes, e.g. {"tue-evening", "sat-morning"}.
+AVAILABILITY_CODES = [f"{day}-{part}" for day in WEEKDAYS for part in DAY_PARTS]
+
+
+class Tag(models.Model):
+    """Skills, interests and languages: each tenant names its own."""
+
+    class Kind(models.TextChoices):
+        SKILL = "skill", _("Skill")
+        INTEREST = "interest", _("Interest")
+        LANGUAGE = "language", _("Language")
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="tag_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(models.Model):
+    class Status(models.TextChoices):
+        FOLLOWER = "follower", _("Follower")
+        APPLICANT = "applicant", _("Applicant")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        INACTIVE = "inactive", _("Inactive")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.FOLLOWER, db_index=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True, db_index=True)
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="profiles")
+    availability = models.JSONField(_("availability"), default=list, blank=True)
+    max_shifts_per_month = models.PositiveSmallIntegerField(
+        _("most shifts a month"), null=True, blank=True
+    )
+    max_hours_per_month = models.PositiveSmallIntegerField(
+        _("most hours a month"), null=True, blank=True
+    )
+    emergency_contact_name = models.CharField(_("emergency contact"), max_length=200, blank=True)
+    emergency_contact_phone = models.CharField(_("emergency phone"), max_length=30, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Membership(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        ENDED = "ended", _("Ended")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
+    started_on = models.DateField(_("member since"))
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation}"
+
+
+class MemberNote(models.Model):
+    """A coordinator's note on a member; only that organisation's coordinators read it."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.membership}: {self.text[:40]}"
