@@ -239,7 +239,7 @@ def focused_element(page: Page) -> dict[str, Any]:
 
 def sign_in_to_console(page: Page, site: Site, email: str, password: str) -> None:
     page.goto(site.url("console.localhost", "/log-ind/"))
-    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("E-mail").first.fill(email)  # the password form comes before the link form
     page.get_by_label("Adgangskode").fill(password)
     page.get_by_role("main").get_by_role("button", name="Log ind").click()
     page.wait_for_load_state()

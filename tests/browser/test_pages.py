@@ -107,7 +107,7 @@ def test_it_shows_the_sign_in_page_accessibly(
     page.goto(site.url(NYBORG))
     page.get_by_role("banner").get_by_role("link", name="Log ind").click()
     page.wait_for_load_state()
-    assert page.url == site.url(NYBORG, "/konto/log-ind/")
+    assert page.url == site.url(NYBORG, "/konto/log-ind/?next=/")  # back here after signing in
     # The email field has focus on arrival, so a keyboard user can type at once.
     assert focused_element(page)["id"] == "id_username"
     assert header_colour(page) == hex_to_rgb(nyborg.primary_colour)
