@@ -83,9 +83,13 @@ def shift_sign_up_view(request: HttpRequest, shift_id: int) -> HttpResponse:
     back = event_url(shift.task.event) + f"#vagt-{shift.pk}"
     if not request.user.is_authenticated:
         return redirect(f"{reverse('register')}?{urlencode({'next': back})}")
+    over_ok = request.POST.get("over_workload_ok") == "1"
     try:
-        signup = shift_sign_up(shift_id=shift.pk, user=request.user)  # type: ignore[arg-type]
+        signup = shift_sign_up(shift_id=shift.pk, user=request.user, over_workload_ok=over_ok)  # type: ignore[arg-type]
     except ValidationError as refusal:
+        if refusal.code == "over_workload":  # ask, do not refuse: it is their choice
+            context = {"shift": shift, "reason": refusal.messages[0], "back": back}
+            return render(request, "marketplace/confirm_workload.html", context)
         messages.error(request, " ".join(refusal.messages))
     else:
         messages.success(request, _signed_up_message(signup))

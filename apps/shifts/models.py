@@ -153,6 +153,8 @@ class SignUp(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=500, blank=True)
     is_late = models.BooleanField(default=False)
+    # The volunteer said yes although it passes the workload they chose; coordinators see it.
+    over_workload = models.BooleanField(default=False)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.utils import formats
+from django.db.models import Count, F, Q, Sum
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -30,9 +30,17 @@ COUNTER: dict[str, str] = {
 
 
 def shift_sign_up(
-    *, shift_id: int, user: User, added_by: User | None = None, now: datetime | None = None
+    *,
+    shift_id: int,
+    user: User,
+    added_by: User | None = None,
+    now: datetime | None = None,
+    over_workload_ok: bool = False,
 ) -> SignUp:
-    """A confirmed place when one is free and nobody is in line; else a place in line."""
+    """A confirmed place when one is free and nobody is in line; else a place in line.
+
+    A sign-up that would pass the workload the volunteer chose is refused with the code
+    "over_workload" until they confirm it (over_workload_ok); coordinators then see it."""
     now = now_or(now)
     try:
         with transaction.atomic():
@@ -43,7 +51,10 @@ def shift_sign_up(
             if by_coordinator and not can_coordinate(added_by, organisation):  # type: ignore[arg-type]
                 raise PermissionDenied
             check_can_sign_up(shift, user, now=now, by_coordinator=by_coordinator)
-            signup = _take_place(shift, user, now=now, added_by=added_by)
+            over = workload_passed(user, shift)
+            if over and not over_workload_ok and not by_coordinator:
+                raise Refused(over, code="over_workload")
+            signup = _take_place(shift, user, now=now, added_by=added_by, over_workload=bool(over))
     except IntegrityError as exc:
         # The constraints are the last word if two requests slip past the checks at once.
         raise Refused(_("You are already signed up for this shift."), code="duplicate") from exc
@@ -54,7 +65,9 @@ def shift_sign_up(
     return signup
 
 
-def _take_place(shift: Shift, user: User, *, now: datetime, added_by: User | None) -> SignUp:
+def _take_place(
+    shift: Shift, user: User, *, now: datetime, added_by: User | None, over_workload: bool
+) -> SignUp:
     from apps.shifts.tasks import send_signup_notice
 
     # Someone already in line goes first, even when a place has just become free.
@@ -63,13 +76,47 @@ def _take_place(shift: Shift, user: User, *, now: datetime, added_by: User | Non
     else:
         status, extra = SignUp.Status.WAITLISTED, {"waitlisted_at": now}
     signup = SignUp.objects.create(
-        shift=shift, user=user, status=status, changed_by=added_by, **extra
+        shift=shift,
+        user=user,
+        status=status,
+        changed_by=added_by,
+        over_workload=over_workload,
+        **extra,
     )
     Shift.objects.filter(pk=shift.pk).update(**{COUNTER[status]: F(COUNTER[status]) + 1})
     shift.refresh_from_db(fields=list(COUNTER.values()))
     audit_record(actor=added_by or user, action=f"signup.{status}", target=signup)
     enqueue_on_commit(send_signup_notice, signup.pk, status)
     return signup
+
+
+def workload_passed(user: User, shift: Shift) -> str:
+    """Why this shift would pass the workload the person chose for its month ("" if not)."""
+    from apps.members.models import Profile
+
+    profile = Profile.objects.filter(user=user).first()
+    if profile is None or not (profile.max_shifts_per_month or profile.max_hours_per_month):
+        return ""
+    start = timezone.localtime(shift.starts_at)
+    month = SignUp.objects.filter(
+        user=user,
+        status__in=(SignUp.Status.CONFIRMED, SignUp.Status.OFFERED),
+        shift__starts_at__year=start.year,
+        shift__starts_at__month=start.month,
+    ).exclude(shift=shift)
+    taken = month.aggregate(n=Count("pk"), time=Sum(F("shift__ends_at") - F("shift__starts_at")))
+    shifts = taken["n"] + 1
+    hours = ((taken["time"] or timedelta()) + (shift.ends_at - shift.starts_at)) / timedelta(
+        hours=1
+    )
+    limit_shifts, limit_hours = profile.max_shifts_per_month, profile.max_hours_per_month
+    if limit_shifts and shifts > limit_shifts:
+        text = _("This would be shift number %(n)s this month; you chose at most %(max)s.")
+        return text % {"n": shifts, "max": limit_shifts}
+    if limit_hours and hours > limit_hours:
+        text = _("This would make %(h)s hours this month; you chose at most %(max)s.")
+        return text % {"h": round(hours), "max": limit_hours}
+    return ""
 
 
 def check_can_sign_up(shift: Shift, user: User, *, now: datetime, by_coordinator: bool) -> None:
