@@ -1,0 +1,7 @@
+from django.urls import path
+
+from apps.members import views
+
+urlpatterns = [
+    path("", views.profile, name="profile"),
+]
