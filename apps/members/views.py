@@ -18,9 +18,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         tags = [*data.pop("skills"), *data.pop("interests"), *data.pop("languages")]
         profile_update(
-            user=user,
+            user=user,  # type: ignore[arg-type]
             tags=tags,
-            availability=data.pop("availability"),  # type: ignore[arg-type]
+            availability=data.pop("availability"),
             pause=data.pop("pause"),
             **data,
         )

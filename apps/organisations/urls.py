@@ -8,6 +8,8 @@ urlpatterns = [
     path("<int:org_id>/", views.organisation_page, name="organisation"),
     path("<int:org_id>/godkend/", views.organisation_approve_view, name="organisation-approve"),
     path("<int:org_id>/inviter/", views.organisation_invite, name="organisation-invite"),
-    path("<int:org_id>/medlemmer/ny/", views.organisation_add_member, name="organisation-add-member"),
+    path(
+        "<int:org_id>/medlemmer/ny/", views.organisation_add_member, name="organisation-add-member"
+    ),
     path("medlemmer/<int:membership_id>/", views.member_page, name="member"),
 ]

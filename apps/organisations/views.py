@@ -36,12 +36,16 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         org = organisation_register(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        text = _("%(name)s is registered.") if org.is_approved else _(
-            "%(name)s is registered and waits for the municipality's approval."
+        text = (
+            _("%(name)s is registered.")
+            if org.is_approved
+            else _("%(name)s is registered and waits for the municipality's approval.")
         )
         messages.success(request, text % {"name": org.name})
         return redirect("organisation", org.pk)
-    return render(request, "organisations/new.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "organisations/new.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -59,7 +63,11 @@ def organisation_approve_view(request: HttpRequest, org_id: int) -> HttpResponse
 @login_required
 def organisation_page(request: HttpRequest, org_id: int) -> HttpResponse:
     org = _coordinated(request, org_id)
-    members = Membership.objects.filter(organisation=org).select_related("user").order_by("user__full_name")
+    members = (
+        Membership.objects.filter(organisation=org)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
     context = {
         "org": org,
         "members": members,
@@ -83,7 +91,9 @@ def organisation_invite(request: HttpRequest, org_id: int) -> HttpResponse:
         role_invite(actor=request.user, organisation=org, **form.cleaned_data)  # type: ignore[arg-type]
     except PermissionDenied:
         raise Http404 from None
-    messages.success(request, _("%(email)s is invited and gets a sign-in link.") % form.cleaned_data)
+    messages.success(
+        request, _("%(email)s is invited and gets a sign-in link.") % form.cleaned_data
+    )
     return redirect("organisation", org.pk)
 
 
@@ -92,7 +102,11 @@ def organisation_invite(request: HttpRequest, org_id: int) -> HttpResponse:
 def organisation_add_member(request: HttpRequest, org_id: int) -> HttpResponse:
     org = _coordinated(request, org_id)
     form = AddMemberForm(request.POST)
-    user = User.objects.filter(email__iexact=form.data.get("email", "").strip()).first() if form.is_valid() else None
+    user = (
+        User.objects.filter(email__iexact=form.data.get("email", "").strip()).first()
+        if form.is_valid()
+        else None
+    )
     if user is None:
         messages.error(request, _("Nobody with this email has an account here."))
     else:
@@ -103,14 +117,18 @@ def organisation_add_member(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @login_required
 def member_page(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = get_object_or_404(Membership.objects.select_related("user", "organisation"), pk=membership_id)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organisation"), pk=membership_id
+    )
     _coordinated(request, membership.organisation_id)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         member_note_add(actor=request.user, membership=membership, text=form.cleaned_data["text"])  # type: ignore[arg-type]
         return redirect("member", membership.pk)
     notes = member_notes(actor=request.user, membership=membership)  # type: ignore[arg-type]
-    return render(request, "organisations/member.html", {"m": membership, "notes": notes, "form": form})
+    return render(
+        request, "organisations/member.html", {"m": membership, "notes": notes, "form": form}
+    )
 
 
 def _coordinated(request: HttpRequest, org_id: int) -> Organisation:

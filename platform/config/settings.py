@@ -53,6 +53,7 @@ TENANT_APPS = [
     "apps.organisations",
     "apps.members",
     "apps.shifts",
+    "apps.recruitment",
     "apps.marketplace",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -156,6 +157,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "platform-heartbeat": {"task": "tenants.tasks.platform_heartbeat", "schedule": 60.0},
     "shifts-expire-offers": {"task": "apps.shifts.tasks.dispatch_expire_offers", "schedule": 60.0},
+    "recruitment-reminders": {
+        "task": "apps.recruitment.tasks.dispatch_reminders",
+        "schedule": crontab(hour=7, minute=15),
+    },
     "organisations-digests": {
         "task": "apps.organisations.tasks.dispatch_digests",
         "schedule": crontab(hour=7, minute=0),  # Europe/Copenhagen, before people go to work

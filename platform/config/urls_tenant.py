@@ -12,6 +12,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("apps.accounts.urls")),
     path("planlaeg/", include("apps.shifts.urls")),
+    path("organisationer/", include("apps.organisations.urls")),
+    path("profil/", include("apps.members.urls")),
+    path("medlemmer/", include("apps.members.import_urls")),
+    path("rekruttering/", include("apps.recruitment.urls")),
     path("", include("apps.marketplace.urls")),
 ]
 

@@ -1,4 +1,4 @@
-"""The role × action matrix. Personas in Nyborg: Nanna (system-owner admin), Olga (admin of
+"""The role-by-action matrix. Personas in Nyborg: Nanna (system-owner admin), Olga (admin of
 Nyborg Roklub), Kai (coordinator there), Cora (its contact person), Frida (volunteer),
 Kim (coordinator of another organisation). Anders in Aarhus never reaches Nyborg at all:
 that is the isolation sweep's job (tests/test_isolation.py), and one check below."""
@@ -44,8 +44,13 @@ def allowed(action) -> bool:
 
 def new_event(roklub, actor):
     start = timezone.now() + timedelta(days=3)
-    return event_create(actor=actor, organisation=roklub, title="Test", starts_at=start,
-                        ends_at=start + timedelta(hours=2))
+    return event_create(
+        actor=actor,
+        organisation=roklub,
+        title="Test",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
 
 
 ACTIONS = {
@@ -55,8 +60,13 @@ ACTIONS = {
         {"nanna"},
     ),
     "invite a coordinator": (
-        lambda c, f: role_invite(actor=c["actor"], organisation=f["roklub"],
-                                 email="ny@example.dk", full_name="Ny", role=Role.COORDINATOR),
+        lambda c, f: role_invite(
+            actor=c["actor"],
+            organisation=f["roklub"],
+            email="ny@example.dk",
+            full_name="Ny",
+            role=Role.COORDINATOR,
+        ),
         {"nanna", "olga"},
     ),
     "add a member": (
@@ -96,12 +106,21 @@ ACTIONS = {
 def test_it_lets_exactly_the_right_roles_act(action, who, cast, roklub, regatta, morning, bo):
     run, may = ACTIONS[action]
     pending = Organisation.objects.create(name="Ny forening")
-    membership = Membership.objects.create(user=bo, organisation=roklub, started_on=timezone.localdate())
+    membership = Membership.objects.create(
+        user=bo, organisation=roklub, started_on=timezone.localdate()
+    )
     bos_place = None
     if action == "remove someone from a shift":
         bos_place = shift_sign_up(shift_id=morning.pk, user=bo)
-    fixtures = {"pending": pending, "roklub": roklub, "bo": bo, "membership": membership,
-                "regatta": regatta, "morning": morning, "bos_place": bos_place}
+    fixtures = {
+        "pending": pending,
+        "roklub": roklub,
+        "bo": bo,
+        "membership": membership,
+        "regatta": regatta,
+        "morning": morning,
+        "bos_place": bos_place,
+    }
     assert allowed(lambda: run({"actor": cast[who]}, fixtures)) == (who in may), (who, action)
 
 
@@ -118,15 +137,24 @@ def test_it_waits_for_the_system_owner_before_listing_a_new_organisation(frida, 
     assert not org.is_approved
     assert OrganisationRole.objects.filter(organisation=org, user=frida, role=Role.ADMIN).exists()
     assert organisation_approve(actor=nanna, organisation=org).is_approved
-    assert organisation_register(actor=nanna, name="Kommunens café", kind="municipal_unit").is_approved
+    assert organisation_register(
+        actor=nanna, name="Kommunens café", kind="municipal_unit"
+    ).is_approved
 
 
-def test_it_invites_a_coordinator_with_a_sign_in_link(roklub, nanna, django_capture_on_commit_callbacks):
+def test_it_invites_a_coordinator_with_a_sign_in_link(
+    roklub, nanna, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     with django_capture_on_commit_callbacks(execute=True):
-        role_invite(actor=nanna, organisation=roklub, email="Kaj@Example.dk", full_name="Kaj",
-                    role=Role.COORDINATOR)
+        role_invite(
+            actor=nanna,
+            organisation=roklub,
+            email="Kaj@Example.dk",
+            full_name="Kaj",
+            role=Role.COORDINATOR,
+        )
     assert mail.outbox[-1].to == ["kaj@example.dk"] and "/konto/link/" in mail.outbox[-1].body
 
 

@@ -35,7 +35,9 @@ def test_it_lets_a_coordinator_add_without_asking_but_shows_it(morning, frida, n
     assert signup.over_workload
 
 
-def test_it_asks_on_the_page_and_signs_up_when_confirmed(morning, regatta, frida, nyborg, nyborg_client):
+def test_it_asks_on_the_page_and_signs_up_when_confirmed(
+    morning, regatta, frida, nyborg, nyborg_client
+):
     Profile.objects.create(user=frida, max_hours_per_month=1)
     browser = signed_in(nyborg_client, frida, nyborg)
     question = browser.post(f"/vagter/{morning.pk}/tilmeld/")

@@ -1,0 +1,144 @@
+"""Files into tables: a header row and rows of text, whatever program wrote the file.
+
+CSV in UTF-8 (with or without BOM) or Windows-1252 (older Danish Excel), separated by `;`
+(Danish Excel), `,` or tab; XLSX through openpyxl in read-only mode (first sheet).
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import islice
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MAX_ROWS = 50_000
+DELIMITERS = (";", ",", "\t")
+XLSX_MAGIC = b"PK\x03\x04"
+OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+@dataclass
+class Table:
+    """Cells as stripped text. `rows[i]` is line `i + 2` of the file (the header is line 1)."""
+
+    headers: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+
+    def lines(self) -> list[tuple[int, list[str]]]:
+        """(line as the spreadsheet shows it, cells), leaving out rows with nothing in them."""
+        return [(index + 2, row) for index, row in enumerate(self.rows) if any(row)]
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    """Read an uploaded file; ValidationError says in words why a file cannot be read."""
+    if not data.strip():
+        raise ValidationError(_("The file is empty."), code="empty")
+    if data.startswith(OLD_EXCEL_MAGIC) or filename.lower().endswith(".xls"):
+        raise ValidationError(
+            _("Old Excel files (.xls) cannot be read. Save the file as .xlsx or CSV."),
+            code="xls",
+        )
+    table = _read_xlsx(data) if data.startswith(XLSX_MAGIC) else _read_csv(_decode(data))
+    if not any(table.headers):
+        raise ValidationError(
+            _("The first line must name the columns, e.g. Name;Email;Phone."), code="no_header"
+        )
+    if not table.lines():
+        raise ValidationError(_("The file has column names but no rows."), code="no_rows")
+    if len(table.rows) > MAX_ROWS:
+        raise ValidationError(
+            _("The file has more than %(max)d rows. Split it into smaller files.")
+            % {"max": MAX_ROWS},
+            code="too_many_rows",
+        )
+    return table
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data:
+        raise ValidationError(
+            _("The file is not a text file. Upload CSV (UTF-8 or Windows-1252) or XLSX."),
+            code="encoding",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            _("The file's characters cannot be read. Save it as CSV UTF-8 and try again."),
+            code="encoding",
+        ) from None
+
+
+def _delimiter(text: str) -> str:
+    """The separator that splits the header line the most (Danish Excel writes `;`)."""
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def _read_csv(text: str) -> Table:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        rows = [[cell.strip() for cell in row] for row in reader]
+    except csv.Error:
+        raise ValidationError(
+            _("The file is not valid CSV (a quotation mark is never closed)."), code="csv"
+        ) from None
+    return _table(rows)
+
+
+def _read_xlsx(data: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise ValidationError(
+            _("The file looks like XLSX but cannot be opened. Save it again from Excel."),
+            code="xlsx",
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        # Some programs write a wrong size into the sheet; read what is there instead.
+        sheet.reset_dimensions()
+        # One row beyond the limit is enough to refuse the file.
+        cells = islice(sheet.iter_rows(values_only=True), MAX_ROWS + 2)
+        rows = [[_cell_text(value) for value in row] for row in cells]
+    finally:
+        book.close()
+    return _table(rows)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # phone numbers and postcodes typed as numbers
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _table(rows: list[list[str]]) -> Table:
+    if rows and not any(rows[0]):
+        # Blank lines above the header would shift every line number; they are refused.
+        raise ValidationError(
+            _("The first line must name the columns, e.g. Name;Email;Phone."), code="no_header"
+        )
+    if not rows:
+        raise ValidationError(_("The file is empty."), code="empty")
+    width = max(len(row) for row in rows)
+    padded = [row + [""] * (width - len(row)) for row in rows]
+    return Table(headers=padded[0], rows=padded[1:])

@@ -1,0 +1,409 @@
+"""Recruitment pages. Thin: parse, check who may, call one service, answer.
+
+Public: the open postings, a posting, the application form (signed-in people only).
+Coordinators: the pipeline board, an application with its moves and log, the onboarding
+checklist. Everyone who may not coordinate the organisation gets 404, as if it did not
+exist; the volunteer sees their own checklist and may accept the agreement and declaration.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.audit.services import audit_record
+from apps.organisations.models import Organisation
+from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
+from apps.recruitment.forms import (
+    ApplicationForm,
+    CheckForm,
+    DateForm,
+    InterviewForm,
+    MeetingForm,
+    MoveForm,
+    PolicyForm,
+    PostingForm,
+    TrialEndForm,
+    availability_labels,
+)
+from apps.recruitment.models import (
+    AgreementTemplate,
+    Application,
+    Onboarding,
+    Posting,
+    RecruitmentSettings,
+)
+from apps.recruitment.selectors import board as board_columns
+from apps.recruitment.selectors import open_postings, posting_for_page, postings_of
+from apps.recruitment.services.interviews import SCHEDULABLE, interview_schedule
+from apps.recruitment.services.onboarding import (
+    default_agreement_text,
+    introduction_record,
+    may_see_onboarding,
+    onboarding_accept,
+    record_check_set,
+    status_meeting_add,
+    trial_end_set,
+)
+from apps.recruitment.services.pipeline import (
+    allowed_moves,
+    application_move,
+    application_submit,
+    application_withdraw,
+    posting_is_open,
+)
+from apps.recruitment.services.policy import agreement_template_save, recruitment_settings_update
+from apps.recruitment.services.postings import posting_create, posting_publish
+from apps.shifts.forms import add_service_error
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _refusal(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _coordinated(request: HttpRequest) -> list[Organisation]:
+    if not request.user.is_authenticated:
+        return []
+    return organisations_coordinated_by(_actor(request))
+
+
+def _application(request: HttpRequest, application_id: int) -> Application:
+    application = get_object_or_404(
+        Application.objects.select_related("posting__organisation", "user", "membership"),
+        pk=application_id,
+    )
+    if not can_coordinate(_actor(request), application.posting.organisation):
+        raise Http404
+    return application
+
+
+# --- public ---------------------------------------------------------------------------------
+
+
+def posting_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "recruitment/posting_list.html", {"postings": open_postings()})
+
+
+def posting_page(request: HttpRequest, posting_id: int) -> HttpResponse:
+    posting = posting_for_page(posting_id=posting_id, coordinated=_coordinated(request))
+    if posting is None:
+        raise Http404
+    context = {"posting": posting, "is_open": posting_is_open(posting)}
+    return render(request, "recruitment/posting.html", context)
+
+
+def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
+    posting = get_object_or_404(
+        Posting.objects.select_related("organisation"),
+        pk=posting_id,
+        status=Posting.Status.PUBLISHED,
+    )
+    here = reverse("recruitment-apply", args=[posting.pk])
+    if not request.user.is_authenticated:
+        # Registration e-mails a link that proves the address, then brings them back here.
+        return redirect(f"{reverse('register')}?{urlencode({'next': here})}")
+    if not posting_is_open(posting):
+        messages.error(request, _("This posting is not open for applications."))
+        return redirect("recruitment-posting", posting.pk)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_submit(user=_actor(request), posting=posting, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you for your application. The organisation will contact you."),
+            )
+            return redirect("recruitment-posting", posting.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request, "recruitment/apply.html", {"posting": posting, "form": form}, status=status
+    )
+
+
+# --- coordinators ---------------------------------------------------------------------------
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    organisations = _coordinated(request)
+    if not organisations:
+        raise Http404
+    postings = list(postings_of(organisations))
+    try:
+        chosen = int(request.GET.get("opslag") or 0)
+    except ValueError:
+        chosen = 0
+    if chosen and chosen not in {p.pk for p in postings}:
+        raise Http404
+    columns = board_columns(organisations=organisations, posting_id=chosen or None)
+    context = {
+        "postings": postings,
+        "chosen": chosen,
+        "columns": [
+            (status, label, columns[status]) for status, label in Application.Status.choices
+        ],
+        "organisations": organisations,
+    }
+    return render(request, "recruitment/board.html", context)
+
+
+@login_required
+def posting_new(request: HttpRequest) -> HttpResponse:
+    organisations = _coordinated(request)
+    if not organisations:
+        raise Http404
+    choices = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+    form = PostingForm(request.POST or None, organisations=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            posting = posting_create(
+                actor=_actor(request),
+                organisation=form.cleaned_data["organisation"],
+                **form.service_fields(),
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The posting is saved as a draft. Publish it when ready."))
+            return redirect(f"{reverse('recruitment-board')}?opslag={posting.pk}")
+    status = 400 if form.errors else 200
+    return render(request, "recruitment/posting_form.html", {"form": form}, status=status)
+
+
+@login_required
+def posting_publish_view(request: HttpRequest, posting_id: int) -> HttpResponse:
+    posting = get_object_or_404(Posting.objects.select_related("organisation"), pk=posting_id)
+    if not can_coordinate(_actor(request), posting.organisation):
+        raise Http404
+    if request.method == "POST":
+        try:
+            posting_publish(actor=_actor(request), posting=posting)
+        except ValidationError as error:
+            messages.error(request, _refusal(error))
+        else:
+            messages.success(request, _("The posting is published."))
+    return redirect(f"{reverse('recruitment-board')}?opslag={posting.pk}")
+
+
+@login_required
+def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    # Reading an application is reading personal data: it is logged.
+    audit_record(actor=_actor(request), action="application.read", target=application)
+    moves = [
+        (status, Application.Status(status).label) for status in allowed_moves(application.status)
+    ]
+    context = {
+        "application": application,
+        "posting": application.posting,
+        "availability": availability_labels(application.availability),
+        "moves": moves,
+        "events": application.events.select_related("actor"),
+        "interviews": application.interviews.all(),
+        "can_book": application.status in SCHEDULABLE,
+        "interview_form": InterviewForm(),
+        "onboarding": Onboarding.objects.filter(application=application).first(),
+    }
+    return render(request, "recruitment/application.html", context)
+
+
+@login_required
+def application_move_view(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    back = reverse("recruitment-application", args=[application.pk])
+    if request.method != "POST":
+        return redirect(back)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose where the application goes."))
+        return redirect(back)
+    to = form.cleaned_data["to"]
+    try:
+        application_move(
+            actor=_actor(request), application=application, to=to, note=form.cleaned_data["note"]
+        )
+    except ValidationError as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(
+            request,
+            _("The application is moved to “%(to)s”.") % {"to": Application.Status(to).label},
+        )
+    return redirect(back)
+
+
+@login_required
+def interview_new(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    back = reverse("recruitment-application", args=[application.pk])
+    if request.method != "POST":
+        return redirect(back)
+    form = InterviewForm(request.POST)
+    if form.is_valid():
+        try:
+            interview_schedule(actor=_actor(request), application=application, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The interview is booked. The invitation is on its way."))
+            return redirect(back)
+    for problems in form.errors.values():
+        for problem in problems:
+            messages.error(request, str(problem))
+    return redirect(back)
+
+
+# --- onboarding -----------------------------------------------------------------------------
+
+ONBOARDING_ACTIONS = (
+    "agreement",
+    "confidentiality",
+    "introduction",
+    "trial_end",
+    "check",
+    "meeting",
+)
+
+
+@login_required
+def onboarding_page(request: HttpRequest, onboarding_id: int) -> HttpResponse:
+    onboarding = get_object_or_404(
+        Onboarding.objects.select_related("organisation", "user", "contact_person", "application"),
+        pk=onboarding_id,
+    )
+    actor = _actor(request)
+    if not may_see_onboarding(actor, onboarding):
+        raise Http404
+    coordinates = can_coordinate(actor, onboarding.organisation)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ONBOARDING_ACTIONS:
+            raise Http404
+        try:
+            _onboarding_change(request, onboarding, action)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            messages.error(request, _refusal(error))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("recruitment-onboarding", onboarding.pk)
+    if coordinates:
+        audit_record(actor=actor, action="onboarding.read", target=onboarding)
+    context = {
+        "onboarding": onboarding,
+        "coordinates": coordinates,
+        "checks": onboarding.checks.select_related("checked_by"),
+        "meetings": onboarding.meetings.select_related("author"),
+        "check_form": CheckForm(),
+        "meeting_form": MeetingForm(),
+        "trial_form": TrialEndForm(initial={"ends_on": onboarding.trial_ends_on}),
+    }
+    return render(request, "recruitment/onboarding.html", context)
+
+
+def _onboarding_change(request: HttpRequest, onboarding: Onboarding, action: str) -> None:
+    actor = _actor(request)
+    form_class = {
+        "agreement": DateForm,
+        "confidentiality": DateForm,
+        "introduction": DateForm,
+        "trial_end": TrialEndForm,
+        "check": CheckForm,
+        "meeting": MeetingForm,
+    }[action]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        raise ValidationError([e for errors in form.errors.values() for e in errors])
+    data = form.cleaned_data
+    if action in ("agreement", "confidentiality"):
+        onboarding_accept(actor=actor, onboarding=onboarding, what=action, on=data["on"])
+    elif action == "introduction":
+        introduction_record(actor=actor, onboarding=onboarding, done_on=data["on"])
+    elif action == "trial_end":
+        trial_end_set(actor=actor, onboarding=onboarding, ends_on=data["ends_on"])
+    elif action == "check":
+        record_check_set(actor=actor, onboarding=onboarding, **data)
+    else:
+        status_meeting_add(actor=actor, onboarding=onboarding, **data)
+
+
+# --- the system owner's policy ---------------------------------------------------------------
+
+
+@login_required
+def policy(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not actor.is_owner_admin:
+        raise Http404
+    current = RecruitmentSettings.load()
+    template = AgreementTemplate.objects.filter(organisation__isnull=True).first()
+    initial = {
+        "check_renewal_months": current.check_renewal_months,
+        "trial_months": current.trial_months,
+        "agreement_text": template.text if template else default_agreement_text(),
+    }
+    form = PolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                recruitment_settings_update(
+                    actor=actor,
+                    check_renewal_months=data["check_renewal_months"],
+                    trial_months=data["trial_months"],
+                )
+                agreement_template_save(actor=actor, text=data["agreement_text"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The recruitment settings are saved."))
+            return redirect("recruitment-policy")
+    status = 400 if form.errors else 200
+    return render(request, "recruitment/policy.html", {"form": form}, status=status)
+
+
+# --- the volunteer's own ----------------------------------------------------------------------
+
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    applications = (
+        Application.objects.filter(user=_actor(request))
+        .select_related("posting__organisation", "onboarding")
+        .order_by("-created_at", "-id")
+    )
+    return render(request, "recruitment/my_applications.html", {"applications": applications})
+
+
+@login_required
+def my_application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = get_object_or_404(
+        Application.objects.select_related("posting__organisation"),
+        pk=application_id,
+        user=_actor(request),
+    )
+    if request.method == "POST":
+        try:
+            application_withdraw(user=_actor(request), application=application)
+        except ValidationError as error:
+            messages.error(request, _refusal(error))
+        else:
+            messages.success(request, _("Your application is withdrawn."))
+    return redirect("recruitment-mine")
