@@ -35,3 +35,4 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m config.devstack bench bench/provision.py $(ARGS)
 	$(BIN)/python -m config.devstack bench bench/marketplace.py
+	$(BIN)/python -m config.devstack bench bench/members.py

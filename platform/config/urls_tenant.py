@@ -11,6 +11,7 @@ urlpatterns = [
     path("livez", views.livez, name="livez"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("apps.accounts.urls")),
+    path("planlaeg/", include("apps.members.matching_urls")),
     path("planlaeg/", include("apps.shifts.urls")),
     path("organisationer/", include("apps.organisations.urls")),
     path("profil/", include("apps.members.urls")),

@@ -20,9 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def wired(settings):
-    # Until the lead includes the import URLs in config.urls_tenant (see test_imports).
-    settings.ROOT_URLCONF = "tests.apps.members.test_imports"
+def wired():
+    """The export URLs live in config.urls_tenant."""
 
 
 @pytest.fixture
