@@ -25,17 +25,22 @@ class TenantContextMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         timezone.activate(zoneinfo.ZoneInfo(tenant.timezone if tenant else settings.TIME_ZONE))
-        if (
-            tenant is not None
-            and tenant.is_closed
-            and not request.path.startswith(ALWAYS_OPEN_PATHS)
-        ):
-            response = render(request, "tenants/suspended.html", {"tenant": tenant}, status=503)
-        else:
-            response = self.get_response(request)
+        try:
+            response = self._respond(request, tenant)
+        finally:
+            # Whatever runs next on this thread (a request, a task, a test) starts from the
+            # defaults, not from this visitor's language and time zone.
+            translation.deactivate()
+            timezone.deactivate()
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+    def _respond(self, request: HttpRequest, tenant: object | None) -> HttpResponse:
+        closed = tenant is not None and tenant.is_closed  # type: ignore[attr-defined]
+        if closed and not request.path.startswith(ALWAYS_OPEN_PATHS):
+            return render(request, "tenants/suspended.html", {"tenant": tenant}, status=503)
+        return self.get_response(request)
 
 
 def _language_for(request: HttpRequest, tenant: object | None) -> str:

@@ -479,3 +479,12 @@ def test_the_isolation_sweep_finds_nothing_of_nyborg_on_aarhus(wired, nyborg, na
             body = response.content.decode(errors="replace")
             assert not [trace for trace in NYBORG_TRACES if trace in body], url
             assert response.wsgi_request.user.is_anonymous, url
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # These tests read the English source messages; pages set their own language per request.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -52,3 +52,12 @@ def application(posting, frida) -> Application:
         availability=["tue-evening"],
         consent=True,
     )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # These tests read the English source messages; pages set their own language per request.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -195,7 +195,7 @@ def test_the_check_renewal_reminder_comes_30_days_ahead_once_then_expires(
     with time_machine.travel("2027-08-20 06:00:00+02:00", tick=False):
         assert reminders(django_capture_on_commit_callbacks)["check"] == 0
     (message,) = mail.outbox
-    assert message.to == ["rasmus@example.dk"] and "renew" in message.subject
+    assert message.to == ["rasmus@example.dk"] and "fornyes" in message.subject  # in Danish
     with time_machine.travel("2027-09-03 06:00:00+02:00", tick=False):
         assert reminders(django_capture_on_commit_callbacks)["expired"] == 1
     check.refresh_from_db()
