@@ -19,6 +19,12 @@ class InviteForm(forms.Form):
 
 class AddMemberForm(forms.Form):
     email = forms.EmailField(label=_("Email of the person to add"))
+    full_name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("For someone new here: they get an account and a sign-in link by email."),
+    )
 
 
 class NoteForm(forms.Form):

@@ -14,7 +14,7 @@ from apps.members.models import Membership
 from apps.organisations.forms import AddMemberForm, InviteForm, NoteForm, OrganisationForm
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
-from apps.organisations.services.members import member_note_add, member_notes, membership_add
+from apps.organisations.services.members import member_invite, member_note_add, member_notes
 from apps.organisations.services.roles import (
     is_org_admin,
     organisation_approve,
@@ -102,16 +102,11 @@ def organisation_invite(request: HttpRequest, org_id: int) -> HttpResponse:
 def organisation_add_member(request: HttpRequest, org_id: int) -> HttpResponse:
     org = _coordinated(request, org_id)
     form = AddMemberForm(request.POST)
-    user = (
-        User.objects.filter(email__iexact=form.data.get("email", "").strip()).first()
-        if form.is_valid()
-        else None
-    )
-    if user is None:
-        messages.error(request, _("Nobody with this email has an account here."))
-    else:
-        membership_add(actor=request.user, organisation=org, user=user)  # type: ignore[arg-type]
-        messages.success(request, _("%(name)s is a member.") % {"name": user.full_name})
+    if not form.is_valid():
+        messages.error(request, _("Write the email address of the person to add."))
+        return redirect("organisation", org.pk)
+    membership = member_invite(actor=request.user, organisation=org, **form.cleaned_data)  # type: ignore[arg-type]
+    messages.success(request, _("%(name)s is a member.") % {"name": membership.user.full_name})
     return redirect("organisation", org.pk)
 
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -10,6 +11,7 @@ from apps.audit.services import audit_record
 from apps.members.models import MemberNote, Membership, Profile
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
+from config.celery import enqueue_on_commit
 
 
 def membership_add(
@@ -45,3 +47,21 @@ def member_notes(*, actor: User, membership: Membership) -> QuerySet[MemberNote]
         raise PermissionDenied
     audit_record(actor=actor, action="note.read", target=membership)
     return membership.notes.select_related("author")
+
+
+def member_invite(
+    *, actor: User, organisation: Organisation, email: str, full_name: str
+) -> Membership:
+    """Add someone by email, making their account if they have none, and mail them a
+    sign-in link: how a company brings its employees in, or a club its old members."""
+    if not can_coordinate(actor, organisation):
+        raise PermissionDenied
+    email = User.objects.normalize_email(email).lower()
+    with transaction.atomic():
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, full_name=full_name.strip() or email)
+            from apps.accounts.tasks import send_email_link
+
+            enqueue_on_commit(send_email_link, user.pk, reverse("profile"))
+        return membership_add(actor=actor, organisation=organisation, user=user)

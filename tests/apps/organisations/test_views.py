@@ -59,3 +59,20 @@ def test_it_adds_members_and_invites_coordinators_from_the_organisation_page(
     ).exists()
     page = admin.get(f"/organisationer/{roklub.pk}/").content.decode()
     assert "Bo Hansen" in page and "Kaj" in page
+
+
+def test_it_lets_a_company_invite_an_employee_who_has_no_account(
+    in_nyborg, nanna, nyborg, nyborg_client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    company = Organisation.objects.create(name="Danfoss Nyborg", kind="company", is_approved=True)
+    admin = signed_in(nyborg_client, nanna, nyborg)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(
+            f"/organisationer/{company.pk}/medlemmer/ny/",
+            {"email": "Emil@Danfoss.dk", "full_name": "Emil Ansat"},
+        )
+    member = Membership.objects.get(organisation=company)
+    assert (member.user.email, member.user.full_name) == ("emil@danfoss.dk", "Emil Ansat")
+    assert mail.outbox[-1].to == ["emil@danfoss.dk"] and "/konto/link/" in mail.outbox[-1].body
