@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from provision import bench_database_url, drop_database  # bench/ is the script's folder
+from _harness import run_in_own_database  # bench/ is the script's folder
 
 EVENTS, TASKS_PER_EVENT, SHIFTS, SIGNUPS = 1_000, 5, 20_000, 100_000
 VOLUNTEERS = 5_000  # 20 sign-ups each on average, over a year and a bit
@@ -34,22 +34,7 @@ BATCH = 5_000
 
 
 def main() -> None:
-    url, admin_url, name = bench_database_url()
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")  # eager Celery logs every task at INFO
-    import django
-
-    django.setup()
-    try:
-        run()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        drop_database(admin_url, name)
+    run_in_own_database(run)
 
 
 def run() -> None:

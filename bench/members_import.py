@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from provision import bench_database_url, drop_database
+from _harness import run_in_own_database  # bench/ is the script's folder
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 HEADER = ["Fornavn", "Efternavn", "E-mail", "Mobil", "Postnummer", "By", "Fødselsår"]
@@ -106,25 +106,16 @@ def timed_import(slug: str, data: bytes, filename: str) -> None:
 
 
 def main() -> None:
-    url, admin_url, name = bench_database_url()
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
-    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
-    import django
+    run_in_own_database(run, suffix="_bench_import")
 
-    django.setup()
-    try:
-        from django.core.management import call_command
 
-        call_command("setup_platform", verbosity=0)
-        print(f"import of {ROWS} volunteers (parse, check, duplicates, write, audit):")
-        timed_import("benchcsv", csv_file(), "members.csv")
-        timed_import("benchxlsx", xlsx_file(), "members.xlsx")
-    finally:
-        from django.db import connections
+def run() -> None:
+    from django.core.management import call_command
 
-        connections.close_all()
-        drop_database(admin_url, name)
+    call_command("setup_platform", verbosity=0)
+    print(f"import of {ROWS} volunteers (parse, check, duplicates, write, audit):")
+    timed_import("benchcsv", csv_file(), "members.csv")
+    timed_import("benchxlsx", xlsx_file(), "members.xlsx")
 
 
 if __name__ == "__main__":

@@ -20,10 +20,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
-from psycopg import sql
+from _harness import run_in_own_database  # bench/ is the script's folder
 
 VOLUNTEERS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 PAST_SHIFTS, MONTH_SHIFTS = 400, 120
@@ -33,43 +31,8 @@ TARGET_MS = 300
 BATCH = 5_000
 
 
-def bench_database_url() -> tuple[str, str, str]:
-    # A name of its own, so it never drops another benchmark's database mid-run.
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    name = parts.path.lstrip("/") + "_bench_matching"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return urlunsplit(parts._replace(path=f"/{name}")), admin_url, name
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-
-
 def main() -> None:
-    url, admin_url, name = bench_database_url()
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    try:
-        run()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        drop_database(admin_url, name)
+    run_in_own_database(run, suffix="_bench_matching")
 
 
 def run() -> None:

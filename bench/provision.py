@@ -11,31 +11,11 @@ import statistics
 import sys
 import time
 import uuid
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
-from psycopg import sql
+from _harness import run_in_own_database  # bench/ is the script's folder
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 TENANTS = int(sys.argv[2]) if len(sys.argv) > 2 else 100
-
-
-def bench_database_url() -> tuple[str, str, str]:
-    url = os.environ["DATABASE_URL"]
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return urlunsplit(parts._replace(path=f"/{name}")), admin_url, name
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 def provision_times(count: int, prefix: str) -> list[float]:
@@ -69,20 +49,7 @@ def migrate_seconds(executor: str) -> float:
 
 
 def main() -> None:
-    url, admin_url, name = bench_database_url()
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
-    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
-    import django
-
-    django.setup()
-    try:
-        run()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        drop_database(admin_url, name)
+    run_in_own_database(run)
 
 
 def run() -> None:
