@@ -15,4 +15,9 @@ urlpatterns = [
         matching_views.candidate_add,
         name="planning-candidate-add",
     ),
+    path(
+        "opslag/<int:posting_id>/kandidater/",
+        matching_views.posting_candidates,
+        name="planning-posting-candidates",
+    ),
 ]

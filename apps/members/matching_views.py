@@ -15,7 +15,10 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.members.matching import describe_all, rank_candidates
+from apps.members.posting_matching import describe_all as posting_reasons
+from apps.members.posting_matching import rank_for_posting
 from apps.organisations.selectors import can_coordinate
+from apps.recruitment.models import Posting
 from apps.shifts.models import Shift, SignUp
 from apps.shifts.services.signups import shift_sign_up
 
@@ -74,3 +77,15 @@ def candidate_add(request: HttpRequest, shift_id: int, user_id: int) -> HttpResp
             text = _("The shift is full, so %(name)s is on the waitlist.")
         messages.success(request, text % {"name": person.full_name})
     return redirect(_back(shift, everyone))
+
+
+@login_required
+def posting_candidates(request: HttpRequest, posting_id: int) -> HttpResponse:
+    """Suggestions for a posting (an ongoing role): names, reasons, and for the
+    organisation's members an e-mail link. Nobody is asked or assigned from here."""
+    posting = get_object_or_404(Posting.objects.select_related("organisation"), pk=posting_id)
+    if not can_coordinate(request.user, posting.organisation):  # type: ignore[arg-type]
+        raise Http404
+    matches = rank_for_posting(posting)
+    context = {"posting": posting, "suggestions": [(m, posting_reasons(m)) for m in matches]}
+    return render(request, "members/matching_posting.html", context)
