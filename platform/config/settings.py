@@ -53,6 +53,8 @@ TENANT_APPS = [
     "apps.organisations",
     "apps.members",
     "apps.shifts",
+    "apps.attendance",
+    "apps.messaging",
     "apps.recruitment",
     "apps.marketplace",
 ]
@@ -157,6 +159,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "platform-heartbeat": {"task": "tenants.tasks.platform_heartbeat", "schedule": 60.0},
     "shifts-expire-offers": {"task": "apps.shifts.tasks.dispatch_expire_offers", "schedule": 60.0},
+    "messaging-due-messages": {
+        "task": "apps.messaging.tasks.dispatch_due_messages",
+        "schedule": 60.0,
+    },
     "recruitment-reminders": {
         "task": "apps.recruitment.tasks.dispatch_reminders",
         "schedule": crontab(hour=7, minute=15),

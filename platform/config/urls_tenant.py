@@ -13,10 +13,12 @@ urlpatterns = [
     path("konto/", include("apps.accounts.urls")),
     path("planlaeg/", include("apps.members.matching_urls")),
     path("planlaeg/", include("apps.shifts.urls")),
+    path("fremmoede/", include("apps.attendance.urls")),
     path("organisationer/", include("apps.organisations.urls")),
     path("profil/", include("apps.members.urls")),
     path("medlemmer/", include("apps.members.import_urls")),
     path("rekruttering/", include("apps.recruitment.urls")),
+    path("beskeder/", include("apps.messaging.urls")),
     path("", include("apps.marketplace.urls")),
 ]
 

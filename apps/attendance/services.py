@@ -1,0 +1,196 @@
+"""Roll call by the coordinator, self check-in and check-out by the shift's QR code.
+
+Hours come from the shift's length, or from check-in to check-out when both exist; a
+coordinator may correct them with a reason, recorded with who and when.
+"""
+
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.attendance.models import Attendance
+from apps.audit.services import audit_record
+from apps.organisations.selectors import can_coordinate
+from apps.shifts.models import Shift, SignUp
+from apps.shifts.services._common import Refused, now_or
+
+SALT = "attendance.shift-code"
+OPENS_BEFORE = timedelta(minutes=60)
+CHECK_OUT_AFTER = timedelta(hours=3)
+
+
+def _signer() -> signing.Signer:
+    # The schema is in the salt: shift ids repeat across tenants, their codes must not.
+    schema = getattr(connection, "schema_name", "public")
+    return signing.Signer(salt=f"{SALT}:{schema}")
+
+
+def shift_token(shift_id: int) -> str:
+    """The code printed on the shift's QR: the shift id signed with the site's secret."""
+    return _signer().sign(str(shift_id)).split(":", 1)[1]
+
+
+def token_valid(shift_id: int, token: str) -> bool:
+    try:
+        _signer().unsign(f"{shift_id}:{token}")
+    except signing.BadSignature:
+        return False
+    return True
+
+
+def _hours_between(start: datetime, end: datetime) -> Decimal:
+    hours = Decimal((end - start) / timedelta(hours=1))
+    return max(Decimal("0"), hours.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def default_hours(attendance: Attendance, shift: Shift) -> Decimal:
+    if attendance.status == Attendance.Status.NO_SHOW:
+        return Decimal("0")
+    if attendance.checked_in_at and attendance.checked_out_at:
+        return _hours_between(attendance.checked_in_at, attendance.checked_out_at)
+    return _hours_between(shift.starts_at, shift.ends_at)
+
+
+def _locked(signup_id: int) -> tuple[SignUp, Attendance]:
+    signup = (
+        SignUp.objects.select_for_update(of=("self",))
+        .select_related("shift__task__event__organisation")
+        .get(pk=signup_id)
+    )
+    attendance = Attendance.objects.select_for_update().filter(signup=signup).first()
+    return signup, attendance or Attendance(signup=signup)
+
+
+def _local_time(moment: datetime) -> str:
+    return formats.time_format(timezone.localtime(moment), "H:i")
+
+
+def _local_moment(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "j. F H:i")
+
+
+@transaction.atomic
+def roll_call_mark(*, actor: User, signup_id: int, status: str) -> Attendance:
+    """The coordinator ticks one person present, late or no-show."""
+    signup, attendance = _locked(signup_id)
+    if not can_coordinate(actor, signup.shift.task.event.organisation):
+        raise PermissionDenied
+    if status not in Attendance.Status.values:
+        raise Refused(_("Choose present, late or no-show."), code="status")
+    if signup.status != SignUp.Status.CONFIRMED:
+        raise Refused(_("Only people on the shift can be marked."), code="not_confirmed")
+    attendance.status = status
+    attendance.marked_by = actor
+    if attendance.corrected_at is None:  # a correction with a reason stands
+        attendance.hours = default_hours(attendance, signup.shift)
+    attendance.save()
+    audit_record(actor=actor, action=f"attendance.{status}", target=attendance)
+    return attendance
+
+
+@transaction.atomic
+def hours_correct(*, actor: User, signup_id: int, hours: Decimal, reason: str) -> Attendance:
+    """The coordinator sets the hours that count, and says why."""
+    signup, attendance = _locked(signup_id)
+    if not can_coordinate(actor, signup.shift.task.event.organisation):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise Refused(_("Give a reason for the correction."), code="reason")
+    if hours < 0 or hours > 24:
+        raise Refused(_("Hours must be between 0 and 24."), code="hours")
+    if attendance.pk is None:
+        attendance.status = Attendance.Status.PRESENT
+    before = attendance.hours if attendance.pk else None
+    attendance.hours = hours
+    attendance.corrected_by = actor
+    attendance.corrected_at = timezone.now()
+    attendance.correction_reason = reason
+    attendance.save()
+    audit_record(
+        actor=actor,
+        action="attendance.hours_corrected",
+        target=attendance,
+        before=str(before) if before is not None else None,
+        hours=str(hours),
+        reason=reason,
+    )
+    return attendance
+
+
+def _scan(*, user: User, shift_id: int, token: str) -> tuple[Shift, SignUp]:
+    if not token_valid(shift_id, token):
+        raise Refused(_("This code belongs to another shift."), code="wrong_shift")
+    shift = Shift.objects.select_related("task__event").filter(pk=shift_id).first()
+    if shift is None or shift.is_cancelled:
+        raise Refused(_("This shift is cancelled."), code="cancelled")
+    signup = (
+        SignUp.objects.select_for_update(of=("self",))
+        .filter(shift=shift, user=user, status=SignUp.Status.CONFIRMED)
+        .first()
+    )
+    if signup is None:
+        raise Refused(
+            _("You are not signed up for this shift. Please see the coordinator."),
+            code="not_signed_up",
+        )
+    return shift, signup
+
+
+@transaction.atomic
+def check_in(*, user: User, shift_id: int, token: str, now: datetime | None = None) -> Attendance:
+    """The volunteer scans the code at the venue: present, or late after the start."""
+    now = now_or(now)
+    shift, signup = _scan(user=user, shift_id=shift_id, token=token)
+    attendance = Attendance.objects.select_for_update().filter(signup=signup).first()
+    if attendance is not None and attendance.checked_in_at is not None:
+        text = _("You are already checked in at %(time)s.")
+        raise Refused(text % {"time": _local_time(attendance.checked_in_at)}, code="twice")
+    opens = shift.starts_at - OPENS_BEFORE
+    if now < opens:
+        text = _("Too early: check-in opens %(when)s.")
+        raise Refused(text % {"when": _local_moment(opens)}, code="too_early")
+    if now > shift.ends_at:
+        text = _("Too late: check-in closed %(when)s.")
+        raise Refused(text % {"when": _local_moment(shift.ends_at)}, code="too_late")
+    attendance = attendance or Attendance(signup=signup)
+    attendance.checked_in_at = now
+    if attendance.pk is None or attendance.status != Attendance.Status.NO_SHOW:
+        late = now > shift.starts_at
+        attendance.status = Attendance.Status.LATE if late else Attendance.Status.PRESENT
+    else:  # marked no-show too soon; the scan shows they came
+        attendance.status = Attendance.Status.LATE
+    if attendance.corrected_at is None:
+        attendance.hours = default_hours(attendance, shift)
+    attendance.save()
+    audit_record(actor=user, action="attendance.check_in", target=attendance)
+    return attendance
+
+
+@transaction.atomic
+def check_out(*, user: User, shift_id: int, token: str, now: datetime | None = None) -> Attendance:
+    """The volunteer scans again when leaving; the hours become check-in to check-out."""
+    now = now_or(now)
+    shift, signup = _scan(user=user, shift_id=shift_id, token=token)
+    attendance = Attendance.objects.select_for_update().filter(signup=signup).first()
+    if attendance is None or attendance.checked_in_at is None:
+        raise Refused(_("You have not checked in on this shift."), code="not_checked_in")
+    if attendance.checked_out_at is not None:
+        text = _("You are already checked out at %(time)s.")
+        raise Refused(text % {"time": _local_time(attendance.checked_out_at)}, code="twice")
+    closes = shift.ends_at + CHECK_OUT_AFTER
+    if now > closes:
+        text = _("Too late: check-out closed %(when)s.")
+        raise Refused(text % {"when": _local_moment(closes)}, code="too_late")
+    attendance.checked_out_at = max(now, attendance.checked_in_at)
+    if attendance.corrected_at is None:
+        attendance.hours = default_hours(attendance, shift)
+    attendance.save()
+    audit_record(actor=user, action="attendance.check_out", target=attendance)
+    return attendance

@@ -1,0 +1,14 @@
+"""Attendance (fremmøde), under /fremmoede/ (see config.urls_tenant)."""
+
+from django.urls import path
+
+from apps.attendance import views
+
+urlpatterns = [
+    path("vagter/<int:shift_id>/", views.roll_call_view, name="attendance-roll-call"),
+    path("vagter/<int:shift_id>/kode/", views.shift_code, name="attendance-code"),
+    path("tilmeldinger/<int:signup_id>/", views.mark, name="attendance-mark"),
+    path("tilmeldinger/<int:signup_id>/timer/", views.correct, name="attendance-correct"),
+    path("udeblivelser/", views.no_shows, name="attendance-no-shows"),
+    path("ind/<int:shift_id>/<str:token>/", views.scan, name="attendance-scan"),
+]

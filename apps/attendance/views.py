@@ -1,0 +1,176 @@
+"""Roll call and the venue's QR code for coordinators; check-in by scanning for volunteers.
+
+Everyone who may not coordinate a shift's organisation gets 404 on the coordinator pages.
+Changes are POST only; a GET on a change's address goes back to the roll call.
+"""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.attendance.forms import CorrectionForm
+from apps.attendance.models import Attendance
+from apps.attendance.selectors import no_shows_per_volunteer, roll_call
+from apps.attendance.services import (
+    check_in,
+    check_out,
+    hours_correct,
+    roll_call_mark,
+    shift_token,
+    token_valid,
+)
+from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
+from apps.shifts.models import Shift, SignUp
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _shift(request: HttpRequest, shift_id: int) -> Shift:
+    shift = get_object_or_404(
+        Shift.objects.select_related("task__event__organisation"), pk=shift_id
+    )
+    if not can_coordinate(_actor(request), shift.task.event.organisation):
+        raise Http404
+    return shift
+
+
+def _signup(request: HttpRequest, signup_id: int) -> SignUp:
+    signups = SignUp.objects.select_related("shift__task__event__organisation", "user")
+    signup = get_object_or_404(signups, pk=signup_id)
+    if not can_coordinate(_actor(request), signup.shift.task.event.organisation):
+        raise Http404
+    return signup
+
+
+@login_required
+def roll_call_view(request: HttpRequest, shift_id: int) -> HttpResponse:
+    shift = _shift(request, shift_id)
+    context = {
+        "shift": shift,
+        "task": shift.task,
+        "event": shift.task.event,
+        "signups": roll_call(shift),
+        "statuses": Attendance.Status.choices,
+    }
+    return render(request, "attendance/roll_call.html", context)
+
+
+@login_required
+def shift_code(request: HttpRequest, shift_id: int) -> HttpResponse:
+    shift = _shift(request, shift_id)
+    path = reverse("attendance-scan", args=[shift.pk, shift_token(shift.pk)])
+    url = request.build_absolute_uri(path)
+    context = {
+        "shift": shift,
+        "task": shift.task,
+        "event": shift.task.event,
+        "url": url,
+        "qr": segno.make(url, error="m").svg_inline(scale=8),
+    }
+    return render(request, "attendance/code.html", context)
+
+
+@login_required
+def mark(request: HttpRequest, signup_id: int) -> HttpResponse:
+    signup = _signup(request, signup_id)
+    if request.method == "POST":
+        try:
+            roll_call_mark(
+                actor=_actor(request), signup_id=signup.pk, status=request.POST.get("status", "")
+            )
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+    return redirect(reverse("attendance-roll-call", args=[signup.shift_id]) + f"#p-{signup.pk}")
+
+
+@login_required
+def correct(request: HttpRequest, signup_id: int) -> HttpResponse:
+    signup = _signup(request, signup_id)
+    attendance = Attendance.objects.filter(signup=signup).first()
+    if request.method == "POST":
+        form = CorrectionForm(request.POST)
+        if form.is_valid():
+            try:
+                hours_correct(
+                    actor=_actor(request),
+                    signup_id=signup.pk,
+                    hours=form.cleaned_data["hours"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as refusal:
+                form.add_error(None, " ".join(refusal.messages))
+            else:
+                messages.success(request, _("The hours are saved."))
+                return redirect("attendance-roll-call", signup.shift_id)
+        status = 400
+    else:
+        form = CorrectionForm(initial={"hours": attendance.hours if attendance else None})
+        status = 200
+    context = {
+        "signup": signup,
+        "shift": signup.shift,
+        "attendance": attendance,
+        "form": form,
+    }
+    return render(request, "attendance/correct.html", context, status=status)
+
+
+@login_required
+def no_shows(request: HttpRequest) -> HttpResponse:
+    organisations = organisations_coordinated_by(_actor(request))
+    if not organisations:
+        raise Http404
+    people = no_shows_per_volunteer(organisations)
+    return render(request, "attendance/no_shows.html", {"people": people})
+
+
+@login_required
+def scan(request: HttpRequest, shift_id: int, token: str) -> HttpResponse:
+    """What the QR code opens: check in, or check out when already in."""
+    attendance = (
+        Attendance.objects.filter(
+            signup__shift_id=shift_id,
+            signup__user=_actor(request),
+            signup__status=SignUp.Status.CONFIRMED,
+        )
+        .select_related("signup__shift__task__event")
+        .first()
+    )
+    checked_in = attendance is not None and attendance.checked_in_at is not None
+    result: Attendance | None = None
+    problem = ""
+    repeated = False
+    done = ""
+    if request.method == "POST":
+        service = check_out if request.POST.get("action") == "out" else check_in
+        try:
+            result = service(user=_actor(request), shift_id=shift_id, token=token)
+        except ValidationError as refusal:
+            problem = " ".join(refusal.messages)
+            repeated = refusal.code == "twice"
+        else:
+            done = "out" if service is check_out else "in"
+            checked_in = True
+    shift = None
+    if token_valid(shift_id, token):
+        shift = Shift.objects.select_related("task__event").filter(pk=shift_id).first()
+    elif not problem:
+        problem = _("This code belongs to another shift.")
+    context = {
+        "shift": shift,
+        "attendance": result or attendance,
+        "checked_in": checked_in,
+        "problem": problem,
+        "done": done,
+        "repeated": repeated,
+    }
+    status = 400 if problem and not repeated else 200
+    return render(request, "attendance/scan.html", context, status=status)

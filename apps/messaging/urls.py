@@ -1,0 +1,12 @@
+"""Messages to volunteers, under /beskeder/ (see config.urls_tenant)."""
+
+from django.urls import path
+
+from apps.messaging import views
+
+urlpatterns = [
+    path("", views.messages_home, name="messaging"),
+    path("ny/<str:kind>/<int:audience_id>/", views.message_new, name="messaging-new"),
+    path("<int:message_id>/", views.message_detail, name="messaging-message"),
+    path("afmeld/<str:token>/", views.unsubscribe_view, name="messaging-unsubscribe"),
+]
