@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import add_service_error
 from tenants.models import Tenant
 
 
@@ -13,11 +14,7 @@ class ServiceErrorsMixin(forms.Form):
     FIELD_FOR_ERROR = {"schema_name": "slug", "timezone": "timezone_name"}
 
     def add_service_errors(self, error: ValidationError) -> None:
-        errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-        for field, messages in errors.items():
-            target = self.FIELD_FOR_ERROR.get(field, field)
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
+        add_service_error(self, error, self.FIELD_FOR_ERROR)
 
 
 class ProvisionForm(ServiceErrorsMixin):

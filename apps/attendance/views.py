@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import User
 from apps.attendance.forms import CorrectionForm
 from apps.attendance.models import Attendance
 from apps.attendance.selectors import no_shows_per_volunteer, roll_call
@@ -27,17 +26,14 @@ from apps.attendance.services import (
 )
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
 from apps.shifts.models import Shift, SignUp
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from config.forms import actor
 
 
 def _shift(request: HttpRequest, shift_id: int) -> Shift:
     shift = get_object_or_404(
         Shift.objects.select_related("task__event__organisation"), pk=shift_id
     )
-    if not can_coordinate(_actor(request), shift.task.event.organisation):
+    if not can_coordinate(actor(request), shift.task.event.organisation):
         raise Http404
     return shift
 
@@ -45,7 +41,7 @@ def _shift(request: HttpRequest, shift_id: int) -> Shift:
 def _signup(request: HttpRequest, signup_id: int) -> SignUp:
     signups = SignUp.objects.select_related("shift__task__event__organisation", "user")
     signup = get_object_or_404(signups, pk=signup_id)
-    if not can_coordinate(_actor(request), signup.shift.task.event.organisation):
+    if not can_coordinate(actor(request), signup.shift.task.event.organisation):
         raise Http404
     return signup
 
@@ -84,7 +80,7 @@ def mark(request: HttpRequest, signup_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             roll_call_mark(
-                actor=_actor(request), signup_id=signup.pk, status=request.POST.get("status", "")
+                actor=actor(request), signup_id=signup.pk, status=request.POST.get("status", "")
             )
         except ValidationError as refusal:
             messages.error(request, " ".join(refusal.messages))
@@ -100,7 +96,7 @@ def correct(request: HttpRequest, signup_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 hours_correct(
-                    actor=_actor(request),
+                    actor=actor(request),
                     signup_id=signup.pk,
                     hours=form.cleaned_data["hours"],
                     reason=form.cleaned_data["reason"],
@@ -125,7 +121,7 @@ def correct(request: HttpRequest, signup_id: int) -> HttpResponse:
 
 @login_required
 def no_shows(request: HttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(_actor(request))
+    organisations = organisations_coordinated_by(actor(request))
     if not organisations:
         raise Http404
     people = no_shows_per_volunteer(organisations)
@@ -138,7 +134,7 @@ def scan(request: HttpRequest, shift_id: int, token: str) -> HttpResponse:
     attendance = (
         Attendance.objects.filter(
             signup__shift_id=shift_id,
-            signup__user=_actor(request),
+            signup__user=actor(request),
             signup__status=SignUp.Status.CONFIRMED,
         )
         .select_related("signup__shift__task__event")
@@ -152,7 +148,7 @@ def scan(request: HttpRequest, shift_id: int, token: str) -> HttpResponse:
     if request.method == "POST":
         service = check_out if request.POST.get("action") == "out" else check_in
         try:
-            result = service(user=_actor(request), shift_id=shift_id, token=token)
+            result = service(user=actor(request), shift_id=shift_id, token=token)
         except ValidationError as refusal:
             problem = " ".join(refusal.messages)
             repeated = refusal.code == "twice"

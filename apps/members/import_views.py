@@ -21,7 +21,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.members.exports import members_csv, members_xlsx
 from apps.members.imports.columns import FIELDS, guess_mapping
@@ -30,6 +29,7 @@ from apps.members.imports.parsing import read_table
 from apps.members.imports.services import import_preview, members_import
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
+from config.forms import actor
 
 UPLOADS = "member_imports"
 RESULTS = "member_import_results"
@@ -40,10 +40,6 @@ def _organisation(request: HttpRequest, organisation_id: int) -> Organisation:
     if not can_coordinate(request.user, organisation):  # type: ignore[arg-type]
         raise Http404
     return organisation
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 # --- the kept file ------------------------------------------------------------------------
@@ -124,7 +120,7 @@ def import_preview_page(request: HttpRequest, organisation_id: int, upload_id: s
     if mapping is not None and request.POST.get("action") == "import":
         try:
             result = members_import(
-                actor=_actor(request),
+                actor=actor(request),
                 organisation=organisation,
                 table=table,
                 filename=filename,
@@ -185,7 +181,7 @@ def members_export(request: HttpRequest, organisation_id: int, file_format: str)
     body = build(organisation)
     # Who took a copy of the members' personal data, and when.
     audit_record(
-        actor=_actor(request), action="members.export", target=organisation, format=file_format
+        actor=actor(request), action="members.export", target=organisation, format=file_format
     )
     name = f"{slugify(organisation.name) or 'members'}-{timezone.localdate():%Y-%m-%d}"
     response = HttpResponse(body, content_type=content_type)

@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
@@ -61,11 +60,7 @@ from apps.recruitment.services.pipeline import (
 )
 from apps.recruitment.services.policy import agreement_template_save, recruitment_settings_update
 from apps.recruitment.services.postings import posting_create, posting_publish
-from apps.shifts.forms import add_service_error
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from config.forms import actor, add_service_error
 
 
 def _refusal(error: ValidationError) -> str:
@@ -75,7 +70,7 @@ def _refusal(error: ValidationError) -> str:
 def _coordinated(request: HttpRequest) -> list[Organisation]:
     if not request.user.is_authenticated:
         return []
-    return organisations_coordinated_by(_actor(request))
+    return organisations_coordinated_by(actor(request))
 
 
 def _application(request: HttpRequest, application_id: int) -> Application:
@@ -83,7 +78,7 @@ def _application(request: HttpRequest, application_id: int) -> Application:
         Application.objects.select_related("posting__organisation", "user", "membership"),
         pk=application_id,
     )
-    if not can_coordinate(_actor(request), application.posting.organisation):
+    if not can_coordinate(actor(request), application.posting.organisation):
         raise Http404
     return application
 
@@ -119,7 +114,7 @@ def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            application_submit(user=_actor(request), posting=posting, **form.cleaned_data)
+            application_submit(user=actor(request), posting=posting, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -171,7 +166,7 @@ def posting_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             posting = posting_create(
-                actor=_actor(request),
+                actor=actor(request),
                 organisation=form.cleaned_data["organisation"],
                 **form.service_fields(),
             )
@@ -189,11 +184,11 @@ def posting_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def posting_publish_view(request: HttpRequest, posting_id: int) -> HttpResponse:
     posting = get_object_or_404(Posting.objects.select_related("organisation"), pk=posting_id)
-    if not can_coordinate(_actor(request), posting.organisation):
+    if not can_coordinate(actor(request), posting.organisation):
         raise Http404
     if request.method == "POST":
         try:
-            posting_publish(actor=_actor(request), posting=posting)
+            posting_publish(actor=actor(request), posting=posting)
         except ValidationError as error:
             messages.error(request, _refusal(error))
         else:
@@ -205,7 +200,7 @@ def posting_publish_view(request: HttpRequest, posting_id: int) -> HttpResponse:
 def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _application(request, application_id)
     # Reading an application is reading personal data: it is logged.
-    audit_record(actor=_actor(request), action="application.read", target=application)
+    audit_record(actor=actor(request), action="application.read", target=application)
     moves = [
         (status, Application.Status(status).label) for status in allowed_moves(application.status)
     ]
@@ -236,7 +231,7 @@ def application_move_view(request: HttpRequest, application_id: int) -> HttpResp
     to = form.cleaned_data["to"]
     try:
         application_move(
-            actor=_actor(request), application=application, to=to, note=form.cleaned_data["note"]
+            actor=actor(request), application=application, to=to, note=form.cleaned_data["note"]
         )
     except ValidationError as error:
         messages.error(request, _refusal(error))
@@ -257,7 +252,7 @@ def interview_new(request: HttpRequest, application_id: int) -> HttpResponse:
     form = InterviewForm(request.POST)
     if form.is_valid():
         try:
-            interview_schedule(actor=_actor(request), application=application, **form.cleaned_data)
+            interview_schedule(actor=actor(request), application=application, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -287,10 +282,10 @@ def onboarding_page(request: HttpRequest, onboarding_id: int) -> HttpResponse:
         Onboarding.objects.select_related("organisation", "user", "contact_person", "application"),
         pk=onboarding_id,
     )
-    actor = _actor(request)
-    if not may_see_onboarding(actor, onboarding):
+    me = actor(request)
+    if not may_see_onboarding(me, onboarding):
         raise Http404
-    coordinates = can_coordinate(actor, onboarding.organisation)
+    coordinates = can_coordinate(me, onboarding.organisation)
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ONBOARDING_ACTIONS:
@@ -305,7 +300,7 @@ def onboarding_page(request: HttpRequest, onboarding_id: int) -> HttpResponse:
             messages.success(request, _("Saved."))
         return redirect("recruitment-onboarding", onboarding.pk)
     if coordinates:
-        audit_record(actor=actor, action="onboarding.read", target=onboarding)
+        audit_record(actor=me, action="onboarding.read", target=onboarding)
     context = {
         "onboarding": onboarding,
         "coordinates": coordinates,
@@ -319,7 +314,7 @@ def onboarding_page(request: HttpRequest, onboarding_id: int) -> HttpResponse:
 
 
 def _onboarding_change(request: HttpRequest, onboarding: Onboarding, action: str) -> None:
-    actor = _actor(request)
+    me = actor(request)
     form_class = {
         "agreement": DateForm,
         "confidentiality": DateForm,
@@ -333,15 +328,15 @@ def _onboarding_change(request: HttpRequest, onboarding: Onboarding, action: str
         raise ValidationError([e for errors in form.errors.values() for e in errors])
     data = form.cleaned_data
     if action in ("agreement", "confidentiality"):
-        onboarding_accept(actor=actor, onboarding=onboarding, what=action, on=data["on"])
+        onboarding_accept(actor=me, onboarding=onboarding, what=action, on=data["on"])
     elif action == "introduction":
-        introduction_record(actor=actor, onboarding=onboarding, done_on=data["on"])
+        introduction_record(actor=me, onboarding=onboarding, done_on=data["on"])
     elif action == "trial_end":
-        trial_end_set(actor=actor, onboarding=onboarding, ends_on=data["ends_on"])
+        trial_end_set(actor=me, onboarding=onboarding, ends_on=data["ends_on"])
     elif action == "check":
-        record_check_set(actor=actor, onboarding=onboarding, **data)
+        record_check_set(actor=me, onboarding=onboarding, **data)
     else:
-        status_meeting_add(actor=actor, onboarding=onboarding, **data)
+        status_meeting_add(actor=me, onboarding=onboarding, **data)
 
 
 # --- the system owner's policy ---------------------------------------------------------------
@@ -349,8 +344,8 @@ def _onboarding_change(request: HttpRequest, onboarding: Onboarding, action: str
 
 @login_required
 def policy(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
-    if not actor.is_owner_admin:
+    me = actor(request)
+    if not me.is_owner_admin:
         raise Http404
     current = RecruitmentSettings.load()
     template = AgreementTemplate.objects.filter(organisation__isnull=True).first()
@@ -365,11 +360,11 @@ def policy(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 recruitment_settings_update(
-                    actor=actor,
+                    actor=me,
                     check_renewal_months=data["check_renewal_months"],
                     trial_months=data["trial_months"],
                 )
-                agreement_template_save(actor=actor, text=data["agreement_text"])
+                agreement_template_save(actor=me, text=data["agreement_text"])
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -385,7 +380,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     applications = (
-        Application.objects.filter(user=_actor(request))
+        Application.objects.filter(user=actor(request))
         .select_related("posting__organisation", "onboarding")
         .order_by("-created_at", "-id")
     )
@@ -397,11 +392,11 @@ def my_application_withdraw(request: HttpRequest, application_id: int) -> HttpRe
     application = get_object_or_404(
         Application.objects.select_related("posting__organisation"),
         pk=application_id,
-        user=_actor(request),
+        user=actor(request),
     )
     if request.method == "POST":
         try:
-            application_withdraw(user=_actor(request), application=application)
+            application_withdraw(user=actor(request), application=application)
         except ValidationError as error:
             messages.error(request, _refusal(error))
         else:

@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -35,18 +35,6 @@ class DateInput(forms.DateInput):
 
 def local_datetime_field(label: Any, *, required: bool = True, **extra: Any) -> forms.DateTimeField:
     return forms.DateTimeField(label=label, required=required, widget=LocalDateTimeInput, **extra)
-
-
-def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on its field when the form has one, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in ValidationError(errors).messages:
-                form.add_error(target if target != NON_FIELD_ERRORS else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class EventForm(forms.ModelForm):

@@ -30,7 +30,6 @@ from apps.shifts.forms import (
     ReasonForm,
     ShiftForm,
     TaskForm,
-    add_service_error,
 )
 from apps.shifts.models import Event, Shift, SignUp, Task
 from apps.shifts.services.planning import (
@@ -47,6 +46,7 @@ from apps.shifts.services.planning import (
     task_create,
 )
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
+from config.forms import actor, add_service_error
 
 PAGE_SIZE = 20
 
@@ -132,10 +132,6 @@ def _shift(request: HttpRequest, shift_id: int) -> Shift:
     return shift
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _plan_url(event_id: int, anchor: str = "") -> str:
     return reverse("planning-event", args=[event_id]) + (f"#{anchor}" if anchor else "")
 
@@ -149,7 +145,7 @@ def _refusal(error: ValidationError) -> str:
 
 @login_required
 def planning_home(request: HttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(_actor(request))
+    organisations = organisations_coordinated_by(actor(request))
     if not organisations:
         raise Http404
     past = request.GET.get("vis") == "tidligere"
@@ -164,7 +160,7 @@ def planning_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def event_new(request: HttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(_actor(request))
+    organisations = organisations_coordinated_by(actor(request))
     if not organisations:
         raise Http404
     choices = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
@@ -172,7 +168,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             event = event_create(
-                actor=_actor(request),
+                actor=actor(request),
                 organisation=form.cleaned_data["organisation"],
                 **form.service_fields(),
             )
@@ -197,7 +193,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if changed := form.service_fields(only_changed=True):
-                event_update(actor=_actor(request), event=event, **changed)
+                event_update(actor=actor(request), event=event, **changed)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -228,7 +224,7 @@ def event_publish_view(request: HttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     if request.method == "POST":
         try:
-            event_publish(actor=_actor(request), event=event)
+            event_publish(actor=actor(request), event=event)
         except ValidationError as error:
             messages.error(request, _refusal(error))
         else:
@@ -244,7 +240,7 @@ def event_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
         return redirect("planning-event", event.pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        event_cancel(actor=_actor(request), event=event, reason=form.cleaned_data["reason"])
+        event_cancel(actor=actor(request), event=event, reason=form.cleaned_data["reason"])
         messages.success(
             request, _("The event is cancelled. Everyone signed up or waiting is being told.")
         )
@@ -265,7 +261,7 @@ def event_copy_view(request: HttpRequest, event_id: int) -> HttpResponse:
     form = CopyEventForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
-            copied = event_copy(actor=_actor(request), event=event, starts_at=form.new_start())
+            copied = event_copy(actor=actor(request), event=event, starts_at=form.new_start())
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -287,7 +283,7 @@ def task_new(request: HttpRequest, event_id: int) -> HttpResponse:
     form = TaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            task = task_create(actor=_actor(request), event=event, **form.cleaned_data)
+            task = task_create(actor=actor(request), event=event, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -325,7 +321,7 @@ def _create_shifts(request: HttpRequest, task: Task, form: ShiftForm) -> int:
     data, until = form.cleaned_data, form.series_end()
     if until is None:
         shift_create(
-            actor=_actor(request),
+            actor=actor(request),
             task=task,
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
@@ -334,7 +330,7 @@ def _create_shifts(request: HttpRequest, task: Task, form: ShiftForm) -> int:
         return 1
     starts = recurring_starts(first=data["starts_at"], until=until, every=form.every())
     created = shifts_create(
-        actor=_actor(request),
+        actor=actor(request),
         task=task,
         starts=starts,
         duration=data["ends_at"] - data["starts_at"],
@@ -360,7 +356,7 @@ def shift_capacity(request: HttpRequest, shift_id: int) -> HttpResponse:
         return redirect(back)
     try:
         shift_update_capacity(
-            actor=_actor(request), shift_id=shift.pk, capacity=form.cleaned_data["capacity"]
+            actor=actor(request), shift_id=shift.pk, capacity=form.cleaned_data["capacity"]
         )
     except ValidationError as error:
         messages.error(request, _refusal(error))
@@ -386,7 +382,7 @@ def shift_cancel_view(request: HttpRequest, shift_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     told = shift.confirmed_count + shift.offered_count + shift.waitlist_count
-    shift_cancel(actor=_actor(request), shift_id=shift.pk, reason=reason)
+    shift_cancel(actor=actor(request), shift_id=shift.pk, reason=reason)
     messages.success(
         request,
         ngettext(
@@ -433,7 +429,7 @@ def roster_add(request: HttpRequest, shift_id: int) -> HttpResponse:
             form.add_error("email", _("Nobody with this email has an account here."))
         else:
             try:
-                signup = shift_sign_up(shift_id=shift.pk, user=person, added_by=_actor(request))
+                signup = shift_sign_up(shift_id=shift.pk, user=person, added_by=actor(request))
             except ValidationError as refusal:
                 form.add_error("email", _refusal(refusal))
             else:
@@ -458,7 +454,7 @@ def roster_remove(request: HttpRequest, signup_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        signup_cancel(signup_id=signup.pk, actor=_actor(request), reason=reason)
+        signup_cancel(signup_id=signup.pk, actor=actor(request), reason=reason)
     except ValidationError as refusal:
         messages.error(request, _refusal(refusal))
     else:
