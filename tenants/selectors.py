@@ -26,6 +26,13 @@ def tenant_url(tenant: Tenant, path: str = "/") -> str:
     return f"{settings.TENANT_URL_SCHEME}://{domain}{port}{path}"
 
 
+def open_tenants() -> QuerySet[Tenant]:
+    """Tenants whose sites are up: not the public schema or the template, not closed."""
+    return Tenant.objects.exclude(schema_name__in=HIDDEN_SCHEMAS).exclude(
+        status__in=(Tenant.Status.SUSPENDED, Tenant.Status.ARCHIVED)
+    )
+
+
 def tenants_for_console(*, include_archived: bool = False) -> QuerySet[Tenant]:
     tenants = Tenant.objects.exclude(schema_name__in=HIDDEN_SCHEMAS).prefetch_related("domains")
     if not include_archived:

@@ -1,9 +1,10 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.members.models import AVAILABILITY_CODES, Tag
 
-DAY_NAMES = {
+DAY_LABELS = {
     "mon": _("Monday"),
     "tue": _("Tuesday"),
     "wed": _("Wednesday"),
@@ -12,7 +13,12 @@ DAY_NAMES = {
     "sat": _("Saturday"),
     "sun": _("Sunday"),
 }
-PART_NAMES = {"morning": _("morning"), "afternoon": _("afternoon"), "evening": _("evening")}
+PART_LABELS = {"morning": _("morning"), "afternoon": _("afternoon"), "evening": _("evening")}
+# Lazy, so each visitor reads them in their own language (an f-string would fix them at import).
+AVAILABILITY_CHOICES = [
+    (code, format_lazy("{} {}", DAY_LABELS[code[:3]], PART_LABELS[code[4:]]))
+    for code in AVAILABILITY_CODES
+]
 
 
 def _tags(kind: str) -> forms.ModelMultipleChoiceField:
@@ -37,7 +43,7 @@ class ProfileForm(forms.Form):
     interests = _tags(Tag.Kind.INTEREST)
     languages = _tags(Tag.Kind.LANGUAGE)
     availability = forms.MultipleChoiceField(
-        choices=[(c, f"{DAY_NAMES[c[:3]]} {PART_NAMES[c[4:]]}") for c in AVAILABILITY_CODES],
+        choices=AVAILABILITY_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -2,7 +2,6 @@
 
 from celery import shared_task
 from django.db import OperationalError
-from django_tenants.utils import tenant_context
 
 from apps.messaging.services import (
     BATCH_SIZE,
@@ -12,6 +11,7 @@ from apps.messaging.services import (
     message_send,
     messages_due,
 )
+from config.celery import send_to_every_open_tenant
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -43,12 +43,4 @@ def send_due_messages() -> int:
 @shared_task(needs_tenant=False, ignore_result=True)  # type: ignore[call-overload]
 def dispatch_due_messages() -> None:
     """Beat runs this in public every minute; it fans out to every open tenant."""
-    from tenants.models import Tenant
-    from tenants.selectors import HIDDEN_SCHEMAS
-
-    open_tenants = Tenant.objects.exclude(schema_name__in=HIDDEN_SCHEMAS).exclude(
-        status__in=(Tenant.Status.SUSPENDED, Tenant.Status.ARCHIVED)
-    )
-    for tenant in open_tenants:
-        with tenant_context(tenant):
-            send_due_messages.delay()
+    send_to_every_open_tenant(send_due_messages)

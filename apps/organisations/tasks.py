@@ -1,7 +1,7 @@
 from celery import shared_task
-from django_tenants.utils import tenant_context
 
 from apps.organisations.services import digest_recipients, digest_send
+from config.celery import send_to_every_open_tenant
 
 
 @shared_task
@@ -20,12 +20,4 @@ def send_digests() -> int:
 
 @shared_task(needs_tenant=False, ignore_result=True)  # type: ignore[call-overload]
 def dispatch_digests() -> None:
-    from tenants.models import Tenant
-    from tenants.selectors import HIDDEN_SCHEMAS
-
-    open_tenants = Tenant.objects.exclude(schema_name__in=HIDDEN_SCHEMAS).exclude(
-        status__in=(Tenant.Status.SUSPENDED, Tenant.Status.ARCHIVED)
-    )
-    for tenant in open_tenants:
-        with tenant_context(tenant):
-            send_digests.delay()
+    send_to_every_open_tenant(send_digests)

@@ -4,31 +4,14 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.members.models import DAY_PARTS, WEEKDAYS
+from apps.members.forms import AVAILABILITY_CHOICES
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import COORDINATING_ROLES
 from apps.recruitment.models import Posting, RecordCheck
 from apps.shifts.forms import DateInput, local_datetime_field
-
-DAY_LABELS = {
-    "mon": _("Monday"),
-    "tue": _("Tuesday"),
-    "wed": _("Wednesday"),
-    "thu": _("Thursday"),
-    "fri": _("Friday"),
-    "sat": _("Saturday"),
-    "sun": _("Sunday"),
-}
-PART_LABELS = {"morning": _("morning"), "afternoon": _("afternoon"), "evening": _("evening")}
-AVAILABILITY_CHOICES = [
-    (f"{day}-{part}", format_lazy("{} {}", DAY_LABELS[day], PART_LABELS[part]))
-    for day in WEEKDAYS
-    for part in DAY_PARTS
-]
 
 
 def availability_labels(codes: list[str]) -> list[str]:

@@ -1,7 +1,6 @@
 """Adapters: each runs in the schema it was sent from, calls one service, and is safe twice."""
 
 from celery import shared_task
-from django_tenants.utils import tenant_context
 
 from apps.recruitment.models import Application, Interview, Onboarding, RecordCheck
 from apps.recruitment.notifications import (
@@ -12,6 +11,7 @@ from apps.recruitment.notifications import (
     trial_reminder_send,
 )
 from apps.recruitment.services.reminders import reminders_send
+from config.celery import send_to_every_open_tenant
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -85,12 +85,4 @@ def send_reminders() -> dict[str, int]:
 @shared_task(needs_tenant=False, ignore_result=True)  # type: ignore[call-overload]
 def dispatch_reminders() -> None:
     """Beat runs this in public once a day; it fans out to every open tenant."""
-    from tenants.models import Tenant
-    from tenants.selectors import HIDDEN_SCHEMAS
-
-    open_tenants = Tenant.objects.exclude(schema_name__in=HIDDEN_SCHEMAS).exclude(
-        status__in=(Tenant.Status.SUSPENDED, Tenant.Status.ARCHIVED)
-    )
-    for tenant in open_tenants:
-        with tenant_context(tenant):
-            send_reminders.delay()
+    send_to_every_open_tenant(send_reminders)

@@ -2,11 +2,11 @@
 
 from celery import shared_task
 from django.db import OperationalError
-from django_tenants.utils import tenant_context
 
 from apps.shifts.models import SignUp
 from apps.shifts.notifications import coordinators_tell_free_place, signup_notice_send
 from apps.shifts.services.waitlist import offers_expire, waitlist_fill
+from config.celery import send_to_every_open_tenant
 
 
 # A deadlock between two fills is resolved by PostgreSQL aborting one; it simply runs again.
@@ -37,12 +37,4 @@ def expire_offers() -> int:
 @shared_task(needs_tenant=False, ignore_result=True)  # type: ignore[call-overload]
 def dispatch_expire_offers() -> None:
     """Beat runs this in public every minute; it fans out to every open tenant."""
-    from tenants.models import Tenant
-    from tenants.selectors import HIDDEN_SCHEMAS
-
-    open_tenants = Tenant.objects.exclude(schema_name__in=HIDDEN_SCHEMAS).exclude(
-        status__in=(Tenant.Status.SUSPENDED, Tenant.Status.ARCHIVED)
-    )
-    for tenant in open_tenants:
-        with tenant_context(tenant):
-            expire_offers.delay()
+    send_to_every_open_tenant(expire_offers)

@@ -82,3 +82,17 @@ def enqueue_on_commit(task: Any, *args: Any) -> None:
             task.delay(*args)
 
     transaction.on_commit(send)
+
+
+def send_to_every_open_tenant(task: Any) -> int:
+    """For a beat task running in public: send `task` once inside each open tenant's schema."""
+    from django_tenants.utils import tenant_context
+
+    from tenants.selectors import open_tenants
+
+    sent = 0
+    for tenant in open_tenants():
+        with tenant_context(tenant):
+            task.delay()
+        sent += 1
+    return sent

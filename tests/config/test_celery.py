@@ -104,3 +104,16 @@ def test_it_fails_loudly_when_a_task_reaches_the_worker_without_a_tenant(worker)
     result = celery_app.send_task("apps.accounts.tasks.send_invitation", args=(1,), queue=queue)
     with pytest.raises(TenantRequired):
         result.get(timeout=60)
+
+
+def test_it_sends_a_beat_task_to_every_open_tenant_only(nyborg, aarhus):
+    from unittest import mock
+
+    from config.celery import send_to_every_open_tenant
+    from tenants.models import Tenant
+
+    Tenant.objects.filter(pk=aarhus.pk).update(status=Tenant.Status.SUSPENDED)
+    seen = []
+    task = mock.Mock(delay=lambda: seen.append(connection.schema_name))
+    assert send_to_every_open_tenant(task) == 1
+    assert seen == ["nyborg"]

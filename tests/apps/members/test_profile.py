@@ -41,3 +41,10 @@ def test_it_saves_skills_availability_and_workload_and_lets_the_volunteer_pause(
     del form["pause"]
     browser.post("/profil/", form)
     assert Profile.objects.get(user=frida).status == "active"
+
+
+def test_it_shows_availability_in_the_visitors_language(frida, nyborg, nyborg_client):
+    browser = signed_in(nyborg_client, frida, nyborg)
+    assert "Tirsdag aften" in browser.get("/profil/").content.decode()
+    browser.cookies["django_language"] = "en"
+    assert "Tuesday evening" in browser.get("/profil/").content.decode()
