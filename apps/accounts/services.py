@@ -4,9 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -15,6 +13,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from config.celery import enqueue_on_commit
+from config.mail import send_templated_mail
 from tenants.selectors import current_tenant, tenant_url
 
 
@@ -43,14 +42,7 @@ def invitation_send(*, user: User) -> None:
     tenant = current_tenant()
     with translation.override(tenant.locale):
         context = {"user": user, "tenant": tenant, "url": invitation_url(user=user)}
-        subject = render_to_string("emails/invitation_subject.txt", context).strip()
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("emails/invitation.txt", context),
-            to=[user.email],
-        )
-        message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
-        message.send()
+        send_templated_mail("emails/invitation", context, [user.email])
     audit_record(actor=None, action="user.invitation_sent", target=user)
 
 
@@ -103,14 +95,7 @@ def email_link_send(*, user: User, next_path: str) -> None:
             "tenant": tenant,
             "url": email_link_url(user=user, next_path=next_path),
         }
-        subject = render_to_string("emails/email_link_subject.txt", context).strip()
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("emails/email_link.txt", context),
-            to=[user.email],
-        )
-        message.attach_alternative(render_to_string("emails/email_link.html", context), "text/html")
-        message.send()
+        send_templated_mail("emails/email_link", context, [user.email])
 
 
 def email_link_use(*, uidb64: str, token: str) -> User | None:

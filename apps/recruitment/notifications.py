@@ -1,8 +1,6 @@
 """Mails of recruitment, in the tenant's language. The communication issue may move these
 to the outbox."""
 
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -11,6 +9,7 @@ from apps.organisations.models import Organisation, OrganisationRole
 from apps.organisations.selectors import COORDINATING_ROLES
 from apps.recruitment.calendars import interview_calendar
 from apps.recruitment.models import Application, Interview, Onboarding, RecordCheck
+from config.mail import send_templated_mail
 from tenants.selectors import current_tenant, tenant_url
 
 
@@ -31,12 +30,7 @@ def _contact_emails(onboarding: Onboarding) -> list[str]:
 
 
 def _send(template: str, context: dict[str, object], to: list[str], attach=None) -> None:  # type: ignore[no-untyped-def]
-    subject = render_to_string(f"recruitment/emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"recruitment/emails/{template}.txt", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
-    if attach is not None:
-        message.attach(*attach)
-    message.send()
+    send_templated_mail(f"recruitment/emails/{template}", context, to, attach)
 
 
 def application_received_send(*, application: Application) -> None:

@@ -1,6 +1,6 @@
 """Mails about sign-ups. The communication issue replaces this with the outbox."""
 
-from django.core.mail import EmailMultiAlternatives, send_mass_mail
+from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -8,6 +8,7 @@ from django.utils import translation
 from apps.accounts.selectors import owner_admins
 from apps.organisations.models import OrganisationRole
 from apps.shifts.models import Shift, SignUp
+from config.mail import send_templated_mail
 from tenants.selectors import current_tenant, tenant_url
 
 
@@ -22,11 +23,7 @@ def signup_notice_send(*, signup: SignUp, kind: str) -> None:
             "kind": kind,
             "my_shifts_url": tenant_url(tenant, reverse("my-shifts")),
         }
-        subject = render_to_string("emails/signup_subject.txt", context).strip()
-        body = render_to_string("emails/signup.txt", context)
-        message = EmailMultiAlternatives(subject=subject, body=body, to=[signup.user.email])
-        message.attach_alternative(render_to_string("emails/signup.html", context), "text/html")
-        message.send()
+        send_templated_mail("emails/signup", context, [signup.user.email])
 
 
 def coordinators_tell_free_place(*, shift_id: int) -> None:
