@@ -71,6 +71,18 @@ class Tenant(TenantMixin):
     waitlist_stop_hours = models.PositiveSmallIntegerField(
         _("automatic waitlist promotion stops hours before start"), default=2
     )
+    # Messages (apps/messaging): reminders, coordinators' alerts, sending rate, SMS.
+    reminder_hours = models.PositiveSmallIntegerField(
+        _("remind volunteers hours before a shift (0 = never)"), default=24
+    )
+    unfilled_alert_hours = models.PositiveSmallIntegerField(
+        _("tell coordinators about unfilled shifts hours before start (0 = never)"), default=48
+    )
+    mail_rate_per_minute = models.PositiveIntegerField(
+        _("most messages sent per minute"), default=600
+    )
+    sms_enabled = models.BooleanField(_("send text messages"), default=False)
+    sms_sender = models.CharField(_("text message sender name"), max_length=11, blank=True)
     is_template = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)

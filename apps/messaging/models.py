@@ -1,14 +1,41 @@
-"""Info mails from coordinators, and their outbox: one Delivery row per recipient.
+"""Messages to volunteers and coordinators, and their outbox: one Delivery row per
+recipient and channel.
 
-The unique (message, user) pair is what makes expanding an audience idempotent; the
-delivery's status is what makes sending it at most once per claim (see tasks.py).
+A message is written by a coordinator (info) or made by the system (orientation, reminder,
+unfilled-shift alert, group post, waitlist offer). System messages carry a `dedupe_key`
+(unique), so making one twice — a duplicated task, two beat ticks — finds the first; the
+unique (message, user, channel) triple makes expanding its audience idempotent; and the
+delivery's status makes sending it at most once per claim (see services/outbox.py).
 """
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.organisations.models import Organisation
+from apps.shifts.models import Event, Shift, Task
+
+
+class Kind(models.TextChoices):
+    """Kinds of message a volunteer can choose to receive by email and/or SMS.
+
+    Essential messages (a cancelled shift, a confirmation, a promotion from the waitlist)
+    are not here: they always go out.
+    """
+
+    INFO = "info", _("Info mails from coordinators")
+    ORIENTATION = "orientation", _("Practical information before a shift")
+    REMINDER = "reminder", _("Reminders before a shift")
+    WAITLIST_OFFER = "offer", _("A free place offered from the waitlist")
+    GROUP = "group", _("Posts in my groups")
+    EVALUATION = "evaluation", _("Evaluations after a shift")
+    DIGEST = "digest", _("New events from organisations I follow")
+    UNFILLED = "unfilled", _("Unfilled shifts (coordinators)")
+
+
+# Defaults when a person has not chosen: email on, SMS only when asked for (opt-in).
+SMS_KINDS = (Kind.REMINDER, Kind.WAITLIST_OFFER)
 
 
 class Message(models.Model):
@@ -17,6 +44,10 @@ class Message(models.Model):
         TASK = "task", _("Everyone signed up for a task")
         SHIFT = "shift", _("Everyone signed up for a shift")
         WAITLIST = "waitlist", _("The waitlist of a shift")
+        MEMBERS = "members", _("The organisation's members")
+        GROUP = "group", _("A group")
+        COORDINATORS = "coordinators", _("The organisation's coordinators")
+        PEOPLE = "people", _("Chosen people")  # listed by the service that made the message
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -24,16 +55,25 @@ class Message(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
 
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.INFO)
+    dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="messages"
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    shift = models.ForeignKey(
+        Shift, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
     subject = models.CharField(_("subject"), max_length=200)
     body_markdown = models.TextField(_("message"))
-    audience_kind = models.CharField(max_length=10, choices=Audience)
+    audience_kind = models.CharField(max_length=12, choices=Audience)
     audience_id = models.PositiveIntegerField()
+    # Narrows an organisation's members to those with this skill, interest or language.
+    audience_tag = models.ForeignKey(
+        "members.Tag", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
     send_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -46,7 +86,25 @@ class Message(models.Model):
         return self.subject
 
 
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="messages/%Y/%m/")  # the tenant's own storage location
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Delivery(models.Model):
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("Text message")
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         SENDING = "sending", _("Sending")
@@ -58,39 +116,78 @@ class Delivery(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
     )
-    email = models.EmailField()  # the address when the audience was expanded
+    channel = models.CharField(max_length=5, choices=Channel, default=Channel.EMAIL)
+    address = models.CharField(max_length=254)  # email or phone when the audience was expanded
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The provider's id for the sent message (an ESP's or the SMS gateway's), for bounces.
+    provider_id = models.CharField(max_length=200, blank=True, db_index=True)
 
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["message", "user"], name="one_delivery_per_recipient")
+            models.UniqueConstraint(
+                fields=["message", "user", "channel"], name="one_delivery_per_recipient"
+            )
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
-        return f"{self.message_id} → {self.email} ({self.status})"
+        return f"{self.message_id} → {self.address} ({self.status})"
 
 
-class Unsubscribe(models.Model):
-    class Kind(models.TextChoices):
-        INFO = "info", _("Info mails")
+class Preference(models.Model):
+    """A person's choice for one kind of message; no row means the defaults."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unsubscribes"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_preferences"
     )
-    kind = models.CharField(max_length=10, choices=Kind, default=Kind.INFO)
-    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=12, choices=Kind)
+    email = models.BooleanField(default=True)
+    sms = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "kind"], name="one_unsubscribe_per_kind")
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} ({self.kind})"
+        return f"{self.user_id} {self.kind} email={self.email} sms={self.sms}"
+
+
+class OrientationTemplate(models.Model):
+    """Practical information sent by itself a set number of days before each shift of an
+    event or of one of its tasks."""
+
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="orientations"
+    )
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.CASCADE, related_name="orientations"
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before the shift"), default=3)
+    subject = models.CharField(_("subject"), max_length=200)
+    body_markdown = models.TextField(_("message"))
+    is_active = models.BooleanField(_("active"), default=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event__isnull=False, task__isnull=True)
+                | Q(event__isnull=True, task__isnull=False),
+                name="orientation_for_event_or_task",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,4 +1,5 @@
-"""Markdown in, safe HTML out; and the multipart mail for one delivery, in tenant branding."""
+"""Markdown in, safe HTML out; the multipart mail (or the SMS text) for one delivery, in
+the tenant's branding and language; and the signed links a mail carries."""
 
 import markdown  # type: ignore[import-untyped]
 import nh3
@@ -6,15 +7,17 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 
-from apps.messaging.models import Delivery, Message
+from apps.messaging.models import Delivery, Kind, Message
 from tenants.models import Tenant
 from tenants.selectors import tenant_url
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 UNSUBSCRIBE_SALT = "messaging.unsubscribe"
+CANCEL_SALT = "messaging.cancel"
+BULK_KINDS = (Kind.INFO, Kind.ORIENTATION, Kind.GROUP, Kind.DIGEST)
 
 
 def markdown_to_html(text: str) -> str:
@@ -29,50 +32,105 @@ def markdown_to_html(text: str) -> str:
     )
 
 
-def unsubscribe_token(tenant: Tenant, user_id: int) -> str:
-    # The schema is in the salt, so a token from one tenant means nothing on another.
-    return signing.dumps(
-        {"u": user_id, "k": "info"}, salt=f"{UNSUBSCRIBE_SALT}:{tenant.schema_name}"
-    )
+# The schema is in every salt, so a token from one tenant means nothing on another.
+def unsubscribe_token(tenant: Tenant, user_id: int, kind: str = Kind.INFO) -> str:
+    return signing.dumps({"u": user_id, "k": kind}, salt=f"{UNSUBSCRIBE_SALT}:{tenant.schema_name}")
 
 
-def unsubscribe_user_id(tenant: Tenant, token: str) -> int | None:
+def unsubscribe_target(tenant: Tenant, token: str) -> tuple[int, str] | None:
+    """(user id, kind) from an unsubscribe token, or None when it is not one of ours."""
     try:
         data = signing.loads(token, salt=f"{UNSUBSCRIBE_SALT}:{tenant.schema_name}")
     except signing.BadSignature:
         return None
-    return int(data["u"]) if isinstance(data, dict) and data.get("k") == "info" else None
+    if not isinstance(data, dict) or data.get("k") not in Kind.values:
+        return None
+    return int(data["u"]), str(data["k"])
 
 
-def message_context(tenant: Tenant, message: Message, unsubscribe_url: str = "") -> dict:
+def cancel_token(tenant: Tenant, shift_id: int, user_id: int) -> str:
+    return signing.dumps({"s": shift_id, "u": user_id}, salt=f"{CANCEL_SALT}:{tenant.schema_name}")
+
+
+def cancel_target(tenant: Tenant, token: str) -> tuple[int, int] | None:
+    """(shift id, user id) from a cancel link, or None when it is not one of ours."""
+    try:
+        data = signing.loads(token, salt=f"{CANCEL_SALT}:{tenant.schema_name}")
+    except signing.BadSignature:
+        return None
+    return (int(data["s"]), int(data["u"])) if isinstance(data, dict) else None
+
+
+def message_context(
+    tenant: Tenant, message: Message, unsubscribe_url: str = "", cancel_url: str = ""
+) -> dict:
     return {
         "tenant": tenant,
         "message": message,
         "body_html": markdown_to_html(message.body_markdown),
         "unsubscribe_url": unsubscribe_url,
+        "cancel_url": cancel_url,
+        "kind_label": Kind(message.kind).label,
     }
 
 
-def delivery_email(tenant: Tenant, delivery: Delivery) -> EmailMultiAlternatives:
+def attachment_payloads(message: Message) -> list[tuple[str, bytes, str]]:
+    """(name, content, type) of each attachment, read once per batch."""
+    payloads = []
+    for attachment in message.attachments.all():
+        with attachment.file.open("rb") as handle:
+            payloads.append((attachment.name, handle.read(), attachment.content_type))
+    return payloads
+
+
+def _links(tenant: Tenant, delivery: Delivery) -> tuple[str, str]:
+    token = unsubscribe_token(tenant, delivery.user_id, delivery.message.kind)
+    unsubscribe = tenant_url(tenant, reverse("messaging-unsubscribe", args=[token]))
+    cancel = ""
+    if delivery.message.kind == Kind.REMINDER and delivery.message.shift_id:
+        token = cancel_token(tenant, delivery.message.shift_id, delivery.user_id)
+        cancel = tenant_url(tenant, reverse("messaging-cancel", args=[token]))
+    return unsubscribe, cancel
+
+
+def delivery_email(
+    tenant: Tenant,
+    delivery: Delivery,
+    files: list[tuple[str, bytes, str]] = (),  # type: ignore[assignment]
+) -> EmailMultiAlternatives:
     """The mail for one recipient; its Message-ID is derived from the delivery, so a resend
     after a crash carries the same id (receivers may drop it, and it can be traced)."""
-    path = reverse("messaging-unsubscribe", args=[unsubscribe_token(tenant, delivery.user_id)])
-    url = tenant_url(tenant, path)
-    with translation.override(tenant.locale):
-        context = message_context(tenant, delivery.message, url)
+    unsubscribe, cancel = _links(tenant, delivery)
+    with translation.override(tenant.locale), timezone.override(tenant.timezone):
+        context = message_context(tenant, delivery.message, unsubscribe, cancel)
         body = render_to_string("emails/message.txt", context)
         html = render_to_string("emails/message.html", context)
     domain = tenant.get_primary_domain().domain
+    headers = {"Message-ID": f"<delivery.{tenant.schema_name}.{delivery.pk}@{domain}>"}
+    headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+    headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if delivery.message.kind in BULK_KINDS:
+        headers["Precedence"] = "bulk"
     mail = EmailMultiAlternatives(
-        subject=delivery.message.subject,
-        body=body,
-        to=[delivery.email],
-        headers={
-            "Message-ID": f"<delivery.{tenant.schema_name}.{delivery.pk}@{domain}>",
-            "List-Unsubscribe": f"<{url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Precedence": "bulk",
-        },
+        subject=delivery.message.subject, body=body, to=[delivery.address], headers=headers
     )
     mail.attach_alternative(html, "text/html")
+    for name, content, content_type in files:
+        mail.attach(name, content, content_type)
     return mail
+
+
+def delivery_sms_text(tenant: Tenant, delivery: Delivery) -> str:
+    """Short: who it is from, what, when, and the link that matters (two segments at most
+    for a typical reminder)."""
+    message = delivery.message
+    shift = message.shift
+    with translation.override(tenant.locale), timezone.override(tenant.timezone):
+        when = ""
+        if shift is not None:
+            local = timezone.localtime(shift.starts_at)
+            when = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+        link = _links(tenant, delivery)[1] or tenant_url(tenant, reverse("my-shifts"))
+        return render_to_string(
+            "emails/sms.txt", {"tenant": tenant, "message": message, "when": when, "link": link}
+        ).strip()

@@ -1,11 +1,16 @@
-"""Reads for messaging: who an audience is, and how a message's deliveries went."""
+"""Reads for messaging: who an audience is, by which channel, and how a message went."""
 
-from django.db.models import Count, QuerySet
+from collections.abc import Iterator
+
+from django.db.models import Count, Q, QuerySet
 
 from apps.accounts.models import User
-from apps.messaging.models import Delivery, Message, Unsubscribe
+from apps.members.models import Membership
+from apps.messaging.models import SMS_KINDS, Delivery, Kind, Message, Preference
 from apps.organisations.models import Organisation
+from apps.organisations.selectors import coordinators
 from apps.shifts.models import Event, Shift, SignUp, Task
+from tenants.selectors import current_tenant
 
 ON_SHIFT = (SignUp.Status.CONFIRMED, SignUp.Status.OFFERED)
 
@@ -24,28 +29,72 @@ def audience_organisation(kind: str, audience_id: int) -> Organisation | None:
             Shift.objects.select_related("task__event__organisation").filter(pk=audience_id).first()
         )
         return owner.task.event.organisation if owner else None
+    if kind == Message.Audience.MEMBERS:
+        return Organisation.objects.filter(pk=audience_id).first()
     return None
 
 
-def audience_users(kind: str, audience_id: int) -> QuerySet[User]:
-    """Active users in the audience, once each, without those who unsubscribed from info."""
+def audience_users(kind: str, audience_id: int, tag_id: int | None = None) -> QuerySet[User]:
+    """Active users in the audience, once each."""
+    if kind == Message.Audience.MEMBERS:
+        members = Membership.objects.filter(
+            organisation_id=audience_id, status=Membership.Status.ACTIVE
+        )
+        if tag_id is not None:
+            members = members.filter(user__profile__tags=tag_id)
+        return _active(members.values("user_id"))
+    if kind == Message.Audience.COORDINATORS:
+        organisation = Organisation.objects.filter(pk=audience_id).first()
+        return coordinators(organisation) if organisation else User.objects.none()
+    return _active(_signups(kind, audience_id).values("user_id"))
+
+
+def _signups(kind: str, audience_id: int) -> QuerySet[SignUp]:
     signups = SignUp.objects.all()
     if kind == Message.Audience.EVENT:
-        signups = signups.filter(shift__task__event_id=audience_id, status__in=ON_SHIFT)
-    elif kind == Message.Audience.TASK:
-        signups = signups.filter(shift__task_id=audience_id, status__in=ON_SHIFT)
-    elif kind == Message.Audience.SHIFT:
-        signups = signups.filter(shift_id=audience_id, status__in=ON_SHIFT)
-    elif kind == Message.Audience.WAITLIST:
-        signups = signups.filter(shift_id=audience_id, status=SignUp.Status.WAITLISTED)
-    else:
-        signups = signups.none()
-    unsubscribed = Unsubscribe.objects.filter(kind=Unsubscribe.Kind.INFO).values("user_id")
-    return (
-        User.objects.filter(pk__in=signups.values("user_id"), is_active=True)
-        .exclude(pk__in=unsubscribed)
-        .order_by("pk")
+        return signups.filter(shift__task__event_id=audience_id, status__in=ON_SHIFT)
+    if kind == Message.Audience.TASK:
+        return signups.filter(shift__task_id=audience_id, status__in=ON_SHIFT)
+    if kind == Message.Audience.SHIFT:
+        return signups.filter(shift_id=audience_id, status__in=ON_SHIFT)
+    if kind == Message.Audience.WAITLIST:
+        return signups.filter(shift_id=audience_id, status=SignUp.Status.WAITLISTED)
+    return signups.none()
+
+
+def _active(user_ids: QuerySet) -> QuerySet[User]:
+    return User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk")
+
+
+def channel_recipients(message: Message, users: QuerySet[User]) -> Iterator[tuple[str, QuerySet]]:
+    """(channel, rows of (user id, address)) for everyone in `users` who wants this kind
+    of message by that channel: email unless switched off; SMS only when asked for, the
+    tenant sends SMS, the kind is one SMS is used for, and there is a phone number."""
+    kind = message.kind
+    emails = users.exclude(email="").exclude(
+        pk__in=Preference.objects.filter(kind=kind, email=False).values("user_id")
     )
+    yield Delivery.Channel.EMAIL, emails.values_list("pk", "email")
+    if kind in SMS_KINDS and current_tenant().sms_enabled:
+        phones = users.exclude(phone="").filter(
+            pk__in=Preference.objects.filter(kind=kind, sms=True).values("user_id")
+        )
+        yield Delivery.Channel.SMS, phones.values_list("pk", "phone")
+
+
+def preferences_of(user: User) -> dict[str, Preference]:
+    """The person's choice per kind, with the defaults where they have not chosen."""
+    chosen = {p.kind: p for p in Preference.objects.filter(user=user)}
+    return {
+        kind: chosen.get(kind) or Preference(user=user, kind=kind, email=True, sms=False)
+        for kind in Kind.values
+    }
+
+
+def wants_email(user_id: int, kind: str) -> bool:
+    """For mails sent outside the outbox (digests, evaluations): has the person kept this
+    kind of mail on?"""
+    return not Preference.objects.filter(user_id=user_id, kind=kind, email=False).exists()
 
 
 def delivery_counts(message: Message) -> dict[str, int]:
@@ -56,4 +105,5 @@ def delivery_counts(message: Message) -> dict[str, int]:
 
 
 def delivery_failures(message: Message, limit: int = 200) -> QuerySet[Delivery]:
-    return message.deliveries.filter(status=Delivery.Status.FAILED).order_by("id")[:limit]
+    failed = Q(status=Delivery.Status.FAILED) | Q(status=Delivery.Status.PENDING, attempts__gt=0)
+    return message.deliveries.filter(failed).order_by("id")[:limit]

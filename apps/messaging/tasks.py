@@ -2,6 +2,7 @@
 
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
 
 from apps.messaging.services import (
     BATCH_SIZE,
@@ -10,8 +11,14 @@ from apps.messaging.services import (
     message_finish,
     message_send,
     messages_due,
+    orientations_due,
+    rate_give_back,
+    rate_take,
+    reminders_due,
+    unfilled_alerts_due,
 )
 from config.celery import send_to_every_open_tenant
+from tenants.selectors import current_tenant
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -21,14 +28,20 @@ def send_message(message_id: int) -> int:
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def deliver_batch(message_id: int) -> dict[str, int]:
-    """Claim one batch of this message's due rows, send them, and carry on if more wait.
+    """Claim one batch of this message's due rows (as many as the tenant's sending rate
+    allows this minute), send them, and carry on if more wait.
 
     A duplicated or redelivered task claims nothing that another has claimed (see the
-    docstring of apps.messaging.services), so it is harmless.
+    docstring of apps.messaging.services.outbox), so it is harmless. Rows held back by the
+    rate stay pending; the beat's send_due_messages picks them up in the next minute.
     """
-    ids = deliveries_claim(message_id=message_id)
+    now = timezone.now()
+    rate = current_tenant().mail_rate_per_minute
+    limit = rate_take(wanted=BATCH_SIZE, per_minute=rate, now=now)
+    ids = deliveries_claim(message_id=message_id, limit=limit, now=now) if limit else []
+    rate_give_back(unused=limit - len(ids), now=now)
     done = deliveries_send(delivery_ids=ids) if ids else {}
-    if len(ids) == BATCH_SIZE:
+    if ids and len(ids) == limit:
         deliver_batch.delay(message_id)
     else:
         message_finish(message_id=message_id)
@@ -44,3 +57,19 @@ def send_due_messages() -> int:
 def dispatch_due_messages() -> None:
     """Beat runs this in public every minute; it fans out to every open tenant."""
     send_to_every_open_tenant(send_due_messages)
+
+
+@shared_task
+def send_automatic_messages() -> dict[str, int]:
+    """Reminders, orientation mails and unfilled-shift alerts that are due in this tenant."""
+    return {
+        "reminders": reminders_due(),
+        "orientations": orientations_due(),
+        "unfilled": unfilled_alerts_due(),
+    }
+
+
+@shared_task(needs_tenant=False, ignore_result=True)  # type: ignore[call-overload]
+def dispatch_automatic() -> None:
+    """Beat runs this in public every five minutes; it fans out to every open tenant."""
+    send_to_every_open_tenant(send_automatic_messages)

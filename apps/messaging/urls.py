@@ -1,4 +1,4 @@
-"""Messages to volunteers, under /beskeder/ (see config.urls_tenant)."""
+"""Messages, under /beskeder/ (see config.urls_tenant)."""
 
 from django.urls import path
 
@@ -8,5 +8,13 @@ urlpatterns = [
     path("", views.messages_home, name="messaging"),
     path("ny/<str:kind>/<int:audience_id>/", views.message_new, name="messaging-new"),
     path("<int:message_id>/", views.message_detail, name="messaging-message"),
+    path("indstillinger/", views.preferences, name="messaging-preferences"),
     path("afmeld/<str:token>/", views.unsubscribe_view, name="messaging-unsubscribe"),
+    path("afbud/<str:token>/", views.cancel_view, name="messaging-cancel"),
+    path("orientering/<int:event_id>/", views.orientations, name="messaging-orientations"),
+    path(
+        "orientering/skift/<int:template_id>/",
+        views.orientation_toggle,
+        name="messaging-orientation-toggle",
+    ),
 ]

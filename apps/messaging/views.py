@@ -1,24 +1,42 @@
-"""Info mails: the coordinators' pages, and the one-click unsubscribe (RFC 8058).
+"""Messages: the coordinators' pages, everyone's preferences, the one-click unsubscribe
+(RFC 8058) and the reminder's cancel link.
 
 Thin: parse, check who may, call one service, answer. Everyone who may not coordinate an
 audience's organisation gets 404, as if it did not exist.
 """
 
+from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from apps.messaging.forms import MessageForm
-from apps.messaging.models import Delivery, Message
-from apps.messaging.rendering import message_context, unsubscribe_user_id
-from apps.messaging.selectors import audience_organisation, delivery_counts, delivery_failures
-from apps.messaging.services import message_create, message_schedule, message_send, unsubscribe
+from apps.members.models import Tag
+from apps.messaging.forms import MessageForm, OrientationForm, PreferencesForm
+from apps.messaging.models import Delivery, Kind, Message, OrientationTemplate
+from apps.messaging.rendering import cancel_target, message_context, unsubscribe_target
+from apps.messaging.selectors import (
+    audience_organisation,
+    delivery_counts,
+    delivery_failures,
+    preferences_of,
+)
+from apps.messaging.services import (
+    message_create,
+    message_schedule,
+    message_send,
+    orientation_save,
+    preferences_save,
+    unsubscribe,
+)
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
+from apps.shifts.models import Event, SignUp
+from apps.shifts.services.signups import signup_cancel
+from config.forms import actor, add_service_error
 from tenants.selectors import current_tenant
 
 
@@ -27,10 +45,16 @@ def messages_home(request: HttpRequest) -> HttpResponse:
     organisations = organisations_coordinated_by(request.user)  # type: ignore[arg-type]
     if not organisations:
         raise Http404
-    messages = Message.objects.filter(organisation__in=organisations).select_related(
-        "organisation"
-    )[:100]
-    return render(request, "messaging/home.html", {"messages_sent": messages})
+    sent = Message.objects.filter(organisation__in=organisations).select_related("organisation")
+    context = {"messages_sent": sent[:100], "organisations": organisations}
+    return render(request, "messaging/home.html", context)
+
+
+def _tag(request: HttpRequest, kind: str) -> Tag | None:
+    raw = request.GET.get("tag", "")
+    if kind != Message.Audience.MEMBERS or not raw.isdigit():
+        return None
+    return get_object_or_404(Tag, pk=int(raw))
 
 
 @login_required
@@ -39,7 +63,8 @@ def message_new(request: HttpRequest, kind: str, audience_id: int) -> HttpRespon
     organisation = audience_organisation(kind, audience_id)
     if organisation is None or not can_coordinate(request.user, organisation):  # type: ignore[arg-type]
         raise Http404
-    form = MessageForm(request.POST or None)
+    tag = _tag(request, kind)
+    form = MessageForm(request.POST or None, request.FILES or None)
     preview = ""
     if request.method == "POST" and form.is_valid():
         data, action = form.cleaned_data, request.POST.get("action")
@@ -47,20 +72,20 @@ def message_new(request: HttpRequest, kind: str, audience_id: int) -> HttpRespon
             form.add_error("send_at", _("Choose when to send it."))
         elif action in ("send", "schedule"):
             try:
-                message = _create_and_send(request, organisation, kind, audience_id, data, action)
+                message = _create_and_send(
+                    request, organisation, kind, audience_id, tag, data, action
+                )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 return redirect("messaging-message", message_id=message.pk)
         draft = Message(subject=data["subject"], body_markdown=data["body_markdown"])
         preview = render_to_string(
             "emails/message.html", message_context(current_tenant(), draft, "#")
         )
-    return render(
-        request,
-        "messaging/compose.html",
-        {"form": form, "preview": preview, "organisation": organisation},
-    )
+    context = {"form": form, "preview": preview, "organisation": organisation, "tag": tag}
+    context["audience"] = Message.Audience(kind).label if kind in Message.Audience else ""
+    return render(request, "messaging/compose.html", context)
 
 
 def _create_and_send(
@@ -68,22 +93,25 @@ def _create_and_send(
     organisation: Organisation,
     kind: str,
     audience_id: int,
+    tag: Tag | None,
     data: dict,
     action: str,
 ) -> Message:
-    actor = request.user
     message = message_create(
-        actor=actor,  # type: ignore[arg-type]
+        actor=actor(request),
         organisation=organisation,
         subject=data["subject"],
         body_markdown=data["body_markdown"],
         audience_kind=kind,
         audience_id=audience_id,
+        audience_tag_id=tag.pk if tag else None,
+        attachments=data["attachments"],
     )
     if action == "schedule":
-        message_schedule(actor=actor, message_id=message.pk, send_at=data["send_at"])  # type: ignore[arg-type]
+        send_at = data["send_at"]
+        message_schedule(actor=actor(request), message_id=message.pk, send_at=send_at)
     else:
-        message_send(actor=actor, message_id=message.pk)  # type: ignore[arg-type]
+        message_send(actor=actor(request), message_id=message.pk)
     return message
 
 
@@ -97,17 +125,102 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
         "message": message,
         "counts": [(label, counts[value]) for value, label in Delivery.Status.choices],
         "failures": delivery_failures(message),
+        "attachments": message.attachments.all(),
     }
     return render(request, "messaging/detail.html", context)
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Which messages a person gets, by email and by SMS. Essential ones always go."""
+    user = actor(request)
+    sms = current_tenant().sms_enabled
+    form = PreferencesForm(request.POST or None, preferences=preferences_of(user), sms=sms)
+    if request.method == "POST" and form.is_valid():
+        preferences_save(user=user, choices=form.choices())
+        flash.success(request, _("Your choices are saved."))
+        return redirect("messaging-preferences")
+    context = {"form": form, "sms": sms, "has_phone": bool(user.phone)}
+    return render(request, "messaging/preferences.html", context)
 
 
 @csrf_exempt  # mail clients POST "List-Unsubscribe=One-Click" without a session or token
 def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks (link scanners must not unsubscribe anyone); POST unsubscribes, no login."""
-    user_id = unsubscribe_user_id(current_tenant(), token)
-    if user_id is None:
+    target = unsubscribe_target(current_tenant(), token)
+    if target is None:
         return render(request, "messaging/unsubscribe.html", {"invalid": True}, status=400)
+    user_id, kind = target
+    context: dict[str, object] = {"kind_label": Kind(kind).label}
     if request.method == "POST":
-        done = unsubscribe(user_id=user_id)
-        return render(request, "messaging/unsubscribe.html", {"done": done})
-    return render(request, "messaging/unsubscribe.html", {})
+        context["done"] = unsubscribe(user_id=user_id, kind=kind)
+    return render(request, "messaging/unsubscribe.html", context)
+
+
+def cancel_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The reminder's cancel link: GET shows the shift and one button (link scanners must
+    not cancel anyone's place); POST cancels, without signing in."""
+    target = cancel_target(current_tenant(), token)
+    if target is None:
+        return render(request, "messaging/cancel.html", {"invalid": True}, status=400)
+    shift_id, user_id = target
+    signup = (
+        SignUp.objects.filter(shift_id=shift_id, user_id=user_id)
+        .select_related("shift__task__event", "user")
+        .order_by("-pk")
+        .first()
+    )
+    if signup is None:
+        raise Http404
+    context: dict[str, object] = {"signup": signup, "active": signup.status in SignUp.ACTIVE}
+    if request.method == "POST" and context["active"]:
+        try:
+            signup_cancel(
+                signup_id=signup.pk, actor=signup.user, reason=_("Cancelled from the reminder")
+            )
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+        else:
+            context["done"] = True
+    return render(request, "messaging/cancel.html", context)
+
+
+def _event(request: HttpRequest, event_id: int) -> Event:
+    event = get_object_or_404(Event.objects.select_related("organisation"), pk=event_id)
+    if not can_coordinate(request.user, event.organisation):  # type: ignore[arg-type]
+        raise Http404
+    return event
+
+
+@login_required
+def orientations(request: HttpRequest, event_id: int) -> HttpResponse:
+    """An event's orientation mails: sent by themselves some days before each shift."""
+    event = _event(request, event_id)
+    form = OrientationForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            orientation_save(actor=actor(request), event=event, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            add_service_error(form, error)  # type: ignore[arg-type]
+        else:
+            flash.success(request, _("The orientation mail is saved."))
+            return redirect("messaging-orientations", event_id=event.pk)
+    templates = OrientationTemplate.objects.filter(
+        event=event
+    ) | OrientationTemplate.objects.filter(task__event=event)
+    context = {"event": event, "form": form, "templates": templates.select_related("task")}
+    return render(request, "messaging/orientations.html", context)
+
+
+@login_required
+def orientation_toggle(request: HttpRequest, template_id: int) -> HttpResponse:
+    template = get_object_or_404(
+        OrientationTemplate.objects.select_related("event", "task"), pk=template_id
+    )
+    event = template.event or template.task.event  # type: ignore[union-attr]
+    _event(request, event.pk)
+    if request.method == "POST":
+        orientation_save(
+            actor=actor(request), event=event, template=template, is_active=not template.is_active
+        )
+    return redirect("messaging-orientations", event_id=event.pk)

@@ -4,9 +4,8 @@ to the outbox."""
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from apps.accounts.selectors import owner_admins
-from apps.organisations.models import Organisation, OrganisationRole
-from apps.organisations.selectors import COORDINATING_ROLES
+from apps.organisations.models import Organisation
+from apps.organisations.selectors import coordinators
 from apps.recruitment.calendars import interview_calendar
 from apps.recruitment.models import Application, Interview, Onboarding, RecordCheck
 from config.mail import send_templated_mail
@@ -14,12 +13,7 @@ from tenants.selectors import current_tenant, tenant_url
 
 
 def _coordinator_emails(organisation: Organisation) -> list[str]:
-    emails = set(
-        OrganisationRole.objects.filter(
-            organisation=organisation, role__in=COORDINATING_ROLES, user__is_active=True
-        ).values_list("user__email", flat=True)
-    ) or {admin.email for admin in owner_admins()}
-    return sorted(emails)
+    return sorted(coordinators(organisation).values_list("email", flat=True))
 
 
 def _contact_emails(onboarding: Onboarding) -> list[str]:

@@ -61,6 +61,7 @@ class EventForm(forms.ModelForm):
             "contact_name",
             "contact_email",
             "contact_phone",
+            "reminder_hours",
         ]
         labels = {
             "title": _("Title"),
@@ -76,8 +77,10 @@ class EventForm(forms.ModelForm):
             "contact_name": _("Contact person"),
             "contact_email": _("Contact email"),
             "contact_phone": _("Contact phone"),
+            "reminder_hours": _("Reminder, hours before each shift"),
         }
         help_texts = {
+            "reminder_hours": _("Empty: the site's default. 0: no reminders for this event."),
             "image": _("A photo or poster, at most 5 MB."),
             "area": _("A town or part of town, used by the marketplace filter."),
             "visibility": _(

@@ -58,6 +58,10 @@ class Event(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # None follows the tenant's default (Tenant.reminder_hours); 0 sends no reminders.
+    reminder_hours = models.PositiveSmallIntegerField(
+        _("remind volunteers hours before (empty = the site's default)"), null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,12 +1,12 @@
-"""Mails about sign-ups. The communication issue replaces this with the outbox."""
+"""Essential mails about sign-ups (confirmed, promoted, removed, a free place): they go
+out whatever the person's message preferences say, so they are sent directly."""
 
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from apps.accounts.selectors import owner_admins
-from apps.organisations.models import OrganisationRole
+from apps.organisations.selectors import coordinators
 from apps.shifts.models import Shift, SignUp
 from config.mail import send_templated_mail
 from tenants.selectors import current_tenant, tenant_url
@@ -32,11 +32,7 @@ def coordinators_tell_free_place(*, shift_id: int) -> None:
         return
     tenant = current_tenant()
     organisation = shift.task.event.organisation
-    emails = set(
-        OrganisationRole.objects.filter(organisation=organisation).values_list(
-            "user__email", flat=True
-        )
-    ) or {admin.email for admin in owner_admins()}
+    emails = coordinators(organisation).values_list("email", flat=True)
     with translation.override(tenant.locale):
         context = {"shift": shift, "event": shift.task.event, "tenant": tenant}
         subject = render_to_string("emails/free_place_subject.txt", context).strip()

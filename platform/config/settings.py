@@ -163,6 +163,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.messaging.tasks.dispatch_due_messages",
         "schedule": 60.0,
     },
+    "messaging-automatic": {  # reminders, orientation mails, unfilled-shift alerts
+        "task": "apps.messaging.tasks.dispatch_automatic",
+        "schedule": 300.0,
+    },
     "recruitment-reminders": {
         "task": "apps.recruitment.tasks.dispatch_reminders",
         "schedule": crontab(hour=7, minute=15),
@@ -229,6 +233,11 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / ".devdata" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tovholder <noreply@tovholder.dk>")
+# Attachments on coordinators' messages (apps/messaging/attachments.py).
+MESSAGE_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+MESSAGE_ATTACHMENTS_MAX_BYTES = 10 * 1024 * 1024
+MESSAGE_ATTACHMENTS_MAX_COUNT = 5
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # --- security ---------------------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG and TENANT_URL_SCHEME == "https"

@@ -76,7 +76,7 @@ def test_each_volunteer_receives_one_branded_multipart_mail_with_one_click_unsub
         unsubscribe.startswith(("<https://nyborg.", "<http://nyborg."))
         and "/afmeld/" in unsubscribe
     )
-    delivery = Delivery.objects.get(message=briefing, email="frida@example.dk")
+    delivery = Delivery.objects.get(message=briefing, address="frida@example.dk")
     assert frida["Message-ID"].startswith(f"<delivery.nyborg.{delivery.pk}@")
 
 

@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from apps.messaging.models import Delivery, Message, Unsubscribe
+from apps.messaging.models import Delivery, Message, Preference
 from apps.messaging.rendering import unsubscribe_token
 from apps.messaging.services import message_create, message_schedule, message_send
 from apps.messaging.tasks import dispatch_due_messages
@@ -28,10 +28,10 @@ def test_one_click_unsubscribe_without_login_is_honoured_on_the_next_message(
     path = unsubscribe_path(next(m for m in mail.outbox if m.to == ["frida@example.dk"]))
 
     assert nyborg_client.get(path).status_code == 200  # asking changes nothing
-    assert not Unsubscribe.objects.exists()
+    assert not Preference.objects.exists()
     response = nyborg_client.post(path, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
-    assert Unsubscribe.objects.filter(user=frida, kind="info").exists()
+    assert Preference.objects.filter(user=frida, kind="info", email=False).exists()
 
     mail.outbox.clear()
     again = message_create(
@@ -52,7 +52,7 @@ def test_a_row_waiting_when_its_recipient_unsubscribes_is_skipped(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         message_send(actor=None, message_id=briefing.pk)
-    Unsubscribe.objects.create(user=frida)
+    Preference.objects.create(user=frida, kind="info", email=False)
     for callback in callbacks:
         callback()
     assert [m.to for m in mail.outbox] == [["bo@example.dk"]]
@@ -63,7 +63,7 @@ def test_a_forged_or_foreign_token_unsubscribes_nobody(frida, nyborg_client, aar
     assert nyborg_client.post("/beskeder/afmeld/forged/").status_code == 400
     aarhus_token = unsubscribe_token(aarhus, frida.pk)
     assert nyborg_client.post(f"/beskeder/afmeld/{aarhus_token}/").status_code == 400
-    assert not Unsubscribe.objects.exists()
+    assert not Preference.objects.exists()
 
 
 def test_a_scheduled_message_goes_out_once_when_its_time_has_come(

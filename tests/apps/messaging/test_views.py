@@ -41,7 +41,7 @@ def test_send_now_delivers_and_the_sender_sees_the_counts(
     message = Message.objects.get()
     assert response.status_code == 302 and response.url == f"/beskeder/{message.pk}/"
     assert len(mail.outbox) == 2
-    Delivery.objects.filter(email="bo@example.dk").update(
+    Delivery.objects.filter(address="bo@example.dk").update(
         status=Delivery.Status.FAILED, last_error="550 mailbox unavailable"
     )
     page = browser.get(response.url).content.decode()

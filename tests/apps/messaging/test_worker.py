@@ -67,7 +67,7 @@ def committed_message(django_db_blocker) -> Iterator[int]:
             status=Message.Status.SENDING,
         )
         Delivery.objects.bulk_create(
-            [Delivery(message=message, user=user, email=user.email) for user in users]
+            [Delivery(message=message, user=user, address=user.email) for user in users]
         )
     try:
         yield message.pk

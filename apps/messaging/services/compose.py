@@ -1,0 +1,184 @@
+"""Writing, scheduling and sending messages: expanding an audience into outbox rows."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.audit.services import audit_record
+from apps.messaging.attachments import check_attachments
+from apps.messaging.models import Attachment, Delivery, Message
+from apps.messaging.selectors import audience_organisation, audience_users, channel_recipients
+from apps.messaging.services.outbox import BATCH_SIZE
+from apps.organisations.models import Organisation
+from apps.organisations.selectors import can_coordinate
+from apps.shifts.models import Shift
+from config.celery import enqueue_on_commit
+
+
+def _check_may(actor: User | None, organisation: Organisation) -> None:
+    if actor is not None and not can_coordinate(actor, organisation):
+        raise PermissionDenied
+
+
+def message_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    subject: str,
+    body_markdown: str,
+    audience_kind: str,
+    audience_id: int,
+    audience_tag_id: int | None = None,
+    attachments: Iterable[UploadedFile] = (),
+) -> Message:
+    """A coordinator's info mail, as a draft; attachments are checked before anything is
+    stored, so a refused file loses nothing else of what was written (the form keeps it)."""
+    _check_may(actor, organisation)
+    owner = audience_organisation(audience_kind, audience_id)
+    if owner is None or owner.pk != organisation.pk:
+        raise ValidationError(_("Choose who gets the message."))
+    files = list(attachments)
+    check_attachments(files)
+    with transaction.atomic():
+        message = Message.objects.create(
+            organisation=organisation,
+            author=actor,
+            subject=subject,
+            body_markdown=body_markdown,
+            audience_kind=audience_kind,
+            audience_id=audience_id,
+            audience_tag_id=audience_tag_id if audience_kind == Message.Audience.MEMBERS else None,
+        )
+        for upload in files:
+            _attach(message, upload)
+        audit_record(actor=actor, action="message.create", target=message, kind=audience_kind)
+    return message
+
+
+def _attach(message: Message, upload: UploadedFile) -> Attachment:
+    return Attachment.objects.create(
+        message=message,
+        file=upload,
+        name=(upload.name or "file")[:200],
+        content_type=upload.content_type or "application/octet-stream",
+        size=upload.size or 0,
+    )
+
+
+def message_schedule(*, actor: User, message_id: int, send_at: datetime) -> Message:
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        _check_may(actor, message.organisation)
+        if message.status not in (Message.Status.DRAFT, Message.Status.SCHEDULED):
+            raise ValidationError(_("This message has already been sent."))
+        message.status = Message.Status.SCHEDULED
+        message.send_at = send_at
+        message.save(update_fields=["status", "send_at"])
+    return message
+
+
+def message_send(*, actor: User | None, message_id: int) -> int:
+    """Expand the audience into Delivery rows (idempotent) and enqueue delivery batches.
+
+    `actor` None is the scheduler. Returns how many rows were new.
+    """
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        _check_may(actor, message.organisation)
+        if message.status == Message.Status.SENT:
+            return 0
+        if message.status != Message.Status.SENDING:
+            message.status = Message.Status.SENDING
+            message.save(update_fields=["status"])
+    return deliveries_expand(
+        message=message,
+        users=audience_users(message.audience_kind, message.audience_id, message.audience_tag_id),
+    )
+
+
+def deliveries_expand(
+    *, message: Message, users: QuerySet[User], channels: tuple[str, ...] = ("email", "sms")
+) -> int:
+    """Add one row per recipient and channel they want (rows already there stay as they
+    are), then start delivery. Safe to call again: a later call adds only newcomers, which
+    is how a reminder also reaches someone who signed up after it first went out."""
+    from apps.messaging.tasks import deliver_batch
+
+    created = 0
+    for channel, recipients in channel_recipients(message, users):
+        if channel not in channels:
+            continue
+        chunk: list[Delivery] = []
+        for user_id, address in recipients.iterator(chunk_size=BATCH_SIZE):
+            chunk.append(
+                Delivery(message_id=message.pk, user_id=user_id, channel=channel, address=address)
+            )
+            if len(chunk) == BATCH_SIZE:
+                created += _insert(chunk)
+                chunk = []
+        created += _insert(chunk)
+    pending = Delivery.objects.filter(message_id=message.pk, status=Delivery.Status.PENDING)
+    total = pending.count()
+    with transaction.atomic():
+        if total and message.status == Message.Status.SENT:
+            Message.objects.filter(pk=message.pk).update(status=Message.Status.SENDING)
+        for _batch in range(-(-total // BATCH_SIZE)):
+            enqueue_on_commit(deliver_batch, message.pk)
+    return created
+
+
+def _insert(rows: list[Delivery]) -> int:
+    if not rows:
+        return 0
+    with transaction.atomic():
+        before = Delivery.objects.filter(message_id=rows[0].message_id).count()
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+        return Delivery.objects.filter(message_id=rows[0].message_id).count() - before
+
+
+def notice_send(
+    *,
+    kind: str,
+    dedupe_key: str,
+    organisation: Organisation,
+    subject: str,
+    body_markdown: str,
+    users: QuerySet[User],
+    shift: Shift | None = None,
+    author: User | None = None,
+    channels: tuple[str, ...] = ("email", "sms"),
+) -> Message:
+    """A message the system makes (a reminder, an orientation, an alert, a group post) to
+    people chosen by the caller. The dedupe key makes it once only: calling again with the
+    same key reuses the first message and reaches only people not reached yet."""
+    message = _notice_get_or_create(
+        dedupe_key,
+        kind=kind,
+        organisation=organisation,
+        subject=subject[:200],
+        body_markdown=body_markdown,
+        shift=shift,
+        author=author,
+        audience_kind=Message.Audience.PEOPLE,
+        audience_id=0,
+        status=Message.Status.SENDING,
+    )
+    deliveries_expand(message=message, users=users, channels=channels)
+    return message
+
+
+def _notice_get_or_create(dedupe_key: str, **fields: object) -> Message:
+    found = Message.objects.filter(dedupe_key=dedupe_key).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Message.objects.create(dedupe_key=dedupe_key, **fields)
+    except IntegrityError:  # made at the same moment by a twin task: use that one
+        return Message.objects.get(dedupe_key=dedupe_key)

@@ -1,0 +1,31 @@
+"""A person's choices of which messages they get, by email and by SMS."""
+
+from django.db import transaction
+
+from apps.accounts.models import User
+from apps.audit.services import audit_record
+from apps.messaging.models import Kind, Preference
+
+
+def preferences_save(*, user: User, choices: dict[str, tuple[bool, bool]]) -> None:
+    """Store (email, sms) per kind; kinds not named keep what they had."""
+    with transaction.atomic():
+        for kind, (email, sms) in choices.items():
+            Preference.objects.update_or_create(
+                user=user, kind=Kind(kind), defaults={"email": email, "sms": sms}
+            )
+        audit_record(actor=user, action="messaging.preferences", target=user)
+
+
+def unsubscribe(*, user_id: int, kind: str) -> bool:
+    """One-click unsubscribe (RFC 8058) from one kind of mail. True when the user exists."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    with transaction.atomic():
+        preference, _created = Preference.objects.get_or_create(user=user, kind=Kind(kind))
+        if preference.email:
+            preference.email = False
+            preference.save(update_fields=["email", "updated_at"])
+            audit_record(actor=user, action="messaging.unsubscribe", target=user, kind=kind)
+    return True
