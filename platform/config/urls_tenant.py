@@ -1,10 +1,17 @@
 """URLs of a tenant's site. Every pattern here is swept by tests/test_isolation.py."""
 
+from anymail import urls as anymail_urls
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 
 from config import views
+
+tracking_webhooks = [
+    pattern
+    for pattern in anymail_urls.urlpatterns
+    if str(pattern.name).removesuffix("_tracking_webhook") in settings.ANYMAIL_TRACKING_ESPS
+]
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -19,6 +26,9 @@ urlpatterns = [
     path("medlemmer/", include("apps.members.import_urls")),
     path("rekruttering/", include("apps.recruitment.urls")),
     path("beskeder/", include("apps.messaging.urls")),
+    # Email providers' tracking webhooks (later bounces and complaints), for the providers
+    # in settings.ANYMAIL_TRACKING_ESPS; inbound mail is not used.
+    path("anymail/", include(tracking_webhooks)),
     path("", include("apps.marketplace.urls")),
 ]
 
