@@ -6,6 +6,7 @@ from django.conf.urls.static import static
 from django.urls import include, path
 
 from config import views
+from tenants import views as tenant_views
 
 tracking_webhooks = [
     pattern
@@ -17,6 +18,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("indstillinger/", tenant_views.site_settings, name="site-settings"),
     path("konto/", include("apps.accounts.urls")),
     path("planlaeg/", include("apps.members.matching_urls")),
     path("planlaeg/", include("apps.shifts.urls")),
