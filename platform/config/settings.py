@@ -57,6 +57,7 @@ TENANT_APPS = [
     "apps.messaging",
     "apps.recruitment",
     "apps.marketplace",
+    "apps.evaluations",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -170,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
     "organisations-digests": {
         "task": "apps.organisations.tasks.dispatch_digests",
         "schedule": crontab(hour=7, minute=0),  # Europe/Copenhagen, before people go to work
+    },
+    "evaluations-due": {
+        "task": "apps.evaluations.tasks.dispatch_evaluations",
+        "schedule": 600.0,
     },
 }
 

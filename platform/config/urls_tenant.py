@@ -19,6 +19,8 @@ urlpatterns = [
     path("medlemmer/", include("apps.members.import_urls")),
     path("rekruttering/", include("apps.recruitment.urls")),
     path("beskeder/", include("apps.messaging.urls")),
+    path("evalueringer/", include("apps.evaluations.urls")),
+    path("evaluering/", include("apps.evaluations.answer_urls")),
     path("", include("apps.marketplace.urls")),
 ]
 
