@@ -117,7 +117,9 @@ class AnswerForm(forms.Form):
                 field = forms.TypedChoiceField(
                     coerce=int,
                     empty_value=None,
-                    choices=[(value, f"{value} – {label}") for value, label in SCALE_LABELS.items()],
+                    choices=[
+                        (value, f"{value} – {label}") for value, label in SCALE_LABELS.items()
+                    ],
                     widget=forms.RadioSelect,
                     error_messages={"invalid_choice": _("Choose a number from 1 to 5.")},
                 )
@@ -128,9 +130,7 @@ class AnswerForm(forms.Form):
                     error_messages={"invalid_choice": _("Choose one of the choices.")},
                 )
             else:
-                field = forms.CharField(
-                    max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
-                )
+                field = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
             field.label = question.text
             field.required = question.required
             field.error_messages["required"] = required_message
@@ -138,6 +138,5 @@ class AnswerForm(forms.Form):
 
     def answers(self) -> dict[int, object]:
         return {
-            question.pk: self.cleaned_data.get(_field_name(question))
-            for question in self.questions
+            question.pk: self.cleaned_data.get(_field_name(question)) for question in self.questions
         }

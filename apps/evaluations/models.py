@@ -75,9 +75,7 @@ class Question(models.Model):
 class EvaluationRule(models.Model):
     """Send `questionnaire` to everyone who came to a shift of the event (or of the task)."""
 
-    questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.PROTECT, related_name="rules"
-    )
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="rules")
     event = models.ForeignKey(
         Event, null=True, blank=True, on_delete=models.CASCADE, related_name="evaluation_rules"
     )
@@ -108,7 +106,9 @@ class EvaluationRule(models.Model):
 class Invitation(models.Model):
     """One per person per shift, whatever the number of rules: the database guarantees it."""
 
-    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="evaluation_invitations")
+    shift = models.ForeignKey(
+        Shift, on_delete=models.CASCADE, related_name="evaluation_invitations"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evaluation_invitations"
     )
@@ -170,7 +170,9 @@ class Answer(models.Model):
     class Meta:
         ordering = ["question_id"]
         constraints = [
-            models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question"),
+            models.UniqueConstraint(
+                fields=["response", "question"], name="one_answer_per_question"
+            ),
             models.CheckConstraint(
                 condition=Q(scale__isnull=True) | Q(scale__gte=1, scale__lte=5),
                 name="answer_scale_1_to_5",

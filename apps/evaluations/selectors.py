@@ -3,6 +3,7 @@
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
@@ -85,11 +86,9 @@ def results(scope: Q) -> list[QuestionnaireResult]:
     )
     if not counts:
         return []
-    questionnaires = list(
-        Questionnaire.objects.filter(pk__in=counts).prefetch_related("questions")
-    )
+    questionnaires = list(Questionnaire.objects.filter(pk__in=counts).prefetch_related("questions"))
     answers = Answer.objects.filter(response__in=responses).order_by()
-    averages = {
+    averages: dict[int, dict[str, Any]] = {
         row["question_id"]: row
         for row in answers.filter(scale__isnull=False)
         .values("question_id")
@@ -116,23 +115,23 @@ def results(scope: Q) -> list[QuestionnaireResult]:
     for questionnaire in questionnaires:
         count = counts[questionnaire.pk]
         hidden = questionnaire.is_anonymous and count < MIN_ANONYMOUS_GROUP
-        rows = []
+        rows: list[QuestionResult] = []
         for question in questionnaire.questions.all():
             if hidden:
                 break
-            row = QuestionResult(question=question)
+            result = QuestionResult(question=question)
             steps = spread.get(question.pk, {})
             if question.kind == Question.Kind.SCALE:
-                row.count = averages.get(question.pk, {}).get("n", 0)
-                row.average = averages.get(question.pk, {}).get("average")
-                row.distribution = [(str(i), steps.get(str(i), 0)) for i in range(1, 6)]
+                result.count = averages.get(question.pk, {}).get("n", 0)
+                result.average = averages.get(question.pk, {}).get("average")
+                result.distribution = [(str(i), steps.get(str(i), 0)) for i in range(1, 6)]
             elif question.kind == Question.Kind.CHOICE:
-                row.distribution = [(label, steps.get(label, 0)) for label in question.choices]
-                row.count = sum(steps.values())
+                result.distribution = [(label, steps.get(label, 0)) for label in question.choices]
+                result.count = sum(steps.values())
             else:
-                row.texts = texts.get(question.pk, [])
-                row.count = len(row.texts)
-            rows.append(row)
+                result.texts = texts.get(question.pk, [])
+                result.count = len(result.texts)
+            rows.append(result)
         found.append(QuestionnaireResult(questionnaire, count, hidden, rows))
     return found
 

@@ -152,7 +152,9 @@ def question_new(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
     if question_form.is_valid():
         try:
             question_add(
-                actor=actor(request), questionnaire_id=questionnaire.pk, **question_form.cleaned_data
+                actor=actor(request),
+                questionnaire_id=questionnaire.pk,
+                **question_form.cleaned_data,
             )
         except ValidationError as refusal:
             add_service_error(question_form, refusal)
@@ -296,8 +298,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 answer_submit(token=token, answers=form.answers())
             except ValidationError as refusal:
                 if refusal.code == "twice":
-                    context = {"invitation": invitation}
-                    return render(request, "evaluations/answered.html", context, status=410)
+                    used = {"invitation": invitation}
+                    return render(request, "evaluations/answered.html", used, status=410)
                 add_service_error(form, refusal)
             else:
                 return redirect("evaluation-thanks", token)

@@ -67,7 +67,7 @@ def invitations_create(*, now: datetime) -> int:
         )
         if rule.task_id is not None:
             attended = attended.filter(signup__shift__task_id=rule.task_id)
-        else:
+        elif rule.event_id is not None:  # always, by the rule's check constraint
             attended = attended.filter(signup__shift__task__event_id=rule.event_id)
         for shift_id, user_id in attended.values_list("signup__shift_id", "signup__user_id"):
             wanted.setdefault(
