@@ -89,7 +89,8 @@ def invitations_claim(*, now: datetime) -> list[int]:
     with transaction.atomic():
         ids = list(
             Invitation.objects.select_for_update(skip_locked=True)
-            .filter(sent_at__isnull=True, answered_at__isnull=True)
+            # A mail that keeps failing is given up after the window.
+            .filter(sent_at__isnull=True, answered_at__isnull=True, created_at__gt=now - WINDOW)
             .order_by("id")
             .values_list("pk", flat=True)[:BATCH_SIZE]
         )
