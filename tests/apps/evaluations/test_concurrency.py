@@ -102,7 +102,10 @@ def test_a_double_tap_stores_one_response(nyborg, ended_shift):
         assert found is not None
         return found.token, found.questionnaire.questions.get().pk
 
-    token, question_id = crowd(nyborg, [first_token])[0]  # type: ignore[misc]
+    found = crowd(nyborg, [first_token])[0]
+    assert isinstance(found, tuple)
+    token: str = found[0]
+    question_id: int = found[1]
 
     def submit() -> object:
         return answer_submit(token=token, answers={question_id: 4})
