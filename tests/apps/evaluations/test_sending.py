@@ -1,11 +1,13 @@
 """The sweep after the shift: only to those who came, once per person per shift, on time."""
 
+import zoneinfo
 from unittest import mock
 
 import pytest
 import time_machine
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from apps.evaluations.models import Invitation
@@ -30,6 +32,20 @@ def test_it_sends_only_to_the_people_who_came(came, rule):
     assert f"http://nyborg.localhost/evaluering/{token}/" in frida_mail.body
     assert frida_mail.subject == "Hvordan gik din vagt ved Nyborg Regatta?"
     assert "Kiosk" in frida_mail.body
+
+
+def test_the_mail_gives_the_time_of_the_shift_in_the_tenants_zone(nyborg, came, rule):
+    start = came.starts_at
+    iceland = start.astimezone(zoneinfo.ZoneInfo("Atlantic/Reykjavik")).strftime("%H:%M")
+    copenhagen = start.astimezone(zoneinfo.ZoneInfo("Europe/Copenhagen")).strftime("%H:%M")
+    assert iceland != copenhagen
+    nyborg.timezone = "Atlantic/Reykjavik"  # this object is the active tenant (in_nyborg)
+    try:
+        sweep(came, hours=3)
+    finally:
+        nyborg.timezone = "Europe/Copenhagen"
+    assert all(f" {iceland}." in message.body for message in mail.outbox)
+    assert timezone.get_current_timezone_name() == "Europe/Copenhagen"  # put back after
 
 
 def test_it_waits_until_the_delay_after_the_shift_has_passed(came, rule):

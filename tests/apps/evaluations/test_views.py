@@ -58,6 +58,8 @@ def test_olga_builds_a_questionnaire_and_attaches_it_to_the_regatta(
         ("scale", []),
         ("choice", ["Ja", "Nej"]),
     ]
+    edit = browser.get(reverse("evaluations-questionnaire", args=[questionnaire.pk]))
+    assert "Kommer du igen?" in edit.content.decode() and "Ja · Nej" in edit.content.decode()
     page = browser.get(reverse("evaluations-event", args=[regatta.pk]))
     assert "Efter regattaen" in page.content.decode()
     made = browser.post(
@@ -89,6 +91,14 @@ def test_questions_are_fixed_once_people_have_answered(nyborg_client, nyborg, ol
     )
     assert refused.status_code == 400
     assert questionnaire.questions.count() == 3
+    settings = browser.post(
+        reverse("evaluations-questionnaire", args=[questionnaire.pk]),
+        {"title": questionnaire.title, "is_anonymous": "on", "is_active": "on"},
+    )
+    assert settings.status_code == 400
+    assert "Der er allerede kommet svar" in settings.content.decode()
+    questionnaire.refresh_from_db()
+    assert not questionnaire.is_anonymous
 
 
 def test_the_results_show_averages_counts_and_free_text(
