@@ -192,10 +192,8 @@ def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
 @login_required
 def event_rules(request: HttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
-    form_kwargs = {
-        "questionnaires": questionnaires_usable_for(event.organisation),
-        "tasks": Task.objects.filter(event=event),
-    }
+    tasks = Task.objects.filter(event=event)
+    form_kwargs = {"questionnaires": questionnaires_usable_for(event.organisation), "tasks": tasks}
     status = 200
     if request.method == "POST":
         form = RuleForm(request.POST, **form_kwargs)  # type: ignore[arg-type]
@@ -217,7 +215,7 @@ def event_rules(request: HttpRequest, event_id: int) -> HttpResponse:
         status = 400
     else:
         form = RuleForm(**form_kwargs)  # type: ignore[arg-type]
-    context = {"event": event, "rules": rules_of_event(event), "form": form}
+    context = {"event": event, "rules": rules_of_event(event), "form": form, "tasks": tasks}
     return render(request, "evaluations/event_rules.html", context, status=status)
 
 

@@ -60,8 +60,9 @@ def test_olga_builds_a_questionnaire_and_attaches_it_to_the_regatta(
     ]
     edit = browser.get(reverse("evaluations-questionnaire", args=[questionnaire.pk]))
     assert "Kommer du igen?" in edit.content.decode() and "Ja · Nej" in edit.content.decode()
-    page = browser.get(reverse("evaluations-event", args=[regatta.pk]))
-    assert "Efter regattaen" in page.content.decode()
+    page = browser.get(reverse("evaluations-event", args=[regatta.pk])).content.decode()
+    assert "Efter regattaen" in page
+    assert reverse("evaluations-task-results", args=[kiosk.pk]) in page
     made = browser.post(
         reverse("evaluations-event", args=[regatta.pk]),
         {"questionnaire": questionnaire.pk, "task": kiosk.pk, "delay_hours": "3"},
