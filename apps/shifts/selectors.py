@@ -127,7 +127,7 @@ def _may_see(event: Event, user: User | None, token: str) -> bool:
         return True
     if event.visibility == Event.Visibility.SECRET:
         return token == str(event.secret_token)
-    return bool(user and user.is_authenticated) and is_member_of(user, event)
+    return user is not None and user.is_authenticated and is_member_of(user, event)
 
 
 def is_member_of(user: User, event: Event) -> bool:

@@ -60,6 +60,7 @@ TENANT_APPS = [
     "apps.messaging",
     "apps.recruitment",
     "apps.marketplace",
+    "apps.evaluations",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -178,6 +179,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.organisations.tasks.dispatch_digests",
         "schedule": crontab(hour=7, minute=0),  # Europe/Copenhagen, before people go to work
     },
+    "evaluations-due": {
+        "task": "apps.evaluations.tasks.dispatch_evaluations",
+        "schedule": 600.0,
+    },
 }
 
 # --- files ------------------------------------------------------------------------
@@ -249,7 +254,7 @@ ANYMAIL = {
         if key.startswith("ANYMAIL_") and key != "ANYMAIL_WEBHOOK_SECRET"
     },
 }
-ANYMAIL_TRACKING_ESPS = env_list("ANYMAIL_TRACKING_ESPS", "postmark,sendgrid,brevo,sparkpost")
+ANYMAIL_TRACKING_ESPS = env_list("ANYMAIL_TRACKING_ESPS", "postmark,brevo,sparkpost")
 # Attachments on coordinators' messages (apps/messaging/attachments.py).
 MESSAGE_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 MESSAGE_ATTACHMENTS_MAX_BYTES = 10 * 1024 * 1024

@@ -31,6 +31,8 @@ urlpatterns = [
     # Email providers' tracking webhooks (later bounces and complaints), for the providers
     # in settings.ANYMAIL_TRACKING_ESPS; inbound mail is not used.
     path("anymail/", include(tracking_webhooks)),
+    path("evalueringer/", include("apps.evaluations.urls")),
+    path("evaluering/", include("apps.evaluations.answer_urls")),
     path("", include("apps.marketplace.urls")),
 ]
 
