@@ -230,6 +230,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / ".devdata" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tovholder <noreply@tovholder.dk>")
 
+# --- SMS (apps/messaging/sms.py) ---------------------------------------------------------
+SMS_BACKEND = env("SMS_BACKEND") or (
+    "apps.messaging.sms.ConsoleSmsBackend" if DEBUG else "apps.messaging.sms.GatewayApiBackend"
+)
+GATEWAYAPI_TOKEN = env("GATEWAYAPI_TOKEN")  # or GATEWAYAPI_TOKEN_FILE, a mounted secret
+GATEWAYAPI_URL = env("GATEWAYAPI_URL", "https://gatewayapi.com") or "https://gatewayapi.com"
+SMS_SENDER = env("SMS_SENDER", "Tovholder") or "Tovholder"  # cut to 11 characters when sent
+SMS_TIMEOUT = float(env("SMS_TIMEOUT", "10") or 10)  # seconds, per request to the provider
+
 # --- security ---------------------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG and TENANT_URL_SCHEME == "https"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
