@@ -183,7 +183,7 @@ def new_message(organisation_id: int, event_id: int, pool: str) -> int:
 
 
 class CountingSink:
-    """An aiosmtpd handler that counts mails and remembers their Message-IDs."""
+    """An aiosmtpd handler that counts mails and connections, and keeps the Message-IDs."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -194,6 +194,7 @@ class CountingSink:
             self.mails = 0
             self.recipients = 0
             self.message_ids: set[bytes] = set()
+            self.sessions: set[Any] = set()  # one aiosmtpd session per SMTP connection
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         content = envelope.original_content or envelope.content or b""
@@ -202,6 +203,7 @@ class CountingSink:
         with self.lock:
             self.mails += 1
             self.recipients += len(envelope.rcpt_tos)
+            self.sessions.add(session)
             if found:
                 self.message_ids.add(found.group(1))
         return "250 OK"
@@ -228,6 +230,7 @@ class Figures:
     other: dict[str, int]
     sink_mails: int
     sink_ids: int
+    sink_connections: int
     peak_rss_kib: dict[int, int]
 
     def report(self) -> None:
@@ -243,7 +246,8 @@ class Figures:
             f"when the last mail was sent (they claim nothing; one marks the message sent)\n"
             f"  worker  peak RSS {max(self.peak_rss_kib.values()) / 1024:.0f} MiB "
             f"(VmHWM per process: {peaks} MiB)\n"
-            f"  sink    {self.sink_mails:,} mails, {self.sink_ids:,} distinct Message-IDs",
+            f"  sink    {self.sink_mails:,} mails, {self.sink_ids:,} distinct Message-IDs, "
+            f"over {self.sink_connections:,} SMTP connections",
             flush=True,
         )
         assert self.sent == RECIPIENTS, (self.sent, self.other)
@@ -291,7 +295,11 @@ def send_through_worker(
             counts = delivery_counts(message.get())
         peaks = peak_rss(worker.process.pid)
     with sink.lock:
-        sink_mails, sink_ids = sink.mails, len(sink.message_ids)
+        sink_mails, sink_ids, sink_connections = (
+            sink.mails,
+            len(sink.message_ids),
+            len(sink.sessions),
+        )
     return Figures(
         pool=pool,
         queue_seconds=queued - started,
@@ -303,6 +311,7 @@ def send_through_worker(
         other=counts,
         sink_mails=sink_mails,
         sink_ids=sink_ids,
+        sink_connections=sink_connections,
         peak_rss_kib=peaks,
     )
 
