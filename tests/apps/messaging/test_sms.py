@@ -156,13 +156,13 @@ def test_it_reports_an_html_error_page_as_temporary_too(gateway):
 
 def test_it_reports_a_timeout_as_temporary(gateway, settings):
     settings.SMS_TIMEOUT = 0.2
-    gateway.delay = 1.0
+    gateway.delay = 3.0
 
     started = time.monotonic()
     with pytest.raises(SmsTemporaryError):
         send_sms(to="20123456", text="Hej", sender="Tovholder")
 
-    assert time.monotonic() - started < 0.9
+    assert time.monotonic() - started < 2.0  # gave up, rather than wait for the answer
 
 
 def test_it_reports_a_refused_connection_as_temporary(settings):
