@@ -20,8 +20,17 @@ def current_tenant() -> Tenant:
     return tenant
 
 
+def primary_host(tenant: Tenant) -> str:
+    """The tenant's primary host name, looked up once per Tenant object (a mail batch builds
+    thousands of links; a request or task gets a fresh Tenant, so a change is seen next time)."""
+    cached = getattr(tenant, "_primary_host", None)
+    if cached is None:
+        cached = tenant._primary_host = str(tenant.get_primary_domain())  # type: ignore[attr-defined]
+    return cached
+
+
 def tenant_url(tenant: Tenant, path: str = "/") -> str:
-    domain = tenant.get_primary_domain()
+    domain = primary_host(tenant)
     port = f":{settings.TENANT_URL_PORT}" if settings.TENANT_URL_PORT else ""
     return f"{settings.TENANT_URL_SCHEME}://{domain}{port}{path}"
 

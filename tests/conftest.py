@@ -14,6 +14,7 @@ from django.test import Client
 from django_tenants.utils import schema_context, tenant_context
 
 from apps.accounts.models import User
+from apps.messaging import sms
 from config.celery import app as celery_app
 from tenants.models import Tenant
 from tenants.services import tenant_provision
@@ -68,6 +69,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _password_only_console(settings) -> None:
     # Production demands two-factor for vendor staff; tests opt back in where they test it.
     settings.CONSOLE_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def _sms_to_locmem(settings) -> None:
+    # As Django does for mail: no test reaches a real SMS provider, and each starts empty.
+    settings.SMS_BACKEND = "apps.messaging.sms.LocmemSmsBackend"
+    sms.outbox.clear()
 
 
 @pytest.fixture(autouse=True)

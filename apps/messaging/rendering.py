@@ -11,7 +11,7 @@ from django.utils import formats, timezone, translation
 
 from apps.messaging.models import Delivery, Kind, Message
 from tenants.models import Tenant
-from tenants.selectors import tenant_url
+from tenants.selectors import primary_host, tenant_url
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -105,7 +105,7 @@ def delivery_email(
         context = message_context(tenant, delivery.message, unsubscribe, cancel)
         body = render_to_string("emails/message.txt", context)
         html = render_to_string("emails/message.html", context)
-    domain = tenant.get_primary_domain().domain
+    domain = primary_host(tenant)
     headers = {"Message-ID": f"<delivery.{tenant.schema_name}.{delivery.pk}@{domain}>"}
     headers["List-Unsubscribe"] = f"<{unsubscribe}>"
     headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

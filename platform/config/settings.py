@@ -261,6 +261,15 @@ MESSAGE_ATTACHMENTS_MAX_BYTES = 10 * 1024 * 1024
 MESSAGE_ATTACHMENTS_MAX_COUNT = 5
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# --- SMS (apps/messaging/sms.py) ---------------------------------------------------------
+SMS_BACKEND = env("SMS_BACKEND") or (
+    "apps.messaging.sms.ConsoleSmsBackend" if DEBUG else "apps.messaging.sms.GatewayApiBackend"
+)
+GATEWAYAPI_TOKEN = env("GATEWAYAPI_TOKEN")  # or GATEWAYAPI_TOKEN_FILE, a mounted secret
+GATEWAYAPI_URL = env("GATEWAYAPI_URL", "https://gatewayapi.com") or "https://gatewayapi.com"
+SMS_SENDER = env("SMS_SENDER", "Tovholder") or "Tovholder"  # cut to 11 characters when sent
+SMS_TIMEOUT = float(env("SMS_TIMEOUT", "10") or 10)  # seconds, per request to the provider
+
 # --- security ---------------------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG and TENANT_URL_SCHEME == "https"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

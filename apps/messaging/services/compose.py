@@ -15,6 +15,8 @@ from apps.messaging.attachments import check_attachments
 from apps.messaging.models import Attachment, Delivery, Message
 from apps.messaging.selectors import audience_organisation, audience_users, channel_recipients
 from apps.messaging.services.outbox import BATCH_SIZE
+
+PARALLEL_CHAINS = 4
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Shift
@@ -128,7 +130,9 @@ def deliveries_expand(
     with transaction.atomic():
         if total and message.status == Message.Status.SENT:
             Message.objects.filter(pk=message.pk).update(status=Message.Status.SENDING)
-        for _batch in range(-(-total // BATCH_SIZE)):
+        # Each chain carries on while full batches keep coming (tasks.deliver_batch), so a
+        # few chains side by side keep the workers busy without tasks that find nothing.
+        for _chain in range(min(PARALLEL_CHAINS, -(-total // BATCH_SIZE))):
             enqueue_on_commit(deliver_batch, message.pk)
     return created
 

@@ -129,6 +129,14 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[str, int]:
     files = attachment_payloads(deliveries[0].message) if deliveries else []
     connection = get_connection(fail_silently=False)
     try:
+        if any(d.channel == Delivery.Channel.EMAIL for d in deliveries):
+            connection.open()  # one connection for the whole batch, not one per mail
+    except Exception as error:  # the server is down: every row waits for its retry
+        for delivery in deliveries:
+            mine = Delivery.objects.filter(pk=delivery.pk, claimed_at=delivery.claimed_at)
+            done[_record_failure(mine, delivery, error)] += 1
+        return done
+    try:
         for delivery in deliveries:
             mine = Delivery.objects.filter(
                 pk=delivery.pk, status=Delivery.Status.SENDING, claimed_at=delivery.claimed_at

@@ -68,8 +68,8 @@ def test_reminders_go_by_sms_to_those_who_asked_and_have_a_phone(
         send_automatic_messages()
         send_automatic_messages()
     assert [m.to for m in mail.outbox if "Påmindelse" in m.subject] == [["bo@example.dk"]]
-    assert [(s["to"], s["sender"]) for s in sms.outbox] == [("+4512345678", "Nyborg")]
-    text = sms.outbox[0]["text"]
+    assert [(s.to, s.sender) for s in sms.outbox] == [("+4512345678", "Nyborg")]
+    text = sms.outbox[0].text
     assert text.startswith("Nyborg Kommune: Påmindelse") and "/beskeder/afbud/" in text
     delivery = Delivery.objects.get(channel=Delivery.Channel.SMS)
     assert delivery.status == Delivery.Status.SENT and delivery.provider_id
@@ -113,5 +113,5 @@ def test_a_waitlist_offer_goes_by_sms_too_and_the_mail_is_essential(
         signup_cancel(signup_id=mine.pk, actor=frida)
     assert SignUp.objects.get(user=bo).status == SignUp.Status.OFFERED
     assert [m.to for m in mail.outbox] == [["bo@example.dk"]]
-    assert [s["to"] for s in sms.outbox] == ["+4587654321"]
-    assert "Nyborg Regatta" in sms.outbox[0]["text"]
+    assert [s.to for s in sms.outbox] == ["+4587654321"]
+    assert "Nyborg Regatta" in sms.outbox[0].text
