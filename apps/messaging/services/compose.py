@@ -15,12 +15,12 @@ from apps.messaging.attachments import check_attachments
 from apps.messaging.models import Attachment, Delivery, Message
 from apps.messaging.selectors import audience_organisation, audience_users, channel_recipients
 from apps.messaging.services.outbox import BATCH_SIZE
-
-PARALLEL_CHAINS = 4
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Shift
 from config.celery import enqueue_on_commit
+
+PARALLEL_CHAINS = 4  # delivery chains side by side per message (see deliveries_expand)
 
 
 def _check_may(actor: User | None, organisation: Organisation) -> None:
