@@ -19,6 +19,7 @@ urlpatterns = [
     path("medlemmer/", include("apps.members.import_urls")),
     path("rekruttering/", include("apps.recruitment.urls")),
     path("beskeder/", include("apps.messaging.urls")),
+    path("grupper/", include("apps.groups.urls")),
     path("", include("apps.marketplace.urls")),
 ]
 
