@@ -51,7 +51,7 @@ class GroupForm(forms.ModelForm):
         self.fields["event"].required = False
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("rule") == Group.Rule.EVENT and not data.get("event"):
             self.add_error("event", _("Choose the event whose volunteers are in the group."))
         return data
@@ -75,7 +75,7 @@ class MemberAddForm(forms.Form):
         ).order_by("full_name")
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("email") and not data.get("user"):
             raise forms.ValidationError(_("Write an email address or choose a member."))
         return data

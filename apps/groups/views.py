@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -135,13 +136,36 @@ def post_reply(request: HttpRequest, group_id: int, post_id: int) -> HttpRespons
         except ValidationError as error:
             add_service_error(form, error)
         else:
+            if request.headers.get("HX-Request"):
+                return _thread(request, group, coordinates, parent.parent_id or parent.pk)
             return redirect(f"{group_path(group)}#post-{reply.pk}")
-    return _page(request, group, coordinates, reply=(parent.parent_id or parent.pk, form))
+    thread_id = parent.parent_id or parent.pk
+    if request.headers.get("HX-Request"):
+        return _thread(request, group, coordinates, thread_id, form)
+    return _page(request, group, coordinates, reply=(thread_id, form))
+
+
+def _thread(
+    request: HttpRequest,
+    group: Group,
+    coordinates: bool,
+    thread_id: int,
+    form: ReplyForm | None = None,
+) -> HttpResponse:
+    """htmx: the thread alone, to swap in place after a reply (with the form's errors,
+    and the text kept, when it was refused)."""
+    thread = get_object_or_404(group_posts(group, show_hidden=coordinates), pk=thread_id)
+    context = {
+        "group": group,
+        "coordinates": coordinates,
+        "post": thread,
+        "reply_to": thread_id if form else None,
+        "reply_form": form,
+    }
+    return render(request, "groups/_thread.html", context)
 
 
 def group_path(group: Group) -> str:
-    from django.urls import reverse
-
     return reverse("group", args=[group.pk])
 
 
@@ -182,7 +206,7 @@ def notify_view(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     """Files are served only through here, to who may see the post, never from a public
     media URL."""
     attachment = get_object_or_404(

@@ -205,3 +205,18 @@ def test_an_event_rule_needs_an_event_of_the_same_organisation(roklub, kim, nann
         f"/grupper/ny/{roklub.pk}/", {"name": "Lejrholdet", "rule": "event", "event": camp.pk}
     )
     assert response.status_code == 200 and not Group.objects.exists()
+
+
+def test_a_reply_sent_with_htmx_comes_back_as_its_thread_alone(crew, bo_post, frida, nyborg):
+    browser = browser_for(frida, nyborg)
+    path = f"/grupper/{crew.pk}/opslag/{bo_post.pk}/svar/"
+    response = browser.post(path, {"body": "Fint, tak"}, HTTP_HX_REQUEST="true")
+    fragment = response.content.decode()
+    assert response.status_code == 200 and "<html" not in fragment
+    assert f'id="thread-{bo_post.pk}"' in fragment and "Fint, tak" in fragment
+    program = SimpleUploadedFile("virus.exe", b"MZ", "application/octet-stream")
+    refused = browser.post(
+        path, {"body": "Se filen", "attachments": [program]}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "denne type fil kan ikke vedhæftes" in refused and "Se filen</textarea>" in refused
+    assert Post.objects.filter(parent=bo_post).count() == 1
