@@ -41,7 +41,7 @@ class GroupForm(forms.ModelForm):
     class Meta:
         model = Group
         fields = ["name", "description", "rule", "event"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "rule": forms.RadioSelect}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {"event": _("Event (for the rule)")}
 
     def __init__(self, *args, organisation: Organisation, **kwargs):  # type: ignore[no-untyped-def]
