@@ -8,6 +8,8 @@ cancels is out. A GroupMember row with `chosen` False holds only a rule member's
 notification choice; it makes nobody a member (see selectors.group_member_ids).
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -114,10 +116,16 @@ class Post(models.Model):
         return markdown_to_html(self.body)
 
 
+def attachment_path(instance: "PostAttachment", filename: str) -> str:
+    # A random folder: a name like groups/2026/11/plan.pdf could be guessed, should the
+    # media location ever be served directly.
+    return f"groups/{uuid.uuid4().hex}/{filename}"
+
+
 class PostAttachment(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
     # The tenant's own storage; served only through views.attachment_download.
-    file = models.FileField(upload_to="groups/%Y/%m/")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -26,7 +26,7 @@ from apps.groups.models import Group, GroupMember, Post, PostAttachment
 from apps.groups.selectors import can_see, is_member, notify_recipients, posts_since
 from apps.members.models import Membership
 from apps.messaging.attachments import check_attachments
-from apps.messaging.models import Delivery, Kind
+from apps.messaging.models import Delivery, Kind, Message
 from apps.messaging.services import notice_send
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
@@ -264,7 +264,7 @@ def digest_send(*, group_id: int, now: datetime | None = None) -> int:
     group = Group.objects.select_related("organisation").filter(pk=group_id).first()
     if group is None or group.is_archived:
         return 0
-    posts = list(posts_since(group, now - DIGEST_WINDOW))
+    posts = list(posts_since(group, _digest_since(group, now)))
     if not posts:
         return 0
     tenant = current_tenant()
@@ -283,6 +283,20 @@ def digest_send(*, group_id: int, now: datetime | None = None) -> int:
         channels=("email",),
     )
     return len(posts)
+
+
+def _digest_since(group: Group, now: datetime) -> datetime:
+    """From the last digest (so a late beat neither repeats nor skips a post), but never
+    further back than a day."""
+    last = (
+        Message.objects.filter(
+            dedupe_key__startswith=f"group-digest:{group.pk}:", created_at__lt=now
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return max(last, now - DIGEST_WINDOW) if last else now - DIGEST_WINDOW
 
 
 def digests_due(*, now: datetime | None = None) -> int:
