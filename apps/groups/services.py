@@ -243,7 +243,7 @@ def post_notify(*, post_id: int) -> int:
     context = {"post": post, "group": group, "url": f"{group_url(group)}#post-{post.pk}"}
     with translation.override(tenant.locale), timezone.override(tenant.timezone):
         subject = render_to_string("emails/group_post_subject.txt", context).strip()
-        body = render_to_string("emails/group_post.md", context)
+        body = render_to_string("emails/group_post_body.txt", context)
     notice_send(
         kind=Kind.GROUP,
         dedupe_key=_post_key(post),
@@ -272,7 +272,7 @@ def digest_send(*, group_id: int, now: datetime | None = None) -> int:
     with translation.override(tenant.locale), timezone.override(tenant.timezone):
         day = timezone.localdate(now)
         subject = render_to_string("emails/group_digest_subject.txt", context).strip()
-        body = render_to_string("emails/group_digest.md", context)
+        body = render_to_string("emails/group_digest_body.txt", context)
     notice_send(
         kind=Kind.GROUP,
         dedupe_key=f"group-digest:{group.pk}:{day.isoformat()}",
