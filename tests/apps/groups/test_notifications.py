@@ -158,3 +158,20 @@ def test_an_info_mail_to_a_group_reaches_its_members(
         )
     assert response.status_code == 302
     assert recipients() == ["bo@example.dk", "frida@example.dk"]
+
+
+def test_hiding_a_post_stops_its_mails_still_waiting_in_the_outbox(
+    crew, frida, bo, nanna, django_capture_on_commit_callbacks
+):
+    from apps.groups.services import post_notify
+    from apps.messaging.tasks import deliver_batch
+
+    with django_capture_on_commit_callbacks(execute=False):
+        written = post_create(actor=frida, group_id=crew.pk, body="Ups")
+        post_notify(post_id=written.pk)  # rows made, not yet sent
+    waiting = Delivery.objects.get(message__dedupe_key=f"group-post:{written.pk}")
+    assert waiting.status == Delivery.Status.PENDING
+    post_hide(actor=nanna, post_id=written.pk, reason="fejl")
+    deliver_batch.delay(waiting.message_id)
+    waiting.refresh_from_db()
+    assert mail.outbox == [] and waiting.status == Delivery.Status.SKIPPED
