@@ -180,7 +180,7 @@ def post_create(
             raise ValidationError(_("The post you answer is gone."))
     files = list(attachments)
     check_attachments(files)
-    from apps.groups.tasks import notify_post
+    from apps.groups.tasks import notify_post  # tasks import this module
 
     with transaction.atomic():
         post = Post.objects.create(group=group, author=actor, body=body, parent=parent)
