@@ -63,3 +63,31 @@ class BrandingForm(ServiceErrorsMixin):
         help_text=_("PNG, JPEG or WebP, at most 512 KB."),
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
+
+
+class SiteSettingsForm(forms.ModelForm):
+    """The system owner's admin: the site's rules for sign-ups and messages."""
+
+    class Meta:
+        model = Tenant
+        fields = [
+            "cancel_deadline_hours",
+            "waitlist_stop_hours",
+            "reminder_hours",
+            "unfilled_alert_hours",
+        ]
+
+
+class MessagingSettingsForm(forms.ModelForm):
+    """The vendor: SMS (it costs money) and the sending rate (it protects deliverability)."""
+
+    class Meta:
+        model = Tenant
+        fields = ["sms_enabled", "sms_sender", "mail_rate_per_minute"]
+        help_texts = {"sms_sender": _("At most 11 letters or digits, shown as the sender.")}
+
+    def clean_sms_sender(self) -> str:
+        sender = self.cleaned_data["sms_sender"].strip()
+        if sender and not sender.replace(" ", "").isalnum():
+            raise forms.ValidationError(_("Use only letters and digits."))
+        return sender

@@ -211,6 +211,31 @@ def tenant_update_branding(
     return tenant
 
 
+# Who may change what: the system owner's admin sets the site's policy; the vendor sets what
+# costs money or touches deliverability (SMS, the sending rate).
+POLICY_FIELDS = (
+    "cancel_deadline_hours",
+    "waitlist_stop_hours",
+    "reminder_hours",
+    "unfilled_alert_hours",
+)
+VENDOR_FIELDS = ("sms_enabled", "sms_sender", "mail_rate_per_minute")
+
+
+def tenant_update_settings(*, tenant: Tenant, actor: object | None, **fields: object) -> Tenant:
+    """Change a tenant's policy or messaging settings (only the fields named above)."""
+    unknown = set(fields) - set(POLICY_FIELDS) - set(VENDOR_FIELDS)
+    if unknown:
+        raise ValueError(f"not a setting: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(tenant, name, value)
+    tenant.full_clean(exclude=["schema_name", "logo"], validate_unique=False)
+    with transaction.atomic(), schema_context("public"):
+        tenant.save(update_fields=list(fields))
+        audit_record(actor=actor, action="tenant.settings", target=tenant, **fields)
+    return tenant
+
+
 def _check_logo(logo: UploadedFile) -> None:
     if (logo.size or 0) > settings.MAX_LOGO_BYTES:
         limit = settings.MAX_LOGO_BYTES // 1024

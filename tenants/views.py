@@ -1,7 +1,14 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from tenants.forms import SiteSettingsForm
+from tenants.selectors import current_tenant
+from tenants.services import tenant_update_settings
 
 
 def unknown_host(request: HttpRequest) -> HttpResponse:
@@ -12,3 +19,18 @@ def unknown_host(request: HttpRequest) -> HttpResponse:
         return render(
             request, "tenants/unknown_host.html", {"host": request.get_host()}, status=404
         )
+
+
+@login_required
+def site_settings(request: HttpRequest) -> HttpResponse:
+    """The system owner's admin sets the site's rules for sign-ups and reminders."""
+    if not request.user.is_owner_admin:  # type: ignore[union-attr]
+        raise Http404
+    tenant = current_tenant()
+    form = SiteSettingsForm(request.POST or None, instance=tenant)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        tenant_update_settings(tenant=tenant, actor=request.user, **changed)
+        messages.success(request, _("The settings are saved."))
+        return redirect("site-settings")
+    return render(request, "tenants/site_settings.html", {"form": form})

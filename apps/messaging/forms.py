@@ -40,10 +40,14 @@ class PreferencesForm(forms.Form):
     """One email and one SMS checkbox per kind; SMS only for kinds it is used for, and
     only when the site sends SMS."""
 
-    def __init__(self, *args, preferences: dict[str, Preference], sms: bool, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self, *args, preferences: dict[str, Preference], sms: bool, coordinator: bool, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.rows = []
         for kind in Kind:
+            if kind == Kind.UNFILLED and not coordinator:
+                continue
             current = preferences[kind.value]
             self.fields[f"{kind.value}_email"] = forms.BooleanField(
                 label=_("Email"), required=False, initial=current.email
@@ -59,7 +63,9 @@ class PreferencesForm(forms.Form):
     def choices(self) -> dict[str, tuple[bool, bool]]:
         data = self.cleaned_data
         return {
-            kind: (data[f"{kind}_email"], data.get(f"{kind}_sms", False)) for kind in Kind.values
+            kind: (data[f"{kind}_email"], data.get(f"{kind}_sms", False))
+            for kind in Kind.values
+            if f"{kind}_email" in data
         }
 
 

@@ -135,7 +135,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
     """Which messages a person gets, by email and by SMS. Essential ones always go."""
     user = actor(request)
     sms = current_tenant().sms_enabled
-    form = PreferencesForm(request.POST or None, preferences=preferences_of(user), sms=sms)
+    coordinator = bool(organisations_coordinated_by(user))
+    form = PreferencesForm(
+        request.POST or None, preferences=preferences_of(user), sms=sms, coordinator=coordinator
+    )
     if request.method == "POST" and form.is_valid():
         preferences_save(user=user, choices=form.choices())
         flash.success(request, _("Your choices are saved."))

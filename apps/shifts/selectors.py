@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event, Shift, SignUp
 
 
@@ -126,7 +127,17 @@ def _may_see(event: Event, user: User | None, token: str) -> bool:
         return True
     if event.visibility == Event.Visibility.SECRET:
         return token == str(event.secret_token)
-    return bool(user and user.is_authenticated)  # members only: any signed-in person for now
+    return user is not None and user.is_authenticated and is_member_of(user, event)
+
+
+def is_member_of(user: User, event: Event) -> bool:
+    """For members-only events: an active member of the organisation, or its coordinator."""
+    from apps.members.models import Membership  # members builds on shifts' neighbours
+
+    active = Membership.objects.filter(
+        user=user, organisation_id=event.organisation_id, status=Membership.Status.ACTIVE
+    )
+    return active.exists() or can_coordinate(user, event.organisation)
 
 
 def signups_by_shift(*, user: User | None, shift_ids: list[int]) -> dict[int, SignUp]:

@@ -20,8 +20,13 @@ def send_signup_notice(signup_id: int, kind: str) -> None:
     signup = (
         SignUp.objects.select_related("user", "shift__task__event").filter(pk=signup_id).first()
     )
-    if signup is not None:
-        signup_notice_send(signup=signup, kind=kind)
+    if signup is None:
+        return
+    signup_notice_send(signup=signup, kind=kind)
+    if kind == SignUp.Status.OFFERED:
+        from apps.messaging.services import offer_sms_send  # messaging builds on shifts
+
+        offer_sms_send(signup_id=signup.pk)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -1,5 +1,7 @@
 """Tovholder settings: everything comes from environment variables (see README.md)."""
 
+import hashlib
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +43,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "anymail",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -238,6 +241,20 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / ".devdata" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tovholder <noreply@tovholder.dk>")
+# django-anymail: set EMAIL_BACKEND to one of its ESP backends (with ANYMAIL's keys) to send
+# through a provider; its tracking webhooks, on each tenant's host under /anymail/, report
+# bounces and complaints that arrive after sending. Without a configured secret the webhooks
+# still require one (derived from SECRET_KEY), so nobody can post fake events.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET")
+    or "tovholder:" + hashlib.sha256(f"anymail:{SECRET_KEY}".encode()).hexdigest()[:32],
+    **{
+        key[len("ANYMAIL_") :]: value
+        for key, value in os.environ.items()
+        if key.startswith("ANYMAIL_") and key != "ANYMAIL_WEBHOOK_SECRET"
+    },
+}
+ANYMAIL_TRACKING_ESPS = env_list("ANYMAIL_TRACKING_ESPS", "postmark,sendgrid,brevo,sparkpost")
 # Attachments on coordinators' messages (apps/messaging/attachments.py).
 MESSAGE_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 MESSAGE_ATTACHMENTS_MAX_BYTES = 10 * 1024 * 1024

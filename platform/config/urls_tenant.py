@@ -1,15 +1,24 @@
 """URLs of a tenant's site. Every pattern here is swept by tests/test_isolation.py."""
 
+from anymail import urls as anymail_urls
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 
 from config import views
+from tenants import views as tenant_views
+
+tracking_webhooks = [
+    pattern
+    for pattern in anymail_urls.urlpatterns
+    if str(pattern.name).removesuffix("_tracking_webhook") in settings.ANYMAIL_TRACKING_ESPS
+]
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("indstillinger/", tenant_views.site_settings, name="site-settings"),
     path("konto/", include("apps.accounts.urls")),
     path("planlaeg/", include("apps.members.matching_urls")),
     path("planlaeg/", include("apps.shifts.urls")),
@@ -20,6 +29,9 @@ urlpatterns = [
     path("rekruttering/", include("apps.recruitment.urls")),
     path("beskeder/", include("apps.messaging.urls")),
     path("grupper/", include("apps.groups.urls")),
+    # Email providers' tracking webhooks (later bounces and complaints), for the providers
+    # in settings.ANYMAIL_TRACKING_ESPS; inbound mail is not used.
+    path("anymail/", include(tracking_webhooks)),
     path("", include("apps.marketplace.urls")),
 ]
 

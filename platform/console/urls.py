@@ -11,4 +11,5 @@ urlpatterns = [
     path("tenants/<int:pk>/", views.tenant_detail, name="tenant-detail"),
     path("tenants/<int:pk>/status/", views.tenant_status, name="tenant-status"),
     path("tenants/<int:pk>/branding/", views.tenant_branding, name="tenant-branding"),
+    path("tenants/<int:pk>/messages/", views.tenant_messaging, name="tenant-messaging"),
 ]

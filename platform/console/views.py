@@ -10,7 +10,7 @@ from apps.audit.selectors import audit_events_for
 from console.decorators import staff_required
 from console.forms import ConsoleSignInForm, StatusForm
 from console.selectors import console_tenant_rows
-from tenants.forms import BrandingForm, ProvisionForm
+from tenants.forms import BrandingForm, MessagingSettingsForm, ProvisionForm
 from tenants.models import Tenant
 from tenants.selectors import HIDDEN_SCHEMAS, tenant_url
 from tenants.services import (
@@ -19,6 +19,7 @@ from tenants.services import (
     tenant_provision,
     tenant_set_status,
     tenant_update_branding,
+    tenant_update_settings,
 )
 
 
@@ -90,6 +91,22 @@ def tenant_branding(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"form": form, "t": tenant}
     return render(
         request, "console/tenant_branding.html", context, status=400 if form.errors else 200
+    )
+
+
+@staff_required
+def tenant_messaging(request: HttpRequest, pk: int) -> HttpResponse:
+    """SMS on or off, its sender name, and the sending rate of one tenant."""
+    tenant = _visible_tenant(pk)
+    form = MessagingSettingsForm(request.POST or None, instance=tenant)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        tenant_update_settings(tenant=Tenant.objects.get(pk=pk), actor=request.user, **changed)
+        messages.success(request, _("The settings of %(name)s are saved.") % {"name": tenant.name})
+        return redirect("tenant-detail", pk=tenant.pk)
+    context = {"form": form, "t": tenant}
+    return render(
+        request, "console/tenant_messaging.html", context, status=400 if form.errors else 200
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.messaging.models import Message
 from apps.messaging.services.automatic import (
+    offer_sms_send,
     orientation_save,
     orientations_due,
     reminders_due,
@@ -30,6 +31,7 @@ from apps.messaging.services.outbox import (
     MAX_ATTEMPTS,
     deliveries_claim,
     deliveries_send,
+    delivery_event_record,
     is_permanent,
     message_finish,
     messages_waiting,
@@ -47,6 +49,7 @@ __all__ = [
     "deliveries_claim",
     "deliveries_expand",
     "deliveries_send",
+    "delivery_event_record",
     "is_permanent",
     "message_create",
     "message_finish",
@@ -54,6 +57,7 @@ __all__ = [
     "message_send",
     "messages_due",
     "notice_send",
+    "offer_sms_send",
     "orientation_save",
     "orientations_due",
     "preferences_save",

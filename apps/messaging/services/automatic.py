@@ -175,3 +175,26 @@ def _alert_unfilled(tenant: Tenant, shift: Shift) -> None:
         users=coordinators(organisation),
         shift=shift,
     )
+
+
+def offer_sms_send(*, signup_id: int) -> None:
+    """A text message, to people who asked for one, that a place is offered to them from
+    the waitlist (the mail about it is essential and goes out anyway)."""
+    from apps.shifts.models import SignUp
+
+    signup = SignUp.objects.select_related("shift__task__event__organisation").get(pk=signup_id)
+    if signup.status != SignUp.Status.OFFERED or signup.offer_expires_at is None:
+        return
+    tenant, shift = current_tenant(), signup.shift
+    with translation.override(tenant.locale), timezone.override(tenant.timezone):
+        subject = render_to_string("emails/offer_sms_subject.txt", _shift_context(tenant, shift))
+    notice_send(
+        kind=Kind.WAITLIST_OFFER,
+        dedupe_key=f"offer:{signup.pk}:{signup.offer_expires_at.timestamp():.0f}",
+        organisation=shift.task.event.organisation,
+        subject=subject.strip(),
+        body_markdown=subject.strip(),
+        users=User.objects.filter(pk=signup.user_id),
+        shift=shift,
+        channels=("sms",),
+    )

@@ -156,13 +156,13 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[str, int]:
 
 def _send_one(tenant: Tenant, delivery: Delivery, connection, files: list) -> str:  # type: ignore[no-untyped-def]
     if delivery.channel == Delivery.Channel.SMS:
-        from apps.messaging.sms import send_sms
+        from apps.messaging.sms import SmsPermanentError, normalise_phone, send_sms
 
-        sender = tenant.sms_sender or tenant.name
-        result = send_sms(
-            to=delivery.address, text=delivery_sms_text(tenant, delivery), sender=sender
-        )
-        return result.provider_id
+        to = normalise_phone(delivery.address)
+        if to is None:
+            raise SmsPermanentError(f"not a phone number: {delivery.address}")
+        text = delivery_sms_text(tenant, delivery)
+        return send_sms(to=to, text=text, sender=tenant.sms_sender or tenant.name).provider_id
     mail = delivery_email(tenant, delivery, files)
     connection.send_messages([mail])
     status = getattr(mail, "anymail_status", None)  # set by django-anymail's backends
@@ -216,3 +216,22 @@ def messages_waiting(*, now: datetime, exclude: list[int]) -> list[int]:
         .values_list("message_id", flat=True)
         .distinct()
     )
+
+
+def delivery_event_record(*, provider_id: str, event_type: str, description: str = "") -> int:
+    """A later report about a sent message: a bounce or rejection marks the delivery failed
+    (shown to the sender); a spam complaint also switches that kind of mail off for the
+    person. Unknown ids (another system's mail) change nothing. Returns rows changed."""
+    if event_type not in ("bounced", "rejected", "failed", "complained"):
+        return 0
+    deliveries = Delivery.objects.filter(provider_id=provider_id).select_related("message")
+    changed = 0
+    for delivery in deliveries:
+        changed += Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.FAILED, last_error=f"{event_type}: {description}"[:2000]
+        )
+        if event_type == "complained":
+            Preference.objects.update_or_create(
+                user_id=delivery.user_id, kind=delivery.message.kind, defaults={"email": False}
+            )
+    return changed

@@ -12,6 +12,7 @@ from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event, Shift, SignUp
+from apps.shifts.selectors import is_member_of
 from apps.shifts.services._common import (
     Refused,
     clashing_signup,
@@ -132,6 +133,12 @@ def check_can_sign_up(shift: Shift, user: User, *, now: datetime, by_coordinator
         raise Refused(_("The sign-up deadline was %(when)s.") % {"when": deadline}, code="deadline")
     if SignUp.objects.filter(shift=shift, user=user, status__in=SignUp.ACTIVE).exists():
         raise Refused(_("You are already signed up for this shift."), code="duplicate")
+    members_only = event.visibility == Event.Visibility.MEMBERS and not by_coordinator
+    if members_only and not is_member_of(user, event):
+        raise Refused(
+            _("This event is for members of %(name)s only.") % {"name": event.organisation},
+            code="members_only",
+        )
     _check_requirements(shift, user)
     clash = clashing_signup(user.pk, shift)
     if clash:

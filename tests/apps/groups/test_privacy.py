@@ -132,7 +132,7 @@ def test_it_refuses_a_file_past_the_limits_in_danish_and_keeps_the_text(
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "virus.exe: denne type fil kan ikke vedhæftes" in page
+    assert "virus.exe: den type fil kan ikke vedhæftes" in page
     assert "Se programmet for dagen</textarea>" in page
     settings.MESSAGE_ATTACHMENT_MAX_BYTES = 10
     response = browser.post(f"/grupper/{crew.pk}/", {"body": "Stor fil", "attachments": [pdf()]})
@@ -218,5 +218,5 @@ def test_a_reply_sent_with_htmx_comes_back_as_its_thread_alone(crew, bo_post, fr
     refused = browser.post(
         path, {"body": "Se filen", "attachments": [program]}, HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert "denne type fil kan ikke vedhæftes" in refused and "Se filen</textarea>" in refused
+    assert "den type fil kan ikke vedhæftes" in refused and "Se filen</textarea>" in refused
     assert Post.objects.filter(parent=bo_post).count() == 1

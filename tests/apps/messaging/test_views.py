@@ -68,3 +68,30 @@ def test_others_get_404(crew, briefing, kim, frida, nyborg, nyborg_client):
         assert browser.post(compose_path(crew), {**BODY, "action": "send"}).status_code == 404
         assert browser.get(f"/beskeder/{briefing.pk}/").status_code == 404
     assert Message.objects.count() == 1
+
+
+def test_the_messages_list_costs_the_same_queries_for_3_or_30_messages(
+    crew, nanna, roklub, nyborg, nyborg_client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = signed_in(nyborg_client, nanna, nyborg)
+
+    def count_for(n: int) -> int:
+        Message.objects.all().delete()
+        Message.objects.bulk_create(
+            Message(
+                organisation=roklub,
+                subject=f"Info {i}",
+                body_markdown="Hej",
+                audience_kind=Message.Audience.SHIFT,
+                audience_id=crew.pk,
+            )
+            for i in range(n)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert browser.get("/beskeder/").status_code == 200
+        return len(queries)
+
+    assert count_for(3) == count_for(30) == 7

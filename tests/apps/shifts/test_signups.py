@@ -139,3 +139,22 @@ def test_it_keeps_the_database_from_overbooking_even_without_the_services(mornin
     with pytest.raises(IntegrityError), transaction.atomic():
         SignUp.objects.create(shift=morning, user=person("A"), status="confirmed")
         SignUp.objects.create(shift=morning, user=SignUp.objects.get().user, status="waitlisted")
+
+
+def test_it_keeps_members_only_events_for_the_organisations_members(
+    regatta, morning, roklub, frida, bo, kim, nyborg, nyborg_client
+):
+    from datetime import date
+
+    from apps.members.models import Membership
+    from tests.conftest import signed_in
+
+    regatta.visibility = Event.Visibility.MEMBERS
+    regatta.save()
+    Membership.objects.create(user=frida, organisation=roklub, started_on=date(2024, 1, 1))
+    assert sign_up(morning, frida).status == SignUp.Status.CONFIRMED
+    assert refusal(morning, bo) == "members_only"  # signed in, but not a member
+    path = f"/arrangementer/{regatta.pk}/"
+    assert signed_in(nyborg_client, bo, nyborg).get(path).status_code == 404
+    assert signed_in(nyborg_client, frida, nyborg).get(path).status_code == 200
+    assert signed_in(nyborg_client, kim, nyborg).get(path).status_code == 404  # other org
