@@ -31,6 +31,10 @@ def audience_organisation(kind: str, audience_id: int) -> Organisation | None:
         return owner.task.event.organisation if owner else None
     if kind == Message.Audience.MEMBERS:
         return Organisation.objects.filter(pk=audience_id).first()
+    if kind == Message.Audience.GROUP:
+        from apps.groups.selectors import group_organisation  # groups imports messaging
+
+        return group_organisation(audience_id)
     return None
 
 
@@ -46,6 +50,10 @@ def audience_users(kind: str, audience_id: int, tag_id: int | None = None) -> Qu
     if kind == Message.Audience.COORDINATORS:
         organisation = Organisation.objects.filter(pk=audience_id).first()
         return coordinators(organisation) if organisation else User.objects.none()
+    if kind == Message.Audience.GROUP:
+        from apps.groups.selectors import group_members_by_id  # groups imports messaging
+
+        return group_members_by_id(audience_id)
     return _active(_signups(kind, audience_id).values("user_id"))
 
 

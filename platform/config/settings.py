@@ -61,6 +61,7 @@ TENANT_APPS = [
     "apps.recruitment",
     "apps.marketplace",
     "apps.evaluations",
+    "apps.groups",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -174,6 +175,10 @@ CELERY_BEAT_SCHEDULE = {
     "recruitment-reminders": {
         "task": "apps.recruitment.tasks.dispatch_reminders",
         "schedule": crontab(hour=7, minute=15),
+    },
+    "groups-digests": {  # members who chose one mail a day about their groups' posts
+        "task": "apps.groups.tasks.dispatch_group_digests",
+        "schedule": crontab(hour=17, minute=0),
     },
     "organisations-digests": {
         "task": "apps.organisations.tasks.dispatch_digests",

@@ -61,7 +61,7 @@ def _remind(tenant: Tenant, shift: Shift) -> None:
     context = _shift_context(tenant, shift)
     with translation.override(tenant.locale), timezone.override(tenant.timezone):
         subject = render_to_string("emails/reminder_subject.txt", context).strip()
-        body = render_to_string("emails/reminder.md", context)
+        body = render_to_string("emails/reminder_body.txt", context)
     notice_send(
         kind=Kind.REMINDER,
         dedupe_key=f"reminder:{shift.pk}",
@@ -164,7 +164,7 @@ def _alert_unfilled(tenant: Tenant, shift: Shift) -> None:
     context["roster_url"] = tenant_url(tenant, reverse("planning-roster", args=[shift.pk]))
     with translation.override(tenant.locale), timezone.override(tenant.timezone):
         subject = render_to_string("emails/unfilled_subject.txt", context).strip()
-        body = render_to_string("emails/unfilled.md", context)
+        body = render_to_string("emails/unfilled_body.txt", context)
     organisation = shift.task.event.organisation
     notice_send(
         kind=Kind.UNFILLED,

@@ -51,7 +51,8 @@ def test_it_reminds_each_volunteer_once_the_tenants_hours_before(
     assert sent_to(Kind.REMINDER) == ["frida@example.dk"]  # not the waitlist, not twice
     reminder = next(m for m in mail.outbox if m.to == ["frida@example.dk"])
     assert reminder.subject.startswith("Påmindelse: Nyborg Regatta")
-    assert "Kiosk" in reminder.body and "/beskeder/afbud/" in reminder.body
+    assert "Du er på vagten **Kiosk** ved Nyborg Regatta" in reminder.body
+    assert "/beskeder/afbud/" in reminder.body
 
     on_shift(morning, bo)  # signs up after the reminder went out: gets one too
     tick(morning.starts_at - timedelta(hours=2), django_capture_on_commit_callbacks)
@@ -152,4 +153,6 @@ def test_coordinators_hear_once_about_a_shift_still_unfilled(
     # Roklub has no coordinators of its own, so the system owner's admin hears.
     assert sent_to(Kind.UNFILLED) == ["nanna@nyborg.dk"]
     alert = next(m for m in mail.outbox if m.to == ["nanna@nyborg.dk"])
-    assert "2 pladser" in alert.subject and f"/planlaeg/vagter/{morning.pk}/" in alert.body
+    assert "2 pladser er stadig ledige" in alert.subject
+    assert "har 0 af 2 pladser besat" in alert.body
+    assert f"/planlaeg/vagter/{morning.pk}/" in alert.body
