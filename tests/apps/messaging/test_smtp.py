@@ -18,6 +18,12 @@ pytestmark = pytest.mark.django_db
 class Inbox:
     def __init__(self) -> None:
         self.mails: list[EmailMessage] = []
+        self.greetings = 0  # one EHLO per connection
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses) -> list[str]:
+        self.greetings += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
         if address.startswith("bounce"):
@@ -92,3 +98,21 @@ def test_a_refused_address_is_recorded_as_failed_at_once_and_the_rest_still_go(
     bounced = Delivery.objects.get(message=briefing, user=bo)
     assert (bounced.status, bounced.attempts) == (Delivery.Status.FAILED, 1)
     assert "550" in bounced.last_error and "No such mailbox" in bounced.last_error
+
+
+def test_a_batch_goes_over_one_connection(briefing, smtp_inbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message_send(actor=briefing.author, message_id=briefing.pk)
+    assert len(smtp_inbox.mails) == 2 and smtp_inbox.greetings == 1
+
+
+def test_when_the_server_is_down_every_row_waits_for_its_retry(
+    briefing, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+    with django_capture_on_commit_callbacks(execute=True):
+        message_send(actor=briefing.author, message_id=briefing.pk)
+    rows = Delivery.objects.filter(message=briefing)
+    assert {(d.status, d.attempts) for d in rows} == {(Delivery.Status.PENDING, 1)}
+    assert all("Connection refused" in d.last_error and d.next_attempt_at for d in rows)
