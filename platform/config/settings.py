@@ -57,6 +57,7 @@ TENANT_APPS = [
     "apps.messaging",
     "apps.recruitment",
     "apps.marketplace",
+    "apps.reports",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

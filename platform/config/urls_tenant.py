@@ -19,6 +19,7 @@ urlpatterns = [
     path("medlemmer/", include("apps.members.import_urls")),
     path("rekruttering/", include("apps.recruitment.urls")),
     path("beskeder/", include("apps.messaging.urls")),
+    path("rapporter/", include("apps.reports.urls")),
     path("", include("apps.marketplace.urls")),
 ]
 
