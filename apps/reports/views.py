@@ -104,7 +104,7 @@ def report_export(request: HttpRequest, file_format: str) -> HttpResponse:
     if file_format not in CONTENT_TYPES:
         raise Http404
     organisation = _organisation(scope, request.GET)
-    _, period = _period(request, scope)
+    _form, period = _period(request, scope)
     figures = report(period, organisation_id=organisation.pk if organisation else None)
     scope_name = organisation.name if organisation else _("All organisations")
     if file_format == "csv":

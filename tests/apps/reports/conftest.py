@@ -38,10 +38,10 @@ def build_world(seed: int = 7, volunteers: int = 30, shifts_per_event: int = 6) 
         for name in ("Nyborg Roklub", "Nyborg Bibliotek", "Foreningen Æblehaven")
     ]
     categories = [
-        Category.objects.create(name=name, slug=name.lower())
+        Category.objects.create(name=name, slug=f"{name.lower()}-{seed}")
         for name in ("Sport", "Kultur", "Natur")
     ]
-    people = [person(f"Frivillig{i}") for i in range(volunteers)]
+    people = [person(f"Frivillig{seed}x{i}") for i in range(volunteers)]
     world = World(organisations, categories, users=people)
     for user in people:
         first = rng.choice((2023, 2023, 2024, 2025))
