@@ -83,7 +83,10 @@ def sections(report: dict[str, Any]) -> list[Section]:
         Section(
             _("Per volunteer"),
             [_("Volunteer"), _("Hours"), _("Attended shifts"), _("No-shows")],
-            [[row["name"], row["hours"], row["attended"], row["no_shows"]] for row in report["volunteers"]],
+            [
+                [row["name"], row["hours"], row["attended"], row["no_shows"]]
+                for row in report["volunteers"]
+            ],
             ["text", "hours", "number", "number"],
         )
     )

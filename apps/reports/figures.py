@@ -58,8 +58,10 @@ class Period:
 
     def previous(self) -> Period:
         """The equally long period just before this one (for a whole year: the year before)."""
-        if self.start.month == 1 and self.start.day == 1 and self.end == date(
-            self.start.year, 12, 31
+        if (
+            self.start.month == 1
+            and self.start.day == 1
+            and self.end == date(self.start.year, 12, 31)
         ):
             return Period.year(self.start.year - 1)
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
@@ -179,7 +181,7 @@ def report_figures(period: Period, *, organisation_id: int | None = None) -> dic
     tz = _tenant_zone()
     start, end = period.bounds(tz)
     prev_start, _ = period.previous().bounds(tz)
-    params = {
+    params: dict[str, Any] = {
         "tz": str(tz),
         "start": start,
         "end": end,
@@ -234,9 +236,18 @@ def _assemble(
     groups: dict[int, dict[Any, dict[str, Any]]] = {
         key: {} for key in (TOTAL, BY_MONTH, BY_ORGANISATION, BY_CATEGORY, BY_EVENT, BY_VOLUNTEER)
     }
-    for breakdown, month, org, category, event, user, hours, attended, no_shows, people_n in (
-        attendance_rows
-    ):
+    for (
+        breakdown,
+        month,
+        org,
+        category,
+        event,
+        user,
+        hours,
+        attended,
+        no_shows,
+        people_n,
+    ) in attendance_rows:
         key = _key(breakdown, month, org, category, event, user)
         row = groups[breakdown].setdefault(key, _empty())
         row.update(
@@ -268,9 +279,7 @@ def _assemble(
         ),
         "categories": _named(groups[BY_CATEGORY], _names(Category, "name", groups[BY_CATEGORY])),
         "events": _named(groups[BY_EVENT], _names(Event, "title", groups[BY_EVENT])),
-        "volunteers": _named(
-            groups[BY_VOLUNTEER], _names(User, "full_name", groups[BY_VOLUNTEER])
-        ),
+        "volunteers": _named(groups[BY_VOLUNTEER], _names(User, "full_name", groups[BY_VOLUNTEER])),
     }
 
 

@@ -152,8 +152,7 @@ def _cell(value: Any, kind: str) -> str:
 def _table(section: Any, primary: colors.Color) -> list[Any]:
     rows = section.rows[:MAX_TABLE_ROWS]
     data = [section.headers] + [
-        [_cell(value, kind) for value, kind in zip(row, section.kinds, strict=True)]
-        for row in rows
+        [_cell(value, kind) for value, kind in zip(row, section.kinds, strict=True)] for row in rows
     ]
     if len(data) == 1:
         data.append([_("Nothing in this period.")] + [""] * (len(section.headers) - 1))
@@ -210,9 +209,7 @@ def _bars(rows: list[dict[str, Any]], colour: colors.Color) -> Drawing:
     # The chart draws from the bottom up; reversed, the biggest comes first as in the table.
     ordered = list(reversed(rows))
     chart.data = [[float(row["hours"]) for row in ordered]]
-    chart.categoryAxis.categoryNames = [
-        (row["name"] or _("No category"))[:32] for row in ordered
-    ]
+    chart.categoryAxis.categoryNames = [(row["name"] or _("No category"))[:32] for row in ordered]
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labels.fontSize = 7

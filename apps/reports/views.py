@@ -58,7 +58,9 @@ def _find(scope: Scope, organisation_id: int) -> Organisation:
 
 
 def _period(request: HttpRequest, scope: Scope) -> tuple[PeriodForm, Period]:
-    form = PeriodForm(request.GET or None, organisations=scope.organisations, sees_all=scope.sees_all)
+    form = PeriodForm(
+        request.GET or None, organisations=scope.organisations, sees_all=scope.sees_all
+    )
     return form, form.period(timezone.localdate())
 
 

@@ -77,12 +77,20 @@ def add_event(
         elif k == 1:
             starts = datetime(year, 12, 31, 23, 30, tzinfo=NYBORG_TZ)
         else:
-            starts = datetime(year, rng.randint(1, 12), rng.randint(1, 28), rng.randint(6, 20), tzinfo=NYBORG_TZ)
+            starts = datetime(
+                year, rng.randint(1, 12), rng.randint(1, 28), rng.randint(6, 20), tzinfo=NYBORG_TZ
+            )
         add_shift(world, rng, event, task, starts, shift_cancelled=rng.random() < 0.1)
 
 
 def add_shift(
-    world: World, rng: random.Random, event: Event, task: Task, starts: datetime, *, shift_cancelled: bool
+    world: World,
+    rng: random.Random,
+    event: Event,
+    task: Task,
+    starts: datetime,
+    *,
+    shift_cancelled: bool,
 ) -> None:
     willing = [user for user in world.users if starts.year in world.years[user.pk]]
     attendees = rng.sample(willing, min(len(willing), rng.randint(0, 6)))

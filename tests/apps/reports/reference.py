@@ -86,7 +86,9 @@ def reference(world, period: Period, organisation_id: int | None = None) -> dict
             grouped_rows[key(row)].append(row)
         for shift in shifts:
             grouped_shifts[key(shift)].append(shift)
-        keys = set(grouped_rows) | {k for k, v in grouped_shifts.items() if any(not s["cancelled"] for s in v)}
+        keys = set(grouped_rows) | {
+            k for k, v in grouped_shifts.items() if any(not s["cancelled"] for s in v)
+        }
         return {k: figures_of(grouped_rows[k], grouped_shifts[k]) for k in keys}
 
     per_volunteer = {}

@@ -13,7 +13,9 @@ from tests.conftest import signed_in
 
 
 def download(client, file_format, **params):
-    response = client.get(f"/rapporter/eksport/{file_format}/", params, HTTP_HOST="nyborg.localhost")
+    response = client.get(
+        f"/rapporter/eksport/{file_format}/", params, HTTP_HOST="nyborg.localhost"
+    )
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     return response.content

@@ -29,9 +29,9 @@ def assert_report_matches(world, period: Period, organisation_id=None) -> dict:
     nothing = figures_of([], [])
     for month in actual["months"]:
         assert_same(month, expected["months"].get(month["key"], nothing), f"month {month['key']}")
-    assert {m["key"] for m in actual["months"] if m["attended"] or m["no_shows"] or m["shifts"]} == set(
-        expected["months"]
-    )
+    assert {
+        m["key"] for m in actual["months"] if m["attended"] or m["no_shows"] or m["shifts"]
+    } == set(expected["months"])
     for breakdown in ("organisations", "categories", "events", "volunteers"):
         rows = {row["key"]: row for row in actual[breakdown]}
         assert set(rows) == set(expected[breakdown]), breakdown
@@ -70,14 +70,16 @@ def test_it_matches_the_reference_on_other_random_data(in_nyborg):
 
     world = build_world(seed=2026, volunteers=12, shifts_per_event=9)
     assert_report_matches(world, Period.year(2025))
-    assert_report_matches(world, Period(date(2024, 6, 1), date(2025, 5, 31)), world.organisations[1].pk)
+    assert_report_matches(
+        world, Period(date(2024, 6, 1), date(2025, 5, 31)), world.organisations[1].pk
+    )
 
 
 def test_it_counts_a_shift_in_the_local_day_it_starts(world):
     from tests.apps.reports.conftest import NYBORG_TZ
 
-    def held_at(*moment):
-        starts = datetime(*moment, tzinfo=NYBORG_TZ)
+    def held_at(year, month, day, hour, minute):
+        starts = datetime(year, month, day, hour, minute, tzinfo=NYBORG_TZ)
         return sum(1 for s in world.shifts if s["starts_at"] == starts and not s["cancelled"])
 
     # 00:30 on 1 January is still 31 December in UTC; 23:30 on 31 December is in December.

@@ -15,9 +15,7 @@ def get(client, path, **params):
     return client.get(path, params, HTTP_HOST="nyborg.localhost")
 
 
-def test_it_shows_the_admin_every_organisation_with_charts_and_tables(
-    client, nyborg, nanna, world
-):
+def test_it_shows_the_admin_every_organisation_with_charts_and_tables(client, nyborg, nanna, world):
     signed_in(client, nanna, nyborg)
     response = get(client, "/rapporter/", year=2024)
     assert response.status_code == 200
