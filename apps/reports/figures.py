@@ -98,39 +98,80 @@ def _tables() -> dict[str, str]:
 
 # Which breakdown a row of the attendance statement belongs to: GROUPING() of
 # (month, organisation_id, category_id, event_id) is a bit mask, 1 where the column is rolled up.
+# Rows of kind PEOPLE carry active, new and lapsed in the hours, attended and no_shows columns.
 ATTENDANCE_SQL = """
-WITH base AS (
+WITH base AS MATERIALIZED (
     SELECT su.user_id, e.id AS event_id, e.organisation_id, e.category_id,
            date_trunc('month', sh.starts_at AT TIME ZONE %(tz)s)::date AS month,
-           a.status, a.hours
-    FROM {attendance} a
-    JOIN {signup} su ON su.id = a.signup_id
-    JOIN {shift} sh ON sh.id = su.shift_id
+           a.status IN ('present', 'late') AS came, a.hours
+    FROM {shift} sh
     JOIN {task} t ON t.id = sh.task_id
     JOIN {event} e ON e.id = t.event_id
-    WHERE sh.starts_at >= %(start)s AND sh.starts_at < %(end)s
-      AND (%(org)s::bigint IS NULL OR e.organisation_id = %(org)s::bigint)
-), per_person AS (
-    SELECT user_id, month, organisation_id, category_id, event_id,
-           GROUPING(month, organisation_id, category_id, event_id) AS breakdown,
-           COALESCE(SUM(hours) FILTER (WHERE status IN ('present', 'late')), 0) AS hours,
-           COUNT(*) FILTER (WHERE status IN ('present', 'late')) AS attended,
-           COUNT(*) FILTER (WHERE status = 'no_show') AS no_shows
-    FROM base
-    GROUP BY GROUPING SETS (
-        (user_id), (user_id, month), (user_id, organisation_id),
-        (user_id, category_id), (user_id, event_id)
-    )
+    JOIN {signup} su ON su.shift_id = sh.id
+    JOIN {attendance} a ON a.signup_id = su.id
+    WHERE sh.starts_at >= %(start)s AND sh.starts_at < %(end)s {scope}
+), attended AS MATERIALIZED (
+    SELECT user_id, month, organisation_id, category_id, event_id FROM base WHERE came
+), active AS MATERIALIZED (
+    SELECT DISTINCT user_id FROM attended
+), previous AS MATERIALIZED (
+    SELECT DISTINCT su.user_id
+    FROM {shift} sh
+    JOIN {task} t ON t.id = sh.task_id
+    JOIN {event} e ON e.id = t.event_id
+    JOIN {signup} su ON su.shift_id = sh.id
+    JOIN {attendance} a ON a.signup_id = su.id
+    WHERE sh.starts_at >= %(prev)s AND sh.starts_at < %(start)s
+      AND a.status IN ('present', 'late') {scope}
 )
-SELECT breakdown, month, organisation_id, category_id, event_id, NULL::bigint AS user_id,
-       SUM(hours), SUM(attended), SUM(no_shows), COUNT(*) FILTER (WHERE attended > 0)
-FROM per_person
-GROUP BY breakdown, month, organisation_id, category_id, event_id
+SELECT GROUPING(month, organisation_id, category_id, event_id), month, organisation_id,
+       category_id, event_id, NULL::bigint,
+       COALESCE(SUM(hours) FILTER (WHERE came), 0), COUNT(*) FILTER (WHERE came),
+       COUNT(*) FILTER (WHERE NOT came), NULL::bigint
+FROM base
+GROUP BY GROUPING SETS ((), (month), (organisation_id), (category_id), (event_id))
 UNION ALL
-SELECT -1, NULL, NULL, NULL, NULL, user_id, hours, attended, no_shows, (attended > 0)::int
-FROM per_person WHERE breakdown = 15
+SELECT 7, month, NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*)
+FROM (SELECT DISTINCT month, user_id FROM attended) d GROUP BY month
+UNION ALL
+SELECT 11, NULL, organisation_id, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*)
+FROM (SELECT DISTINCT organisation_id, user_id FROM attended) d GROUP BY organisation_id
+UNION ALL
+SELECT 13, NULL, NULL, category_id, NULL, NULL, NULL, NULL, NULL, COUNT(*)
+FROM (SELECT DISTINCT category_id, user_id FROM attended) d GROUP BY category_id
+UNION ALL
+SELECT 14, NULL, NULL, NULL, event_id, NULL, NULL, NULL, NULL, COUNT(*)
+FROM (SELECT DISTINCT event_id, user_id FROM attended) d GROUP BY event_id
+UNION ALL
+SELECT 15, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*) FROM active
+UNION ALL
+SELECT -1, NULL, NULL, NULL, NULL, user_id, COALESCE(SUM(hours) FILTER (WHERE came), 0),
+       COUNT(*) FILTER (WHERE came), COUNT(*) FILTER (WHERE NOT came),
+       (COUNT(*) FILTER (WHERE came) > 0)::int
+FROM base GROUP BY user_id
+UNION ALL
+SELECT -2, NULL, NULL, NULL, NULL, NULL,
+       (SELECT COUNT(*) FROM active),
+       -- New: not in the previous period (known already), and nothing before that either;
+       -- the look-up by person stops at their first earlier attendance.
+       (SELECT COUNT(*)
+        FROM (SELECT user_id FROM active EXCEPT SELECT user_id FROM previous) x
+        WHERE NOT EXISTS (
+            SELECT 1
+            FROM {signup} su
+            JOIN {shift} sh ON sh.id = su.shift_id
+            JOIN {task} t ON t.id = sh.task_id
+            JOIN {event} e ON e.id = t.event_id
+            JOIN {attendance} a ON a.signup_id = su.id
+            WHERE su.user_id = x.user_id AND sh.starts_at < %(prev)s
+              AND a.status IN ('present', 'late') {scope}
+       )),
+       (SELECT COUNT(*) FROM (SELECT user_id FROM previous EXCEPT SELECT user_id FROM active) l),
+       NULL
 """
 TOTAL, BY_MONTH, BY_ORGANISATION, BY_CATEGORY, BY_EVENT, BY_VOLUNTEER = 15, 7, 11, 13, 14, -1
+PEOPLE = -2
+SCOPE = "AND e.organisation_id = %(org)s::bigint"
 
 SHIFTS_SQL = """
 SELECT GROUPING(date_trunc('month', sh.starts_at AT TIME ZONE %(tz)s), e.organisation_id,
@@ -148,26 +189,6 @@ GROUP BY GROUPING SETS (
     (), (date_trunc('month', sh.starts_at AT TIME ZONE %(tz)s)), (e.organisation_id),
     (e.category_id), (e.id)
 )
-"""
-
-# Each person who attended before the period's end: in this period, in the one before,
-# before this one at all. The index on shift start keeps this to the shifts before `end`.
-PEOPLE_SQL = """
-SELECT COUNT(*) FILTER (WHERE now),
-       COUNT(*) FILTER (WHERE now AND NOT earlier),
-       COUNT(*) FILTER (WHERE previous AND NOT now)
-FROM (
-    SELECT su.user_id,
-           bool_or(sh.starts_at >= %(start)s) AS now,
-           bool_or(sh.starts_at >= %(prev)s AND sh.starts_at < %(start)s) AS previous,
-           bool_or(sh.starts_at < %(start)s) AS earlier
-    FROM {attendance} a
-    JOIN {signup} su ON su.id = a.signup_id
-    JOIN {shift} sh ON sh.id = su.shift_id
-    {scope_join}
-    WHERE sh.starts_at < %(end)s AND a.status IN ('present', 'late') {scope_where}
-    GROUP BY su.user_id
-) people
 """
 
 
@@ -188,23 +209,21 @@ def report_figures(period: Period, *, organisation_id: int | None = None) -> dic
         "prev": prev_start,
         "org": organisation_id,
     }
-    tables = _tables()
-    scope_join, scope_where = "", ""
-    if organisation_id is not None:
-        scope_join = "JOIN {task} t ON t.id = sh.task_id JOIN {event} e ON e.id = t.event_id"
-        scope_where = "AND e.organisation_id = %(org)s::bigint"
-    people_sql = PEOPLE_SQL.format(
-        scope_join=scope_join.format(**tables), scope_where=scope_where, **tables
-    )
+    scope = {"scope": SCOPE if organisation_id is not None else ""}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        cursor.execute(ATTENDANCE_SQL.format(**tables), params)
+        # A period's shifts are a narrow range of the start index; their sign-ups and
+        # attendances are a few index look-ups each. Hash joins would read every attendance
+        # ever recorded instead, which the planner underrates and which grows with history.
+        cursor.execute("SET LOCAL enable_hashjoin = off")
+        cursor.execute("SET LOCAL enable_mergejoin = off")
+        # Compiling the statement takes longer than running it at this size.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(ATTENDANCE_SQL.format(**_tables(), **scope), params)
         attendance_rows = cursor.fetchall()
-        cursor.execute(SHIFTS_SQL.format(**tables), params)
+        cursor.execute(SHIFTS_SQL.format(**_tables()), params)
         shift_rows = cursor.fetchall()
-        cursor.execute(people_sql, params)
-        active, new, lapsed = cursor.fetchone() or (0, 0, 0)
-    return _assemble(period, attendance_rows, shift_rows, (active, new, lapsed))
+    return _assemble(period, attendance_rows, shift_rows)
 
 
 def _tenant_zone() -> zoneinfo.ZoneInfo:
@@ -230,9 +249,9 @@ def _assemble(
     period: Period,
     attendance_rows: list[tuple[Any, ...]],
     shift_rows: list[tuple[Any, ...]],
-    people: tuple[int, int, int],
 ) -> dict[str, Any]:
     # Keyed rows per breakdown; the keys are months, organisation, category, event or user ids.
+    people = (0, 0, 0)
     groups: dict[int, dict[Any, dict[str, Any]]] = {
         key: {} for key in (TOTAL, BY_MONTH, BY_ORGANISATION, BY_CATEGORY, BY_EVENT, BY_VOLUNTEER)
     }
@@ -248,15 +267,21 @@ def _assemble(
         no_shows,
         people_n,
     ) in attendance_rows:
-        key = _key(breakdown, month, org, category, event, user)
-        row = groups[breakdown].setdefault(key, _empty())
-        row.update(
-            hours=Decimal(hours),
-            attended=int(attended),
-            volunteers=int(people_n),
-            no_shows=int(no_shows),
-            no_show_rate=rate(no_shows, attended + no_shows),
+        if breakdown == PEOPLE:
+            people = (int(hours), int(attended), int(no_shows))
+            continue
+        row = groups[breakdown].setdefault(
+            _key(breakdown, month, org, category, event, user), _empty()
         )
+        if people_n is not None:  # the distinct volunteers, on a row of their own
+            row["volunteers"] = int(people_n)
+        if attended is not None:
+            row.update(
+                hours=Decimal(hours),
+                attended=int(attended),
+                no_shows=int(no_shows),
+                no_show_rate=rate(no_shows, attended + no_shows),
+            )
     for breakdown, month, org, category, event, shifts, capacity, confirmed in shift_rows:
         key = _key(breakdown, month, org, category, event, None)
         row = groups[breakdown].setdefault(key, _empty())
