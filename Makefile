@@ -36,3 +36,4 @@ bench: $(STAMP)
 	$(BIN)/python -m config.devstack bench bench/provision.py $(ARGS)
 	$(BIN)/python -m config.devstack bench bench/marketplace.py
 	$(BIN)/python -m config.devstack bench bench/members.py
+	$(BIN)/python -m config.devstack bench bench/reports.py

@@ -6,10 +6,12 @@ Runs in a database of its own (`<name>_reports_bench`, dropped at the end) on DA
 server. Seeds one tenant in SQL (INSERT ... SELECT generate_series, not row by row) with
 20,000 volunteers, 50 organisations, 3,000 events, 9,000 tasks, 200,000 shifts over three
 years (2023-2025) and 1,000,000 sign-ups, each with its attendance (present 80 %, late 8 %,
-no-show 12 %); each year's volunteers are a pool of 15,000 that moves on by 2,500 a year. Prints the median of a few runs for the 2025 report's figures (the whole
-tenant and one organisation; about a third of the records fall in the year, and new and
-lapsed volunteers look at all the years before), for the figures over all three years (every
-record), and for the XLSX and PDF exports of the yearly report (figures included).
+no-show 12 %); each year's volunteers are a pool of 15,000 that moves on by 2,500 a year.
+
+Prints the median of a few runs for the 2025 report's figures (the whole tenant and one
+organisation; about a third of the records fall in the year, and new and lapsed volunteers
+look at the years before), for the figures over all three years (every record), and for the
+XLSX and PDF exports of the yearly report (from the figures, and with them).
 Target: figures under 1 s. These machines are noisy; compare within one run.
 """
 
@@ -186,7 +188,7 @@ def first_ids(cursor: Any) -> dict[str, int]:
         ("shifts_category", "WHERE slug LIKE 'kategori-%'"),
         ("shifts_task", ""),
     ):
-        cursor.execute(f"SELECT coalesce(min(id), 0) FROM {table} {where}")  # noqa: S608
+        cursor.execute(f"SELECT coalesce(min(id), 0) FROM {table} {where}")
         first[table] = cursor.fetchone()[0]
     return first
 
