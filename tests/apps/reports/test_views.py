@@ -1,6 +1,8 @@
 """Who sees which figures: coordinators their own organisations, the system-owner admin all,
 volunteers nothing (403), and nobody anything of another tenant."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -28,6 +30,12 @@ def test_it_shows_the_admin_every_organisation_with_charts_and_tables(client, ny
     assert 'aria-labelledby="chart-months-title"' in page
     assert "<caption>Timer pr. måned</caption>" in page
     assert '<th scope="col">Fremmødte vagter</th>' in page
+    # SVG coordinates stay numbers a browser reads (12.5), not Danish text (12,5).
+    bars = re.findall(
+        r'<rect class="chart-bar" x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"', page
+    )
+    assert len(bars) == 12
+    assert all(re.fullmatch(r"[0-9.]+", value) for bar in bars for value in bar)
 
 
 def test_it_lets_the_admin_pick_one_organisation(client, nyborg, nanna, world):
