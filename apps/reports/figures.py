@@ -1,4 +1,4 @@
-"""The figures of a report, aggregated by PostgreSQL in three statements, however much data.
+"""The figures of a report, aggregated by PostgreSQL in two statements, however much data.
 
 Definitions (they are what the page, the exports and the tests mean by each word):
 
@@ -17,9 +17,11 @@ Definitions (they are what the page, the exports and the tests mean by each word
   cancelled (neither the shift nor its event). Confirmed places are the shift's counter,
   which the shift services keep under the shift's row lock.
 
-Why raw SQL: one pass over the attendances gives every breakdown at once (GROUPING SETS),
-where the ORM would scan the same million rows once per breakdown. Distinct volunteers per
-group are counted from a per-person grouping first, so PostgreSQL can hash instead of sort.
+Why raw SQL: the period's attendances are read once, into a materialised CTE, and every
+figure is aggregated from it in the same statement: sums per breakdown with GROUPING SETS,
+distinct volunteers per breakdown with hashed DISTINCTs (COUNT(DISTINCT) would sort once per
+group), per volunteer, and active/new/lapsed. The ORM would read the same rows once per
+breakdown. The shifts (fill rate) are a second, small statement. bench/reports.py measures it.
 """
 
 from __future__ import annotations
@@ -37,9 +39,8 @@ from apps.attendance.models import Attendance
 from apps.organisations.models import Organisation
 from apps.shifts.models import Category, Event, Shift, SignUp, Task
 
-ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
-# The per-person grouping holds one row per person and organisation, event, month ...; more
-# memory than the default 4 MB lets PostgreSQL keep those hash tables off the disk.
+# The DISTINCTs hold a row per person and month (organisation, event ...) of the period; more
+# memory than the default 4 MB keeps those hash tables and the materialised rows off the disk.
 WORK_MEM = "64MB"
 
 
@@ -195,9 +196,11 @@ GROUP BY GROUPING SETS (
 def report_figures(period: Period, *, organisation_id: int | None = None) -> dict[str, Any]:
     """Every figure of the report for `period` and scope, as plain dicts and lists.
 
-    Keys: totals (one dict), months, organisations, categories, events, volunteers (lists of
-    dicts with the same figures per row, see `_row`), period, previous (Periods). A constant
-    number of queries, whatever the amount of data.
+    Keys: totals (hours, attended, volunteers, no_shows, no_show_rate, shifts, capacity,
+    confirmed, fill_rate, active, new, lapsed); months, organisations, categories, events,
+    volunteers (lists of dicts with `key`, `name` and the same figures as totals, but for
+    active/new/lapsed); period, previous (Periods). Rates are None when nothing is there to
+    divide. A constant number of queries, whatever the amount of data.
     """
     tz = _tenant_zone()
     start, end = period.bounds(tz)
