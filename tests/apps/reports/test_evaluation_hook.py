@@ -15,7 +15,7 @@ def test_it_leaves_the_evaluation_section_out_without_scores(client, nyborg, nan
 
 
 def test_it_shows_the_scores_apps_evaluations_gives(client, nyborg, world, rower, monkeypatch):
-    asked = {}
+    asked: dict[str, object] = {}
 
     def evaluation_scores(*, start, end, organisation_id):
         asked.update(start=start, end=end, organisation_id=organisation_id)
