@@ -37,3 +37,4 @@ bench: $(STAMP)
 	$(BIN)/python -m config.devstack bench bench/marketplace.py
 	$(BIN)/python -m config.devstack bench bench/members.py
 	$(BIN)/python -m config.devstack bench bench/mail.py
+	$(BIN)/python -m config.devstack bench bench/reports.py

@@ -62,6 +62,7 @@ TENANT_APPS = [
     "apps.marketplace",
     "apps.evaluations",
     "apps.groups",
+    "apps.reports",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("anymail/", include(tracking_webhooks)),
     path("evalueringer/", include("apps.evaluations.urls")),
     path("evaluering/", include("apps.evaluations.answer_urls")),
+    path("rapporter/", include("apps.reports.urls")),
     path("", include("apps.marketplace.urls")),
 ]
 

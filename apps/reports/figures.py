@@ -1,0 +1,346 @@
+"""The figures of a report, aggregated by PostgreSQL in two statements, however much data.
+
+Definitions (they are what the page, the exports and the tests mean by each word):
+
+- Period: from `start` to `end`, both days included, in the tenant's time zone. A shift
+  belongs to the period its start falls in, and so do its sign-ups and attendance.
+- Scope: one organisation (its events' shifts), or the whole tenant (`organisation_id=None`).
+- Hours: the sum of `Attendance.hours` of the attendances marked present or late.
+- Attended shifts (participation): the number of attendances marked present or late, that is
+  person-shifts; volunteers: the number of distinct people among them.
+- No-show rate: no-shows / (present + late + no-shows), of the attendances in the period.
+- Active volunteers: distinct people who attended (present or late) in the period.
+- New volunteers: active people whose first attendance ever, within the scope, is in the period.
+- Lapsed volunteers: people who attended in the previous, equally long period (the year
+  before, for a year) but not in this one.
+- Fill rate: confirmed places / capacity, summed over the period's shifts that are not
+  cancelled (neither the shift nor its event). Confirmed places are the shift's counter,
+  which the shift services keep under the shift's row lock.
+
+Why raw SQL: the period's attendances are read once, into a materialised CTE, and every
+figure is aggregated from it in the same statement: sums per breakdown with GROUPING SETS,
+distinct volunteers per breakdown with hashed DISTINCTs (COUNT(DISTINCT) would sort once per
+group), per volunteer, and active/new/lapsed. The ORM would read the same rows once per
+breakdown. The shifts (fill rate) are a second, small statement. bench/reports.py measures it.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+
+from apps.accounts.models import User
+from apps.attendance.models import Attendance
+from apps.organisations.models import Organisation
+from apps.shifts.models import Category, Event, Shift, SignUp, Task
+
+# The DISTINCTs hold a row per person and month (organisation, event ...) of the period; more
+# memory than the default 4 MB keeps those hash tables and the materialised rows off the disk.
+WORK_MEM = "64MB"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # included
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The equally long period just before this one (for a whole year: the year before)."""
+        if (
+            self.start.month == 1
+            and self.start.day == 1
+            and self.end == date(self.start.year, 12, 31)
+        ):
+            return Period.year(self.start.year - 1)
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def bounds(self, tz: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
+        """[first instant, first instant after) in the tenant's time zone."""
+        return (
+            datetime.combine(self.start, time.min, tzinfo=tz),
+            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz),
+        )
+
+    @property
+    def is_year(self) -> bool:
+        return self.start == date(self.start.year, 1, 1) and self.end == date(
+            self.start.year, 12, 31
+        )
+
+
+def rate(part: int | Decimal, whole: int | Decimal) -> float | None:
+    """A share between 0 and 1, or None when there is nothing to divide by."""
+    return float(part) / float(whole) if whole else None
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "attendance": Attendance._meta.db_table,
+        "signup": SignUp._meta.db_table,
+        "shift": Shift._meta.db_table,
+        "task": Task._meta.db_table,
+        "event": Event._meta.db_table,
+        "user": User._meta.db_table,
+    }
+
+
+# Which breakdown a row of the attendance statement belongs to: GROUPING() of
+# (month, organisation_id, category_id, event_id) is a bit mask, 1 where the column is rolled up.
+# Rows of kind PEOPLE carry active, new and lapsed in the hours, attended and no_shows columns.
+ATTENDANCE_SQL = """
+WITH base AS MATERIALIZED (
+    SELECT su.user_id, e.id AS event_id, e.organisation_id, e.category_id,
+           date_trunc('month', sh.starts_at AT TIME ZONE %(tz)s)::date AS month,
+           a.status IN ('present', 'late') AS came, a.hours
+    FROM {shift} sh
+    JOIN {task} t ON t.id = sh.task_id
+    JOIN {event} e ON e.id = t.event_id
+    JOIN {signup} su ON su.shift_id = sh.id
+    JOIN {attendance} a ON a.signup_id = su.id
+    WHERE sh.starts_at >= %(start)s AND sh.starts_at < %(end)s {scope}
+), attended AS MATERIALIZED (
+    SELECT user_id, month, organisation_id, category_id, event_id FROM base WHERE came
+), active AS MATERIALIZED (
+    SELECT DISTINCT user_id FROM attended
+), previous AS MATERIALIZED (
+    SELECT DISTINCT su.user_id
+    FROM {shift} sh
+    JOIN {task} t ON t.id = sh.task_id
+    JOIN {event} e ON e.id = t.event_id
+    JOIN {signup} su ON su.shift_id = sh.id
+    JOIN {attendance} a ON a.signup_id = su.id
+    WHERE sh.starts_at >= %(prev)s AND sh.starts_at < %(start)s
+      AND a.status IN ('present', 'late') {scope}
+)
+SELECT GROUPING(month, organisation_id, category_id, event_id), month, organisation_id,
+       category_id, event_id, NULL::bigint,
+       COALESCE(SUM(hours) FILTER (WHERE came), 0), COUNT(*) FILTER (WHERE came),
+       COUNT(*) FILTER (WHERE NOT came), NULL::bigint
+FROM base
+GROUP BY GROUPING SETS ((), (month), (organisation_id), (category_id), (event_id))
+UNION ALL
+SELECT 7, month, NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*)
+FROM (SELECT DISTINCT month, user_id FROM attended) d GROUP BY month
+UNION ALL
+SELECT 11, NULL, organisation_id, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*)
+FROM (SELECT DISTINCT organisation_id, user_id FROM attended) d GROUP BY organisation_id
+UNION ALL
+SELECT 13, NULL, NULL, category_id, NULL, NULL, NULL, NULL, NULL, COUNT(*)
+FROM (SELECT DISTINCT category_id, user_id FROM attended) d GROUP BY category_id
+UNION ALL
+SELECT 14, NULL, NULL, NULL, event_id, NULL, NULL, NULL, NULL, COUNT(*)
+FROM (SELECT DISTINCT event_id, user_id FROM attended) d GROUP BY event_id
+UNION ALL
+SELECT 15, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*) FROM active
+UNION ALL
+SELECT -1, NULL, NULL, NULL, NULL, user_id, COALESCE(SUM(hours) FILTER (WHERE came), 0),
+       COUNT(*) FILTER (WHERE came), COUNT(*) FILTER (WHERE NOT came),
+       (COUNT(*) FILTER (WHERE came) > 0)::int
+FROM base GROUP BY user_id
+UNION ALL
+SELECT -2, NULL, NULL, NULL, NULL, NULL,
+       (SELECT COUNT(*) FROM active),
+       -- New: not in the previous period (known already), and nothing before that either;
+       -- the look-up by person stops at their first earlier attendance.
+       (SELECT COUNT(*)
+        FROM (SELECT user_id FROM active EXCEPT SELECT user_id FROM previous) x
+        WHERE NOT EXISTS (
+            SELECT 1
+            FROM {signup} su
+            JOIN {shift} sh ON sh.id = su.shift_id
+            JOIN {task} t ON t.id = sh.task_id
+            JOIN {event} e ON e.id = t.event_id
+            JOIN {attendance} a ON a.signup_id = su.id
+            WHERE su.user_id = x.user_id AND sh.starts_at < %(prev)s
+              AND a.status IN ('present', 'late') {scope}
+       )),
+       (SELECT COUNT(*) FROM (SELECT user_id FROM previous EXCEPT SELECT user_id FROM active) l),
+       NULL
+"""
+TOTAL, BY_MONTH, BY_ORGANISATION, BY_CATEGORY, BY_EVENT, BY_VOLUNTEER = 15, 7, 11, 13, 14, -1
+PEOPLE = -2
+SCOPE = "AND e.organisation_id = %(org)s::bigint"
+
+SHIFTS_SQL = """
+SELECT GROUPING(date_trunc('month', sh.starts_at AT TIME ZONE %(tz)s), e.organisation_id,
+                e.category_id, e.id),
+       date_trunc('month', sh.starts_at AT TIME ZONE %(tz)s)::date,
+       e.organisation_id, e.category_id, e.id,
+       COUNT(*), SUM(sh.capacity), SUM(sh.confirmed_count)
+FROM {shift} sh
+JOIN {task} t ON t.id = sh.task_id
+JOIN {event} e ON e.id = t.event_id
+WHERE sh.starts_at >= %(start)s AND sh.starts_at < %(end)s
+  AND NOT sh.is_cancelled AND e.status <> 'cancelled'
+  AND (%(org)s::bigint IS NULL OR e.organisation_id = %(org)s::bigint)
+GROUP BY GROUPING SETS (
+    (), (date_trunc('month', sh.starts_at AT TIME ZONE %(tz)s)), (e.organisation_id),
+    (e.category_id), (e.id)
+)
+"""
+
+
+def report_figures(period: Period, *, organisation_id: int | None = None) -> dict[str, Any]:
+    """Every figure of the report for `period` and scope, as plain dicts and lists.
+
+    Keys: totals (hours, attended, volunteers, no_shows, no_show_rate, shifts, capacity,
+    confirmed, fill_rate, active, new, lapsed); months, organisations, categories, events,
+    volunteers (lists of dicts with `key`, `name` and the same figures as totals, but for
+    active/new/lapsed); period, previous (Periods). Rates are None when nothing is there to
+    divide. A constant number of queries, whatever the amount of data.
+    """
+    tz = _tenant_zone()
+    start, end = period.bounds(tz)
+    prev_start, _ = period.previous().bounds(tz)
+    params: dict[str, Any] = {
+        "tz": str(tz),
+        "start": start,
+        "end": end,
+        "prev": prev_start,
+        "org": organisation_id,
+    }
+    scope = {"scope": SCOPE if organisation_id is not None else ""}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        # A period's shifts are a narrow range of the start index; their sign-ups and
+        # attendances are a few index look-ups each. Hash joins would read every attendance
+        # ever recorded instead, which the planner underrates and which grows with history.
+        cursor.execute("SET LOCAL enable_hashjoin = off")
+        cursor.execute("SET LOCAL enable_mergejoin = off")
+        # Compiling the statement takes longer than running it at this size.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(ATTENDANCE_SQL.format(**_tables(), **scope), params)
+        attendance_rows = cursor.fetchall()
+        cursor.execute(SHIFTS_SQL.format(**_tables()), params)
+        shift_rows = cursor.fetchall()
+    return _assemble(period, attendance_rows, shift_rows)
+
+
+def _tenant_zone() -> zoneinfo.ZoneInfo:
+    tenant = getattr(connection, "tenant", None)
+    return zoneinfo.ZoneInfo(getattr(tenant, "timezone", None) or "Europe/Copenhagen")
+
+
+def _empty() -> dict[str, Any]:
+    return {
+        "hours": Decimal("0"),
+        "attended": 0,
+        "volunteers": 0,
+        "no_shows": 0,
+        "no_show_rate": None,
+        "shifts": 0,
+        "capacity": 0,
+        "confirmed": 0,
+        "fill_rate": None,
+    }
+
+
+def _assemble(
+    period: Period,
+    attendance_rows: list[tuple[Any, ...]],
+    shift_rows: list[tuple[Any, ...]],
+) -> dict[str, Any]:
+    # Keyed rows per breakdown; the keys are months, organisation, category, event or user ids.
+    people = (0, 0, 0)
+    groups: dict[int, dict[Any, dict[str, Any]]] = {
+        key: {} for key in (TOTAL, BY_MONTH, BY_ORGANISATION, BY_CATEGORY, BY_EVENT, BY_VOLUNTEER)
+    }
+    for (
+        breakdown,
+        month,
+        org,
+        category,
+        event,
+        user,
+        hours,
+        attended,
+        no_shows,
+        people_n,
+    ) in attendance_rows:
+        if breakdown == PEOPLE:
+            people = (int(hours), int(attended), int(no_shows))
+            continue
+        row = groups[breakdown].setdefault(
+            _key(breakdown, month, org, category, event, user), _empty()
+        )
+        if people_n is not None:  # the distinct volunteers, on a row of their own
+            row["volunteers"] = int(people_n)
+        if attended is not None:
+            row.update(
+                hours=Decimal(hours),
+                attended=int(attended),
+                no_shows=int(no_shows),
+                no_show_rate=rate(no_shows, attended + no_shows),
+            )
+    for breakdown, month, org, category, event, shifts, capacity, confirmed in shift_rows:
+        key = _key(breakdown, month, org, category, event, None)
+        row = groups[breakdown].setdefault(key, _empty())
+        row.update(
+            shifts=int(shifts),
+            capacity=int(capacity or 0),
+            confirmed=int(confirmed or 0),
+            fill_rate=rate(confirmed or 0, capacity or 0),
+        )
+    totals = groups[TOTAL].get(None, _empty())
+    active, new, lapsed = people
+    totals.update(active=int(active), new=int(new), lapsed=int(lapsed))
+    return {
+        "period": period,
+        "previous": period.previous(),
+        "totals": totals,
+        "months": _months(period, groups[BY_MONTH]),
+        "organisations": _named(
+            groups[BY_ORGANISATION], _names(Organisation, "name", groups[BY_ORGANISATION])
+        ),
+        "categories": _named(groups[BY_CATEGORY], _names(Category, "name", groups[BY_CATEGORY])),
+        "events": _named(groups[BY_EVENT], _names(Event, "title", groups[BY_EVENT])),
+        "volunteers": _named(groups[BY_VOLUNTEER], _names(User, "full_name", groups[BY_VOLUNTEER])),
+    }
+
+
+def _key(breakdown: int, month: Any, org: Any, category: Any, event: Any, user: Any) -> Any:
+    return {
+        TOTAL: None,
+        BY_MONTH: month,
+        BY_ORGANISATION: org,
+        BY_CATEGORY: category,
+        BY_EVENT: event,
+        BY_VOLUNTEER: user,
+    }[breakdown]
+
+
+def _months(period: Period, rows: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every month of the period, also the empty ones (a chart needs its gaps)."""
+    months = []
+    month = period.start.replace(day=1)
+    while month <= period.end:
+        months.append({"key": month, "name": month, **rows.get(month, _empty())})
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _names(model: Any, field: str, only: dict[Any, Any]) -> dict[Any, str]:
+    wanted = [key for key in only if key is not None]
+    if not wanted:
+        return {}
+    return dict(model.objects.filter(pk__in=wanted).values_list("pk", field))
+
+
+def _named(rows: dict[Any, dict[str, Any]], names: dict[Any, str]) -> list[dict[str, Any]]:
+    """Rows with a name, most hours first (ties by name); `None` (no category) has no name."""
+    named = [{"key": key, "name": names.get(key, ""), **row} for key, row in rows.items()]
+    named.sort(key=lambda row: (-row["hours"], -row["attended"], row["name"], row["key"] or 0))
+    return named

@@ -1,0 +1,125 @@
+"""Report pages and exports for coordinators (their organisations) and the system-owner
+admin (every organisation, or one). Everyone else gets 403; a coordinator who asks for an
+organisation that is not theirs gets 404, as if it did not exist."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from apps.organisations.models import Organisation
+from apps.reports import charts
+from apps.reports.exports import report_csv, report_xlsx
+from apps.reports.figures import Period
+from apps.reports.forms import PeriodForm
+from apps.reports.pdf import report_pdf
+from apps.reports.selectors import Scope, report, report_scope
+from apps.reports.services import report_export_record
+from config.forms import actor
+
+# Rows per breakdown table on the page; the exports have every row.
+PAGE_ROWS = 25
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _scope(request: HttpRequest) -> Scope:
+    scope = report_scope(actor(request))
+    if scope is None:
+        raise PermissionDenied
+    return scope
+
+
+def _organisation(scope: Scope, params: QueryDict) -> Organisation | None:
+    """The organisation asked for, if this person may see it; 404 otherwise."""
+    raw = params.get("organisation", "")
+    if raw == "":
+        default = scope.default()
+        return _find(scope, default) if default is not None else None
+    try:
+        wanted = int(raw)
+    except ValueError:
+        raise Http404 from None
+    if not scope.allows(wanted):
+        raise Http404
+    return _find(scope, wanted)
+
+
+def _find(scope: Scope, organisation_id: int) -> Organisation:
+    return next(o for o in scope.organisations if o.pk == organisation_id)
+
+
+def _period(request: HttpRequest, scope: Scope) -> tuple[PeriodForm, Period]:
+    form = PeriodForm(
+        request.GET or None, organisations=scope.organisations, sees_all=scope.sees_all
+    )
+    return form, form.period(timezone.localdate())
+
+
+@login_required
+def report_page(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    organisation = _organisation(scope, request.GET)
+    form, period = _period(request, scope)
+    figures = report(period, organisation_id=organisation.pk if organisation else None)
+    context: dict[str, Any] = {
+        "form": form,
+        "scope": scope,
+        "organisation": organisation,
+        "report": figures,
+        "totals": figures["totals"],
+        "period": period,
+        "query": _query(period, organisation),
+        "page_rows": PAGE_ROWS,
+        "events": figures["events"][:PAGE_ROWS],
+        "volunteers": figures["volunteers"][:PAGE_ROWS],
+        "months_chart": charts.month_columns(figures["months"], "hours", 1),
+        "organisations_chart": charts.horizontal_bars(figures["organisations"], "hours", 1),
+        "categories_chart": charts.horizontal_bars(figures["categories"], "hours", 1),
+        "rates_chart": charts.rate_bars(figures["totals"]),
+    }
+    return render(request, "reports/report.html", context)
+
+
+def _query(period: Period, organisation: Organisation | None) -> str:
+    params = QueryDict(mutable=True)
+    if period.is_year:
+        params["year"] = str(period.start.year)
+    else:
+        params["start"], params["end"] = period.start.isoformat(), period.end.isoformat()
+    if organisation is not None:
+        params["organisation"] = str(organisation.pk)
+    return params.urlencode()
+
+
+@login_required
+def report_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    scope = _scope(request)
+    if file_format not in CONTENT_TYPES:
+        raise Http404
+    organisation = _organisation(scope, request.GET)
+    _form, period = _period(request, scope)
+    figures = report(period, organisation_id=organisation.pk if organisation else None)
+    scope_name = organisation.name if organisation else _("All organisations")
+    if file_format == "csv":
+        body = report_csv(figures)
+    elif file_format == "xlsx":
+        body = report_xlsx(figures)
+    else:
+        body = report_pdf(figures, tenant=request.tenant, scope_name=scope_name)  # type: ignore[attr-defined]
+    report_export_record(
+        actor=actor(request), file_format=file_format, period=period, organisation=organisation
+    )
+    label = str(period.start.year) if period.is_year else f"{period.start}-{period.end}"
+    name = f"{_('report')}-{slugify(scope_name) or 'all'}-{label}"
+    response = HttpResponse(body, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response

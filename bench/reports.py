@@ -1,0 +1,261 @@
+"""Reports benchmark: a yearly report over 1,000,000 attendance records in one tenant.
+
+    python -m config.devstack bench bench/reports.py
+
+Runs in a database of its own (`<name>_reports_bench`, dropped at the end) on DATABASE_URL's
+server. Seeds one tenant in SQL (INSERT ... SELECT generate_series, not row by row) with
+20,000 volunteers, 50 organisations, 3,000 events, 9,000 tasks, 200,000 shifts over three
+years (2023-2025) and 1,000,000 sign-ups, each with its attendance (present 80 %, late 8 %,
+no-show 12 %); each year's volunteers are a pool of 15,000 that moves on by 2,500 a year.
+
+Prints the median of a few runs for the 2025 report's figures (the whole tenant and one
+organisation; about a third of the records fall in the year, and new and lapsed volunteers
+look at the years before), for the figures over all three years (every record), and for the
+XLSX and PDF exports of the yearly report (from the figures, and with them).
+Target: figures under 1 s. These machines are noisy; compare within one run.
+"""
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from _harness import run_in_own_database  # bench/ is the script's folder
+
+VOLUNTEERS, ORGANISATIONS, CATEGORIES = 20_000, 50, 10
+EVENTS, TASKS_PER_EVENT, SHIFTS, PER_SHIFT = 3_000, 3, 200_000, 5
+RUNS = 5
+TARGET_S = 1.0
+
+
+def main() -> None:
+    run_in_own_database(run, suffix="_reports_bench")
+
+
+def run() -> None:
+    from django.core.management import call_command
+    from django_tenants.utils import tenant_context
+
+    from tenants.services import tenant_provision
+
+    call_command("setup_platform", verbosity=0)
+    tenant = tenant_provision(
+        slug="bench", name="Bench Kommune", admin_email="admin@bench.dk", admin_name="Admin"
+    ).tenant
+    with tenant_context(tenant):
+        started = time.perf_counter()
+        seed()
+        print(f"seeded {describe()} in {time.perf_counter() - started:.1f} s")
+        measure(tenant)
+
+
+def seed() -> None:
+    from django.db import connection, transaction
+
+    tasks = EVENTS * TASKS_PER_EVENT
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO accounts_user (password, email, full_name, is_active, is_superuser,
+                is_staff, is_owner_admin, date_joined, phone, calendar_token)
+            SELECT '!', 'v' || n || '@bench.dk', 'Frivillig ' || n, true, false, false, false,
+                   now(), '', gen_random_uuid()
+            FROM generate_series(1, %s) n
+            """,
+            [VOLUNTEERS],
+        )
+        cursor.execute(
+            """
+            INSERT INTO organisations_organisation (name, kind, description, is_approved,
+                contact_email, created_at)
+            SELECT 'Forening ' || n, 'association', '', true, '', now()
+            FROM generate_series(1, %s) n
+            """,
+            [ORGANISATIONS],
+        )
+        cursor.execute(
+            "INSERT INTO shifts_category (name, slug) "
+            "SELECT 'Kategori ' || n, 'kategori-' || n FROM generate_series(1, %s) n",
+            [CATEGORIES],
+        )
+        # Ids from one INSERT follow each other, so the n-th row is the first id + n - 1:
+        # joins on arithmetic instead of on row numbers, which the planner loops over.
+        first = first_ids(cursor)
+        # Event n runs through its slice of the three years; organisations and categories
+        # take turns.
+        cursor.execute(
+            """
+            INSERT INTO shifts_event (organisation_id, title, description, image, category_id,
+                location_name, address, postcode, area, starts_at, ends_at, visibility,
+                secret_token, status, suitable_without_experience, contact_name,
+                contact_email, contact_phone, created_at)
+            SELECT %(org)s + n %% %(orgs)s, 'Arrangement ' || n, '', '',
+                   %(category)s + n %% %(categories)s, '', '', '5800', 'Nyborg',
+                   timestamptz '2023-01-01 08:00+01' + (n - 1) * interval '1095 days' / %(events)s,
+                   timestamptz '2023-01-01 08:00+01' + n * interval '1095 days' / %(events)s,
+                   'public', gen_random_uuid(), 'published', true, '', '', '', now()
+            FROM generate_series(1, %(events)s) n
+            """,
+            {
+                "events": EVENTS,
+                "orgs": ORGANISATIONS,
+                "categories": CATEGORIES,
+                "org": first["organisations_organisation"],
+                "category": first["shifts_category"],
+            },
+        )
+        cursor.execute(
+            """
+            INSERT INTO shifts_task (event_id, title, description, meeting_point, skills,
+                needs_child_check)
+            SELECT e.id, 'Opgave ' || t, '', '', '', false
+            FROM shifts_event e, generate_series(1, %s) t
+            ORDER BY e.starts_at, t
+            """,
+            [TASKS_PER_EVENT],
+        )
+        # Shift n belongs to task n * tasks / shifts (in time order); one in fifty is cancelled.
+        cursor.execute(
+            """
+            INSERT INTO shifts_shift (task_id, starts_at, ends_at, capacity, waitlist_policy,
+                offer_hours, is_cancelled, confirmed_count, offered_count, waitlist_count)
+            SELECT t.id, s.starts_at, s.starts_at + interval '3 hours', %(per)s + 1, 'promote',
+                   12, s.n %% 50 = 0, %(per)s, 0, 0
+            FROM (
+                SELECT n, %(task)s + ((n - 1) * %(tasks)s) / %(shifts)s AS task_id,
+                       timestamptz '2023-01-01 06:00+01'
+                          + (n - 1) * interval '1095 days' / %(shifts)s
+                          + (n %% 12) * interval '1 hour' AS starts_at
+                FROM generate_series(1, %(shifts)s) n
+            ) s
+            JOIN shifts_task t ON t.id = s.task_id
+            """,
+            {
+                "per": PER_SHIFT,
+                "shifts": SHIFTS,
+                "tasks": tasks,
+                "task": first_ids(cursor)["shifts_task"],
+            },
+        )
+        # Five different people per shift, from a pool of three quarters of the volunteers
+        # that moves on by an eighth each year: some stop, some start (lapsed and new).
+        cursor.execute(
+            """
+            INSERT INTO shifts_signup (shift_id, user_id, status, created_at, confirmed_at,
+                reason, is_late, over_workload)
+            SELECT sh.id,
+                   %(user)s + (sh.id * 37 + j * 101) %% %(pool)s
+                   + (extract(year FROM sh.starts_at)::int - 2023) * %(step)s, 'confirmed',
+                   sh.starts_at - interval '10 days', sh.starts_at - interval '10 days', '',
+                   false, false
+            FROM shifts_shift sh
+            CROSS JOIN generate_series(0, %(per)s - 1) j
+            """,
+            {
+                "per": PER_SHIFT,
+                "pool": VOLUNTEERS * 3 // 4,
+                "step": VOLUNTEERS // 8,
+                "user": first["accounts_user"],
+            },
+        )
+        cursor.execute(
+            """
+            INSERT INTO attendance_attendance (signup_id, status, checked_in_at, checked_out_at,
+                hours, correction_reason, updated_at)
+            SELECT su.id, st.status, sh.starts_at, sh.ends_at,
+                   CASE WHEN st.status = 'no_show' THEN 0 ELSE 1.5 + (su.id % 5) END,
+                   '', sh.ends_at
+            FROM shifts_signup su
+            JOIN shifts_shift sh ON sh.id = su.shift_id
+            CROSS JOIN LATERAL (
+                SELECT CASE WHEN su.id % 100 < 80 THEN 'present'
+                            WHEN su.id % 100 < 88 THEN 'late'
+                            ELSE 'no_show' END AS status
+            ) st
+            """
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum would have by the time data is this big
+
+
+def first_ids(cursor: Any) -> dict[str, int]:
+    """The first id of each seeded table (the bench's rows come after the tenant's own)."""
+    first = {}
+    for table, where in (
+        ("accounts_user", "WHERE email LIKE 'v%@bench.dk'"),
+        ("organisations_organisation", "WHERE name LIKE 'Forening %'"),
+        ("shifts_category", "WHERE slug LIKE 'kategori-%'"),
+        ("shifts_task", ""),
+    ):
+        cursor.execute(f"SELECT coalesce(min(id), 0) FROM {table} {where}")
+        first[table] = cursor.fetchone()[0]
+    return first
+
+
+def describe() -> str:
+    from apps.attendance.models import Attendance
+    from apps.shifts.models import Event, Shift, SignUp
+
+    counts = [m.objects.count() for m in (Event, Shift, SignUp, Attendance)]
+    return "{:,} events, {:,} shifts, {:,} sign-ups, {:,} attendances".format(*counts)
+
+
+def timed(run: Callable[[], Any]) -> tuple[float, Any]:
+    run()  # warm the caches once, as a busy server would have them
+    times, result = [], None
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def measure(tenant: Any) -> None:
+    from apps.organisations.models import Organisation
+    from apps.reports.exports import report_xlsx
+    from apps.reports.figures import Period
+    from apps.reports.pdf import report_pdf
+    from apps.reports.selectors import report
+
+    year = Period.year(2025)
+    everything = Period(Period.year(2023).start, year.end)
+    organisation = Organisation.objects.order_by("pk").first()
+    assert organisation is not None
+    print(
+        f"median of {RUNS} runs after one to warm up "
+        f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs):"
+    )
+    seconds, figures = timed(lambda: report(year, organisation_id=None))
+    totals = figures["totals"]
+    line("figures, 2025, whole tenant", seconds, target=True)
+    print(
+        f"    {totals['attended']:,} attended shifts, {totals['hours']:,} hours, "
+        f"{totals['active']:,} active / {totals['new']:,} new / {totals['lapsed']:,} lapsed, "
+        f"{len(figures['events']):,} events, {len(figures['volunteers']):,} volunteers"
+    )
+    seconds, _ = timed(lambda: report(year, organisation_id=organisation.pk))
+    line("figures, 2025, one organisation", seconds, target=True)
+    seconds, figures_all = timed(lambda: report(everything, organisation_id=None))
+    line(f"figures, 2023-2025 ({figures_all['totals']['attended']:,} attended)", seconds)
+    seconds, _ = timed(lambda: report_xlsx(figures))
+    line("XLSX export (from the figures)", seconds)
+    seconds, body = timed(lambda: report_xlsx(report(year, organisation_id=None)))
+    line(f"XLSX export with figures ({len(body) // 1024:,} kB)", seconds)
+    seconds, body = timed(
+        lambda: report_pdf(
+            report(year, organisation_id=None), tenant=tenant, scope_name="Alle organisationer"
+        )
+    )
+    line(f"PDF report with figures ({len(body) // 1024:,} kB)", seconds)
+
+
+def line(label: str, seconds: float, *, target: bool = False) -> None:
+    verdict = ""
+    if target:
+        verdict = "ok" if seconds < TARGET_S else f"MISSES the {TARGET_S:.0f} s target"
+    print(f"  {label:<48} {seconds * 1000:8.0f} ms  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
