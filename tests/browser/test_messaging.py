@@ -217,6 +217,11 @@ def test_a_coordinator_writes_to_a_shift_previews_attaches_and_sends(
         expect(counts).to_contain_text("Mislykkedes: 0")
         expect(page.get_by_role("listitem").filter(has_text="program.pdf")).to_be_visible()
         check_page(page, axe_source, "messaging-sent")
+
+        page.get_by_role("link", name="Beskeder").last.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Beskeder")
+        expect(page.get_by_role("link", name="Mødested lørdag")).to_be_visible()
+        check_page(page, axe_source, "messaging-home")
     finally:
         sign_out(page)
 
@@ -299,6 +304,11 @@ def test_the_reminders_cancel_link_cancels_without_signing_in(
         nyborg, lambda: SignUp.objects.get(shift_id=rowing.shift_id, user__email=FRIDA).status
     )
     assert status == SignUp.Status.CANCELLED
+
+    page.goto(site.url(NYBORG, f"/beskeder/afbud/{rowing.cancel_token}x/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meld afbud")
+    expect(main.get_by_role("button")).to_have_count(0)
+    check_page(page, axe_source, "messaging-cancel-invalid")
 
 
 def test_a_coordinator_sets_up_orientation_mails_and_reads_the_site_settings(
