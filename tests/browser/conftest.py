@@ -23,15 +23,23 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import pytest
+from celery._state import _set_task_join_will_block
+from django.db import connection, connections
+
+from tests.conftest import PASSWORD
 
 if TYPE_CHECKING:
+    from django.db.models import Model
     from playwright.sync_api import Browser, Page
+
+    from tenants.models import Tenant
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -252,3 +260,50 @@ def sign_out(page: Page) -> None:
     if button.count():
         button.click()
         page.wait_for_load_state()
+
+
+T = TypeVar("T")
+
+
+def in_nyborg(nyborg: Tenant, work: Callable[[], T]) -> T:
+    """Run `work` on a fresh connection of its own, in Nyborg's schema: committed at once,
+    so the live server thread sees it."""
+
+    def run() -> T:
+        connection.set_tenant(nyborg)
+        try:
+            return work()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def committed(
+    nyborg: Tenant,
+    create: Callable[[], T],
+    remove: Callable[[], None],
+    touched: Iterable[type[Model]],
+) -> Iterator[T]:
+    """A fixture's body: rows created and committed for the live server, removed after the
+    test; fails if any table in `touched` is left with more or fewer rows than before."""
+
+    def counts() -> dict[str, int]:
+        return {model.__name__: model.objects.count() for model in touched}
+
+    before = in_nyborg(nyborg, counts)
+    try:
+        yield in_nyborg(nyborg, create)
+    finally:
+        in_nyborg(nyborg, remove)
+        # The server thread ran eager Celery tasks; see test_concurrency.py for this flag.
+        _set_task_join_will_block(False)
+    assert in_nyborg(nyborg, counts) == before, "the test left rows behind in Nyborg"
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.get_by_label("E-mail").first.fill(email)  # the password form comes before the link form
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Log ind").click()
+    page.wait_for_load_state()

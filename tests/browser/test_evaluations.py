@@ -6,16 +6,13 @@ again afterwards; the fixture checks the row counts are back where they were."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import pytest
-from celery._state import _set_task_join_will_block
 from django.contrib.sessions.models import Session
-from django.db import connection, connections
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -26,7 +23,7 @@ from apps.evaluations.services import evaluations_due
 from apps.organisations.models import Organisation, OrganisationRole
 from apps.shifts.models import Event, Shift, SignUp, Task
 from tenants.models import Tenant
-from tests.browser.conftest import Site, assert_accessible, check_page, screenshot
+from tests.browser.conftest import Site, assert_accessible, check_page, committed, screenshot
 from tests.conftest import PASSWORD
 
 if TYPE_CHECKING:
@@ -36,19 +33,6 @@ NYBORG = "nyborg.localhost"
 CLUB = "Nyborg Kajakklub (browsertest)"
 PREFIX = "evaluering.browser"
 TOUCHED = (User, Session, Organisation, Event, Questionnaire, Invitation, Response, AuditEvent)
-T = TypeVar("T")
-
-
-def in_nyborg(nyborg: Tenant, work: Callable[[], T]) -> T:
-    def run() -> T:
-        connection.set_tenant(nyborg)
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 @dataclass(frozen=True)
@@ -60,8 +44,6 @@ class Evaluated:
 
 @pytest.fixture
 def evaluated(nyborg: Tenant) -> Iterator[Evaluated]:
-    def counts() -> dict[str, int]:
-        return {model.__name__: model.objects.count() for model in TOUCHED}
 
     def create() -> Evaluated:
         club = Organisation.objects.create(name=CLUB, is_approved=True)
@@ -132,13 +114,7 @@ def evaluated(nyborg: Tenant) -> Iterator[Evaluated]:
         Organisation.objects.filter(name=CLUB).delete()
         people.delete()
 
-    before = in_nyborg(nyborg, counts)
-    try:
-        yield in_nyborg(nyborg, create)
-    finally:
-        in_nyborg(nyborg, remove)
-        _set_task_join_will_block(False)
-    assert in_nyborg(nyborg, counts) == before, "the test left rows behind in Nyborg"
+    yield from committed(nyborg, create, remove, TOUCHED)
 
 
 def check_coordinator_page(page: Page, axe_source: str, name: str) -> None:

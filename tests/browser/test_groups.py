@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from celery._state import _set_task_join_will_block
 from django.contrib.sessions.models import Session
 
 from apps.accounts.models import User
@@ -20,8 +19,7 @@ from apps.groups.models import Group, GroupMember, Post
 from apps.messaging.models import Delivery, Message
 from apps.organisations.models import Organisation
 from tenants.models import Tenant
-from tests.browser.conftest import Site, check_page, sign_out
-from tests.browser.test_volunteer_flow import in_nyborg, sign_in
+from tests.browser.conftest import Site, check_page, committed, sign_in, sign_out
 from tests.conftest import PASSWORD
 
 if TYPE_CHECKING:
@@ -36,8 +34,6 @@ TOUCHED = (User, Session, Organisation, Group, GroupMember, Post, Message, Deliv
 
 @pytest.fixture
 def kayak_group(nyborg: Tenant) -> Iterator[int]:
-    def counts() -> dict[str, int]:
-        return {model.__name__: model.objects.count() for model in TOUCHED}
 
     def create() -> int:
         club = Organisation.objects.create(name=CLUB, is_approved=True)
@@ -62,13 +58,7 @@ def kayak_group(nyborg: Tenant) -> Iterator[int]:
         Organisation.objects.filter(name=CLUB).delete()
         people.delete()
 
-    before = in_nyborg(nyborg, counts)
-    try:
-        yield in_nyborg(nyborg, create)
-    finally:
-        in_nyborg(nyborg, remove)
-        _set_task_join_will_block(False)  # the server thread ran eager Celery tasks
-    assert in_nyborg(nyborg, counts) == before, "the test left rows behind in Nyborg"
+    yield from committed(nyborg, create, remove, TOUCHED)
 
 
 def test_a_member_reads_the_group_and_replies_in_place(

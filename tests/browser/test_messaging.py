@@ -18,7 +18,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from celery._state import _set_task_join_will_block
 from django.contrib.sessions.models import Session
 from django.db.models import Q
 from django.utils import timezone
@@ -36,8 +35,7 @@ from apps.messaging.rendering import cancel_token
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event, Shift, SignUp, Task
 from tenants.models import Tenant
-from tests.browser.conftest import Site, check_page, sign_out
-from tests.browser.test_volunteer_flow import in_nyborg, sign_in
+from tests.browser.conftest import Site, check_page, committed, in_nyborg, sign_in, sign_out
 from tests.conftest import PASSWORD
 
 if TYPE_CHECKING:
@@ -78,9 +76,6 @@ class Rowing:
 @pytest.fixture
 def rowing(nyborg: Tenant) -> Iterator[Rowing]:
     """A published event with one shift; Frida (who can sign in) and Bo are on it."""
-
-    def counts() -> dict[str, int]:
-        return {model.__name__: model.objects.count() for model in TOUCHED}
 
     def create() -> Rowing:
         club = Organisation.objects.create(name=CLUB, is_approved=True)
@@ -138,13 +133,7 @@ def rowing(nyborg: Tenant) -> Iterator[Rowing]:
         Organisation.objects.filter(name=CLUB).delete()
         people.delete()  # preferences with them
 
-    before = in_nyborg(nyborg, counts)
-    try:
-        yield in_nyborg(nyborg, create)
-    finally:
-        in_nyborg(nyborg, remove)
-        _set_task_join_will_block(False)  # the server thread ran eager Celery tasks
-    assert in_nyborg(nyborg, counts) == before, "the test left rows behind in Nyborg"
+    yield from committed(nyborg, create, remove, TOUCHED)
 
 
 CONTRAST = """el => {

@@ -12,17 +12,14 @@ Screenshots of each step: test-artifacts/screenshots/flow-<step>-<width>.png.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from celery._state import _set_task_join_will_block
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.db import connection, connections
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -35,7 +32,10 @@ from tests.browser.conftest import (
     Site,
     assert_no_horizontal_scroll,
     check_page,
+    committed,
+    in_nyborg,
     screenshot,
+    sign_in,
     sign_out,
 )
 from tests.conftest import PASSWORD
@@ -51,23 +51,6 @@ FRIDA = "frida.browser@example.dk"
 BO = "bo.browser@example.dk"
 TOUCHED = (User, Session, Organisation, Event, Task, Shift, SignUp, AuditEvent)
 
-T = TypeVar("T")
-
-
-def in_nyborg(nyborg: Tenant, work: Callable[[], T]) -> T:
-    """Run `work` on a fresh connection of its own, in Nyborg's schema: committed at once,
-    so the live server thread sees it."""
-
-    def run() -> T:
-        connection.set_tenant(nyborg)
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
-
 
 @dataclass(frozen=True)
 class Regatta:
@@ -78,9 +61,6 @@ class Regatta:
 @pytest.fixture
 def regatta(nyborg: Tenant) -> Iterator[Regatta]:
     """A published public event with one task and one shift of one place; Frida and Bo."""
-
-    def counts() -> dict[str, int]:
-        return {model.__name__: model.objects.count() for model in TOUCHED}
 
     def create() -> Regatta:
         club = Organisation.objects.create(name=CLUB, is_approved=True)
@@ -125,14 +105,7 @@ def regatta(nyborg: Tenant) -> Iterator[Regatta]:
         Organisation.objects.filter(name=CLUB).delete()
         people.delete()
 
-    before = in_nyborg(nyborg, counts)
-    try:
-        yield in_nyborg(nyborg, create)
-    finally:
-        in_nyborg(nyborg, remove)
-        # The server thread ran eager Celery tasks; see test_concurrency.py for this flag.
-        _set_task_join_will_block(False)
-    assert in_nyborg(nyborg, counts) == before, "the flow left rows behind in Nyborg"
+    yield from committed(nyborg, create, remove, TOUCHED)
 
 
 @pytest.fixture
@@ -153,13 +126,6 @@ def step(page: Page, name: str) -> None:
     """A screenshot of a step in the flow, and no sideways scrolling on a phone."""
     screenshot(page, f"flow-{name}")
     assert_no_horizontal_scroll(page)
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.get_by_label("E-mail").first.fill(email)  # the password form comes before the link form
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Log ind").click()
-    page.wait_for_load_state()
 
 
 def signup_rows(nyborg: Tenant, shift_id: int) -> dict[str, Any]:
