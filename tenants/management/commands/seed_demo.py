@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context, tenant_context
 
 from apps.accounts.models import User
+from tenants.management.commands._demo_history import seed_history
 from tenants.management.commands._demo_marketplace import seed_marketplace
 from tenants.models import Tenant
 from tenants.services import tenant_provision
@@ -59,3 +60,4 @@ class Command(BaseCommand):
                 admin.set_password(DEMO_PASSWORD)
                 admin.save(update_fields=["password"])
             seed_marketplace(password=DEMO_PASSWORD, volunteer_email=VOLUNTEER_EMAIL)
+            seed_history()
