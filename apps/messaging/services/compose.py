@@ -1,5 +1,6 @@
 """Writing, scheduling and sending messages: expanding an audience into outbox rows."""
 
+import mimetypes
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -64,12 +65,11 @@ def message_create(
 
 
 def _attach(message: Message, upload: UploadedFile) -> Attachment:
+    name = (upload.name or "file")[:200]
+    # The type the mail declares comes from the checked extension, not the browser's word.
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return Attachment.objects.create(
-        message=message,
-        file=upload,
-        name=(upload.name or "file")[:200],
-        content_type=upload.content_type or "application/octet-stream",
-        size=upload.size or 0,
+        message=message, file=upload, name=name, content_type=content_type, size=upload.size or 0
     )
 
 
