@@ -94,85 +94,73 @@ def _tables() -> dict[str, str]:
         "task": Task._meta.db_table,
         "event": Event._meta.db_table,
         "user": User._meta.db_table,
+        # Kept by triggers of migration 0002: one row per attendance, what the figures need.
+        "fact": "reports_attendance_fact",
     }
 
 
 # Which breakdown a row of the attendance statement belongs to: GROUPING() of
 # (month, organisation_id, category_id, event_id) is a bit mask, 1 where the column is rolled up.
 # Rows of kind PEOPLE carry active, new and lapsed in the hours, attended and no_shows columns.
+# Hours are summed as integer hundredths (see the fact table) and turned back into hours once.
 ATTENDANCE_SQL = """
 WITH base AS MATERIALIZED (
-    SELECT su.user_id, e.id AS event_id, e.organisation_id, e.category_id,
-           date_trunc('month', sh.starts_at AT TIME ZONE %(tz)s)::date AS month,
-           a.status IN ('present', 'late') AS came, a.hours
-    FROM {shift} sh
-    JOIN {task} t ON t.id = sh.task_id
-    JOIN {event} e ON e.id = t.event_id
-    JOIN {signup} su ON su.shift_id = sh.id
-    JOIN {attendance} a ON a.signup_id = su.id
-    WHERE sh.starts_at >= %(start)s AND sh.starts_at < %(end)s {scope}
-), attended AS MATERIALIZED (
-    SELECT user_id, month, organisation_id, category_id, event_id FROM base WHERE came
-), active AS MATERIALIZED (
-    SELECT DISTINCT user_id FROM attended
+    SELECT f.user_id, f.event_id, f.organisation_id, f.category_id,
+           date_trunc('month', f.starts_at AT TIME ZONE %(tz)s)::date AS month,
+           f.came, f.hundredths
+    FROM {fact} f
+    WHERE f.starts_at >= %(start)s AND f.starts_at < %(end)s {scope}
+), people AS MATERIALIZED (
+    SELECT user_id, COALESCE(SUM(hundredths) FILTER (WHERE came), 0) AS hundredths,
+           COUNT(*) FILTER (WHERE came) AS attended, COUNT(*) FILTER (WHERE NOT came) AS no_shows
+    FROM base GROUP BY user_id
+), active AS (
+    SELECT user_id FROM people WHERE attended > 0
 ), previous AS MATERIALIZED (
-    SELECT DISTINCT su.user_id
-    FROM {shift} sh
-    JOIN {task} t ON t.id = sh.task_id
-    JOIN {event} e ON e.id = t.event_id
-    JOIN {signup} su ON su.shift_id = sh.id
-    JOIN {attendance} a ON a.signup_id = su.id
-    WHERE sh.starts_at >= %(prev)s AND sh.starts_at < %(start)s
-      AND a.status IN ('present', 'late') {scope}
+    SELECT DISTINCT f.user_id FROM {fact} f
+    WHERE f.starts_at >= %(prev)s AND f.starts_at < %(start)s AND f.came {scope}
 )
 SELECT GROUPING(month, organisation_id, category_id, event_id), month, organisation_id,
        category_id, event_id, NULL::bigint,
-       COALESCE(SUM(hours) FILTER (WHERE came), 0), COUNT(*) FILTER (WHERE came),
-       COUNT(*) FILTER (WHERE NOT came), NULL::bigint
+       (COALESCE(SUM(hundredths) FILTER (WHERE came), 0) / 100.0)::numeric(20, 2),
+       COUNT(*) FILTER (WHERE came), COUNT(*) FILTER (WHERE NOT came), NULL::bigint
 FROM base
 GROUP BY GROUPING SETS ((), (month), (organisation_id), (category_id), (event_id))
 UNION ALL
 SELECT 7, month, NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*)
-FROM (SELECT DISTINCT month, user_id FROM attended) d GROUP BY month
+FROM (SELECT DISTINCT month, user_id FROM base WHERE came) d GROUP BY month
 UNION ALL
 SELECT 11, NULL, organisation_id, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*)
-FROM (SELECT DISTINCT organisation_id, user_id FROM attended) d GROUP BY organisation_id
+FROM (SELECT DISTINCT organisation_id, user_id FROM base WHERE came) d GROUP BY organisation_id
 UNION ALL
 SELECT 13, NULL, NULL, category_id, NULL, NULL, NULL, NULL, NULL, COUNT(*)
-FROM (SELECT DISTINCT category_id, user_id FROM attended) d GROUP BY category_id
+FROM (SELECT DISTINCT category_id, user_id FROM base WHERE came) d GROUP BY category_id
 UNION ALL
 SELECT 14, NULL, NULL, NULL, event_id, NULL, NULL, NULL, NULL, COUNT(*)
-FROM (SELECT DISTINCT event_id, user_id FROM attended) d GROUP BY event_id
+FROM (SELECT DISTINCT event_id, user_id FROM base WHERE came) d GROUP BY event_id
 UNION ALL
 SELECT 15, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*) FROM active
 UNION ALL
-SELECT -1, NULL, NULL, NULL, NULL, user_id, COALESCE(SUM(hours) FILTER (WHERE came), 0),
-       COUNT(*) FILTER (WHERE came), COUNT(*) FILTER (WHERE NOT came),
-       (COUNT(*) FILTER (WHERE came) > 0)::int
-FROM base GROUP BY user_id
+SELECT -1, NULL, NULL, NULL, NULL, user_id, (hundredths / 100.0)::numeric(20, 2), attended,
+       no_shows, (attended > 0)::int
+FROM people
 UNION ALL
 SELECT -2, NULL, NULL, NULL, NULL, NULL,
        (SELECT COUNT(*) FROM active),
        -- New: not in the previous period (known already), and nothing before that either;
-       -- the look-up by person stops at their first earlier attendance.
+       -- the look-up by person (a partial index of attendances that came) stops at the first.
        (SELECT COUNT(*)
         FROM (SELECT user_id FROM active EXCEPT SELECT user_id FROM previous) x
         WHERE NOT EXISTS (
-            SELECT 1
-            FROM {signup} su
-            JOIN {shift} sh ON sh.id = su.shift_id
-            JOIN {task} t ON t.id = sh.task_id
-            JOIN {event} e ON e.id = t.event_id
-            JOIN {attendance} a ON a.signup_id = su.id
-            WHERE su.user_id = x.user_id AND sh.starts_at < %(prev)s
-              AND a.status IN ('present', 'late') {scope}
+            SELECT 1 FROM {fact} f
+            WHERE f.user_id = x.user_id AND f.starts_at < %(prev)s AND f.came {scope}
        )),
        (SELECT COUNT(*) FROM (SELECT user_id FROM previous EXCEPT SELECT user_id FROM active) l),
        NULL
 """
 TOTAL, BY_MONTH, BY_ORGANISATION, BY_CATEGORY, BY_EVENT, BY_VOLUNTEER = 15, 7, 11, 13, 14, -1
 PEOPLE = -2
-SCOPE = "AND e.organisation_id = %(org)s::bigint"
+SCOPE = "AND f.organisation_id = %(org)s::bigint"
 
 SHIFTS_SQL = """
 SELECT GROUPING(date_trunc('month', sh.starts_at AT TIME ZONE %(tz)s), e.organisation_id,
@@ -215,9 +203,9 @@ def report_figures(period: Period, *, organisation_id: int | None = None) -> dic
     scope = {"scope": SCOPE if organisation_id is not None else ""}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        # A period's shifts are a narrow range of the start index; their sign-ups and
-        # attendances are a few index look-ups each. Hash joins would read every attendance
-        # ever recorded instead, which the planner underrates and which grows with history.
+        # A period's shifts are a narrow range of the start index, their tasks and events a
+        # look-up each; 'new' looks up a few people's earlier attendances. Hash joins would
+        # read all of history instead, which the planner underrates and which only grows.
         cursor.execute("SET LOCAL enable_hashjoin = off")
         cursor.execute("SET LOCAL enable_mergejoin = off")
         # Compiling the statement takes longer than running it at this size.
