@@ -17,11 +17,23 @@ Definitions (they are what the page, the exports and the tests mean by each word
   cancelled (neither the shift nor its event). Confirmed places are the shift's counter,
   which the shift services keep under the shift's row lock.
 
-Why raw SQL: the period's attendances are read once, into a materialised CTE, and every
-figure is aggregated from it in the same statement: sums per breakdown with GROUPING SETS,
-distinct volunteers per breakdown with hashed DISTINCTs (COUNT(DISTINCT) would sort once per
-group), per volunteer, and active/new/lapsed. The ORM would read the same rows once per
-breakdown. The shifts (fill rate) are a second, small statement. bench/reports.py measures it.
+Where the rows come from: `reports_attendance_fact`, one narrow row per attendance (person,
+shift start, event, organisation, category, came, hours in hundredths) that PostgreSQL keeps
+right with triggers (migration 0002 of this app says which). A period is one range of its
+covering start index, read index-only: no join from shifts through tasks, events and sign-ups
+to attendances per row, and no history read.
+
+Why raw SQL: the period's facts are read once, into a materialised CTE, and every figure is
+aggregated from it in the same statement: sums per month and event first (a few thousand
+rows; an event has one organisation and category), rolled up with GROUPING SETS; distinct
+volunteers per breakdown with hashed DISTINCTs (COUNT(DISTINCT) would sort once per group);
+per volunteer; and active/new/lapsed ('new' looks up only the people not active in the
+previous period, in a partial index of attendances that came, by person). A shift's month is
+found by binary search among the months' first instants (width_bucket), not by converting
+every start to local time. The ORM would read the same rows once per breakdown. The shifts
+(fill rate) are a second, small statement. bench/reports.py measures it: the 2025 figures
+over 1,000,000 attendances took 1.5 s from the joined source tables, about 0.8 s from the
+fact table.
 """
 
 from __future__ import annotations
@@ -35,9 +47,8 @@ from typing import Any
 from django.db import connection, transaction
 
 from apps.accounts.models import User
-from apps.attendance.models import Attendance
 from apps.organisations.models import Organisation
-from apps.shifts.models import Category, Event, Shift, SignUp, Task
+from apps.shifts.models import Category, Event, Shift, Task
 
 # The DISTINCTs hold a row per person and month (organisation, event ...) of the period; more
 # memory than the default 4 MB keeps those hash tables and the materialised rows off the disk.
@@ -97,12 +108,9 @@ def rate(part: int | Decimal, whole: int | Decimal) -> float | None:
 
 def _tables() -> dict[str, str]:
     return {
-        "attendance": Attendance._meta.db_table,
-        "signup": SignUp._meta.db_table,
         "shift": Shift._meta.db_table,
         "task": Task._meta.db_table,
         "event": Event._meta.db_table,
-        "user": User._meta.db_table,
         # Kept by triggers of migration 0002: one row per attendance, what the figures need.
         "fact": "reports_attendance_fact",
     }
@@ -332,9 +340,7 @@ def _key(breakdown: int, month: Any, org: Any, category: Any, event: Any, user: 
 
 def _months(period: Period, rows: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:
     """Every month of the period, also the empty ones (a chart needs its gaps)."""
-    return [
-        {"key": month, "name": month, **rows.get(month, _empty())} for month in period.months()
-    ]
+    return [{"key": month, "name": month, **rows.get(month, _empty())} for month in period.months()]
 
 
 def _names(model: Any, field: str, only: dict[Any, Any]) -> dict[Any, str]:

@@ -124,6 +124,8 @@ def test_it_follows_a_deleted_shift(world):
 
 def test_it_keeps_one_fact_per_attendance(world):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*), count(DISTINCT attendance_id) FROM reports_attendance_fact")
+        cursor.execute(
+            "SELECT count(*), count(DISTINCT attendance_id) FROM reports_attendance_fact"
+        )
         facts, distinct = cursor.fetchone()
     assert facts == distinct == Attendance.objects.count() > 0
