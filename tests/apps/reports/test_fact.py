@@ -55,7 +55,7 @@ def assert_all_match(world) -> None:
 
 
 def attended_event(world, year: int) -> Event:
-    return (
+    event = (
         Event.objects.filter(
             tasks__shifts__signups__attendance__status="present",
             tasks__shifts__starts_at__year=year,
@@ -64,6 +64,8 @@ def attended_event(world, year: int) -> Event:
         .order_by("pk")
         .first()
     )
+    assert event is not None
+    return event
 
 
 def test_it_follows_an_event_to_another_organisation_and_category(world):
@@ -113,6 +115,7 @@ def test_it_follows_attendance_marked_corrected_and_deleted(world):
     deleted.delete()
     # A new attendance for someone who had not been marked yet.
     waiting = SignUp.objects.filter(status="confirmed", attendance__isnull=True).first()
+    assert waiting is not None
     Attendance.objects.create(signup=waiting, status="present", hours=Decimal("2.75"))
     assert_all_match(world)
 
