@@ -26,9 +26,10 @@ to attendances per row, and no history read.
 Why raw SQL: the period's facts are read once, into a materialised CTE, and every figure is
 aggregated from it in the same statement: sums per month and event first (a few thousand
 rows; an event has one organisation and category), rolled up with GROUPING SETS; distinct
-volunteers per breakdown with hashed DISTINCTs (COUNT(DISTINCT) would sort once per group);
-per volunteer; and active/new/lapsed ('new' looks up only the people not active in the
-previous period, in a partial index of attendances that came, by person). A shift's month is
+volunteers per organisation, category and event with hashed DISTINCTs (COUNT(DISTINCT) would
+sort once per group), per month from a bit per month in each volunteer's row; per volunteer;
+and active/new/lapsed ('new' looks up only the people not active in the previous period, in
+a partial index of attendances that came, by person). A shift's month is
 found by binary search among the months' first instants (width_bucket), not by converting
 every start to local time. The ORM would read the same rows once per breakdown. The shifts
 (fill rate) are a second, small statement. bench/reports.py measures it: the 2025 figures
@@ -135,7 +136,8 @@ WITH base AS MATERIALIZED (
     FROM base GROUP BY month, event_id, organisation_id, category_id
 ), people AS MATERIALIZED (
     SELECT user_id, COALESCE(SUM(hundredths) FILTER (WHERE came), 0) AS hundredths,
-           COUNT(*) FILTER (WHERE came) AS attended, COUNT(*) FILTER (WHERE NOT came) AS no_shows
+           COUNT(*) FILTER (WHERE came) AS attended, COUNT(*) FILTER (WHERE NOT came) AS no_shows,
+           bit_or(1::bigint << month) FILTER (WHERE came AND month <= %(month_bits)s) AS months
     FROM base GROUP BY user_id
 ), active AS (
     SELECT user_id FROM people WHERE attended > 0
@@ -150,8 +152,7 @@ SELECT GROUPING(month, organisation_id, category_id, event_id), (%(months)s::dat
 FROM sums
 GROUP BY GROUPING SETS ((), (month), (organisation_id), (category_id), (event_id))
 UNION ALL
-SELECT 7, (%(months)s::date[])[month], NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*)
-FROM (SELECT DISTINCT month, user_id FROM base WHERE came) d GROUP BY month
+{by_month}
 UNION ALL
 SELECT 11, NULL, organisation_id, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*)
 FROM (SELECT DISTINCT organisation_id, user_id FROM base WHERE came) d GROUP BY organisation_id
@@ -181,6 +182,16 @@ SELECT -2, NULL, NULL, NULL, NULL, NULL,
        (SELECT COUNT(*) FROM (SELECT user_id FROM previous EXCEPT SELECT user_id FROM active) l),
        NULL
 """
+# Distinct volunteers per month: a bit per month in each person's row (bits 1 to 63 of a
+# bigint), counted per bit; a longer period hashes (month, person) pairs like the others.
+MONTH_BITS = 63
+BY_MONTH_BITS = """
+SELECT 7, (%(months)s::date[])[i], NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*)
+FROM people, generate_series(1, cardinality(%(months)s::date[])) i
+WHERE months & (1::bigint << i) <> 0 GROUP BY i"""
+BY_MONTH_PAIRS = """
+SELECT 7, (%(months)s::date[])[month], NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*)
+FROM (SELECT DISTINCT month, user_id FROM base WHERE came) d GROUP BY month"""
 TOTAL, BY_MONTH, BY_ORGANISATION, BY_CATEGORY, BY_EVENT, BY_VOLUNTEER = 15, 7, 11, 13, 14, -1
 PEOPLE = -2
 SCOPE = "AND f.organisation_id = %(org)s::bigint"
@@ -227,8 +238,12 @@ def report_figures(period: Period, *, organisation_id: int | None = None) -> dic
         # (width_bucket), cheaper than converting every start to local time.
         "months": months,
         "month_starts": [start] + [datetime.combine(m, time.min, tzinfo=tz) for m in months[1:]],
+        "month_bits": MONTH_BITS,
     }
-    scope = {"scope": SCOPE if organisation_id is not None else ""}
+    parts = {
+        "scope": SCOPE if organisation_id is not None else "",
+        "by_month": BY_MONTH_BITS if len(months) <= MONTH_BITS else BY_MONTH_PAIRS,
+    }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         # A period's shifts are a narrow range of the start index, their tasks and events a
@@ -238,7 +253,7 @@ def report_figures(period: Period, *, organisation_id: int | None = None) -> dic
         cursor.execute("SET LOCAL enable_mergejoin = off")
         # Compiling the statement takes longer than running it at this size.
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute(ATTENDANCE_SQL.format(**_tables(), **scope), params)
+        cursor.execute(ATTENDANCE_SQL.format(**_tables(), **parts), params)
         attendance_rows = cursor.fetchall()
         cursor.execute(SHIFTS_SQL.format(**_tables()), params)
         shift_rows = cursor.fetchall()

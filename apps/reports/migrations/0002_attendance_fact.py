@@ -135,6 +135,8 @@ JOIN shifts_signup su ON su.id = a.signup_id
 JOIN shifts_shift sh ON sh.id = su.shift_id
 JOIN shifts_task t ON t.id = sh.task_id
 JOIN shifts_event e ON e.id = t.event_id;
+-- The planner's statistics at once, not when autovacuum gets round to the new table.
+ANALYZE reports_attendance_fact;
 """
 
 REVERSE = """
