@@ -10,8 +10,10 @@ no-show 12 %); each year's volunteers are a pool of 15,000 that moves on by 2,50
 
 Prints the median of a few runs for the 2025 report's figures (the whole tenant and one
 organisation; about a third of the records fall in the year, and new and lapsed volunteers
-look at the years before), for the figures over all three years (every record), and for the
-XLSX and PDF exports of the yearly report (from the figures, and with them).
+look at the years before), for the figures over all three years (every record), for the
+XLSX and PDF exports of the yearly report (from the figures, and with them), and what the
+reporting fact table's triggers add to writes (an attendance corrected, an event moved to
+another organisation with its ~330 attendances).
 Target: figures under 1 s. These machines are noisy; compare within one run.
 """
 
@@ -248,6 +250,45 @@ def measure(tenant: Any) -> None:
         )
     )
     line(f"PDF report with figures ({len(body) // 1024:,} kB)", seconds)
+    measure_writes()
+
+
+def measure_writes() -> None:
+    """What the fact table's triggers cost a write, against the same write without them."""
+    from django.db import connection, transaction
+
+    from apps.attendance.models import Attendance
+    from apps.organisations.models import Organisation
+    from apps.shifts.models import Event
+
+    attendance = Attendance.objects.order_by("pk").first()
+    event = Event.objects.order_by("pk").first()
+    assert attendance is not None and event is not None
+    other = Organisation.objects.exclude(pk=event.organisation_id).values_list("pk", flat=True)[0]
+
+    def correct() -> None:
+        with transaction.atomic():
+            Attendance.objects.filter(pk=attendance.pk).update(status="late")
+            transaction.set_rollback(True)
+
+    def move() -> None:
+        with transaction.atomic():
+            Event.objects.filter(pk=event.pk).update(organisation_id=other)
+            transaction.set_rollback(True)
+
+    for label, write in (("attendance corrected", correct), ("event moved", move)):
+        with_triggers, _ = timed(write)
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")  # triggers off
+        try:
+            without, _ = timed(write)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = DEFAULT")
+        print(
+            f"  {'fact triggers: ' + label:<48} {with_triggers * 1000:8.1f} ms  "
+            f"({without * 1000:.1f} ms without)"
+        )
 
 
 def line(label: str, seconds: float, *, target: bool = False) -> None:

@@ -65,6 +65,15 @@ def test_it_matches_the_reference_for_a_period_across_the_new_year(world):
     )
 
 
+def test_it_matches_the_reference_for_more_months_than_bits(world):
+    # Over 63 months the distinct volunteers per month are counted as pairs, not bits.
+    actual = assert_report_matches(world, Period(date(2020, 1, 1), date(2025, 12, 31)))
+    assert len(actual["months"]) == 72 and actual["months"][-1]["volunteers"] > 0
+    # 63 months, the last (December 2025) in the sign bit.
+    actual = assert_report_matches(world, Period(date(2020, 10, 1), date(2025, 12, 31)))
+    assert len(actual["months"]) == 63 and actual["months"][-1]["volunteers"] > 0
+
+
 def test_it_matches_the_reference_on_other_random_data(in_nyborg):
     from tests.apps.reports.conftest import build_world
 
