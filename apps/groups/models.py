@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.messaging.models import AttachedFile
 from apps.messaging.rendering import markdown_to_html
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event
@@ -122,16 +123,7 @@ def attachment_path(instance: "PostAttachment", filename: str) -> str:
     return f"groups/{uuid.uuid4().hex}/{filename}"
 
 
-class PostAttachment(models.Model):
+class PostAttachment(AttachedFile):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
     # The tenant's own storage; served only through views.attachment_download.
     file = models.FileField(upload_to=attachment_path, max_length=200)
-    name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name

@@ -25,7 +25,7 @@ from apps.audit.services import audit_record
 from apps.groups.models import Group, GroupMember, Post, PostAttachment
 from apps.groups.selectors import can_see, is_member, notify_recipients, posts_since
 from apps.members.models import Membership
-from apps.messaging.attachments import check_attachments
+from apps.messaging.attachments import check_attachments, stored_fields
 from apps.messaging.models import Delivery, Kind, Message
 from apps.messaging.services import notice_send
 from apps.organisations.models import Organisation
@@ -185,13 +185,7 @@ def post_create(
     with transaction.atomic():
         post = Post.objects.create(group=group, author=actor, body=body, parent=parent)
         for upload in files:
-            PostAttachment.objects.create(
-                post=post,
-                file=upload,
-                name=(upload.name or "file")[:200],
-                content_type=upload.content_type or "application/octet-stream",
-                size=upload.size or 0,
-            )
+            PostAttachment.objects.create(post=post, **stored_fields(upload))
         enqueue_on_commit(notify_post, post.pk)
     return post
 

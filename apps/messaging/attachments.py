@@ -1,6 +1,8 @@
 """Files attached to messages: a few common document and image types, within limits that
 mail servers accept (many refuse messages over 10-25 MB, and base64 adds a third)."""
 
+import mimetypes
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -69,3 +71,11 @@ def _check_one(upload: UploadedFile) -> None:
         raise ValidationError(
             _("%(name)s is not really a .%(ext)s file.") % {"name": name, "ext": extension}
         )
+
+
+def stored_fields(upload: UploadedFile) -> dict[str, object]:
+    """The fields of an attachment row (see models.AttachedFile) for a checked upload. The
+    type it declares comes from the checked extension, not the browser's word."""
+    name = (upload.name or "file")[:200]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return {"file": upload, "name": name, "content_type": content_type, "size": upload.size or 0}

@@ -86,18 +86,24 @@ class Message(models.Model):
         return self.subject
 
 
-class Attachment(models.Model):
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="messages/%Y/%m/")  # the tenant's own storage location
+class AttachedFile(models.Model):
+    """What every attachment keeps beside its file (checked by attachments.py)."""
+
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
 
     class Meta:
+        abstract = True
         ordering = ["id"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Attachment(AttachedFile):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="messages/%Y/%m/")  # the tenant's own storage location
 
 
 class Delivery(models.Model):

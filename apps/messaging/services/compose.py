@@ -1,6 +1,5 @@
 """Writing, scheduling and sending messages: expanding an audience into outbox rows."""
 
-import mimetypes
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
-from apps.messaging.attachments import check_attachments
+from apps.messaging.attachments import check_attachments, stored_fields
 from apps.messaging.models import Attachment, Delivery, Message
 from apps.messaging.selectors import audience_organisation, audience_users, channel_recipients
 from apps.messaging.services.outbox import BATCH_SIZE
@@ -65,12 +64,7 @@ def message_create(
 
 
 def _attach(message: Message, upload: UploadedFile) -> Attachment:
-    name = (upload.name or "file")[:200]
-    # The type the mail declares comes from the checked extension, not the browser's word.
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return Attachment.objects.create(
-        message=message, file=upload, name=name, content_type=content_type, size=upload.size or 0
-    )
+    return Attachment.objects.create(message=message, **stored_fields(upload))
 
 
 def message_schedule(*, actor: User, message_id: int, send_at: datetime) -> Message:
