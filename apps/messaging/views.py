@@ -79,10 +79,11 @@ def message_new(request: HttpRequest, kind: str, audience_id: int) -> HttpRespon
                 add_service_error(form, error)
             else:
                 return redirect("messaging-message", message_id=message.pk)
-        draft = Message(subject=data["subject"], body_markdown=data["body_markdown"])
-        preview = render_to_string(
-            "emails/message.html", message_context(current_tenant(), draft, "#")
-        )
+        if not form.errors:  # after a refusal the page is about the error, not the preview
+            draft = Message(subject=data["subject"], body_markdown=data["body_markdown"])
+            preview = render_to_string(
+                "emails/message.html", message_context(current_tenant(), draft, "#")
+            )
     context = {"form": form, "preview": preview, "organisation": organisation, "tag": tag}
     context["audience"] = Message.Audience(kind).label if kind in Message.Audience else ""
     return render(request, "messaging/compose.html", context)

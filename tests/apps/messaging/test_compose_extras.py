@@ -48,6 +48,7 @@ def test_a_refused_file_gets_a_clear_error_and_the_text_is_kept(crew, nanna, nyb
     exe = SimpleUploadedFile("virus.exe", b"MZ...", content_type="application/octet-stream")
     page = compose(browser, path, attachments=[exe]).content.decode()
     assert "virus.exe: den type fil kan ikke vedhæftes" in page and "Se vedhæftet" in page
+    assert "srcdoc=" not in page  # no preview beside the error
     fake = SimpleUploadedFile("program.pdf", b"<html>", content_type="application/pdf")
     page = compose(browser, path, attachments=[fake]).content.decode()
     assert "program.pdf er ikke en rigtig .pdf-fil" in page
