@@ -79,9 +79,7 @@ def channel_recipients(message: Message, users: QuerySet[User]) -> Iterator[tupl
     of message by that channel: email unless switched off; SMS only when asked for, the
     tenant sends SMS, the kind is one SMS is used for, and there is a phone number."""
     kind = message.kind
-    emails = users.exclude(email="").exclude(
-        pk__in=Preference.objects.filter(kind=kind, email=False).values("user_id")
-    )
+    emails = users.exclude(email="").exclude(pk__in=email_turned_off(kind))
     yield Delivery.Channel.EMAIL, emails.values_list("pk", "email")
     if kind in SMS_KINDS and current_tenant().sms_enabled:
         phones = users.exclude(phone="").filter(
@@ -99,10 +97,10 @@ def preferences_of(user: User) -> dict[str, Preference]:
     }
 
 
-def wants_email(user_id: int, kind: str) -> bool:
-    """For mails sent outside the outbox (digests, evaluations): has the person kept this
-    kind of mail on?"""
-    return not Preference.objects.filter(user_id=user_id, kind=kind, email=False).exists()
+def email_turned_off(kind: str) -> QuerySet:
+    """Ids of the people who switched this kind of mail off, as a subquery; also for mails
+    sent outside the outbox (follow digests, evaluation invitations)."""
+    return Preference.objects.filter(kind=kind, email=False).values("user_id")
 
 
 def delivery_counts(message: Message) -> dict[str, int]:

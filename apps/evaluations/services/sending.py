@@ -17,7 +17,8 @@ from django.utils import timezone, translation
 from apps.attendance.models import Attendance
 from apps.audit.services import audit_record
 from apps.evaluations.models import EvaluationRule, Invitation
-from apps.messaging.models import Kind, Preference
+from apps.messaging.models import Kind
+from apps.messaging.selectors import email_turned_off
 from config.mail import send_templated_mail
 from tenants.selectors import current_tenant, tenant_url
 
@@ -52,7 +53,7 @@ def invitations_create(*, now: datetime) -> int:
     )
     wanted: dict[tuple[int, int], Invitation] = {}
     # People who switched evaluations off in their message settings are not asked.
-    turned_off = Preference.objects.filter(kind=Kind.EVALUATION, email=False).values("user_id")
+    turned_off = email_turned_off(Kind.EVALUATION)
     for rule in rules:
         delay = timedelta(hours=rule.delay_hours)
         attended = (

@@ -10,7 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from apps.accounts.models import User
-from apps.messaging.models import Kind, Preference
+from apps.messaging.models import Kind
+from apps.messaging.selectors import email_turned_off
 from apps.organisations.models import Follow, Organisation
 from apps.shifts.models import Category, Event
 from tenants.selectors import current_tenant, tenant_url
@@ -85,6 +86,5 @@ def _mail_digest(user: User, events: list[Event]) -> None:
 
 def digest_recipients() -> list[int]:
     """Followers, except those who switched the digest off in their message settings."""
-    turned_off = Preference.objects.filter(kind=Kind.DIGEST, email=False).values("user_id")
-    followers = Follow.objects.exclude(user_id__in=turned_off)
+    followers = Follow.objects.exclude(user_id__in=email_turned_off(Kind.DIGEST))
     return list(followers.values_list("user_id", flat=True).distinct().order_by("user_id"))

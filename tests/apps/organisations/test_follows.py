@@ -70,3 +70,17 @@ def test_it_never_sends_the_same_events_twice(roklub, frida, django_capture_on_c
         with django_capture_on_commit_callbacks(execute=True):
             assert digest_send(user_id=frida.pk) == 1
     assert len(mail.outbox) == 2 and "Standerhejsning" in mail.outbox[1].body
+
+
+def test_nobody_gets_a_digest_who_switched_it_off(
+    roklub, frida, bo, django_capture_on_commit_callbacks
+):
+    from apps.messaging.models import Kind, Preference
+
+    for person in (frida, bo):
+        follow_set(user=person, on=True, organisation=roklub)
+    Preference.objects.create(user=bo, kind=Kind.DIGEST, email=False)
+    published(roklub, "Kapsejlads")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_digests.apply().get()
+    assert [m.to for m in mail.outbox] == [["frida@example.dk"]]
