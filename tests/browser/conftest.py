@@ -24,16 +24,16 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import pytest
 from celery._state import _set_task_join_will_block
-from django.db import connection, connections
+from django.db import connections
 
 from tests.conftest import PASSWORD
+from tests.threads import in_tenant
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -86,7 +86,6 @@ def browser(_async_unsafe_allowed: None) -> Iterator[Browser]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("the playwright package", ".venv/bin/pip install playwright")
-    from django.db import connections
 
     # Django keeps its connections in context variables, and while Playwright runs, this
     # thread's code sees other ones than before and after. Close them on each change, or
@@ -265,21 +264,6 @@ def sign_out(page: Page) -> None:
 T = TypeVar("T")
 
 
-def in_nyborg(nyborg: Tenant, work: Callable[[], T]) -> T:
-    """Run `work` on a fresh connection of its own, in Nyborg's schema: committed at once,
-    so the live server thread sees it."""
-
-    def run() -> T:
-        connection.set_tenant(nyborg)
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
-
-
 def committed(
     nyborg: Tenant,
     create: Callable[[], T],
@@ -292,14 +276,14 @@ def committed(
     def counts() -> dict[str, int]:
         return {model.__name__: model.objects.count() for model in touched}
 
-    before = in_nyborg(nyborg, counts)
+    before = in_tenant(nyborg, counts)
     try:
-        yield in_nyborg(nyborg, create)
+        yield in_tenant(nyborg, create)
     finally:
-        in_nyborg(nyborg, remove)
+        in_tenant(nyborg, remove)
         # The server thread ran eager Celery tasks; see test_concurrency.py for this flag.
         _set_task_join_will_block(False)
-    assert in_nyborg(nyborg, counts) == before, "the test left rows behind in Nyborg"
+    assert in_tenant(nyborg, counts) == before, "the test left rows behind in Nyborg"
 
 
 def sign_in(page: Page, email: str) -> None:

@@ -35,8 +35,9 @@ from apps.messaging.rendering import cancel_token
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event, Shift, SignUp, Task
 from tenants.models import Tenant
-from tests.browser.conftest import Site, check_page, committed, in_nyborg, sign_in, sign_out
+from tests.browser.conftest import Site, check_page, committed, sign_in, sign_out
 from tests.conftest import PASSWORD
+from tests.threads import in_tenant
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -237,7 +238,7 @@ def test_a_refused_attachment_keeps_what_was_written(
         check_page(page, axe_source, "messaging-compose-refused")
     finally:
         sign_out(page)
-    stored = in_nyborg(nyborg, Message.objects.filter(organisation__name=CLUB).exists)
+    stored = in_tenant(nyborg, Message.objects.filter(organisation__name=CLUB).exists)
     assert not stored, "a message was stored despite the refused attachment"
 
 
@@ -289,7 +290,7 @@ def test_the_reminders_cancel_link_cancels_without_signing_in(
     expect(main.get_by_role("button")).to_have_count(0)
     check_page(page, axe_source, "messaging-cancelled")
 
-    status = in_nyborg(
+    status = in_tenant(
         nyborg, lambda: SignUp.objects.get(shift_id=rowing.shift_id, user__email=FRIDA).status
     )
     assert status == SignUp.Status.CANCELLED

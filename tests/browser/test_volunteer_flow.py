@@ -33,12 +33,12 @@ from tests.browser.conftest import (
     assert_no_horizontal_scroll,
     check_page,
     committed,
-    in_nyborg,
     screenshot,
     sign_in,
     sign_out,
 )
 from tests.conftest import PASSWORD
+from tests.threads import in_tenant
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -138,7 +138,7 @@ def signup_rows(nyborg: Tenant, shift_id: int) -> dict[str, Any]:
             "counters": (shift.confirmed_count, shift.offered_count, shift.waitlist_count),
         }
 
-    return in_nyborg(nyborg, read)
+    return in_tenant(nyborg, read)
 
 
 def test_it_lets_volunteers_sign_up_cancel_and_the_next_in_line_gets_the_place(

@@ -1,14 +1,11 @@
 """Sweeps running at the same moment, and a double tap on "send", on a real PostgreSQL with
 one connection per thread. Rows are committed here, so this module cleans up after itself."""
 
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -18,24 +15,11 @@ from apps.evaluations.models import EvaluationRule, Invitation, Question, Questi
 from apps.evaluations.services import answer_submit, evaluations_due
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event, Shift, SignUp, Task
+from tests.threads import crowd
 
 pytestmark = pytest.mark.django_db
 PEOPLE = 12
 TITLE = "Samtidig regatta"
-
-
-def crowd(nyborg, jobs: list[Callable[[], object]]) -> list[object]:
-    def run(job: Callable[[], object]) -> object:
-        connection.set_tenant(nyborg)
-        try:
-            return job()
-        except ValidationError as refusal:
-            return refusal.code
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        return list(pool.map(run, jobs))
 
 
 @pytest.fixture

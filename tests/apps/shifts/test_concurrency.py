@@ -2,13 +2,11 @@
 PostgreSQL with one connection per thread. Rows are committed here (each thread's
 connection autocommits), so this module cleans up after itself."""
 
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from celery._state import _set_task_join_will_block
-from django.db import connection, connections
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -18,37 +16,10 @@ from apps.shifts.models import Event, Shift, SignUp, Task
 from apps.shifts.services._common import Refused
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
 from apps.shifts.services.waitlist import waitlist_fill
+from tests.threads import crowd, in_tenant
 
 pytestmark = pytest.mark.django_db
 PEOPLE, PLACES = 40, 10
-
-
-def in_thread(nyborg, work: Callable):
-    """Run `work` on a fresh connection of its own, in Nyborg's schema, committed."""
-
-    def run() -> object:
-        connection.set_tenant(nyborg)
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
-
-
-def crowd(nyborg, jobs: list) -> list:
-    def run(job: Callable[[], object]) -> object:
-        connection.set_tenant(nyborg)
-        try:
-            return job()
-        except Refused as refusal:
-            return refusal.code
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        return list(pool.map(run, jobs))
 
 
 @pytest.fixture
@@ -82,8 +53,8 @@ def busy_shift(nyborg) -> Iterator[tuple[Shift, list[User]]]:
         Organisation.objects.filter(name="Concurrency FC").delete()
         User.objects.filter(email__startswith="rush").delete()
 
-    yield in_thread(nyborg, create)  # type: ignore[misc]
-    in_thread(nyborg, remove)
+    yield in_tenant(nyborg, create)  # type: ignore[misc]
+    in_tenant(nyborg, remove)
     # Eager tasks in many threads race on Celery's process-wide "inside a task" flag (set and
     # restored around each eager call), which can stay set; later .get() calls would refuse.
     _set_task_join_will_block(False)
@@ -101,13 +72,15 @@ def rows(nyborg, shift: Shift) -> dict[str, int]:
             "counter_waitlist": fresh.waitlist_count,
         }
 
-    return in_thread(nyborg, count)  # type: ignore[return-value]
+    return in_tenant(nyborg, count)  # type: ignore[return-value]
 
 
 def test_it_confirms_exactly_capacity_when_everyone_signs_up_at_once(nyborg, busy_shift):
     shift, people = busy_shift
     results = crowd(
-        nyborg, [lambda p=p: shift_sign_up(shift_id=shift.pk, user=p).status for p in people]
+        nyborg,
+        [lambda p=p: shift_sign_up(shift_id=shift.pk, user=p).status for p in people],
+        refusal=Refused,
     )
     assert results.count("confirmed") == PLACES and results.count("waitlisted") == PEOPLE - PLACES
     assert rows(nyborg, shift) == {
@@ -121,7 +94,11 @@ def test_it_confirms_exactly_capacity_when_everyone_signs_up_at_once(nyborg, bus
 
 def test_it_refuses_the_same_person_twice_even_at_the_same_instant(nyborg, busy_shift):
     shift, people = busy_shift
-    results = crowd(nyborg, [lambda: shift_sign_up(shift_id=shift.pk, user=people[0]).status] * 8)
+    results = crowd(
+        nyborg,
+        refusal=Refused,
+        jobs=[lambda: shift_sign_up(shift_id=shift.pk, user=people[0]).status] * 8,
+    )
     assert sorted(results) == ["confirmed"] + ["duplicate"] * 7
 
 
@@ -129,17 +106,21 @@ def test_it_promotes_each_waiting_person_once_under_concurrent_cancellations_and
     nyborg, busy_shift
 ):
     shift, people = busy_shift
-    signups = crowd(nyborg, [lambda p=p: shift_sign_up(shift_id=shift.pk, user=p) for p in people])
+    signups = crowd(
+        nyborg,
+        refusal=Refused,
+        jobs=[lambda p=p: shift_sign_up(shift_id=shift.pk, user=p) for p in people],
+    )
     confirmed = [s for s in signups if s.status == "confirmed"]  # type: ignore[union-attr]
     leaving = [
         lambda s=s: signup_cancel(signup_id=s.pk, actor=s.user).status for s in confirmed[:5]
     ]
     fills = [lambda: len(waitlist_fill(shift_id=shift.pk))] * 10  # a task delivered many times
-    results = crowd(nyborg, leaving + fills)
+    results = crowd(nyborg, refusal=Refused, jobs=leaving + fills)
     assert results[:5] == ["cancelled"] * 5
-    in_thread(nyborg, lambda: waitlist_fill(shift_id=shift.pk))
+    in_tenant(nyborg, lambda: waitlist_fill(shift_id=shift.pk))
     # Each promotion writes one audit row: five places, five promotions, whoever ran them.
-    promotions = in_thread(
+    promotions = in_tenant(
         nyborg,
         lambda: AuditEvent.objects.filter(
             action="waitlist.confirmed", target_id__in=[str(s.pk) for s in signups]
