@@ -1,10 +1,13 @@
 """Reads over the public schema's tenant registry."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone, translation
 from psycopg import sql
 
 from tenants.models import Tenant
@@ -68,3 +71,11 @@ def tenant_counts(schema_names: list[str]) -> dict[str, TenantCounts]:
     with connection.cursor() as cursor:
         cursor.execute(sql.SQL(" UNION ALL ").join(parts).as_string(cursor.connection))
         return {row[0]: TenantCounts(users=row[1], admins=row[2]) for row in cursor.fetchall()}
+
+
+@contextmanager
+def tenant_locale(tenant: Tenant) -> Iterator[None]:
+    """The tenant's language and time zone, for mails written outside a request (a request
+    gets both from config.middleware.TenantContextMiddleware)."""
+    with translation.override(tenant.locale), timezone.override(tenant.timezone):
+        yield

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -32,7 +32,7 @@ from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event
 from config.celery import enqueue_on_commit
-from tenants.selectors import current_tenant, tenant_url
+from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 BODY_MAX = 10_000
 DIGEST_WINDOW = timedelta(days=1)
@@ -235,7 +235,7 @@ def post_notify(*, post_id: int) -> int:
     if post.author_id:
         users = users.exclude(pk=post.author_id)
     context = {"post": post, "group": group, "url": f"{group_url(group)}#post-{post.pk}"}
-    with translation.override(tenant.locale), timezone.override(tenant.timezone):
+    with tenant_locale(tenant):
         subject = render_to_string("emails/group_post_subject.txt", context).strip()
         body = render_to_string("emails/group_post_body.txt", context)
     notice_send(
@@ -263,7 +263,7 @@ def digest_send(*, group_id: int, now: datetime | None = None) -> int:
         return 0
     tenant = current_tenant()
     context = {"group": group, "posts": posts, "url": group_url(group)}
-    with translation.override(tenant.locale), timezone.override(tenant.timezone):
+    with tenant_locale(tenant):
         day = timezone.localdate(now)
         subject = render_to_string("emails/group_digest_subject.txt", context).strip()
         body = render_to_string("emails/group_digest_body.txt", context)

@@ -7,11 +7,11 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 
 from apps.messaging.models import Delivery, Kind, Message
 from tenants.models import Tenant
-from tenants.selectors import primary_host, tenant_url
+from tenants.selectors import primary_host, tenant_locale, tenant_url
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -101,7 +101,7 @@ def delivery_email(
     """The mail for one recipient; its Message-ID is derived from the delivery, so a resend
     after a crash carries the same id (receivers may drop it, and it can be traced)."""
     unsubscribe, cancel = _links(tenant, delivery)
-    with translation.override(tenant.locale), timezone.override(tenant.timezone):
+    with tenant_locale(tenant):
         context = message_context(tenant, delivery.message, unsubscribe, cancel)
         body = render_to_string("emails/message.txt", context)
         html = render_to_string("emails/message.html", context)
@@ -125,7 +125,7 @@ def delivery_sms_text(tenant: Tenant, delivery: Delivery) -> str:
     for a typical reminder)."""
     message = delivery.message
     shift = message.shift
-    with translation.override(tenant.locale), timezone.override(tenant.timezone):
+    with tenant_locale(tenant):
         when = ""
         if shift is not None:
             local = timezone.localtime(shift.starts_at)

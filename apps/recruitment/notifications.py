@@ -2,14 +2,14 @@
 to the outbox."""
 
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import coordinators
 from apps.recruitment.calendars import interview_calendar
 from apps.recruitment.models import Application, Interview, Onboarding, RecordCheck
 from config.mail import send_templated_mail
-from tenants.selectors import current_tenant, tenant_url
+from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 
 def _coordinator_emails(organisation: Organisation) -> list[str]:
@@ -49,7 +49,7 @@ def application_received_send(*, application: Application) -> None:
 def interview_invitation_send(*, interview: Interview) -> None:
     tenant = current_tenant()
     application = interview.application
-    with translation.override(tenant.locale), timezone.override(tenant.timezone):
+    with tenant_locale(tenant):
         context = {
             "interview": interview,
             "application": application,

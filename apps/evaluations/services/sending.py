@@ -6,13 +6,12 @@ setting `sent_at` under a row lock that other runs skip, before the mail goes.
 """
 
 import logging
-import zoneinfo
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from apps.attendance.models import Attendance
 from apps.audit.services import audit_record
@@ -20,7 +19,7 @@ from apps.evaluations.models import EvaluationRule, Invitation
 from apps.messaging.models import Kind
 from apps.messaging.selectors import email_turned_off
 from config.mail import send_templated_mail
-from tenants.selectors import current_tenant, tenant_url
+from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 logger = logging.getLogger(__name__)
 
@@ -112,10 +111,7 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
         "user", "questionnaire", "shift__task__event__organisation"
     )
     sent = 0
-    with (
-        translation.override(tenant.locale),
-        timezone.override(zoneinfo.ZoneInfo(tenant.timezone)),
-    ):
+    with tenant_locale(tenant):
         for invitation in invitations:
             try:
                 invitation_mail(invitation=invitation, tenant=tenant)

@@ -11,7 +11,7 @@ from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, V
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -22,7 +22,7 @@ from apps.messaging.services.compose import notice_send
 from apps.organisations.selectors import can_coordinate, coordinators
 from apps.shifts.models import Event, Shift
 from tenants.models import Tenant
-from tenants.selectors import current_tenant, tenant_url
+from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 HOUR = Value(timedelta(hours=1), output_field=DurationField())
 
@@ -59,7 +59,7 @@ def reminders_due(*, now: datetime | None = None) -> int:
 
 def _remind(tenant: Tenant, shift: Shift) -> None:
     context = _shift_context(tenant, shift)
-    with translation.override(tenant.locale), timezone.override(tenant.timezone):
+    with tenant_locale(tenant):
         subject = render_to_string("emails/reminder_subject.txt", context).strip()
         body = render_to_string("emails/reminder_body.txt", context)
     notice_send(
@@ -162,7 +162,7 @@ def unfilled_alerts_due(*, now: datetime | None = None) -> int:
 def _alert_unfilled(tenant: Tenant, shift: Shift) -> None:
     context = _shift_context(tenant, shift)
     context["roster_url"] = tenant_url(tenant, reverse("planning-roster", args=[shift.pk]))
-    with translation.override(tenant.locale), timezone.override(tenant.timezone):
+    with tenant_locale(tenant):
         subject = render_to_string("emails/unfilled_subject.txt", context).strip()
         body = render_to_string("emails/unfilled_body.txt", context)
     organisation = shift.task.event.organisation
@@ -186,7 +186,7 @@ def offer_sms_send(*, signup_id: int) -> None:
     if signup.status != SignUp.Status.OFFERED or signup.offer_expires_at is None:
         return
     tenant, shift = current_tenant(), signup.shift
-    with translation.override(tenant.locale), timezone.override(tenant.timezone):
+    with tenant_locale(tenant):
         subject = render_to_string("emails/offer_sms_subject.txt", _shift_context(tenant, shift))
     notice_send(
         kind=Kind.WAITLIST_OFFER,
