@@ -179,7 +179,8 @@ def _wait(children: list[subprocess.Popen[bytes]]) -> int:
     while True:
         for child in children:
             if child.poll() is not None:
-                print(f"{child.args[2:4]} stopped (exit {child.returncode}); stopping the rest.")
+                name = " ".join(str(part) for part in child.args[2:4])  # type: ignore[index]
+                print(f"{name} stopped (exit {child.returncode}); stopping the rest.")
                 return 1
         time.sleep(0.5)
 
