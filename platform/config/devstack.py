@@ -217,7 +217,13 @@ def test(pytest_args: list[str]) -> int:
     where = "given" if os.environ.get("DATABASE_URL") else "embedded"
     ensure_database(autovacuum=False)
     ensure_redis()
-    command = [sys.executable, "-m", "pytest", *pytest_args]
+    # One worker per core, each with its own test database (`ARGS="-n 0"` for one process).
+    parallel = (
+        []
+        if any(arg.startswith(("-n", "--numprocesses")) for arg in pytest_args)
+        else ["-n", "auto"]
+    )
+    command = [sys.executable, "-m", "pytest", *parallel, *pytest_args]
     code = subprocess.run(command, cwd=BASE_DIR).returncode
     minutes, seconds = divmod(round(time.monotonic() - started), 60)
     print(f"make test: {minutes} min {seconds:02d} s wall time ({where} PostgreSQL)", flush=True)
