@@ -60,8 +60,8 @@ class RegisterForm(forms.Form):
         if number is None:
             return self.privacy_notice
         version = document_version(Document.PRIVACY, number)
-        if version is None:
-            raise forms.ValidationError(_("Reload the page and try again."))
+        if version is None:  # on top of the form: the field itself is hidden
+            self.add_error(None, _("Reload the page and try again."))
         return version
 
 
