@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.forms import EmailLinkForm, RegisterForm, SignInForm
 from apps.accounts.services import email_link_request, email_link_use, volunteer_register
+from apps.legal.models import Document
+from apps.legal.selectors import current_version
 
 
 class SignInView(auth_views.LoginView):
@@ -37,7 +39,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 def register(request: HttpRequest) -> HttpResponse:
     next_path = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    form = RegisterForm(request.POST or None)
+    form = RegisterForm(request.POST or None, privacy_notice=current_version(Document.PRIVACY))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = volunteer_register(
@@ -45,6 +47,7 @@ def register(request: HttpRequest) -> HttpResponse:
             email=data["email"],
             phone=data["phone"],
             next_path=next_path,
+            privacy_version=data["privacy_version"],
         )
         return render(request, "accounts/check_email.html", {"email": user.email})
     status = 400 if form.errors else 200
