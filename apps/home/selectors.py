@@ -189,14 +189,19 @@ def new_applications(organisation_ids: list[int]) -> Listing[Application]:
     return _listing(applications, LIST_LIMIT)
 
 
+def _open_offer(days: Days) -> Q:
+    """Offered and still open: an offer past its time waits only for the task closing it."""
+    return Q(status=SignUp.Status.OFFERED, shift__ends_at__gt=days.now) & (
+        Q(offer_expires_at__isnull=True) | Q(offer_expires_at__gt=days.now)
+    )
+
+
 def offers_waiting(organisation_ids: list[int], days: Days) -> Listing[SignUp]:
     """Places offered from the waitlist that the volunteer has not answered; first to expire
     first."""
     offers = (
         SignUp.objects.filter(
-            status=SignUp.Status.OFFERED,
-            shift__task__event__organisation_id__in=organisation_ids,
-            shift__ends_at__gt=days.now,
+            _open_offer(days), shift__task__event__organisation_id__in=organisation_ids
         )
         .select_related("user", "shift__task__event")
         .order_by("offer_expires_at", "id")
@@ -436,7 +441,7 @@ def next_shift(user: User, days: Days) -> Listing[SignUp]:
 
 def my_offers(user: User, days: Days) -> Listing[SignUp]:
     offers = (
-        SignUp.objects.filter(user=user, status=SignUp.Status.OFFERED, shift__ends_at__gt=days.now)
+        SignUp.objects.filter(_open_offer(days), user=user)
         .select_related("shift__task__event__organisation")
         .order_by("offer_expires_at", "id")
     )

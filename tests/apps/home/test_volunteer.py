@@ -47,6 +47,9 @@ def test_it_lists_offers_to_answer_with_accept_and_decline(frida, bo, roklub, ny
     shift = shift_on(published_event(roklub, "Regatta", start), start, capacity=1)
     place(shift, bo)
     offer = place(shift_on(shift.task.event, start + timedelta(hours=4)), frida, "offered")
+    late = shift_on(shift.task.event, start + timedelta(hours=8))
+    place(late, frida, "offered", offer_expires_at=timezone.now() - timedelta(minutes=1))
+    assert volunteer_home(frida, days(timezone.now()), only_if_busy=True).offers.items == [offer]
     body = browser_for(frida, nyborg).get("/oversigt/").content.decode()
     assert f'action="/tilmeldinger/{offer.pk}/accepter/"' in body
     assert f'action="/tilmeldinger/{offer.pk}/afvis/"' in body
