@@ -23,13 +23,19 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"link_form": EmailLinkForm(auto_id="link_%s")}
 
+    def get_default_redirect_url(self) -> str:
+        return reverse("dashboard")  # the person's home (apps.home), unless `next` says otherwise
+
+    def get_redirect_url(self) -> str:
+        return _chosen_next(super().get_redirect_url())
+
 
 class InvitationView(auth_views.PasswordResetConfirmView):
     """An invited admin chooses a password, which also proves the email address."""
 
     template_name = "accounts/invitation.html"
     post_reset_login = True
-    success_url = reverse_lazy("account")
+    success_url = reverse_lazy("dashboard")  # where the set-up checklist waits
 
 
 @login_required
@@ -69,7 +75,13 @@ def _safe_next(request: HttpRequest, target: str | None) -> str:
     allowed = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return target if target and allowed else reverse("home")
+    return _chosen_next(target if allowed else "") or reverse("dashboard")
+
+
+def _chosen_next(target: str | None) -> str:
+    """`next`, unless it is only the front page: the header's "Sign in" link names the page
+    it was on, and from the front page a person signing in wants their home (apps.home)."""
+    return "" if not target or target == reverse("home") else target
 
 
 @require_POST
