@@ -45,6 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.groups.models import Group, Post
 from apps.home.models import GroupVisit, HomeState
+from apps.legal.models import Document, DocumentVersion
 from apps.organisations.models import Follow, Organisation, OrganisationRole
 from apps.organisations.selectors import COORDINATING_ROLES
 from apps.recruitment.models import Application
@@ -269,23 +270,21 @@ class LegalPages:
 
 
 def legal_pages_status() -> LegalPages:
-    """HOOK for the per-tenant legal pages (issue 10, item 14, built on another branch).
+    """Has the site published its own privacy notice and accessibility statement?
 
-    Today no tenant can publish a privacy notice or an accessibility statement (the consent
-    text links to none), so both items are 'not available yet'. When the legal pages land,
-    answer from their model here, e.g. with a published version that is the tenant's own:
-
-        from apps.legal.models import Document, DocumentVersion
-        own = set(DocumentVersion.objects.filter(is_standard=False)
-                  .values_list("document", flat=True).distinct())          # one query
-        return LegalPages(available=True,
-                          privacy_published=Document.PRIVACY in own,
-                          accessibility_published=Document.ACCESSIBILITY in own,
-                          edit_url=reverse(<the admin's edit page>))
-
-    tests/apps/home/test_checklist.py has the test to widen with it.
-    """
-    return LegalPages(available=False)
+    Every tenant starts with the standard texts as version 1 (apps.legal), which still hold
+    [placeholders] for contact details; only a version the admin published counts."""
+    own = set(
+        DocumentVersion.objects.filter(is_standard=False)
+        .values_list("document", flat=True)
+        .distinct()
+    )
+    return LegalPages(
+        available=True,
+        privacy_published=Document.PRIVACY in own,
+        accessibility_published=Document.ACCESSIBILITY in own,
+        edit_url=reverse("legal-settings"),
+    )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ from django.utils import timezone
 from apps.attendance.models import Attendance
 from apps.audit.models import AuditEvent
 from apps.home import selectors
-from apps.home.selectors import LegalPages, month_figures, setup_checklist
+from apps.home.selectors import month_figures, setup_checklist
+from apps.legal.models import Document
+from apps.legal.services import document_publish
 from apps.organisations.models import OrganisationRole
 from apps.reports.figures import Period, report_figures
 from tests.apps.home.conftest import browser_for, place, published_event, shift_on
@@ -23,16 +25,14 @@ def state(checklist) -> dict[str, bool | None]:
     return {item.key: item.done if item.available else None for item in checklist.items}
 
 
-def test_it_flips_each_checklist_item_when_it_is_done(
-    nanna, nyborg, in_nyborg, roklub, bo, monkeypatch
-):
+def test_it_flips_each_checklist_item_when_it_is_done(nanna, nyborg, in_nyborg, roklub, bo):
     site = copy.copy(nyborg)  # changed in memory only: the session's tenant stays as it is
     checklist = setup_checklist(nanna, site)
     assert state(checklist) == {
         "logo": False,
         "colours": False,
-        "privacy": None,
-        "accessibility": None,
+        "privacy": False,
+        "accessibility": False,
         "organisation": False,
         "event": False,
         "sender": False,
@@ -56,23 +56,21 @@ def test_it_flips_each_checklist_item_when_it_is_done(
     assert state(checklist) == {
         "logo": True,
         "colours": True,
-        "privacy": None,
-        "accessibility": None,
+        "privacy": False,
+        "accessibility": False,
         "organisation": True,
         "event": True,
         "sender": True,
     }
-    assert checklist.complete and checklist.put_away and not checklist.dismissed
+    assert not checklist.complete  # the standard legal texts still hold [placeholders]
 
-    # The legal pages' hook, once it answers: the items count, and hold up the checklist.
-    monkeypatch.setattr(
-        selectors,
-        "legal_pages_status",
-        lambda: LegalPages(available=True, privacy_published=True, edit_url="/jura/"),
-    )
+    # The admin's own versions of the legal pages (apps.legal) complete it.
+    document_publish(document=Document.PRIVACY, body_markdown="# Privatliv i Nyborg", actor=nanna)
+    assert state(setup_checklist(nanna, site))["privacy"] is True
+    assert not setup_checklist(nanna, site).complete
+    document_publish(document=Document.ACCESSIBILITY, body_markdown="# Tilgængelighed", actor=nanna)
     checklist = setup_checklist(nanna, site)
-    assert state(checklist)["privacy"] is True and state(checklist)["accessibility"] is False
-    assert not checklist.complete
+    assert checklist.complete and checklist.put_away and not checklist.dismissed
 
 
 def test_it_shows_the_checklist_with_where_to_act_until_it_is_put_away(nanna, nyborg):

@@ -28,9 +28,10 @@ pytestmark = pytest.mark.django_db
 
 # Coordinator: organisations, this week, unfilled, applications, offers, groups.
 COORDINATOR = 6
-# Admin: put away?, invited?, published?; then the report's 8 (in a test's transaction: a
-# savepoint, 4 settings of the statement's own, its two statements, the release).
-CHECKLIST = 3
+# Admin: put away?, invited?, published?, own legal pages?; then the report's 8 (in a
+# test's transaction: a savepoint, 4 settings of the statement's own, its two statements,
+# the release).
+CHECKLIST = 4
 FIGURES = 8
 # Volunteer: next shift, offers, suggestions (without a shift or offer, a coordinator's or
 # admin's section stops after the first two).
