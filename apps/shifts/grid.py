@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Max, Min
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.shifts.models import Event, Shift, SignUp, Task
 
@@ -20,11 +20,11 @@ NEARLY_FULL = 0.75  # share of the places taken from which a shift counts as nea
 
 # Fill states, in the order of the legend: (css class / key, label).
 FILL_STATES = (
-    ("full", _("Full")),
-    ("nearly", _("Nearly full")),
-    ("free", _("Free places")),
-    ("empty", _("Empty")),
-    ("cancelled", _("Cancelled")),
+    ("full", pgettext_lazy("fill state", "Full")),
+    ("nearly", pgettext_lazy("fill state", "Nearly full")),
+    ("free", pgettext_lazy("fill state", "Free places")),
+    ("empty", pgettext_lazy("fill state", "Empty")),
+    ("cancelled", pgettext_lazy("fill state", "Cancelled")),
 )
 FILL_LABELS = dict(FILL_STATES)
 
