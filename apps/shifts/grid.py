@@ -69,6 +69,11 @@ class Row:
     label: str
     task: Task | None
     cells_by_day: list[list[Cell]] = field(default_factory=list)
+    days: list[date] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[tuple[date, list[Cell]]]:
+        return list(zip(self.days, self.cells_by_day, strict=True))
 
     @property
     def cells(self) -> list[Cell]:
@@ -171,7 +176,7 @@ def event_grid(event: Event, *, view: str, day: date | None = None) -> Grid:
 def _week_rows(tasks: list[Task], days: list[date], cells: list[Cell]) -> list[Row]:
     rows = []
     for task in tasks:
-        row = Row(key=f"opgave-{task.pk}", label=task.title, task=task)
+        row = Row(key=f"opgave-{task.pk}", label=task.title, task=task, days=days)
         row.cells_by_day = [
             [c for c in cells if c.shift.task_id == task.pk and c.starts.date() == day]
             for day in days

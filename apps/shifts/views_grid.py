@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -57,8 +57,8 @@ def grid_url(
     return url + (f"#{anchor}" if anchor else "")
 
 
-def _view_of(data: dict | object) -> str:
-    return DAY if data.get("visning") == DAY else WEEK  # type: ignore[attr-defined]
+def _view_of(data: QueryDict) -> str:
+    return DAY if data.get("visning") == DAY else WEEK
 
 
 @login_required
