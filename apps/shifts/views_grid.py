@@ -82,17 +82,25 @@ def _render_grid(
     status: int = 200,
 ) -> HttpResponse:
     grid = event_grid(event, view=view, day=day)
-    chosen = set(selected)
+    selection = chosen_shifts(event, selected) if selected else None
+    chosen = set(selection.ids if selection else [])
+    shown = {cell.shift.pk for cell in grid.cells}
     context = {
         "event": event,
         "grid": grid,
         "selected": chosen,
-        "selection": chosen_shifts(event, chosen) if chosen else None,
+        "selection": selection,
+        # Chosen in another week or day: kept in the form, so a choice can span weeks.
+        "chosen_elsewhere": sorted(
+            shift.pk
+            for shift in (selection.shifts if selection else [])
+            if shift.pk not in shown and not shift.is_cancelled
+        ),
         "capacity": capacity,
         "errors": list(errors),
         "fill_states": FILL_STATES,
-        "week_url": grid_url(event.pk, WEEK, grid.day),
-        "day_url": grid_url(event.pk, DAY, grid.day if view == DAY else _first_day(grid)),
+        "week_url": grid_url(event.pk, WEEK, grid.day, chosen),
+        "day_url": grid_url(event.pk, DAY, grid.day if view == DAY else _first_day(grid), chosen),
         "previous_url": grid.previous and grid_url(event.pk, view, grid.previous, chosen),
         "next_url": grid.next and grid_url(event.pk, view, grid.next, chosen),
     }

@@ -213,6 +213,20 @@ def test_it_chooses_a_whole_day_or_task_without_javascript(regatta, kiosk, coord
     assert "vagt=" not in response.url
 
 
+def test_it_keeps_the_choice_across_weeks(regatta, kiosk, coordinator):
+    first = make_shift(kiosk, start=in_days(10, 9))
+    later = make_shift(kiosk, start=in_days(17, 9))
+    body = coordinator.get(grid_path(regatta, visning="uge") + f"&vagt={first.pk}").content.decode()
+    next_url = re.search(r'href="([^"]+)">Next week', body).group(1).replace("&amp;", "&")
+    assert f"vagt={first.pk}" in next_url
+    body = coordinator.get(next_url).content.decode()
+    assert f'<input type="hidden" name="vagt" value="{first.pk}">' in body
+    assert "1 shift chosen" in body
+    data = {"handling": "pladser", "pladser": "7", "vagt": [first.pk, later.pk]}
+    assert coordinator.post(bulk_path(regatta), data).status_code == 302
+    assert {s.capacity for s in Shift.objects.filter(pk__in=[first.pk, later.pk])} == {7}
+
+
 def test_it_counts_the_chosen_shifts_and_their_people_for_htmx(
     regatta, kiosk, morning, frida, bo, coordinator
 ):
