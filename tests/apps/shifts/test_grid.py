@@ -123,6 +123,8 @@ def test_it_shows_the_week_with_each_shifts_fill_state_in_words(regatta, five_st
     assert f'value="dag:{day.isoformat()}"' in body
     assert f'value="opgave:{five_states["full"].task_id}"' in body
     assert "Nothing was changed" not in body
+    plan = coordinator.get(f"/planlaeg/arrangementer/{regatta.pk}/").content.decode()
+    assert f'href="/planlaeg/arrangementer/{regatta.pk}/oversigt/"' in plan  # the way in
 
 
 def test_it_shows_times_in_the_tenants_zone(regatta, kiosk, nyborg, coordinator):
@@ -326,6 +328,20 @@ def test_it_refuses_all_when_one_shift_would_go_below_its_people_and_keeps_the_i
         in body
     )
     assert "checked" in card(body, fine) and "checked" in card(body, crowded)
+
+
+def test_it_refuses_in_danish_naming_the_shift(regatta, kiosk, frida, nanna, nyborg, nyborg_client):
+    danish = signed_in(nyborg_client, nanna, nyborg)  # the tenant's language: Danish
+    crowded = make_shift(kiosk, capacity=3, start=in_days(10, 8))
+    shift_sign_up(shift_id=crowded.pk, user=frida)
+    data = {"handling": "pladser", "pladser": "0", "vagt": [crowded.pk]}
+    body = text_of(danish.post(bulk_path(regatta), data).content.decode())
+    start = timezone.localtime(crowded.starts_at)
+    assert "Intet blev ændret" in body
+    assert "Kiosk, " in body
+    assert f" {start.day}. " in body
+    assert f"{start:%H:%M}: 1 personer har en plads; fjern nogle" in body
+    assert Shift.objects.get(pk=crowded.pk).capacity == 3
 
 
 def test_it_refuses_without_a_choice_or_a_number(regatta, morning, coordinator):
