@@ -18,9 +18,10 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.organisations.models import Organisation
-from apps.shifts.models import Event, Shift, Task
+from apps.shifts.models import Event, Shift, SignUp, Task
 from tests.browser.conftest import Site, check_page, committed, sign_in, sign_out
 
 if TYPE_CHECKING:
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
 NYBORG = "nyborg.localhost"
 NANNA = "nanna@nyborg.dk"
 CLUB = "Nyborg Roklub (grid browsertest)"
-TOUCHED = (Session, Organisation, Event, Task, Shift, AuditEvent)
+PREFIX = "grid.browser"
+TOUCHED = (Session, User, Organisation, Event, Task, Shift, SignUp, AuditEvent)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,9 @@ def regatta(nyborg: Tenant) -> Iterator[Regatta]:
             )
             for task, hours, capacity, extra in specs
         ]
+        for n in range(2):  # the full shift's two people, for the count of who is told
+            user = User.objects.create_user(f"{PREFIX}.{n}@example.dk", full_name=f"Frivillig {n}")
+            SignUp.objects.create(shift=shifts[0], user=user, status=SignUp.Status.CONFIRMED)
         return Regatta(event.pk, start.date().isoformat(), [shift.pk for shift in shifts])
 
     def remove() -> None:
@@ -91,8 +96,9 @@ def regatta(nyborg: Tenant) -> Iterator[Regatta]:
             AuditEvent.objects.filter(
                 target_type=target_type, target_id__in=[str(pk) for pk in ids]
             ).delete()
-        events.delete()
+        events.delete()  # tasks, shifts and sign-ups with them
         Organisation.objects.filter(name=CLUB).delete()
+        User.objects.filter(email__startswith=PREFIX).delete()
 
     yield from committed(nyborg, create, remove, TOUCHED)
 
@@ -122,6 +128,7 @@ def test_a_coordinator_plans_many_shifts_in_the_grid(
         expect(status).to_contain_text("6 vagter valgt")  # the cancelled one cannot be chosen
         page.get_by_role("button", name="Aflys vagterne …").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Aflys 6 vagter?")
+        expect(page.get_by_text("2 tilmeldte, tilbudte eller ventende får besked")).to_be_visible()
         check_page(page, axe_source, "planning-grid-cancel")
         page.get_by_role("link", name="Nej, behold dem").click()
 
