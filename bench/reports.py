@@ -350,6 +350,7 @@ def single_insert_by_statistics(size: str) -> None:
     for state in ("good", "bad"):
         old = one_insert(old=True, bad=state == "bad")
         new = one_insert(old=False, bad=state == "bad")
+        assert new is not None, "0003's look-ups gave up"
         shown = f"> {GIVE_UP_S} s (cancelled)" if old is None else f"{old * 1000:8.2f} ms"
         ratio = f"{GIVE_UP_S / new:,.0f}+" if old is None else f"{old / new:,.1f}"
         print(
