@@ -171,3 +171,16 @@ def test_it_keeps_one_join_for_a_big_statement(world):
         )
         assert cursor.rowcount > 200
     assert_facts_match_the_source()
+
+
+def test_it_carries_the_look_ups_into_a_tenant_cloned_from_the_template(in_nyborg):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname, proconfig FROM pg_proc "
+            "WHERE pronamespace = current_schema()::regnamespace AND proname LIKE 'reports_fact_%'"
+        )
+        functions = dict(cursor.fetchall())
+    assert functions["reports_fact_put"] == ["enable_seqscan=off"]
+    assert functions["reports_fact_forget"] == ["enable_seqscan=off"]
+    assert functions["reports_fact_refresh"] == ["enable_seqscan=off"]
+    assert functions["reports_fact_upsert"] is None  # a big statement is planned as it comes
