@@ -14,6 +14,13 @@ look at the years before), for the figures over all three years (every record), 
 XLSX and PDF exports of the yearly report (from the figures, and with them), and what the
 reporting fact table's triggers add to writes (an attendance corrected, an event moved to
 another organisation with its ~330 attendances).
+
+Then what one attendance recorded costs with good statistics and with those a vacuum leaves
+after a mass delete or a rolled-back import (reltuples 0 with pages: the planner takes every
+table for one row), by migration 0002's join and by 0003's primary-key look-ups, at 1,000,000
+sign-ups and in tenants of 1,000, 10,000 and 100,000; and a bulk insert of 100,000
+attendances by both (0003 keeps the join for big statements).
+`bench/reports.py statistics` runs only these, without the million.
 Target: figures under 1 s. These machines are noisy; compare within one run.
 """
 
