@@ -19,6 +19,7 @@ from apps.audit.services import audit_record
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Shift, SignUp
 from apps.shifts.services._common import Refused, now_or
+from tenants.selectors import tenant_localtime
 
 SALT = "attendance.shift-code"
 OPENS_BEFORE = timedelta(minutes=60)
@@ -68,11 +69,11 @@ def _locked(signup_id: int) -> tuple[SignUp, Attendance]:
 
 
 def _local_time(moment: datetime) -> str:
-    return formats.time_format(timezone.localtime(moment), "H:i")
+    return formats.time_format(tenant_localtime(moment), "H:i")
 
 
 def _local_moment(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "j. F H:i")
+    return formats.date_format(tenant_localtime(moment), "j. F H:i")
 
 
 @transaction.atomic

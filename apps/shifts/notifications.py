@@ -4,17 +4,16 @@ out whatever the person's message preferences say, so they are sent directly."""
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from apps.organisations.selectors import coordinators
 from apps.shifts.models import Shift, SignUp
 from config.mail import send_templated_mail
-from tenants.selectors import current_tenant, tenant_url
+from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 
 def signup_notice_send(*, signup: SignUp, kind: str) -> None:
     tenant = current_tenant()
-    with translation.override(tenant.locale):
+    with tenant_locale(tenant):
         context = {
             "signup": signup,
             "shift": signup.shift,
@@ -33,7 +32,7 @@ def coordinators_tell_free_place(*, shift_id: int) -> None:
     tenant = current_tenant()
     organisation = shift.task.event.organisation
     emails = coordinators(organisation).values_list("email", flat=True)
-    with translation.override(tenant.locale):
+    with tenant_locale(tenant):
         context = {"shift": shift, "event": shift.task.event, "tenant": tenant}
         subject = render_to_string("emails/free_place_subject.txt", context).strip()
         body = render_to_string("emails/free_place.txt", context)
