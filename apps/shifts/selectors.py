@@ -1,7 +1,7 @@
 """Reads for the marketplace, event pages and "my shifts": a fixed number of queries each."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Case,
@@ -116,8 +116,6 @@ def _apply_filters(events: QuerySet[Event], f: EventFilters, now: datetime) -> Q
 
 
 def _day_start(day: date, *, next_day: bool = False) -> datetime:
-    from datetime import timedelta
-
     start = datetime.combine(day + timedelta(days=1 if next_day else 0), time.min)
     return timezone.make_aware(start)
 
@@ -209,3 +207,103 @@ def _group(signup: SignUp, now: datetime) -> str:
     if signup.shift.ends_at <= now or signup.status not in SignUp.ACTIVE:
         return "history"
     return {"offered": "offers", "waitlisted": "waiting"}.get(signup.status, "upcoming")
+
+
+# --- changing times: who is affected, and what to warn about (services.changes) ----------
+
+
+@dataclass
+class Clash:
+    user: User
+    shift: Shift  # the moved shift
+    other: Shift  # the person's other shift at the same time
+
+
+@dataclass
+class ReschedulePreview:
+    shifts: int  # shifts that would move
+    people: list[User]  # active sign-ups on them: who would be mailed
+    outside: list[Shift]  # shifts that would fall outside the event (at their new times)
+    outside_if_kept: list[Shift]  # for an event: outside it if the shifts stay where they are
+    clashes: list[Clash]
+
+
+def reschedule_preview(
+    *,
+    event: Event,
+    moves: dict[int, tuple[datetime, datetime]] | None = None,
+    offset: timedelta | None = None,
+    event_start: datetime | None = None,
+    event_end: datetime | None = None,
+) -> ReschedulePreview:
+    """What moving shifts of `event` would do, in three queries: these shifts to these
+    (start, end), or all of them by a wall-clock `offset`. `event_start`/`event_end`: the
+    event's new times, when it changes too."""
+    from apps.shifts.clock import moved_by
+
+    start, end = event_start or event.starts_at, event_end or event.ends_at
+    all_shifts = list(
+        Shift.objects.filter(task__event=event, is_cancelled=False)
+        .select_related("task")
+        .order_by("starts_at", "id")
+    )
+    if offset:
+        moves = {
+            s.pk: (moved_by(s.starts_at, offset), moved_by(s.ends_at, offset)) for s in all_shifts
+        }
+    moves = moves or {}
+    moved = [s for s in all_shifts if s.pk in moves]
+    outside, kept_outside = [], []
+    for shift in all_shifts:
+        new_start, new_end = moves.get(shift.pk, (shift.starts_at, shift.ends_at))
+        if new_start < start or new_end > end:
+            shift.new_start, shift.new_end = new_start, new_end  # type: ignore[attr-defined]
+            outside.append(shift)
+        if shift.starts_at < start or shift.ends_at > end:
+            kept_outside.append(shift)
+    signups = SignUp.objects.filter(shift__in=moved, status__in=SignUp.ACTIVE).select_related(
+        "user"
+    )
+    people: dict[int, User] = {}
+    placed: dict[int, list[int]] = {}  # people with a place or an offer: their moved shifts
+    for signup in signups.order_by("user__full_name", "user_id"):
+        people.setdefault(signup.user_id, signup.user)
+        if signup.status != SignUp.Status.WAITLISTED:
+            placed.setdefault(signup.user_id, []).append(signup.shift_id)
+    by_id = {s.pk: s for s in moved}
+    return ReschedulePreview(
+        shifts=len(moved),
+        people=list(people.values()),
+        outside=outside,
+        outside_if_kept=kept_outside if event_start or event_end else [],
+        clashes=_clashes(placed, moves, by_id, people),
+    )
+
+
+def _clashes(
+    placed: dict[int, list[int]],
+    moves: dict[int, tuple[datetime, datetime]],
+    shifts: dict[int, Shift],
+    people: dict[int, User],
+) -> list[Clash]:
+    """Other places of the same people that the moved shifts would overlap (a coordinator's
+    move is not refused for them; the page says so)."""
+    if not placed:
+        return []
+    others = (
+        SignUp.objects.filter(
+            user_id__in=placed,
+            status__in=(SignUp.Status.CONFIRMED, SignUp.Status.OFFERED),
+            shift__is_cancelled=False,
+        )
+        .exclude(shift_id__in=moves)
+        .select_related("shift__task__event")
+        .order_by("shift__starts_at", "id")
+    )
+    found = []
+    for other in others:
+        for shift_id in placed[other.user_id]:
+            start, end = moves[shift_id]
+            if other.shift.starts_at < end and other.shift.ends_at > start:
+                found.append(Clash(people[other.user_id], shifts[shift_id], other.shift))
+    return found
