@@ -40,7 +40,8 @@ def clock(moment) -> dict[str, str]:
     return shown
 
 
-def assert_tenant_clock(text: str, moment) -> None:
+def assert_tenant_clock(text, moment) -> None:
+    text = str(text)
     shown = clock(moment)
     assert shown["tenant"] in text, text
     assert shown["utc"] not in text and shown["copenhagen"] not in text, text
