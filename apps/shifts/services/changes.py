@@ -86,7 +86,9 @@ def event_reschedule(
     of the event (and its sign-up deadline) moves by the offset of the event's start."""
     _require_coordinator(actor, event.organisation)
     with transaction.atomic():
-        # The event's row first, then its shifts in one order: two edits queue, not deadlock.
+        # The shifts first, then the event's row, in the order event_cancel takes them: two
+        # changes of the same event queue instead of deadlocking.
+        shifts = _locked_shifts(event)
         saved = Event.objects.select_for_update().get(pk=event.pk)
         was_start, was_end = saved.starts_at, saved.ends_at
         for name, value in fields.items():
@@ -96,7 +98,7 @@ def event_reschedule(
         audit_record(actor=actor, action="event.updated", target=event, fields=sorted(fields))
         moved: list[Moved] = []
         if move_shifts and event.starts_at != was_start:
-            moved = _move_shifts(event, wall_clock_offset(was_start, event.starts_at))
+            moved = _move_shifts(shifts, wall_clock_offset(was_start, event.starts_at))
         told = _tell(moved, organisation_id=event.organisation_id)
         audit_record(
             actor=actor,
@@ -110,12 +112,15 @@ def event_reschedule(
     return Rescheduled(moved=len(moved), told=told)
 
 
-def _move_shifts(event: Event, offset: timedelta) -> list[Moved]:
-    shifts = list(
+def _locked_shifts(event: Event) -> list[Shift]:
+    return list(
         Shift.objects.select_for_update()
         .filter(task__event=event)
         .order_by("starts_at", "id")  # the order event_cancel locks them in
     )
+
+
+def _move_shifts(shifts: list[Shift], offset: timedelta) -> list[Moved]:
     moved = []
     for shift in shifts:
         moved.append(Moved(shift.pk, shift.starts_at, shift.ends_at))
