@@ -75,7 +75,14 @@ class SiteSettingsForm(forms.ModelForm):
             "waitlist_stop_hours",
             "reminder_hours",
             "unfilled_alert_hours",
+            "hours_margin",
         ]
+        help_texts = {
+            "hours_margin": _(
+                "Corrected hours may be at most the shift's length plus this; a coordinator "
+                "can go further by ticking an override and giving a reason."
+            )
+        }
 
 
 class MessagingSettingsForm(forms.ModelForm):

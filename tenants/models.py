@@ -71,6 +71,11 @@ class Tenant(TenantMixin):
     waitlist_stop_hours = models.PositiveSmallIntegerField(
         _("automatic waitlist promotion stops hours before start"), default=2
     )
+    # Attendance: how far a coordinator's correction may go beyond a shift's length
+    # before it needs an explicit override with a reason.
+    hours_margin = models.PositiveSmallIntegerField(
+        _("hours a correction may add to a shift's length"), default=2
+    )
     # Messages (apps/messaging): reminders, coordinators' alerts, sending rate, SMS.
     reminder_hours = models.PositiveSmallIntegerField(
         _("remind volunteers hours before a shift (0 = never)"), default=24

@@ -3,6 +3,8 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
@@ -79,3 +81,10 @@ def tenant_locale(tenant: Tenant) -> Iterator[None]:
     gets both from config.middleware.TenantContextMiddleware)."""
     with translation.override(tenant.locale), timezone.override(tenant.timezone):
         yield
+
+
+def tenant_localtime(moment: datetime, tenant: Tenant | None = None) -> datetime:
+    """A moment on the tenant's wall clock, for text built in Python (a refusal, a flash
+    message, a mail) where no template converts it: right in a request, a task or a test,
+    whatever time zone happens to be active."""
+    return timezone.localtime(moment, ZoneInfo((tenant or current_tenant()).timezone))

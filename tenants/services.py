@@ -228,6 +228,7 @@ POLICY_FIELDS = (
     "waitlist_stop_hours",
     "reminder_hours",
     "unfilled_alert_hours",
+    "hours_margin",
 )
 VENDOR_FIELDS = ("sms_enabled", "sms_sender", "mail_rate_per_minute")
 

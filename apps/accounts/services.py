@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 from apps.audit.services import audit_record
 from config.celery import enqueue_on_commit
 from config.mail import send_templated_mail
-from tenants.selectors import current_tenant, tenant_url
+from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 
 def owner_admin_create(*, email: str, full_name: str, actor: object | None) -> User:
@@ -44,7 +44,7 @@ def invitation_url(*, user: User) -> str:
 def invitation_send(*, user: User) -> None:
     """Email the invitation link; sent in the tenant's language and branding."""
     tenant = current_tenant()
-    with translation.override(tenant.locale):
+    with tenant_locale(tenant):
         context = {"user": user, "tenant": tenant, "url": invitation_url(user=user)}
         send_templated_mail("emails/invitation", context, [user.email])
     audit_record(actor=None, action="user.invitation_sent", target=user)
@@ -106,7 +106,7 @@ def email_link_url(*, user: User, next_path: str) -> str:
 
 def email_link_send(*, user: User, next_path: str) -> None:
     tenant = current_tenant()
-    with translation.override(tenant.locale):
+    with tenant_locale(tenant):
         context = {
             "user": user,
             "tenant": tenant,

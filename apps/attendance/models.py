@@ -28,6 +28,8 @@ class Attendance(models.Model):
     )
     corrected_at = models.DateTimeField(null=True, blank=True)
     correction_reason = models.CharField(max_length=500, blank=True)
+    # The correction goes beyond the shift's length plus the tenant's margin, on purpose.
+    hours_override = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

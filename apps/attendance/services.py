@@ -19,6 +19,8 @@ from apps.audit.services import audit_record
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Shift, SignUp
 from apps.shifts.services._common import Refused, now_or
+from tenants.models import Tenant
+from tenants.selectors import current_tenant, tenant_localtime
 
 SALT = "attendance.shift-code"
 OPENS_BEFORE = timedelta(minutes=60)
@@ -68,11 +70,11 @@ def _locked(signup_id: int) -> tuple[SignUp, Attendance]:
 
 
 def _local_time(moment: datetime) -> str:
-    return formats.time_format(timezone.localtime(moment), "H:i")
+    return formats.time_format(tenant_localtime(moment), "H:i")
 
 
 def _local_moment(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "j. F H:i")
+    return formats.date_format(tenant_localtime(moment), "j. F H:i")
 
 
 @transaction.atomic
@@ -87,6 +89,10 @@ def roll_call_mark(*, actor: User, signup_id: int, status: str) -> Attendance:
         raise Refused(_("Only people on the shift can be marked."), code="not_confirmed")
     attendance.status = status
     attendance.marked_by = actor
+    if status == Attendance.Status.NO_SHOW and attendance.corrected_at is not None:
+        # Nobody earns hours by not coming: a correction made before goes (the audit keeps it).
+        attendance.corrected_by, attendance.corrected_at = None, None
+        attendance.correction_reason, attendance.hours_override = "", False
     if attendance.corrected_at is None:  # a correction with a reason stands
         attendance.hours = default_hours(attendance, signup.shift)
     attendance.save()
@@ -94,21 +100,64 @@ def roll_call_mark(*, actor: User, signup_id: int, status: str) -> Attendance:
     return attendance
 
 
+def _hours_text(hours: Decimal) -> str:
+    whole = hours == hours.to_integral_value()
+    return formats.number_format(hours.quantize(Decimal("1")) if whole else hours)
+
+
+def hours_limit(shift: Shift, tenant: Tenant | None = None) -> Decimal:
+    """The most hours a correction may give without an override: the shift's length plus
+    the tenant's margin."""
+    margin = (tenant or current_tenant()).hours_margin
+    return _hours_between(shift.starts_at, shift.ends_at) + Decimal(margin)
+
+
 @transaction.atomic
-def hours_correct(*, actor: User, signup_id: int, hours: Decimal, reason: str) -> Attendance:
-    """The coordinator sets the hours that count, and says why."""
+def hours_correct(
+    *, actor: User, signup_id: int, hours: Decimal, reason: str, override: bool = False
+) -> Attendance:
+    """The coordinator sets the hours that count, and says why. Up to the shift's length
+    plus the tenant's margin; beyond that only with `override` (stored and audited, the
+    reason saying why); never on a no-show."""
     signup, attendance = _locked(signup_id)
     if not can_coordinate(actor, signup.shift.task.event.organisation):
         raise PermissionDenied
     reason = reason.strip()
     if not reason:
         raise Refused(_("Give a reason for the correction."), code="reason")
-    if hours < 0 or hours > 24:
-        raise Refused(_("Hours must be between 0 and 24."), code="hours")
+    limit = hours_limit(signup.shift)
+    if hours < 0:
+        raise Refused(_("Hours cannot be negative."), code="hours")
+    if attendance.status == Attendance.Status.NO_SHOW and hours > 0:
+        raise Refused(
+            _(
+                "%(name)s is marked as a no-show, so no hours count. "
+                "Mark them present or late first."
+            )
+            % {"name": signup.user.full_name},
+            code="no_show",
+        )
+    if hours > limit and not override:
+        raise Refused(
+            _(
+                "At most %(limit)s hours: the shift's length plus the site's margin of "
+                "%(margin)s hours. To give more, tick the override and say why in the reason."
+            )
+            % {
+                "limit": _hours_text(limit),
+                "margin": current_tenant().hours_margin,
+            },
+            code="over_limit",
+        )
+    if hours > max(limit, Decimal("24")):
+        raise Refused(
+            _("At most %(n)s hours.") % {"n": _hours_text(max(limit, Decimal("24")))}, code="hours"
+        )
     if attendance.pk is None:
         attendance.status = Attendance.Status.PRESENT
     before = attendance.hours if attendance.pk else None
     attendance.hours = hours
+    attendance.hours_override = hours > limit
     attendance.corrected_by = actor
     attendance.corrected_at = timezone.now()
     attendance.correction_reason = reason
@@ -120,6 +169,8 @@ def hours_correct(*, actor: User, signup_id: int, hours: Decimal, reason: str) -
         before=str(before) if before is not None else None,
         hours=str(hours),
         reason=reason,
+        limit=str(limit),
+        override=attendance.hours_override,
     )
     return attendance
 

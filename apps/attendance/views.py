@@ -20,6 +20,7 @@ from apps.attendance.services import (
     check_in,
     check_out,
     hours_correct,
+    hours_limit,
     roll_call_mark,
     shift_token,
     token_valid,
@@ -100,9 +101,10 @@ def correct(request: HttpRequest, signup_id: int) -> HttpResponse:
                     signup_id=signup.pk,
                     hours=form.cleaned_data["hours"],
                     reason=form.cleaned_data["reason"],
+                    override=form.cleaned_data["override"],
                 )
             except ValidationError as refusal:
-                form.add_error(None, " ".join(refusal.messages))
+                form.add_refusal(refusal.code, " ".join(refusal.messages))
             else:
                 messages.success(request, _("The hours are saved."))
                 return redirect("attendance-roll-call", signup.shift_id)
@@ -115,6 +117,7 @@ def correct(request: HttpRequest, signup_id: int) -> HttpResponse:
         "shift": signup.shift,
         "attendance": attendance,
         "form": form,
+        "limit": hours_limit(signup.shift),
     }
     return render(request, "attendance/correct.html", context, status=status)
 

@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.messaging.models import SMS_KINDS, Kind, Message, OrientationTemplate, Preference
+from apps.messaging.models import (
+    ESSENTIAL_KINDS,
+    SMS_KINDS,
+    Kind,
+    Message,
+    OrientationTemplate,
+    Preference,
+)
 from apps.shifts.models import Task
 
 
@@ -46,7 +53,7 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = []
         for kind in Kind:
-            if kind == Kind.UNFILLED and not coordinator:
+            if kind in ESSENTIAL_KINDS or (kind == Kind.UNFILLED and not coordinator):
                 continue
             current = preferences[kind.value]
             self.fields[f"{kind.value}_email"] = forms.BooleanField(

@@ -21,7 +21,8 @@ class Kind(models.TextChoices):
     """Kinds of message a volunteer can choose to receive by email and/or SMS.
 
     Essential messages (a cancelled shift, a confirmation, a promotion from the waitlist)
-    are not here: they always go out.
+    are not here: they always go out. The outbox's essential kinds (ESSENTIAL_KINDS) are
+    here only to be sent through it: nobody can switch them off.
     """
 
     INFO = "info", _("Info mails from coordinators")
@@ -32,6 +33,11 @@ class Kind(models.TextChoices):
     EVALUATION = "evaluation", _("Evaluations after a shift")
     DIGEST = "digest", _("New events from organisations I follow")
     UNFILLED = "unfilled", _("Unfilled shifts (coordinators)")
+    CHANGED = "changed", _("Changed times of my shifts")
+
+
+# Sent whatever the person's preferences say: no opt-out, no unsubscribe link.
+ESSENTIAL_KINDS = (Kind.CHANGED,)
 
 
 # Defaults when a person has not chosen: email on, SMS only when asked for (opt-in).

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from apps.messaging.models import Delivery, Kind, Message
+from apps.messaging.models import ESSENTIAL_KINDS, Delivery, Kind, Message
 from tenants.models import Tenant
 from tenants.selectors import primary_host, tenant_locale, tenant_url
 
@@ -44,6 +44,8 @@ def unsubscribe_target(tenant: Tenant, token: str) -> tuple[int, str] | None:
     except signing.BadSignature:
         return None
     if not isinstance(data, dict) or data.get("k") not in Kind.values:
+        return None
+    if data["k"] in ESSENTIAL_KINDS:
         return None
     return int(data["u"]), str(data["k"])
 
@@ -84,8 +86,10 @@ def attachment_payloads(message: Message) -> list[tuple[str, bytes, str]]:
 
 
 def _links(tenant: Tenant, delivery: Delivery) -> tuple[str, str]:
-    token = unsubscribe_token(tenant, delivery.user_id, delivery.message.kind)
-    unsubscribe = tenant_url(tenant, reverse("messaging-unsubscribe", args=[token]))
+    unsubscribe = ""
+    if delivery.message.kind not in ESSENTIAL_KINDS:  # no way out of an essential mail
+        token = unsubscribe_token(tenant, delivery.user_id, delivery.message.kind)
+        unsubscribe = tenant_url(tenant, reverse("messaging-unsubscribe", args=[token]))
     cancel = ""
     if delivery.message.kind == Kind.REMINDER and delivery.message.shift_id:
         token = cancel_token(tenant, delivery.message.shift_id, delivery.user_id)
@@ -107,8 +111,9 @@ def delivery_email(
         html = render_to_string("emails/message.html", context)
     domain = primary_host(tenant)
     headers = {"Message-ID": f"<delivery.{tenant.schema_name}.{delivery.pk}@{domain}>"}
-    headers["List-Unsubscribe"] = f"<{unsubscribe}>"
-    headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if unsubscribe:
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     if delivery.message.kind in BULK_KINDS:
         headers["Precedence"] = "bulk"
     mail = EmailMultiAlternatives(

@@ -6,7 +6,14 @@ from django.db.models import Count, Q, QuerySet
 
 from apps.accounts.models import User
 from apps.members.models import Membership
-from apps.messaging.models import SMS_KINDS, Delivery, Kind, Message, Preference
+from apps.messaging.models import (
+    ESSENTIAL_KINDS,
+    SMS_KINDS,
+    Delivery,
+    Kind,
+    Message,
+    Preference,
+)
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import coordinators
 from apps.shifts.models import Event, Shift, SignUp, Task
@@ -99,7 +106,9 @@ def channel_recipients(message: Message, users: QuerySet[User]) -> Iterator[tupl
     of message by that channel: email unless switched off; SMS only when asked for, the
     tenant sends SMS, the kind is one SMS is used for, and there is a phone number."""
     kind = message.kind
-    emails = users.exclude(email="").exclude(pk__in=email_turned_off(kind))
+    emails = users.exclude(email="")
+    if kind not in ESSENTIAL_KINDS:
+        emails = emails.exclude(pk__in=email_turned_off(kind))
     yield Delivery.Channel.EMAIL, emails.values_list("pk", "email")
     if kind in SMS_KINDS and current_tenant().sms_enabled:
         phones = users.exclude(phone="").filter(

@@ -2,7 +2,6 @@
 to the outbox."""
 
 from django.urls import reverse
-from django.utils import translation
 
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import coordinators
@@ -36,7 +35,7 @@ def application_received_send(*, application: Application) -> None:
         if posting.contact_person is not None
         else _coordinator_emails(posting.organisation)
     )
-    with translation.override(tenant.locale):
+    with tenant_locale(tenant):
         context = {
             "application": application,
             "posting": posting,
@@ -68,14 +67,14 @@ def interview_invitation_send(*, interview: Interview) -> None:
 def agreement_ready_send(*, onboarding: Onboarding) -> None:
     """To the new volunteer: the agreement and the declaration are ready to read."""
     tenant = current_tenant()
-    with translation.override(tenant.locale):
+    with tenant_locale(tenant):
         context = {"onboarding": onboarding, "tenant": tenant, "url": _onboarding_url(onboarding)}
         _send("agreement_ready", context, [onboarding.user.email])
 
 
 def trial_reminder_send(*, onboarding: Onboarding) -> None:
     tenant = current_tenant()
-    with translation.override(tenant.locale):
+    with tenant_locale(tenant):
         context = {"onboarding": onboarding, "tenant": tenant, "url": _onboarding_url(onboarding)}
         _send("trial_reminder", context, _contact_emails(onboarding))
 
@@ -83,7 +82,7 @@ def trial_reminder_send(*, onboarding: Onboarding) -> None:
 def check_reminder_send(*, check: RecordCheck) -> None:
     tenant = current_tenant()
     onboarding = check.onboarding
-    with translation.override(tenant.locale):
+    with tenant_locale(tenant):
         context = {
             "check": check,
             "onboarding": onboarding,

@@ -294,3 +294,26 @@ class AddPersonForm(forms.Form):
         help_text=_("The person must already have an account here."),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+
+
+class ShiftTimeForm(forms.Form):
+    """A shift's new times (services.changes.shift_reschedule tells the people on it)."""
+
+    starts_at = local_datetime_field(_("Starts"))
+    ends_at = local_datetime_field(_("Ends"))
+    signup_deadline = local_datetime_field(_("Sign-up deadline"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("A shift must end after it starts."))
+        deadline = data.get("signup_deadline")
+        if deadline and starts and deadline > starts:
+            self.add_error("signup_deadline", _("The deadline must be before the shift starts."))
+        return data
+
+    def times_changed(self, shift: Shift) -> bool:
+        data = self.cleaned_data
+        return (data["starts_at"], data["ends_at"]) != (shift.starts_at, shift.ends_at)

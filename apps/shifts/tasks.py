@@ -4,7 +4,11 @@ from celery import shared_task
 from django.db import OperationalError
 
 from apps.shifts.models import SignUp
-from apps.shifts.notifications import coordinators_tell_free_place, signup_notice_send
+from apps.shifts.notifications import (
+    coordinators_tell_free_place,
+    shift_changes_send,
+    signup_notice_send,
+)
 from apps.shifts.services.waitlist import offers_expire, waitlist_fill
 from config.celery import send_to_every_open_tenant
 
@@ -43,3 +47,11 @@ def expire_offers() -> int:
 def dispatch_expire_offers() -> None:
     """Beat runs this in public every minute; it fans out to every open tenant."""
     send_to_every_open_tenant(expire_offers)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def send_shift_changes(
+    key: str, organisation_id: int, changes: list[list], groups: list[list]
+) -> None:
+    """Mail the people on moved shifts (services.changes); the key makes a rerun harmless."""
+    shift_changes_send(key=key, organisation_id=organisation_id, changes=changes, groups=groups)

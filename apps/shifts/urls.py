@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.shifts import views, views_grid
+from apps.shifts import change_views, views, views_grid
 
 urlpatterns = [
     path("", views.planning_home, name="planning"),
@@ -32,6 +32,7 @@ urlpatterns = [
     path("vagter/<int:shift_id>/", views.roster, name="planning-roster"),
     path("vagter/<int:shift_id>/pladser/", views.shift_capacity, name="planning-shift-capacity"),
     path("vagter/<int:shift_id>/aflys/", views.shift_cancel_view, name="planning-shift-cancel"),
+    path("vagter/<int:shift_id>/tid/", change_views.shift_time, name="planning-shift-time"),
     path("vagter/<int:shift_id>/tilfoej/", views.roster_add, name="planning-roster-add"),
     path("tilmeldinger/<int:signup_id>/fjern/", views.roster_remove, name="planning-roster-remove"),
 ]

@@ -191,8 +191,13 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     # The form fills its instance while it validates; the page keeps showing the saved event.
     form = EventForm(request.POST or None, request.FILES or None, instance=copy.copy(event))
     if request.method == "POST" and form.is_valid():
+        from apps.shifts.change_views import event_time_changes
+
+        changed = form.service_fields(only_changed=True)
+        if (answer := event_time_changes(request, event, form, changed)) is not None:
+            return answer  # new times: who is affected, confirmed first (change_views.py)
         try:
-            if changed := form.service_fields(only_changed=True):
+            if changed:
                 event_update(actor=actor(request), event=event, **changed)
         except ValidationError as error:
             add_service_error(form, error)

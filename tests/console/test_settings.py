@@ -35,6 +35,7 @@ def test_the_site_admin_sets_reminder_hours_and_nobody_else_can(nyborg, nanna, n
         "waitlist_stop_hours": "2",
         "reminder_hours": "48",
         "unfilled_alert_hours": "0",
+        "hours_margin": "2",
     }
     assert nyborg_client.post("/indstillinger/", data).status_code == 302
     tenant = Tenant.objects.get(pk=nyborg.pk)

@@ -35,7 +35,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from apps.messaging.models import Delivery, Message, Preference
+from apps.messaging.models import ESSENTIAL_KINDS, Delivery, Message, Preference
 from apps.messaging.rendering import attachment_payloads, delivery_email, delivery_sms_text
 from tenants.models import Tenant
 from tenants.selectors import current_tenant
@@ -104,7 +104,7 @@ def deliveries_claim(
 
 def _opted_out(deliveries: list[Delivery]) -> set[tuple[int, str]]:
     """(user, channel) pairs that switched this kind off after the audience was expanded."""
-    if not deliveries:
+    if not deliveries or deliveries[0].message.kind in ESSENTIAL_KINDS:
         return set()
     rows = Preference.objects.filter(
         kind=deliveries[0].message.kind, user_id__in=[d.user_id for d in deliveries]

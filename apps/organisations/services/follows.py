@@ -7,14 +7,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.messaging.models import Kind
 from apps.messaging.selectors import email_turned_off
 from apps.organisations.models import Follow, Organisation
 from apps.shifts.models import Category, Event
-from tenants.selectors import current_tenant, tenant_url
+from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 
 def follow_set(
@@ -75,7 +75,7 @@ def digest_send(*, user_id: int, now: datetime | None = None) -> int:
 
 def _mail_digest(user: User, events: list[Event]) -> None:
     tenant = current_tenant()
-    with translation.override(tenant.locale):
+    with tenant_locale(tenant):
         context = {"user": user, "events": events, "tenant": tenant, "base": tenant_url(tenant, "")}
         subject = render_to_string("emails/digest_subject.txt", context).strip()
         message = EmailMultiAlternatives(

@@ -22,6 +22,7 @@ from apps.shifts.services._common import (
     tenant_policy,
 )
 from config.celery import enqueue_on_commit
+from tenants.selectors import tenant_localtime
 
 COUNTER: dict[str, str] = {
     SignUp.Status.CONFIRMED: "confirmed_count",
@@ -129,7 +130,7 @@ def check_can_sign_up(shift: Shift, user: User, *, now: datetime, by_coordinator
     if now >= (shift.ends_at if by_coordinator else shift.starts_at):
         raise Refused(_("This shift has already started."), code="started")
     if shift.signup_deadline and now > shift.signup_deadline and not by_coordinator:
-        deadline = formats.date_format(shift.signup_deadline, "DATETIME_FORMAT")
+        deadline = formats.date_format(tenant_localtime(shift.signup_deadline), "DATETIME_FORMAT")
         raise Refused(_("The sign-up deadline was %(when)s.") % {"when": deadline}, code="deadline")
     if SignUp.objects.filter(shift=shift, user=user, status__in=SignUp.ACTIVE).exists():
         raise Refused(_("You are already signed up for this shift."), code="duplicate")
@@ -158,13 +159,13 @@ def _check_requirements(shift: Shift, user: User) -> None:
                 % {"age": task.min_age},
                 code="age_unknown",
             )
-        if shift.starts_at.year - user.birth_year < task.min_age:
+        if tenant_localtime(shift.starts_at).year - user.birth_year < task.min_age:
             raise Refused(
                 _("You must be at least %(age)s years old for this task.") % {"age": task.min_age},
                 code="too_young",
             )
-    valid_until = user.child_check_valid_until
-    if task.needs_child_check and (not valid_until or valid_until < shift.starts_at.date()):
+    valid_until, day = user.child_check_valid_until, tenant_localtime(shift.starts_at).date()
+    if task.needs_child_check and (not valid_until or valid_until < day):
         raise Refused(
             _("This task needs a valid child-protection check. Ask the coordinator about it."),
             code="child_check",
@@ -172,7 +173,7 @@ def _check_requirements(shift: Shift, user: User) -> None:
 
 
 def _describe(signup: SignUp) -> str:
-    start = formats.date_format(signup.shift.starts_at, "SHORT_DATETIME_FORMAT")
+    start = formats.date_format(tenant_localtime(signup.shift.starts_at), "SHORT_DATETIME_FORMAT")
     return f"{signup.shift.task.event.title} ({start})"
 
 
