@@ -29,7 +29,8 @@ class Attendance(models.Model):
     corrected_at = models.DateTimeField(null=True, blank=True)
     correction_reason = models.CharField(max_length=500, blank=True)
     # The correction goes beyond the shift's length plus the tenant's margin, on purpose.
-    hours_override = models.BooleanField(default=False)
+    # A default in the database too: SQL writers (data fixes, the reports bench) leave it out.
+    hours_override = models.BooleanField(default=False, db_default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
