@@ -52,3 +52,12 @@ class CancelForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+
+class MembershipRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("A few words to the coordinators (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
