@@ -30,6 +30,10 @@ class EventFilterForm(forms.Form):
         f = self.filters()
         return any((f.category, f.area, f.date_from, f.date_to, f.free_now, f.beginners))
 
+    def is_filtered(self) -> bool:
+        """Any filter at all (search words included): an empty list is then the filters'."""
+        return self.filters() != EventFilters()
+
     def filters(self) -> EventFilters:
         data = self.cleaned_data if self.is_valid() else {}
         category = data.get("category")

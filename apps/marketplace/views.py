@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from apps.marketplace.forms import CancelForm, EventFilterForm, MembershipRequestForm
 from apps.organisations.models import Follow, Organisation
-from apps.organisations.selectors import membership_request_of
+from apps.organisations.selectors import membership_request_of, organisations_coordinated_by
 from apps.organisations.services import follow_set
 from apps.organisations.services.join_requests import membership_request
 from apps.shifts.models import Category, Shift, SignUp
@@ -45,8 +45,23 @@ def home(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "categories": Category.objects.all(),
+        "filtered": form.is_filtered(),
     }
+    if not page.object_list and not context["filtered"]:
+        context["plan"] = _first_event_link(request)
     return render(request, "marketplace/home.html", context)
+
+
+def _first_event_link(request: HttpRequest) -> tuple[str, str] | None:
+    """For staff on a site without events: where to start (an event, or first an actor)."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    if organisations_coordinated_by(user):  # type: ignore[arg-type]
+        return reverse("planning-event-new"), _("Create the first event")
+    if user.is_owner_admin:  # type: ignore[union-attr]
+        return reverse("organisation-new"), _("Register the first organisation, then its events")
+    return None
 
 
 def event_page(request: HttpRequest, event_id: int) -> HttpResponse:
