@@ -20,6 +20,7 @@ from apps.messaging.models import Delivery, Kind, Message, OrientationTemplate
 from apps.messaging.rendering import cancel_target, message_context, unsubscribe_target
 from apps.messaging.selectors import (
     audience_organisation,
+    audience_summary,
     delivery_counts,
     delivery_failures,
     preferences_of,
@@ -86,6 +87,7 @@ def message_new(request: HttpRequest, kind: str, audience_id: int) -> HttpRespon
             )
     context = {"form": form, "preview": preview, "organisation": organisation, "tag": tag}
     context["audience"] = Message.Audience(kind).label if kind in Message.Audience else ""
+    context["summary"] = audience_summary(kind, audience_id, tag.pk if tag else None)
     return render(request, "messaging/compose.html", context)
 
 
