@@ -42,7 +42,7 @@ def interview_calendar(*, interview: Interview, now: datetime | None = None) -> 
         organiser = vCalAddress(f"mailto:{interview.organiser.email}")
         organiser.params["cn"] = interview.organiser.full_name or interview.organiser.email
     else:
-        organiser = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
+        organiser = vCalAddress(f"mailto:{parseaddr(str(settings.DEFAULT_FROM_EMAIL))[1]}")
         organiser.params["cn"] = tenant.name
     vevent.add("organizer", organiser)
     attendee = vCalAddress(f"mailto:{application.user.email}")

@@ -61,14 +61,14 @@ def test_it_names_every_demo_event_for_its_season_whatever_day_it_is_seeded():
     problems = []
     for offset in range(366 + 365):  # a leap year and the next
         today = date(2028, 1, 1) + timedelta(days=offset)
-        for slot, _org, _category, days, _area, _tasks in EVENTS:
-            day = today + timedelta(days=days)
+        for slot, _org, _category, ahead, _area, _tasks in EVENTS:
+            day = today + timedelta(days=ahead)
             title = upcoming_title(slot, day)
             problems += [(today, title, day, word) for word in out_of_season(title, day)]
-        days = [today - timedelta(days=days_ago) for days_ago in PAST_DAYS_AGO]
-        titles = [title for title, _category in past_events(days)]
+        past_days = [today - timedelta(days=days_ago) for days_ago in PAST_DAYS_AGO]
+        titles = [title for title, _category in past_events(past_days)]
         assert len(set(titles)) == len(titles), today
-        for title, day in zip(titles, days, strict=True):
+        for title, day in zip(titles, past_days, strict=True):
             problems += [(today, title, day, word) for word in out_of_season(title, day)]
     assert problems == []
 

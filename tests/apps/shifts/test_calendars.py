@@ -255,7 +255,7 @@ def test_it_builds_valid_feeds_with_one_and_with_many_places(kiosk, morning, fri
 
 
 def sequences(ics: bytes) -> dict[str, tuple[str, int]]:
-    return {uid: (str(v["STATUS"]), int(v["SEQUENCE"])) for uid, v in by_uid(ics).items()}
+    return {uid: (str(v["STATUS"]), int(str(v["SEQUENCE"]))) for uid, v in by_uid(ics).items()}
 
 
 def test_it_raises_the_sequence_of_a_place_that_is_called_off(kiosk, morning, frida, nanna):
