@@ -91,6 +91,14 @@ class Tenant(TenantMixin):
     is_template = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # The open status (trial or active) a closed tenant had, so that resuming returns to it.
+    status_before_closing = models.CharField(
+        _("status before suspension"),
+        max_length=20,
+        choices=[(Status.TRIAL, Status.TRIAL.label), (Status.ACTIVE, Status.ACTIVE.label)],
+        blank=True,
+        editable=False,
+    )
 
     auto_create_schema = True
     clone_mode = "DATA"  # NODATA would leave content types and permissions empty

@@ -155,18 +155,43 @@ def _publish_legal_pages(tenant: Tenant) -> None:
         standard_versions_publish(tenant=tenant)
 
 
+_OPEN = (Tenant.Status.TRIAL, Tenant.Status.ACTIVE)
+
+
 def tenant_set_status(*, tenant: Tenant, status: str, actor: object | None) -> Tenant:
-    """Suspend, resume or archive. Data is never touched: a closed tenant is only hidden."""
+    """Suspend, resume or archive. Data is never touched: a closed tenant is only hidden.
+
+    Closing an open tenant (trial or active) remembers that status on the row, so that
+    ``tenant_resume`` returns it to where it was, however many closed states it passed through.
+    """
     with transaction.atomic(), schema_context("public"):
         locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
         previous = locked.status
         if previous == status:
             return locked
+        fields = ["status", "status_changed_at", "status_before_closing"]
+        if previous in _OPEN and status not in _OPEN:
+            locked.status_before_closing = previous
+        elif status in _OPEN:
+            locked.status_before_closing = ""
+        else:
+            fields.remove("status_before_closing")
         locked.status = status
         locked.status_changed_at = timezone.now()
-        locked.save(update_fields=["status", "status_changed_at"])
+        locked.save(update_fields=fields)
         audit_record(actor=actor, action="tenant.status", target=locked, old=previous, new=status)
     return locked
+
+
+def tenant_resume(*, tenant: Tenant, actor: object | None) -> Tenant:
+    """Reopen a suspended or archived tenant in the status it had before it was closed."""
+    with transaction.atomic(), schema_context("public"):
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if not locked.is_closed:
+            return locked
+        # A tenant closed before the status was remembered, with no history: the old behaviour.
+        status = locked.status_before_closing or Tenant.Status.ACTIVE
+        return tenant_set_status(tenant=locked, status=status, actor=actor)
 
 
 def template_ensure() -> Tenant:

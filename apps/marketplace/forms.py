@@ -30,6 +30,10 @@ class EventFilterForm(forms.Form):
         f = self.filters()
         return any((f.category, f.area, f.date_from, f.date_to, f.free_now, f.beginners))
 
+    def is_filtered(self) -> bool:
+        """Any filter at all (search words included): an empty list is then the filters'."""
+        return self.filters() != EventFilters()
+
     def filters(self) -> EventFilters:
         data = self.cleaned_data if self.is_valid() else {}
         category = data.get("category")
@@ -51,4 +55,13 @@ class CancelForm(forms.Form):
         required=False,
         max_length=500,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class MembershipRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("A few words to the coordinators (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

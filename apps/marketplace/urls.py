@@ -5,6 +5,11 @@ from apps.marketplace import calendar_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("arrangementer/<int:event_id>/", views.event_page, name="event"),
+    path(
+        "arrangementer/<int:event_id>/bliv-medlem/",
+        views.membership_request_view,
+        name="event-membership-request",
+    ),
     path("vagter/<int:shift_id>/tilmeld/", views.shift_sign_up_view, name="shift-sign-up"),
     path("tilmeldinger/<int:signup_id>/afmeld/", views.signup_cancel_view, name="signup-cancel"),
     path("tilmeldinger/<int:signup_id>/accepter/", views.offer_accept_view, name="offer-accept"),

@@ -14,14 +14,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.marketplace.forms import CancelForm, EventFilterForm
+from apps.marketplace.forms import CancelForm, EventFilterForm, MembershipRequestForm
 from apps.organisations.models import Follow, Organisation
+from apps.organisations.selectors import membership_request_of, organisations_coordinated_by
 from apps.organisations.services import follow_set
+from apps.organisations.services.join_requests import membership_request
 from apps.shifts.models import Category, Shift, SignUp
 from apps.shifts.selectors import (
     event_for_page,
     event_url,
     marketplace_events,
+    members_only_event,
     my_signups,
     signups_by_shift,
 )
@@ -42,15 +45,30 @@ def home(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "categories": Category.objects.all(),
+        "filtered": form.is_filtered(),
     }
+    if not page.object_list and not context["filtered"]:
+        context["plan"] = _first_event_link(request)
     return render(request, "marketplace/home.html", context)
+
+
+def _first_event_link(request: HttpRequest) -> tuple[str, str] | None:
+    """For staff on a site without events: where to start (an event, or first an actor)."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    if organisations_coordinated_by(user):  # type: ignore[arg-type]
+        return reverse("planning-event-new"), _("Create the first event")
+    if user.is_owner_admin:  # type: ignore[union-attr]
+        return reverse("organisation-new"), _("Register the first organisation, then its events")
+    return None
 
 
 def event_page(request: HttpRequest, event_id: int) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     event = event_for_page(event_id=event_id, user=user, token=request.GET.get("n", ""))
     if event is None:
-        raise Http404
+        return _members_only_page(request, event_id)
     shifts = [shift for task in event.task_list for shift in task.shifts.all()]  # type: ignore[attr-defined]
     mine = signups_by_shift(user=user, shift_ids=[shift.pk for shift in shifts])
     day_labels: dict[object, str] = {}
@@ -67,6 +85,44 @@ def event_page(request: HttpRequest, event_id: int) -> HttpResponse:
     )
     context = {"event": event, "follows": follows, "my_shifts_url": reverse("my-shifts")}
     return render(request, "marketplace/event.html", context)
+
+
+def _members_only_page(request: HttpRequest, event_id: int) -> HttpResponse:
+    """A members-only event, to someone who is not a member: whose it is, and how to get in
+    (sign in; ask to join). Nothing of the event itself. Anything else stays a 404."""
+    event = members_only_event(event_id=event_id)
+    if event is None:
+        raise Http404
+    here = reverse("event", args=[event.pk])
+    context = {
+        "event": event,
+        "organisation": event.organisation,
+        "join_request": membership_request_of(request.user, event.organisation),  # type: ignore[arg-type]
+        "form": MembershipRequestForm(),
+        "sign_in_url": f"{reverse('login')}?{urlencode({'next': here})}",
+    }
+    return render(request, "marketplace/members_only.html", context, status=403)
+
+
+@login_required
+@require_POST
+def membership_request_view(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = members_only_event(event_id=event_id)
+    if event is None:
+        raise Http404
+    form = MembershipRequestForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        membership_request(user=request.user, event=event, message=message)  # type: ignore[arg-type]
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(
+            request,
+            _("Your request is sent. The coordinators of %(name)s will answer by mail.")
+            % {"name": event.organisation.name},
+        )
+    return redirect("event", event.pk)
 
 
 def _when(shift: Shift, day_labels: dict[object, str]) -> str:

@@ -1,8 +1,11 @@
 """Reads for messaging: who an audience is, by which channel, and how a message went."""
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import formats, timezone
 
 from apps.accounts.models import User
 from apps.members.models import Membership
@@ -43,6 +46,53 @@ def audience_organisation(kind: str, audience_id: int) -> Organisation | None:
 
         return group_organisation(audience_id)
     return None
+
+
+@dataclass(frozen=True)
+class AudienceSummary:
+    """What the compose page says under "To": whom exactly, and how many."""
+
+    what: str  # the shift, task, event ... by name and time; "" when the label says it all
+    people: int  # everyone in the audience now
+    mail_off: int  # of them, those who switched info mails off (or have no address)
+
+
+def audience_summary(
+    kind: str, audience_id: int, tag_id: int | None = None, shift_ids: Iterable[int] = ()
+) -> AudienceSummary:
+    users = audience_users(kind, audience_id, tag_id, shift_ids)
+    mail = users.exclude(email="").exclude(pk__in=email_turned_off(Kind.INFO))
+    people = users.count()
+    return AudienceSummary(_audience_name(kind, audience_id), people, people - mail.count())
+
+
+def _audience_name(kind: str, audience_id: int) -> str:
+    if kind in (Message.Audience.SHIFT, Message.Audience.WAITLIST):
+        shift = Shift.objects.select_related("task__event").filter(pk=audience_id).first()
+        if shift is None:
+            return ""
+        start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+        until = f"{end:%H:%M}" if end.date() == start.date() else _day_and_time(end)
+        when = f"{_day_and_time(start)}–{until}"
+        return f"{shift.task.title} · {shift.task.event.title} · {when}"
+    if kind == Message.Audience.TASK:
+        task = Task.objects.select_related("event").filter(pk=audience_id).first()
+        return f"{task.title} · {task.event.title}" if task else ""
+    if kind == Message.Audience.EVENT:
+        event = Event.objects.filter(pk=audience_id).first()
+        if event is None:
+            return ""
+        return f"{event.title} · {_day_and_time(timezone.localtime(event.starts_at))}"
+    if kind == Message.Audience.GROUP:
+        from apps.groups.models import Group  # groups imports messaging
+
+        group = Group.objects.filter(pk=audience_id).first()
+        return group.name if group else ""
+    return ""
+
+
+def _day_and_time(moment: datetime) -> str:
+    return f"{formats.date_format(moment, 'j. F Y')} {moment:%H:%M}"
 
 
 def audience_users(

@@ -20,7 +20,7 @@ from apps.messaging.models import Delivery, Kind, Message, OrientationTemplate
 from apps.messaging.rendering import cancel_target, message_context, unsubscribe_target
 from apps.messaging.selectors import (
     audience_organisation,
-    audience_users,
+    audience_summary,
     chosen_shifts_of,
     delivery_counts,
     delivery_failures,
@@ -89,9 +89,10 @@ def message_new(request: HttpRequest, kind: str, audience_id: int) -> HttpRespon
             )
     context = {"form": form, "preview": preview, "organisation": organisation, "tag": tag}
     context["audience"] = Message.Audience(kind).label if kind in Message.Audience else ""
+    shift_ids = [shift.pk for shift in chosen] if chosen is not None else []
     if chosen is not None:
         context["chosen_shifts"] = chosen
-        context["recipients"] = audience_users(kind, audience_id, None, [s.pk for s in chosen])
+    context["summary"] = audience_summary(kind, audience_id, tag.pk if tag else None, shift_ids)
     return render(request, "messaging/compose.html", context)
 
 

@@ -12,4 +12,9 @@ urlpatterns = [
         "<int:org_id>/medlemmer/ny/", views.organisation_add_member, name="organisation-add-member"
     ),
     path("medlemmer/<int:membership_id>/", views.member_page, name="member"),
+    path(
+        "anmodninger/<int:request_id>/",
+        views.membership_request_answer_view,
+        name="membership-request-answer",
+    ),
 ]

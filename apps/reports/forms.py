@@ -2,6 +2,7 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from apps.reports.figures import Period
@@ -38,7 +39,22 @@ class PeriodForm(forms.Form):
             raise ValidationError(_("Give both a first and a last day, or a year."))
         if start and end:
             if end < start:
-                raise ValidationError(_("The last day comes before the first."))
+                # On the field, so it is marked and read out with it; the input stays as typed.
+                self.add_error(
+                    "end",
+                    ValidationError(
+                        _(
+                            "The last day (%(end)s) comes before the first (%(start)s). "
+                            "Swap them, or choose a year."
+                        ),
+                        code="reversed",
+                        params={
+                            "start": formats.date_format(start, "j. F Y"),
+                            "end": formats.date_format(end, "j. F Y"),
+                        },
+                    ),
+                )
+                return data
             if (end - start).days >= MAX_DAYS:
                 raise ValidationError(_("Choose a period of at most five years."))
         return data

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -69,6 +69,10 @@ def report_page(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     organisation = _organisation(scope, request.GET)
     form, period = _period(request, scope)
+    if form.is_bound and not form.is_valid():
+        # Say what is wrong, and show no figures of another period than the one asked for.
+        context_error = {"form": form, "scope": scope, "organisation": organisation}
+        return render(request, "reports/report.html", context_error, status=400)
     figures = report(period, organisation_id=organisation.pk if organisation else None)
     context: dict[str, Any] = {
         "form": form,
@@ -106,7 +110,10 @@ def report_export(request: HttpRequest, file_format: str) -> HttpResponse:
     if file_format not in CONTENT_TYPES:
         raise Http404
     organisation = _organisation(scope, request.GET)
-    _form, period = _period(request, scope)
+    form, period = _period(request, scope)
+    if form.is_bound and not form.is_valid():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
     figures = report(period, organisation_id=organisation.pk if organisation else None)
     scope_name = organisation.name if organisation else _("All organisations")
     if file_format == "csv":

@@ -1,12 +1,20 @@
 """iCalendar (RFC 5545) feeds: a volunteer's own shifts, one shift, a tenant's public events.
 
 Each builder runs a fixed number of queries however many rows a feed holds: one for the
-tenant's domain and one for the rows. Times are written in UTC, so no VTIMEZONE is needed.
+tenant's domain and one for the rows. Times are written in UTC; every calendar still carries
+the tenant's time zone as a VTIMEZONE (with X-WR-TIMEZONE), so that it holds at least one
+component even when it has no event, as RFC 5545 requires, and is the same in every state.
+
+A VEVENT's SEQUENCE rises with each change a subscriber must take over: an offer that became
+a place, a place or event that was called off (SEQUENCE is derived from the state, which only
+moves forward).
 """
 
 import uuid
+import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AnonymousUser
@@ -14,7 +22,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from apps.accounts.models import User
@@ -25,6 +33,8 @@ from tenants.selectors import current_tenant, tenant_url
 
 PERSONAL_HISTORY = timedelta(days=90)
 PUBLIC_HISTORY = timedelta(days=30)
+# The span the VTIMEZONE describes: the feeds' history back, and some years ahead.
+ZONE_BEFORE, ZONE_AFTER = timedelta(days=366), timedelta(days=3 * 366)
 # Subscribed calendars poll the feed; once an hour keeps them fresh without hammering us.
 REFRESH = timedelta(hours=1)
 HOLDS_A_PLACE = (SignUp.Status.CONFIRMED, SignUp.Status.OFFERED)
@@ -117,7 +127,11 @@ def personal_calendar(*, user: User, now: datetime | None = None) -> bytes:
     calendar = _calendar(site, name=f"{site.tenant.name}: {_('My shifts')}", feed=True)
     for signup in _personal_signups(user, site.now):
         uid = f"signup-{signup.pk}@{site.domain}"
-        calendar.add_component(_shift_vevent(signup.shift, site, uid=uid, status=_status(signup)))
+        status = _status(signup)
+        vevent = _shift_vevent(
+            signup.shift, site, uid=uid, status=status, sequence=_SIGNUP_SEQUENCE[status]
+        )
+        calendar.add_component(vevent)
     return calendar.to_ical()
 
 
@@ -128,7 +142,8 @@ def shift_calendar(*, shift: Shift, now: datetime | None = None) -> bytes:
     cancelled = shift.is_cancelled or shift.task.event.status == Event.Status.CANCELLED
     status = "CANCELLED" if cancelled else "CONFIRMED"
     uid = f"shift-{shift.pk}@{site.domain}"
-    calendar.add_component(_shift_vevent(shift, site, uid=uid, status=status))
+    vevent = _shift_vevent(shift, site, uid=uid, status=status, sequence=_EVENT_SEQUENCE[status])
+    calendar.add_component(vevent)
     return calendar.to_ical()
 
 
@@ -147,13 +162,36 @@ def _calendar(site: _Site, *, name: str, feed: bool) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", site.tenant.timezone)
     if feed:
         # RFC 7986 and Outlook's older name for the same hint.
         calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT1H")
     else:
         calendar.add("method", "PUBLISH")
+    calendar.add_component(
+        Timezone.from_ical(_vtimezone(site.tenant.timezone, site.now.astimezone(UTC).year))
+    )
     return calendar
+
+
+@lru_cache(maxsize=32)
+def _vtimezone(tzid: str, year: int) -> bytes:
+    """The zone's rules around `year`, as one VTIMEZONE (STANDARD and DAYLIGHT parts)."""
+    middle = datetime(year, 7, 1).date()
+    zone = Timezone.from_tzinfo(
+        zoneinfo.ZoneInfo(tzid),
+        tzid=tzid,
+        first_date=middle - ZONE_BEFORE,
+        last_date=middle + ZONE_AFTER,
+    )
+    zone.pop("COMMENT", None)  # a note in English on the span; not a VTIMEZONE property
+    return zone.to_ical()
+
+
+# How far a VEVENT has moved on: a calendar keeps the copy with the higher SEQUENCE.
+_SIGNUP_SEQUENCE = {"TENTATIVE": 0, "CONFIRMED": 1, "CANCELLED": 2}
+_EVENT_SEQUENCE = {"CONFIRMED": 0, "CANCELLED": 1}
 
 
 def _status(signup: SignUp) -> str:
@@ -167,11 +205,12 @@ def _status(signup: SignUp) -> str:
     return "TENTATIVE" if signup.status == SignUp.Status.OFFERED else "CONFIRMED"
 
 
-def _shift_vevent(shift: Shift, site: _Site, *, uid: str, status: str) -> VEvent:
+def _shift_vevent(shift: Shift, site: _Site, *, uid: str, status: str, sequence: int) -> VEvent:
     task, event = shift.task, shift.task.event
     # Whoever gets this shift's calendar may see the event, so a secret event's link works.
     url = _event_url(event, site, with_secret=event.visibility == Event.Visibility.SECRET)
     vevent = _vevent(uid, site, start=shift.starts_at, end=shift.ends_at, status=status)
+    vevent.add("sequence", sequence)
     vevent.add("summary", f"{event.title} – {task.title}")
     _add_location(vevent, event)
     vevent.add("description", _lines(_meeting_point(task), url))
@@ -185,6 +224,7 @@ def _event_vevent(event: Event, site: _Site) -> VEvent:
     url = _event_url(event, site, with_secret=False)
     status = "CANCELLED" if cancelled else "CONFIRMED"
     vevent = _vevent(uid, site, start=event.starts_at, end=event.ends_at, status=status)
+    vevent.add("sequence", _EVENT_SEQUENCE[status])
     vevent.add("summary", event.title)
     _add_location(vevent, event)
     vevent.add("description", _lines(event.organisation.name, event.description, url))

@@ -84,8 +84,9 @@ class EventForm(forms.ModelForm):
             "image": _("A photo or poster, at most 5 MB."),
             "area": _("A town or part of town, used by the marketplace filter."),
             "visibility": _(
-                "Members only: people signed in here. Only with the link: people you give "
-                "the secret link to."
+                "Members only: the organisation's members, once signed in; others who sign in "
+                "can ask to join, and the organisation's coordinators approve them. Only with "
+                "the link: people you give the secret link to."
             ),
         }
         widgets = {

@@ -139,6 +139,17 @@ def event_for_page(*, event_id: int, user: User | None, token: str = "") -> Even
     return event
 
 
+def members_only_event(*, event_id: int) -> Event | None:
+    """A published (or called-off) members-only event, for the page that tells a visitor who
+    is not a member whose it is. Drafts and secret-link events stay unknown."""
+    visible = Q(status__in=(Event.Status.PUBLISHED, Event.Status.CANCELLED))
+    return (
+        Event.objects.filter(visible, pk=event_id, visibility=Event.Visibility.MEMBERS)
+        .select_related("organisation")
+        .first()
+    )
+
+
 def event_url(event: Event) -> str:
     """The event page's address; a secret event's carries its secret, or it would 404."""
     from django.urls import reverse

@@ -41,5 +41,6 @@ class ConsoleSignInForm(AuthenticationForm):
 
 
 class StatusForm(forms.Form):
-    ACTIONS = {"suspend": "suspended", "resume": "active", "archive": "archived"}
+    # "resume" returns to the status the tenant had before it was closed (tenant_resume).
+    ACTIONS = {"suspend": "suspended", "resume": "", "archive": "archived"}
     action = forms.ChoiceField(choices=[(key, key) for key in ACTIONS])

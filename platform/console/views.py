@@ -17,6 +17,7 @@ from tenants.services import (
     Provisioned,
     TemplateMissing,
     tenant_provision,
+    tenant_resume,
     tenant_set_status,
     tenant_update_branding,
     tenant_update_settings,
@@ -118,8 +119,11 @@ def tenant_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Unknown action."))
         return redirect("tenant-detail", pk=tenant.pk)
-    status = StatusForm.ACTIONS[form.cleaned_data["action"]]
-    tenant = tenant_set_status(tenant=tenant, status=status, actor=request.user)
+    if form.cleaned_data["action"] == "resume":
+        tenant = tenant_resume(tenant=tenant, actor=request.user)
+    else:
+        status = StatusForm.ACTIONS[form.cleaned_data["action"]]
+        tenant = tenant_set_status(tenant=tenant, status=status, actor=request.user)
     messages.success(
         request,
         _("%(name)s is now %(status)s.")

@@ -136,3 +136,20 @@ def test_it_records_status_changes_in_the_history(vera_client, nyborg):
     vera_client.post(f"/tenants/{nyborg.pk}/status/", {"action": "suspend"})
     page = vera_client.get(f"/tenants/{nyborg.pk}/").content.decode()
     assert "vera@tovholder.dk" in page and "trial → suspended" in page
+
+
+def test_it_resumes_a_tenant_in_trial_to_trial(vera_client, nyborg):
+    assert nyborg.status == Tenant.Status.TRIAL
+    vera_client.post(f"/tenants/{nyborg.pk}/status/", {"action": "suspend"})
+    vera_client.post(f"/tenants/{nyborg.pk}/status/", {"action": "resume"})
+    assert Tenant.objects.get(pk=nyborg.pk).status == Tenant.Status.TRIAL
+    page = vera_client.get(f"/tenants/{nyborg.pk}/").content.decode()
+    assert "suspended → trial" in page
+
+
+def test_it_resumes_an_active_tenant_suspended_then_archived_to_active(vera_client, nyborg):
+    Tenant.objects.filter(pk=nyborg.pk).update(status=Tenant.Status.ACTIVE)
+    for action in ("suspend", "archive", "resume"):
+        vera_client.post(f"/tenants/{nyborg.pk}/status/", {"action": action})
+    resumed = Tenant.objects.get(pk=nyborg.pk)
+    assert resumed.status == Tenant.Status.ACTIVE and resumed.status_before_closing == ""

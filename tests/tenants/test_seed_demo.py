@@ -1,8 +1,9 @@
 """`make run`'s demo: every page has something to show, and seeding twice adds nothing."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -10,8 +11,9 @@ from apps.evaluations.models import Response
 from apps.groups.models import Post
 from apps.reports.figures import Period, report_figures
 from apps.shifts.models import Event
-from tenants.management.commands._demo_history import seed_history
-from tenants.management.commands._demo_marketplace import seed_marketplace
+from tenants.management.commands._demo_history import PAST_DAYS_AGO, seed_history
+from tenants.management.commands._demo_marketplace import EVENTS, seed_marketplace
+from tenants.management.commands._demo_seasons import past_events, upcoming_title
 
 pytestmark = pytest.mark.django_db
 
@@ -26,4 +28,60 @@ def test_it_seeds_history_for_reports_evaluations_and_groups_once(nyborg):
         totals = figures["totals"]
         assert totals["attended"] > 0 and totals["no_shows"] > 0 and totals["active"] == 5
         assert Response.objects.count() == 12 and Post.objects.count() == 2
-        assert Event.objects.filter(title="Havnefest").count() == 1
+        festival = Event.objects.filter(
+            organisation__name="Havnefestforeningen", starts_at__gt=timezone.now()
+        )
+        assert festival.count() == 1
+
+
+# Words in a title and the months they belong to (Denmark), written apart from the demo's
+# own table so that a wrong entry there fails here.
+IN_SEASON = {
+    "Forårs": {3, 4, 5},
+    "Påske": {3, 4},
+    "Sommer": {6, 7, 8},
+    "Havnefest": {5, 6, 7, 8, 9},
+    "Strand": set(range(4, 11)),
+    "Loppe": set(range(4, 10)),
+    "Høst": {9, 10, 11},
+    "Kulturnat": {9, 10},
+    "Jul": {11, 12},
+    "Nytår": {12, 1},
+    "Vinter": {12, 1, 2, 3},
+    "Fastelavn": {2, 3},
+    "Lektiecafé": set(range(1, 13)) - {7},  # no homework in the summer holiday
+}
+
+
+def out_of_season(title: str, day: date) -> list[str]:
+    return [word for word, months in IN_SEASON.items() if word in title and day.month not in months]
+
+
+def test_it_names_every_demo_event_for_its_season_whatever_day_it_is_seeded():
+    problems = []
+    for offset in range(366 + 365):  # a leap year and the next
+        today = date(2028, 1, 1) + timedelta(days=offset)
+        for slot, _org, _category, ahead, _area, _tasks in EVENTS:
+            day = today + timedelta(days=ahead)
+            title = upcoming_title(slot, day)
+            problems += [(today, title, day, word) for word in out_of_season(title, day)]
+        past_days = [today - timedelta(days=days_ago) for days_ago in PAST_DAYS_AGO]
+        titles = [title for title, _category in past_events(past_days)]
+        assert len(set(titles)) == len(titles), today
+        for title, day in zip(titles, past_days, strict=True):
+            problems += [(today, title, day, word) for word in out_of_season(title, day)]
+    assert problems == []
+
+
+def test_it_seeds_no_spring_cleaning_in_september_when_seeded_in_december(nyborg):
+    seeded_on = datetime(2026, 12, 5, 9, tzinfo=UTC)
+    with time_machine.travel(seeded_on, tick=False), tenant_context(nyborg):
+        seed_marketplace(password="demo-password", volunteer_email="frivillig@example.dk")
+        seed_history()
+        events = list(Event.objects.order_by("starts_at"))
+        seen = {
+            event.title: out_of_season(event.title, timezone.localtime(event.starts_at).date())
+            for event in events
+        }
+    assert len(events) == 7
+    assert {title: words for title, words in seen.items() if words} == {}

@@ -1,8 +1,10 @@
 """Provisioning: cloning, all-or-nothing, and every kind of bad input."""
 
+import importlib
 from unittest import mock
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -12,9 +14,10 @@ from django_tenants.utils import schema_exists, tenant_context
 
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record
 from tenants import checks
 from tenants.models import Domain, Tenant
-from tenants.services import TemplateMissing, tenant_provision, tenant_set_status
+from tenants.services import TemplateMissing, tenant_provision, tenant_resume, tenant_set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +162,21 @@ def test_it_reports_a_bad_slug_once_when_the_domain_is_derived_from_it():
     with pytest.raises(ValidationError) as caught:
         provision(slug="Svendborg Kommune!")
     assert set(caught.value.message_dict) == {"slug"}
+
+
+def test_it_resumes_to_the_status_before_suspension(nyborg):
+    tenant_set_status(tenant=nyborg, status=Tenant.Status.SUSPENDED, actor=None)
+    assert tenant_resume(tenant=nyborg, actor=None).status == Tenant.Status.TRIAL
+    tenant_set_status(tenant=nyborg, status=Tenant.Status.ACTIVE, actor=None)
+    tenant_set_status(tenant=nyborg, status=Tenant.Status.ARCHIVED, actor=None)
+    assert tenant_resume(tenant=nyborg, actor=None).status == Tenant.Status.ACTIVE
+
+
+def test_it_remembers_the_status_of_tenants_closed_before_the_field_from_the_audit_log(nyborg):
+    migration = importlib.import_module("tenants.migrations.0003_tenant_status_before_closing")
+    Tenant.objects.filter(pk=nyborg.pk).update(status=Tenant.Status.ARCHIVED)
+    for old, new in (("trial", "active"), ("active", "suspended"), ("suspended", "archived")):
+        audit_record(actor=None, action="tenant.status", target=nyborg, old=old, new=new)
+    migration.remember_open_status(django_apps, None)
+    assert Tenant.objects.get(pk=nyborg.pk).status_before_closing == Tenant.Status.ACTIVE
+    assert tenant_resume(tenant=nyborg, actor=None).status == Tenant.Status.ACTIVE

@@ -3,7 +3,7 @@ evaluation with answers, a group with posts and an orientation mail, so every pa
 demo has something to show. Written straight to the models: a demo must send no mail."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -16,32 +16,36 @@ from apps.members.models import Membership
 from apps.messaging.models import OrientationTemplate
 from apps.organisations.models import Organisation
 from apps.shifts.models import Category, Event, Shift, SignUp, Task
+from tenants.management.commands._demo_seasons import past_events
 
-PAST = [
-    ("Forårsrengøring i parken", "natur", 75),
-    ("Sommerkoncert", "kultur", 40),
-    ("Julemarked", "socialt", 10),
-]
+PAST_DAYS_AGO = [75, 40, 10]  # what the events are follows the season (_demo_seasons)
+SURVEY = "Hvordan gik din vagt?"
 STATUSES = [Attendance.Status.PRESENT] * 8 + [Attendance.Status.LATE, Attendance.Status.NO_SHOW]
 
 
 def seed_history() -> None:
-    if Event.objects.filter(title=PAST[0][0]).exists():
+    if Questionnaire.objects.filter(title=SURVEY).exists():
         return
     rng = random.Random(2026)  # noqa: S311 (the same demo every time; not for secrets)
     organisation = Organisation.objects.get(name="Havnefestforeningen")
     people = list(User.objects.filter(email__startswith="frivillig").order_by("email"))
-    for title, category, days_ago in PAST:
-        event = _past_event(organisation, title, Category.objects.get(slug=category), days_ago)
+    today = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    starts = [today - timedelta(days=days_ago) for days_ago in PAST_DAYS_AGO]
+    events = []
+    for start, (title, category) in zip(
+        starts, past_events([start.date() for start in starts]), strict=True
+    ):
+        event = _past_event(organisation, title, Category.objects.get(slug=category), start)
         _attended(event, people, rng)
-    _evaluation(organisation, rng)
+        events.append(event)
+    _evaluation(organisation, events, rng)
     _group(organisation, people)
     _orientation()
 
 
-def _past_event(organisation: Organisation, title: str, category: Category, days_ago: int) -> Event:
-    start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
-    start -= timedelta(days=days_ago)
+def _past_event(
+    organisation: Organisation, title: str, category: Category, start: datetime
+) -> Event:
     event = Event.objects.create(
         organisation=organisation,
         title=title,
@@ -77,9 +81,9 @@ def _attended(event: Event, people: list[User], rng: random.Random) -> None:
         Shift.objects.filter(pk=shift.pk).update(confirmed_count=len(people))
 
 
-def _evaluation(organisation: Organisation, rng: random.Random) -> None:
+def _evaluation(organisation: Organisation, events: list[Event], rng: random.Random) -> None:
     survey = Questionnaire.objects.create(
-        organisation=organisation, title="Hvordan gik din vagt?", is_anonymous=True
+        organisation=organisation, title=SURVEY, is_anonymous=True
     )
     scale = Question.objects.create(
         questionnaire=survey,
@@ -92,7 +96,7 @@ def _evaluation(organisation: Organisation, rng: random.Random) -> None:
         text="Hvad kan vi gøre bedre?",
         required=False,
     )
-    for event in Event.objects.filter(title__in=[title for title, _c, _d in PAST]):
+    for event in events:
         EvaluationRule.objects.create(questionnaire=survey, event=event, delay_hours=2)
         shift = Shift.objects.filter(task__event=event).select_related("task").earliest("starts_at")
         for _n in range(4):
@@ -116,7 +120,7 @@ def _group(organisation: Organisation, people: list[User]) -> None:
     group = Group.objects.create(
         organisation=organisation,
         name="Barholdet",
-        description="Alle, der står i baren til havnefesten.",
+        description="Alle, der står i baren, når foreningen holder fest på havnen.",
         created_by=coordinator,
     )
     for person in people:
@@ -134,11 +138,17 @@ def _group(organisation: Organisation, people: list[User]) -> None:
 
 
 def _orientation() -> None:
-    event = Event.objects.get(title="Havnefest")
+    event = (
+        Event.objects.filter(organisation__name="Havnefestforeningen", starts_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    if event is None:
+        return
     OrientationTemplate.objects.create(
         event=event,
         days_before=3,
-        subject="Praktisk om havnefesten",
+        subject=f"Praktisk om {event.title.lower()}",
         body_markdown=(
             "Mød op ved **indgangen** et kvarter før din vagt. Der er mad til alle hjælpere."
         ),

@@ -1,6 +1,6 @@
 """Demo events for `make run`: enough to browse, sign up, fill a shift and see the waitlist."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -8,21 +8,23 @@ from apps.accounts.models import User
 from apps.organisations.models import Organisation, OrganisationRole
 from apps.shifts.models import Category, Event, Shift, Task
 from apps.shifts.services.signups import shift_sign_up
+from tenants.management.commands._demo_seasons import upcoming_title
 
 CATEGORIES = [("Idræt", "idraet"), ("Kultur", "kultur"), ("Socialt", "socialt"), ("Natur", "natur")]
 EVENTS = [
-    # title, organisation, category, days ahead, area, tasks with (title, shifts, places)
+    # slot (its title follows the season, see _demo_seasons), organisation, category,
+    # days ahead, area, tasks with (title, shifts, places)
     (
-        "Havnefest",
+        "festival",
         "Havnefestforeningen",
         "kultur",
         9,
         "Havnen",
         [("Bar", 3, 4), ("Oprydning", 1, 6)],
     ),
-    ("Motionsløb rundt om søen", "Løbeklubben", "idraet", 16, "Søparken", [("Væskedepot", 2, 3)]),
-    ("Lektiecafé", "Frivilligcentret", "socialt", 4, "Biblioteket", [("Lektiehjælper", 4, 2)]),
-    ("Strandrensning", "Naturfredningsforeningen", "natur", 23, "Stranden", [("Indsamler", 1, 12)]),
+    ("run", "Løbeklubben", "idraet", 16, "Søparken", [("Væskedepot", 2, 3)]),
+    ("homework", "Frivilligcentret", "socialt", 4, "Biblioteket", [("Lektiehjælper", 4, 2)]),
+    ("nature", "Naturfredningsforeningen", "natur", 23, "Stranden", [("Hjælper", 1, 12)]),
 ]
 
 
@@ -33,11 +35,13 @@ def seed_marketplace(*, password: str, volunteer_email: str) -> None:
     volunteers = [
         _volunteer(f"frivillig{i}@example.dk", f"Demo Frivillig {i}") for i in range(1, 5)
     ]
-    for title, org_name, category, days, area, tasks in EVENTS:
+    for slot, org_name, category, days, area, tasks in EVENTS:
         organisation, _ = Organisation.objects.get_or_create(
             name=org_name, defaults={"is_approved": True}
         )
-        event = _event(title, organisation, categories[category], days, area)
+        start = _start(days)
+        title = upcoming_title(slot, start.date())
+        event = _event(title, organisation, categories[category], start, area)
         for task_title, shifts, places in tasks:
             task = Task.objects.create(
                 event=event, title=task_title, meeting_point=f"{area}, indgangen"
@@ -62,12 +66,14 @@ def _volunteer(email: str, name: str) -> User:
     return user or User.objects.create_user(email, full_name=name, birth_year=1990)
 
 
+def _start(days: int) -> datetime:
+    today = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    return today + timedelta(days=days)
+
+
 def _event(
-    title: str, organisation: Organisation, category: Category, days: int, area: str
+    title: str, organisation: Organisation, category: Category, start: datetime, area: str
 ) -> Event:
-    start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(
-        days=days
-    )
     return Event.objects.create(
         organisation=organisation,
         title=title,
@@ -94,8 +100,12 @@ def _shifts(task: Task, event: Event, count: int, places: int) -> None:
 
 
 def _fill_one_shift(volunteers: list[User]) -> None:
-    # The first lektiecafé shift is full with a waitlist, so the demo shows both.
-    shift = Shift.objects.filter(task__event__title="Lektiecafé").order_by("starts_at").first()
+    # The first homework-café shift is full with a waitlist, so the demo shows both.
+    shift = (
+        Shift.objects.filter(task__event__organisation__name="Frivilligcentret")
+        .order_by("starts_at")
+        .first()
+    )
     if shift is not None:
         for volunteer in volunteers:
             shift_sign_up(shift_id=shift.pk, user=volunteer)

@@ -12,6 +12,7 @@ from apps.shifts.models import Event, SignUp
 from apps.shifts.services.signups import shift_sign_up
 from tests.apps.shifts.conftest import in_days, make_shift, person
 from tests.conftest import host_client, signed_in
+from tests.rfc5545 import assert_valid_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def feed(url: str) -> str:
 def calendar(response) -> Calendar:
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"] == CONTENT_TYPE
-    parsed = Calendar.from_ical(response.content)
+    parsed = assert_valid_calendar(response.content)
     assert parsed["PRODID"] == "-//Tovholder//Nyborg Kommune//DA" and parsed["VERSION"] == "2.0"
     assert all("DTSTAMP" in vevent for vevent in parsed.walk("VEVENT"))
     return parsed
@@ -50,6 +51,11 @@ def test_it_serves_the_personal_feed_without_a_login_with_stable_uids(
     (vevent, _) = calendar(first).walk("VEVENT")
     assert f"DTSTART:{morning.starts_at.astimezone(UTC):%Y%m%dT%H%M%SZ}".encode() in first.content
     assert vevent.decoded("DTSTART") == morning.starts_at
+
+
+def test_it_serves_a_valid_personal_feed_to_someone_with_no_shifts(frida, nyborg_client):
+    parsed = calendar(nyborg_client.get(feed(frida.calendar_token)))
+    assert parsed.walk("VEVENT") == [] and parsed.walk("VTIMEZONE")
 
 
 def test_it_404s_an_unknown_token(in_nyborg, nyborg_client):

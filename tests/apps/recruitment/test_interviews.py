@@ -5,13 +5,14 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from icalendar import Calendar
 
+from apps.recruitment.calendars import interview_calendar
 from apps.recruitment.models import Application
 from apps.recruitment.services._common import Refused
 from apps.recruitment.services.interviews import interview_schedule
 from apps.recruitment.services.pipeline import application_move
 from tests.apps.shifts.conftest import in_days
+from tests.rfc5545 import assert_valid_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_booking_from_screening_moves_to_interview_and_mails_an_ics(
     assert "Rowing coach" in message.subject and "Bring your rowing shoes." in message.body
     ((name, content, mimetype),) = message.attachments
     assert name == "interview.ics" and mimetype.startswith("text/calendar")
-    calendar = Calendar.from_ical(content)
+    calendar = assert_valid_calendar(content)
     assert calendar["method"] == "REQUEST"
     (event,) = calendar.walk("VEVENT")
     assert event["uid"].startswith(f"interview-{interview.pk}@")
@@ -64,3 +65,13 @@ def test_booking_is_refused_too_early_in_the_past_or_backwards(application, rasm
 def test_a_stranger_coordinator_cannot_book(application, kim):
     with pytest.raises(PermissionDenied):
         book(application, kim)
+
+
+def test_it_names_the_site_as_organiser_when_the_coordinators_account_is_gone(application, rasmus):
+    application_move(actor=rasmus, application=application, to=S.SCREENING)
+    interview = book(application, rasmus)
+    interview.organiser = None
+    calendar = assert_valid_calendar(interview_calendar(interview=interview))
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["ORGANIZER"]) == "mailto:noreply@tovholder.dk"
+    assert event["ORGANIZER"].params["CN"] == "Nyborg Kommune"

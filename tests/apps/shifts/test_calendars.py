@@ -14,12 +14,13 @@ from apps.shifts.services.planning import event_cancel, shift_cancel
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
 from tenants.selectors import tenant_url
 from tests.apps.shifts.conftest import in_days, make_shift
+from tests.rfc5545 import assert_valid_calendar
 
 pytestmark = pytest.mark.django_db
 
 
 def parse(ics: bytes) -> Calendar:
-    calendar = Calendar.from_ical(ics)
+    calendar = assert_valid_calendar(ics)
     assert calendar["VERSION"] == "2.0"
     assert calendar["PRODID"] == "-//Tovholder//Nyborg Kommune//DA"
     assert "Nyborg Kommune" in str(calendar["X-WR-CALNAME"])
@@ -227,3 +228,68 @@ def test_it_builds_the_public_feed_in_two_queries_however_many_events(roklub):
         counts.append(queries_for(public_calendar))
     assert len(by_uid(public_calendar())) == 20
     assert counts == [2, 2]  # the tenant's domain, the events with their organisation
+
+
+# --- RFC 5545 in every state: empty, one, many, cancelled -------------------------------
+
+
+def test_it_builds_a_valid_personal_feed_with_no_places(frida):
+    calendar = parse(personal_calendar(user=frida))
+    assert calendar.walk("VEVENT") == []
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert zone["TZID"] == "Europe/Copenhagen" == calendar["X-WR-TIMEZONE"]
+
+
+def test_it_builds_a_valid_public_feed_with_no_events(in_nyborg):
+    calendar = parse(public_calendar())
+    assert calendar.walk("VEVENT") == [] and len(calendar.walk("VTIMEZONE")) == 1
+
+
+def test_it_builds_valid_feeds_with_one_and_with_many_places(kiosk, morning, frida):
+    shift_sign_up(shift_id=morning.pk, user=frida)
+    assert len(parse(personal_calendar(user=frida)).walk("VEVENT")) == 1
+    for day in range(11, 31):
+        shift_sign_up(shift_id=make_shift(kiosk, start=in_days(day)).pk, user=frida)
+    assert len(parse(personal_calendar(user=frida)).walk("VEVENT")) == 21
+    assert len(parse(public_calendar()).walk("VEVENT")) == 1
+
+
+def sequences(ics: bytes) -> dict[str, tuple[str, int]]:
+    return {uid: (str(v["STATUS"]), int(str(v["SEQUENCE"]))) for uid, v in by_uid(ics).items()}
+
+
+def test_it_raises_the_sequence_of_a_place_that_is_called_off(kiosk, morning, frida, nanna):
+    on_cancelled_shift = shift_sign_up(shift_id=morning.pk, user=frida)
+    left = shift_sign_up(shift_id=make_shift(kiosk, start=in_days(11)).pk, user=frida)
+    offered = place(
+        make_shift(kiosk, start=in_days(12)),
+        frida,
+        SignUp.Status.OFFERED,
+        offer_expires_at=in_days(2),
+    )
+    before = sequences(personal_calendar(user=frida))
+    shift_cancel(actor=nanna, shift_id=morning.pk, reason="Storm")
+    signup_cancel(signup_id=left.pk, actor=frida)
+    SignUp.objects.filter(pk=offered.pk).update(status=SignUp.Status.CONFIRMED)
+    after = sequences(personal_calendar(user=frida))
+    for signup, status in (
+        (on_cancelled_shift, "CANCELLED"),
+        (left, "CANCELLED"),
+        (offered, "CONFIRMED"),
+    ):
+        assert after[uid(signup)][0] == status
+        assert after[uid(signup)][1] > before[uid(signup)][1]
+
+
+def test_it_raises_the_sequence_of_a_cancelled_shift_to_import_and_public_event(
+    regatta, morning, nanna
+):
+    Event.objects.filter(pk=regatta.pk).update(published_at=timezone.now())
+    shift_before = sequences(shift_calendar(shift=morning))[f"shift-{morning.pk}@nyborg.localhost"]
+    event_before = sequences(public_calendar())[public_uid(regatta)]
+    event_cancel(actor=nanna, event=regatta)
+    morning.refresh_from_db()
+    shift_after = sequences(shift_calendar(shift=morning))[f"shift-{morning.pk}@nyborg.localhost"]
+    event_after = sequences(public_calendar())[public_uid(regatta)]
+    assert shift_after[0] == event_after[0] == "CANCELLED"
+    assert shift_after[1] > shift_before[1] and event_after[1] > event_before[1]

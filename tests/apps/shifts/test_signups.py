@@ -155,6 +155,7 @@ def test_it_keeps_members_only_events_for_the_organisations_members(
     assert sign_up(morning, frida).status == SignUp.Status.CONFIRMED
     assert refusal(morning, bo) == "members_only"  # signed in, but not a member
     path = f"/arrangementer/{regatta.pk}/"
-    assert signed_in(nyborg_client, bo, nyborg).get(path).status_code == 404
+    # Non-members see whose event it is and may ask to join, not the event (403).
+    assert signed_in(nyborg_client, bo, nyborg).get(path).status_code == 403
     assert signed_in(nyborg_client, frida, nyborg).get(path).status_code == 200
-    assert signed_in(nyborg_client, kim, nyborg).get(path).status_code == 404  # other org
+    assert signed_in(nyborg_client, kim, nyborg).get(path).status_code == 403  # other org
