@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -19,6 +19,7 @@ from apps.audit.services import audit_record
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Shift, SignUp
 from apps.shifts.services._common import Refused, now_or
+from config import dates
 
 SALT = "attendance.shift-code"
 OPENS_BEFORE = timedelta(minutes=60)
@@ -68,11 +69,11 @@ def _locked(signup_id: int) -> tuple[SignUp, Attendance]:
 
 
 def _local_time(moment: datetime) -> str:
-    return formats.time_format(timezone.localtime(moment), "H:i")
+    return dates.show(moment, "clock")
 
 
 def _local_moment(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "j. F H:i")
+    return dates.show(moment, "month_day_time")
 
 
 @transaction.atomic

@@ -115,6 +115,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "config.context_processors.platform",
             ],
+            # {% load dates %}: the named date formats (config/dates.py), from no app.
+            "libraries": {"dates": "config.templatetags.dates"},
         },
     }
 ]
@@ -235,6 +237,8 @@ LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Every date and time format, per language: config/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_TZ = True
 
