@@ -14,8 +14,8 @@ DAY_LABELS = {
     "sun": _("Sunday"),
 }
 PART_LABELS = {"morning": _("morning"), "afternoon": _("afternoon"), "evening": _("evening")}
-# Lower case, as Django's own Danish day names in dates ("onsdag 6. januar"); a label starts
-# with a capital. Lazy, so each visitor reads them in their own language (an f-string would fix them at import).
+# Day names are lower case, as in dates ("onsdag 6. januar"); a label starts with a capital.
+# Lazy, so each visitor reads them in their own language (an f-string would fix them at import).
 AVAILABILITY_CHOICES = [
     (code, format_lazy("{} {}", capfirst(DAY_LABELS[code[:3]]), PART_LABELS[code[4:]]))
     for code in AVAILABILITY_CODES

@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 
 from apps.shifts.models import Event
 from config import dates
-from tests.apps.shifts.conftest import in_nyborg, make_shift, roklub  # noqa: F401  (fixtures)
+from tests.apps.shifts.conftest import *  # noqa: F403  (the regatta's fixtures)
+from tests.apps.shifts.conftest import make_shift
 from tests.conftest import signed_in
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
