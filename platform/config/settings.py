@@ -115,8 +115,11 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "config.context_processors.platform",
             ],
-            # {% load dates %}: the named date formats (config/dates.py), from no app.
-            "libraries": {"dates": "config.templatetags.dates"},
+            # {% load dates %} (named date formats, config/dates.py) and {% load ui %}: no app.
+            "libraries": {
+                "dates": "config.templatetags.dates",
+                "ui": "config.templatetags.ui",
+            },
         },
     }
 ]
