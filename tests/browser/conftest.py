@@ -255,7 +255,8 @@ def sign_in_to_console(page: Page, site: Site, email: str, password: str) -> Non
 def sign_out(page: Page) -> None:
     # Signing out deletes the session row the server thread committed; nothing is left behind.
     # (Called from `finally`: when the sign-in itself failed, there is nothing to undo.)
-    button = page.get_by_role("banner").get_by_role("button", name="Log ud")
+    # include_hidden: on a tenant's site the button waits in the person's (closed) menu.
+    button = page.get_by_role("banner").get_by_role("button", name="Log ud", include_hidden=True)
     if button.count():
         open_person_menu(page)
         button.click()
