@@ -39,8 +39,10 @@ def header_rows(page: Page) -> dict[str, Any]:
             """() => {
               const inner = document.querySelector('.site-header .header-inner');
               const visible = el => el.getClientRects().length > 0;
-              const box = el => { const b = el.getBoundingClientRect();
-                                  return {top: b.top, bottom: b.bottom, text: el.innerText.trim()}; };
+              const box = el => {
+                const b = el.getBoundingClientRect();
+                return {top: b.top, bottom: b.bottom, text: el.innerText.trim()};
+              };
               const parts = [
                 inner.querySelector('.brand'),
                 ...inner.querySelectorAll('.main-menu > ul > li, .person-menu'),
@@ -141,9 +143,7 @@ def test_it_opens_the_phone_menu_by_keyboard(page: Page, site: Site, axe_source:
 
 
 @pytest.fixture
-def page_without_javascript(
-    browser: Browser, site: Site, _http_cookies: None
-) -> Iterator[Page]:
+def page_without_javascript(browser: Browser, site: Site, _http_cookies: None) -> Iterator[Page]:
     context = browser.new_context(
         viewport={"width": 360, "height": WIDTHS[360]},
         locale="da-DK",
