@@ -269,6 +269,9 @@ def open_person_menu(page: Page) -> None:
     menu_button = page.locator("header .menu-button-js")
     if menu_button.is_visible() and menu_button.get_attribute("aria-expanded") != "true":
         menu_button.click()
+    menu_link = page.locator("header .menu-button-nojs")  # without JavaScript
+    if menu_link.is_visible() and not page.locator("#site-menu").is_visible():
+        menu_link.click()
     person = page.locator("header .person-menu details")
     if person.count() and not person.evaluate("details => details.open"):
         person.locator("summary").click()
