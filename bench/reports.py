@@ -14,11 +14,20 @@ look at the years before), for the figures over all three years (every record), 
 XLSX and PDF exports of the yearly report (from the figures, and with them), and what the
 reporting fact table's triggers add to writes (an attendance corrected, an event moved to
 another organisation with its ~330 attendances).
+
+Then what one attendance recorded costs with good statistics and with those a vacuum leaves
+after a mass delete or a rolled-back import (reltuples 0 with pages: the planner takes every
+table for one row), by migration 0002's join and by 0003's primary-key look-ups, at 1,000,000
+sign-ups and in tenants of 1,000, 10,000 and 100,000; and a bulk insert of 100,000
+attendances by both (0003 keeps the join for big statements).
+`bench/reports.py statistics` runs only these, without the million.
 Target: figures under 1 s. These machines are noisy; compare within one run.
 """
 
+import importlib
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -32,30 +41,48 @@ TARGET_S = 1.0
 
 
 def main() -> None:
-    run_in_own_database(run, suffix="_reports_bench")
+    run_in_own_database(
+        only_statistics if "statistics" in sys.argv[1:] else run, suffix="_reports_bench"
+    )
 
 
 def run() -> None:
     from django.core.management import call_command
     from django_tenants.utils import tenant_context
 
-    from tenants.services import tenant_provision
-
     call_command("setup_platform", verbosity=0)
-    tenant = tenant_provision(
-        slug="bench", name="Bench Kommune", admin_email="admin@bench.dk", admin_name="Admin"
-    ).tenant
+    tenant = provision("bench")
     with tenant_context(tenant):
         started = time.perf_counter()
         seed()
         print(f"seeded {describe()} in {time.perf_counter() - started:.1f} s")
         measure(tenant)
+        single_insert_by_statistics("1,000,000 sign-ups")
+    measure_statistics()
 
 
-def seed() -> None:
+def only_statistics() -> None:
+    """Only the fact triggers under wrong statistics (`bench/reports.py statistics`)."""
+    from django.core.management import call_command
+
+    call_command("setup_platform", verbosity=0)
+    measure_statistics()
+
+
+def provision(slug: str) -> Any:
+    from tenants.services import tenant_provision
+
+    return tenant_provision(
+        slug=slug, name=f"{slug.title()} Kommune", admin_email=f"admin@{slug}.dk", admin_name="A"
+    ).tenant
+
+
+def seed(scale: int = 1) -> None:
+    """The tenant's data; `scale` divides volunteers, events and shifts (1,000: 1,000 sign-ups)."""
     from django.db import connection, transaction
 
-    tasks = EVENTS * TASKS_PER_EVENT
+    volunteers, events, shifts = VOLUNTEERS // scale, EVENTS // scale or 1, SHIFTS // scale
+    tasks = events * TASKS_PER_EVENT
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             """
@@ -65,7 +92,7 @@ def seed() -> None:
                    now(), '', gen_random_uuid()
             FROM generate_series(1, %s) n
             """,
-            [VOLUNTEERS],
+            [volunteers],
         )
         cursor.execute(
             """
@@ -100,7 +127,7 @@ def seed() -> None:
             FROM generate_series(1, %(events)s) n
             """,
             {
-                "events": EVENTS,
+                "events": events,
                 "orgs": ORGANISATIONS,
                 "categories": CATEGORIES,
                 "org": first["organisations_organisation"],
@@ -135,7 +162,7 @@ def seed() -> None:
             """,
             {
                 "per": PER_SHIFT,
-                "shifts": SHIFTS,
+                "shifts": shifts,
                 "tasks": tasks,
                 "task": first_ids(cursor)["shifts_task"],
             },
@@ -156,8 +183,8 @@ def seed() -> None:
             """,
             {
                 "per": PER_SHIFT,
-                "pool": VOLUNTEERS * 3 // 4,
-                "step": VOLUNTEERS // 8,
+                "pool": volunteers * 3 // 4,
+                "step": volunteers // 8,
                 "user": first["accounts_user"],
             },
         )
@@ -288,6 +315,125 @@ def measure_writes() -> None:
         print(
             f"  {'fact triggers: ' + label:<48} {with_triggers * 1000:8.1f} ms  "
             f"({without * 1000:.1f} ms without)"
+        )
+
+
+# What a vacuum after a mass delete or a rolled-back import leaves: no rows, but pages.
+FORGET_STATISTICS = """
+UPDATE pg_class SET reltuples = 0,
+    relpages = greatest(pg_relation_size(oid) / current_setting('block_size')::int, 1)
+WHERE oid = ANY(%(tables)s::regclass[])
+   OR oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = ANY(%(tables)s::regclass[]))
+"""
+FACT_TABLES = [
+    "shifts_event",
+    "shifts_task",
+    "shifts_shift",
+    "shifts_signup",
+    "attendance_attendance",
+    "reports_attendance_fact",
+]
+GIVE_UP_S = 10
+
+
+def measure_statistics() -> None:
+    """One attendance recorded, with good statistics and with those a vacuum leaves after a
+    mass delete, by 0002's join and by 0003's look-ups; and a bulk insert by both."""
+    from django_tenants.utils import tenant_context
+
+    print(
+        "fact trigger, one attendance recorded: 0002 join / 0003 look-ups "
+        f"(median of {RUNS}; load average {os.getloadavg()[0]:.1f}):"
+    )
+    for scale in (1000, 100, 10):
+        with tenant_context(provision(f"stat{scale}")):
+            seed(scale)
+            single_insert_by_statistics(f"{1_000_000 // scale:,} sign-ups")
+            if scale == 10:
+                bulk_insert()
+
+
+def single_insert_by_statistics(size: str) -> None:
+    for state in ("good", "bad"):
+        old = one_insert(old=True, bad=state == "bad")
+        new = one_insert(old=False, bad=state == "bad")
+        assert new is not None, "0003's look-ups gave up"
+        shown = f"> {GIVE_UP_S} s (cancelled)" if old is None else f"{old * 1000:8.2f} ms"
+        ratio = f"{GIVE_UP_S / new:,.0f}+" if old is None else f"{old / new:,.1f}"
+        print(
+            f"  {size + ', ' + state + ' statistics':<40} {shown} / {new * 1000:6.2f} ms"
+            f"  (x{ratio})"
+        )
+
+
+def old_functions() -> str:
+    """0002's trigger functions, as migration 0003 puts them back when it is reversed."""
+    return importlib.import_module(
+        "apps.reports.migrations.0003_fact_triggers_by_primary_key"
+    ).REVERSE
+
+
+def one_insert(*, old: bool, bad: bool) -> float | None:
+    """The median time of one attendance INSERT (with its trigger), each in a transaction
+    rolled back; the trigger's plans are made by one insert before the one timed."""
+    from django.db import connection, transaction
+    from django.db.utils import OperationalError
+
+    times = []
+    for run in range(RUNS):
+        with transaction.atomic(), connection.cursor() as cursor:
+            if old:
+                cursor.execute(old_functions())
+            cursor.execute(
+                "SELECT signup_id FROM attendance_attendance ORDER BY id LIMIT 2 OFFSET %s",
+                [run * 2],
+            )
+            warm, timed_one = (row[0] for row in cursor.fetchall())
+            cursor.execute(
+                "DELETE FROM attendance_attendance WHERE signup_id IN (%s, %s)", [warm, timed_one]
+            )
+            if bad:
+                cursor.execute(FORGET_STATISTICS, {"tables": FACT_TABLES})
+            cursor.execute(f"SET LOCAL statement_timeout = '{GIVE_UP_S}s'")
+            insert = (
+                "INSERT INTO attendance_attendance (signup_id, status, hours, correction_reason,"
+                " updated_at) VALUES (%s, 'present', 2.5, '', now())"
+            )
+            try:
+                cursor.execute(insert, [warm])
+                started = time.perf_counter()
+                cursor.execute(insert, [timed_one])
+                times.append(time.perf_counter() - started)
+            except OperationalError:  # the statement timeout
+                return None
+            finally:
+                transaction.set_rollback(True)
+    return statistics.median(times)
+
+
+def bulk_insert() -> None:
+    """All attendances again in one statement, by 0002's and 0003's functions."""
+    from django.db import connection, transaction
+
+    for label, old in (("0002 join", True), ("0003", False)):
+        times = []
+        for _ in range(3):
+            with transaction.atomic(), connection.cursor() as cursor:
+                if old:
+                    cursor.execute(old_functions())
+                cursor.execute(
+                    "CREATE TEMPORARY TABLE kept ON COMMIT DROP AS "
+                    "SELECT * FROM attendance_attendance"
+                )
+                cursor.execute("TRUNCATE attendance_attendance")
+                started = time.perf_counter()
+                cursor.execute("INSERT INTO attendance_attendance SELECT * FROM kept")
+                rows = cursor.rowcount
+                times.append(time.perf_counter() - started)
+                transaction.set_rollback(True)
+        print(
+            f"  {f'bulk insert of {rows:,} attendances, {label}':<48} "
+            f"{statistics.median(times) * 1000:8.0f} ms"
         )
 
 

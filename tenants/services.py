@@ -82,6 +82,7 @@ def tenant_provision(
             tenant.save(verbosity=0)  # clones the template (TENANT_CREATION_FAKES_MIGRATIONS)
             primary = Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
             admin = _create_first_admin(tenant, admin_email, admin_name, actor)
+            _publish_legal_pages(tenant)
             audit_record(actor=actor, action="tenant.provisioned", target=tenant, domain=domain)
     except IntegrityError as exc:
         # Lost a race with another provisioning of the same slug or domain.
@@ -143,6 +144,15 @@ def _create_first_admin(tenant: Tenant, email: str, name: str, actor: object | N
         admin = owner_admin_create(email=email, full_name=name.strip(), actor=actor)
         enqueue_on_commit(send_invitation, admin.pk)
     return admin
+
+
+def _publish_legal_pages(tenant: Tenant) -> None:
+    """Version 1 of the privacy notice and accessibility statement from the standard texts,
+    so a person who registers always has a notice to read and accept (apps/legal)."""
+    from apps.legal.services import standard_versions_publish
+
+    with tenant_context(tenant):
+        standard_versions_publish(tenant=tenant)
 
 
 def tenant_set_status(*, tenant: Tenant, status: str, actor: object | None) -> Tenant:

@@ -5,9 +5,11 @@ Nyborg Kommune (Nanna, its admin) and VisitAarhus (Anders, its admin: the person
 another tenant who must never see anything of Nyborg's). Vera is vendor staff.
 """
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -38,6 +40,12 @@ AARHUS = {
     "welcome_text": "Aarhus byder velkommen",
     "pending_email": "ida@visitaarhus.dk",
 }
+
+
+# Parallel runs (pytest-xdist): each worker has its own test database (pytest-django adds
+# the suffix) but all share one Redis, whose keys carry only the schema name; keep the
+# workers' counters apart. No cache has been opened yet when this module is imported.
+settings.CACHES["default"]["KEY_PREFIX"] += os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 @pytest.fixture(scope="session", autouse=True)

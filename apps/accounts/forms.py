@@ -1,6 +1,13 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from apps.legal.models import Document, DocumentVersion
+from apps.legal.selectors import document_version
 
 
 class SignInForm(AuthenticationForm):
@@ -31,6 +38,31 @@ class RegisterForm(forms.Form):
         ),
         error_messages={"required": _("We need your consent to sign you up.")},
     )
+    # The version of the privacy notice linked beside the box: the one the person accepts.
+    privacy_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, privacy_notice: DocumentVersion | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.privacy_notice = privacy_notice
+        if privacy_notice is not None:
+            self.fields["privacy_version"].initial = privacy_notice.number
+            self.fields["consent"].help_text = format_html(
+                '<a href="{}">{}</a>',
+                reverse("privacy-notice-version", args=[privacy_notice.number]),
+                _("Read the privacy notice (version %(number)s)")
+                % {"number": privacy_notice.number},
+            )
+
+    def clean_privacy_version(self) -> DocumentVersion | None:
+        """The version the page showed; a notice published meanwhile is not the one the
+        person read. Without a number (no notice yet, or an old page), the current one."""
+        number = self.cleaned_data.get("privacy_version")
+        if number is None:
+            return self.privacy_notice
+        version = document_version(Document.PRIVACY, number)
+        if version is None:  # on top of the form: the field itself is hidden
+            self.add_error(None, _("Reload the page and try again."))
+        return version
 
 
 class EmailLinkForm(forms.Form):

@@ -1,5 +1,6 @@
 """Write paths for accounts."""
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,6 +12,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from apps.accounts.models import User
+
+if TYPE_CHECKING:
+    from apps.legal.models import DocumentVersion
 from apps.audit.services import audit_record
 from config.celery import enqueue_on_commit
 from config.mail import send_templated_mail
@@ -55,11 +59,20 @@ class EmailLinkTokenGenerator(PasswordResetTokenGenerator):
 email_link_tokens = EmailLinkTokenGenerator()
 
 
-def volunteer_register(*, full_name: str, email: str, phone: str, next_path: str) -> User:
+def volunteer_register(
+    *,
+    full_name: str,
+    email: str,
+    phone: str,
+    next_path: str,
+    privacy_version: "DocumentVersion | None" = None,
+) -> User:
     """Create the person (or find them) and mail a link that signs them in.
 
     The same mail goes to a new and an existing address, so the form does not tell
-    strangers who has an account.
+    strangers who has an account. A new person's consent records the version of the
+    privacy notice they were shown (none before a tenant has one: it gets one at
+    provisioning, so that is only an old tenant's page or a test).
     """
     email = User.objects.normalize_email(email).lower()
     with transaction.atomic():
@@ -69,6 +82,10 @@ def volunteer_register(*, full_name: str, email: str, phone: str, next_path: str
                 email, full_name=full_name.strip(), phone=phone.strip(), consented_at=timezone.now()
             )
             audit_record(actor=user, action="user.registered", target=user, consent=True)
+            if privacy_version is not None:
+                from apps.legal.services import privacy_consent_record
+
+                privacy_consent_record(user=user, version=privacy_version)
         from apps.accounts.tasks import send_email_link
 
         enqueue_on_commit(send_email_link, user.pk, next_path)

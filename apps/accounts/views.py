@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.forms import EmailLinkForm, RegisterForm, SignInForm
 from apps.accounts.services import email_link_request, email_link_use, volunteer_register
+from apps.legal.models import Document
+from apps.legal.selectors import current_version
 
 
 class SignInView(auth_views.LoginView):
@@ -21,13 +23,19 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"link_form": EmailLinkForm(auto_id="link_%s")}
 
+    def get_default_redirect_url(self) -> str:
+        return reverse("dashboard")  # the person's home (apps.home), unless `next` says otherwise
+
+    def get_redirect_url(self) -> str:
+        return _chosen_next(super().get_redirect_url())
+
 
 class InvitationView(auth_views.PasswordResetConfirmView):
     """An invited admin chooses a password, which also proves the email address."""
 
     template_name = "accounts/invitation.html"
     post_reset_login = True
-    success_url = reverse_lazy("account")
+    success_url = reverse_lazy("dashboard")  # where the set-up checklist waits
 
 
 @login_required
@@ -37,7 +45,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 def register(request: HttpRequest) -> HttpResponse:
     next_path = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    form = RegisterForm(request.POST or None)
+    form = RegisterForm(request.POST or None, privacy_notice=current_version(Document.PRIVACY))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = volunteer_register(
@@ -45,6 +53,7 @@ def register(request: HttpRequest) -> HttpResponse:
             email=data["email"],
             phone=data["phone"],
             next_path=next_path,
+            privacy_version=data["privacy_version"],
         )
         context = {"email": user.email, "registering": True}  # step 2 of registering
         return render(request, "accounts/check_email.html", context)
@@ -67,7 +76,13 @@ def _safe_next(request: HttpRequest, target: str | None) -> str:
     allowed = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return target if target and allowed else reverse("home")
+    return _chosen_next(target if allowed else "") or reverse("dashboard")
+
+
+def _chosen_next(target: str | None) -> str:
+    """`next`, unless it is only the front page: the header's "Sign in" link names the page
+    it was on, and from the front page a person signing in wants their home (apps.home)."""
+    return "" if not target or target == reverse("home") else target
 
 
 @require_POST

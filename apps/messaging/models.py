@@ -48,6 +48,8 @@ class Message(models.Model):
         GROUP = "group", _("A group")
         COORDINATORS = "coordinators", _("The organisation's coordinators")
         PEOPLE = "people", _("Chosen people")  # listed by the service that made the message
+        # audience_id is the event; audience_shifts are the chosen shifts of it.
+        SHIFTS = "shifts", _("Everyone signed up for chosen shifts")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -74,6 +76,7 @@ class Message(models.Model):
     audience_tag = models.ForeignKey(
         "members.Tag", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    audience_shifts = models.ManyToManyField(Shift, blank=True, related_name="+")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
     send_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

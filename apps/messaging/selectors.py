@@ -1,6 +1,6 @@
 """Reads for messaging: who an audience is, by which channel, and how a message went."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Count, Q, QuerySet
 
@@ -18,7 +18,7 @@ ON_SHIFT = (SignUp.Status.CONFIRMED, SignUp.Status.OFFERED)
 def audience_organisation(kind: str, audience_id: int) -> Organisation | None:
     """The organisation that owns an audience, or None when it does not exist."""
     owner: Event | Task | Shift | None
-    if kind == Message.Audience.EVENT:
+    if kind in (Message.Audience.EVENT, Message.Audience.SHIFTS):
         owner = Event.objects.select_related("organisation").filter(pk=audience_id).first()
         return owner.organisation if owner else None
     if kind == Message.Audience.TASK:
@@ -38,8 +38,13 @@ def audience_organisation(kind: str, audience_id: int) -> Organisation | None:
     return None
 
 
-def audience_users(kind: str, audience_id: int, tag_id: int | None = None) -> QuerySet[User]:
-    """Active users in the audience, once each."""
+def audience_users(
+    kind: str, audience_id: int, tag_id: int | None = None, shift_ids: Iterable[int] = ()
+) -> QuerySet[User]:
+    """Active users in the audience, once each. For chosen shifts (`shift_ids`, of the
+    event `audience_id`): everyone signed up, offered a place or waiting on any of them."""
+    if kind == Message.Audience.SHIFTS:
+        return _active(chosen_shifts_signups(audience_id, shift_ids).values("user_id"))
     if kind == Message.Audience.MEMBERS:
         members = Membership.objects.filter(
             organisation_id=audience_id, status=Membership.Status.ACTIVE
@@ -68,6 +73,21 @@ def _signups(kind: str, audience_id: int) -> QuerySet[SignUp]:
     if kind == Message.Audience.WAITLIST:
         return signups.filter(shift_id=audience_id, status=SignUp.Status.WAITLISTED)
     return signups.none()
+
+
+def chosen_shifts_signups(event_id: int, shift_ids: Iterable[int]) -> QuerySet[SignUp]:
+    return SignUp.objects.filter(
+        shift__task__event_id=event_id, shift_id__in=list(shift_ids), status__in=SignUp.ACTIVE
+    )
+
+
+def chosen_shifts_of(event_id: int, shift_ids: Iterable[int]) -> list[Shift]:
+    """The event's shifts among `shift_ids`, in time order (others are left out)."""
+    return list(
+        Shift.objects.filter(task__event_id=event_id, pk__in=list(shift_ids))
+        .select_related("task")
+        .order_by("starts_at", "task_id", "id")
+    )
 
 
 def _active(user_ids: QuerySet) -> QuerySet[User]:

@@ -20,6 +20,8 @@ from apps.messaging.models import Delivery, Kind, Message, OrientationTemplate
 from apps.messaging.rendering import cancel_target, message_context, unsubscribe_target
 from apps.messaging.selectors import (
     audience_organisation,
+    audience_users,
+    chosen_shifts_of,
     delivery_counts,
     delivery_failures,
     preferences_of,
@@ -34,7 +36,7 @@ from apps.messaging.services import (
 )
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
-from apps.shifts.models import Event, SignUp
+from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services.signups import signup_cancel
 from config.forms import actor, add_service_error
 from tenants.selectors import current_tenant
@@ -64,6 +66,7 @@ def message_new(request: HttpRequest, kind: str, audience_id: int) -> HttpRespon
     if organisation is None or not can_coordinate(request.user, organisation):  # type: ignore[arg-type]
         raise Http404
     tag = _tag(request, kind)
+    chosen = _chosen_shifts(request, kind, audience_id)
     form = MessageForm(request.POST or None, request.FILES or None)
     preview = ""
     if request.method == "POST" and form.is_valid():
@@ -73,7 +76,7 @@ def message_new(request: HttpRequest, kind: str, audience_id: int) -> HttpRespon
         elif action in ("send", "schedule"):
             try:
                 message = _create_and_send(
-                    request, organisation, kind, audience_id, tag, data, action
+                    request, organisation, kind, audience_id, tag, data, action, chosen
                 )
             except ValidationError as error:
                 add_service_error(form, error)
@@ -86,7 +89,22 @@ def message_new(request: HttpRequest, kind: str, audience_id: int) -> HttpRespon
             )
     context = {"form": form, "preview": preview, "organisation": organisation, "tag": tag}
     context["audience"] = Message.Audience(kind).label if kind in Message.Audience else ""
+    if chosen is not None:
+        context["chosen_shifts"] = chosen
+        context["recipients"] = audience_users(kind, audience_id, None, [s.pk for s in chosen])
     return render(request, "messaging/compose.html", context)
+
+
+def _chosen_shifts(request: HttpRequest, kind: str, event_id: int) -> list[Shift] | None:
+    """For the audience of chosen shifts: those of the event named in the address
+    (?vagt=1&vagt=2; the form posts back to the same address). None for other audiences."""
+    if kind != Message.Audience.SHIFTS:
+        return None
+    ids = sorted({int(v) for v in request.GET.getlist("vagt") if v.isdigit()})
+    chosen = chosen_shifts_of(event_id, ids)
+    if not chosen or len(chosen) != len(ids):
+        raise Http404
+    return chosen
 
 
 def _create_and_send(
@@ -97,6 +115,7 @@ def _create_and_send(
     tag: Tag | None,
     data: dict,
     action: str,
+    chosen: list[Shift] | None = None,
 ) -> Message:
     message = message_create(
         actor=actor(request),
@@ -106,6 +125,7 @@ def _create_and_send(
         audience_kind=kind,
         audience_id=audience_id,
         audience_tag_id=tag.pk if tag else None,
+        audience_shift_ids=[shift.pk for shift in chosen or ()],
         attachments=data["attachments"],
     )
     if action == "schedule":

@@ -215,14 +215,17 @@ GROUP BY GROUPING SETS (
 """
 
 
-def report_figures(period: Period, *, organisation_id: int | None = None) -> dict[str, Any]:
+def report_figures(
+    period: Period, *, organisation_id: int | None = None, breakdowns: bool = True
+) -> dict[str, Any]:
     """Every figure of the report for `period` and scope, as plain dicts and lists.
 
     Keys: totals (hours, attended, volunteers, no_shows, no_show_rate, shifts, capacity,
     confirmed, fill_rate, active, new, lapsed); months, organisations, categories, events,
     volunteers (lists of dicts with `key`, `name` and the same figures as totals, but for
     active/new/lapsed); period, previous (Periods). Rates are None when nothing is there to
-    divide. A constant number of queries, whatever the amount of data.
+    divide. A constant number of queries, whatever the amount of data. `breakdowns=False`:
+    totals and months only, the other lists empty and no names looked up (the home page).
     """
     tz = _tenant_zone()
     start, end = period.bounds(tz)
@@ -257,7 +260,7 @@ def report_figures(period: Period, *, organisation_id: int | None = None) -> dic
         attendance_rows = cursor.fetchall()
         cursor.execute(SHIFTS_SQL.format(**_tables()), params)
         shift_rows = cursor.fetchall()
-    return _assemble(period, attendance_rows, shift_rows)
+    return _assemble(period, attendance_rows, shift_rows, breakdowns=breakdowns)
 
 
 def _tenant_zone() -> zoneinfo.ZoneInfo:
@@ -283,6 +286,8 @@ def _assemble(
     period: Period,
     attendance_rows: list[tuple[Any, ...]],
     shift_rows: list[tuple[Any, ...]],
+    *,
+    breakdowns: bool = True,
 ) -> dict[str, Any]:
     # Keyed rows per breakdown; the keys are months, organisation, category, event or user ids.
     people = (0, 0, 0)
@@ -328,6 +333,8 @@ def _assemble(
     totals = groups[TOTAL].get(None, _empty())
     active, new, lapsed = people
     totals.update(active=int(active), new=int(new), lapsed=int(lapsed))
+    if not breakdowns:
+        groups = {key: rows if key == BY_MONTH else {} for key, rows in groups.items()}
     return {
         "period": period,
         "previous": period.previous(),

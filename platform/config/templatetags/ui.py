@@ -35,7 +35,7 @@ SECTIONS = {
     ),
     "communication": ("messaging", "messaging-", "groups", "group", "group-"),
     "reports": ("reports", "reports-"),
-    "settings": ("site-settings", "recruitment-policy"),
+    "settings": ("site-settings", "recruitment-policy", "legal-"),
     "person": ("my-shifts", "profile", "account", "recruitment-mine", "dashboard"),
 }
 

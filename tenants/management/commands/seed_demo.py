@@ -5,35 +5,15 @@ from django_tenants.utils import schema_context, tenant_context
 
 from apps.accounts.models import User
 from tenants.management.commands._demo_history import seed_history
+from tenants.management.commands._demo_logins import (
+    CONSOLE_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_TENANTS,
+    VOLUNTEER_EMAIL,
+)
 from tenants.management.commands._demo_marketplace import seed_marketplace
 from tenants.models import Tenant
 from tenants.services import tenant_provision
-
-DEMO_PASSWORD = "tovholder-demo"
-CONSOLE_EMAIL = "vendor@tovholder.dk"
-VOLUNTEER_EMAIL = "frivillig@example.dk"
-DEMO_TENANTS = [
-    {
-        "slug": "nyborg",
-        "name": "Nyborg Kommune",
-        "kind": Tenant.Kind.MUNICIPALITY,
-        "admin_email": "admin@nyborg.dk",
-        "admin_name": "Nanna Nyborg",
-        "primary_colour": "#004b87",
-        "accent_colour": "#8b2a2a",
-        "welcome_text": "Bliv frivillig i Nyborg: find en opgave, der passer til dig.",
-    },
-    {
-        "slug": "visitaarhus",
-        "name": "VisitAarhus",
-        "kind": Tenant.Kind.REGION,
-        "admin_email": "admin@visitaarhus.dk",
-        "admin_name": "Anders Aarhus",
-        "primary_colour": "#1d5c4d",
-        "accent_colour": "#6b3fa0",
-        "welcome_text": "Vær med, når Aarhus tager imod sine gæster.",
-    },
-]
 
 
 class Command(BaseCommand):

@@ -3,7 +3,6 @@ list. Bad files say what is wrong, by line; nothing is written while a row is wr
 she chooses to import the valid rows. Kim (another association) and Frida find nothing."""
 
 import io
-import time
 
 import pytest
 from django.conf import settings
@@ -298,7 +297,7 @@ def test_it_normalises_danish_phone_numbers(raw, normalised):
     assert normalise_phone(raw) == normalised
 
 
-def test_it_imports_ten_thousand_rows_in_a_few_queries_and_seconds(nanna, roklub, frida):
+def test_it_imports_ten_thousand_rows_in_a_few_queries(nanna, roklub, frida):
     lines = ["Fornavn;Efternavn;E-mail;Mobil;Postnummer;Fødselsår"]
     lines += [
         f"Frivillig {i};Ærøsen;frivillig{i}@example.dk;{20000000 + i};{5000 + i % 900};"
@@ -307,15 +306,13 @@ def test_it_imports_ten_thousand_rows_in_a_few_queries_and_seconds(nanna, roklub
     ]
     lines.append("Frida;Hansen;frida@example.dk;;5800;1990")
     data = ("\n".join(lines) + "\n").encode("cp1252")
-    started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         result = run_import(nanna, roklub, data, "big.csv")
-    seconds = time.perf_counter() - started
     assert (result.created, result.joined) == (9_999, 1)
     assert roklub.memberships.count() == 10_000
     assert Profile.objects.filter(user__email__startswith="frivillig").count() == 9_999
     assert len(queries) < 40, [q["sql"][:80] for q in queries]
-    assert seconds < 15, seconds  # a few seconds on a laptop; generous for a loaded runner
+    # Its time is measured in bench/members_import.py, not here: wall clocks are noisy.
 
 
 # --- the pages ----------------------------------------------------------------------------

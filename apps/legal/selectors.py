@@ -1,0 +1,74 @@
+"""Reads for the legal pages."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from apps.legal.models import Document, DocumentVersion, PrivacyConsent
+
+
+def current_version(document: str) -> DocumentVersion | None:
+    """The newest published version of a document, or None before the first."""
+    return (
+        DocumentVersion.objects.filter(document=document)
+        .select_related("published_by")
+        .order_by("-number")
+        .first()
+    )
+
+
+def document_version(document: str, number: int) -> DocumentVersion | None:
+    return (
+        DocumentVersion.objects.filter(document=document, number=number)
+        .select_related("published_by")
+        .first()
+    )
+
+
+def document_versions(document: str) -> QuerySet[DocumentVersion]:
+    """Every version, newest first, without the texts (for the list of versions)."""
+    return (
+        DocumentVersion.objects.filter(document=document).defer("body_markdown").order_by("-number")
+    )
+
+
+def privacy_consents(user_id: int) -> QuerySet[PrivacyConsent]:
+    return PrivacyConsent.objects.filter(user_id=user_id).select_related("version")
+
+
+@dataclass(frozen=True)
+class SetupStatus:
+    """For the admin's set-up checklist.
+
+    Every tenant gets the standard texts as version 1 when it is provisioned (so a person
+    who registers always has a notice to read and accept), but those texts still have
+    [placeholders] for contact details. A page counts as published when the admin has
+    published a version of their own; *_version is the version on the site either way.
+    """
+
+    privacy_published: bool
+    accessibility_published: bool
+    privacy_version: DocumentVersion | None
+    accessibility_version: DocumentVersion | None
+
+    @property
+    def done(self) -> bool:
+        return self.privacy_published and self.accessibility_published
+
+
+def setup_status() -> SetupStatus:
+    """In the current tenant's schema: has the admin published each legal page?"""
+    current = {
+        document: current_version(document)
+        for document in (Document.PRIVACY, Document.ACCESSIBILITY)
+    }
+
+    def published(version: DocumentVersion | None) -> bool:
+        return version is not None and not version.is_standard
+
+    return SetupStatus(
+        privacy_published=published(current[Document.PRIVACY]),
+        accessibility_published=published(current[Document.ACCESSIBILITY]),
+        privacy_version=current[Document.PRIVACY],
+        accessibility_version=current[Document.ACCESSIBILITY],
+    )

@@ -1,0 +1,32 @@
+"""The demo's logins as plain data: `make run` prints them before Django is set up.
+
+Nothing here may import Django or a model (config.devstack reads it in the parent process,
+which never calls django.setup()); seed_demo builds the tenants from it.
+"""
+
+DEMO_PASSWORD = "tovholder-demo"
+CONSOLE_EMAIL = "vendor@tovholder.dk"
+VOLUNTEER_EMAIL = "frivillig@example.dk"
+COORDINATOR_EMAIL = "koordinator@example.dk"
+DEMO_TENANTS: list[dict[str, str]] = [
+    {
+        "slug": "nyborg",
+        "name": "Nyborg Kommune",
+        "kind": "municipality",
+        "admin_email": "admin@nyborg.dk",
+        "admin_name": "Nanna Nyborg",
+        "primary_colour": "#004b87",
+        "accent_colour": "#8b2a2a",
+        "welcome_text": "Bliv frivillig i Nyborg: find en opgave, der passer til dig.",
+    },
+    {
+        "slug": "visitaarhus",
+        "name": "VisitAarhus",
+        "kind": "region",
+        "admin_email": "admin@visitaarhus.dk",
+        "admin_name": "Anders Aarhus",
+        "primary_colour": "#1d5c4d",
+        "accent_colour": "#6b3fa0",
+        "welcome_text": "Vær med, når Aarhus tager imod sine gæster.",
+    },
+]
