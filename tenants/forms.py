@@ -76,13 +76,32 @@ class SiteSettingsForm(forms.ModelForm):
             "reminder_hours",
             "unfilled_alert_hours",
             "hours_margin",
+            "contact_email",
+            "contact_phone",
+            "contact_address",
         ]
+        labels = {
+            "contact_email": _("Contact email"),
+            "contact_phone": _("Contact phone"),
+            "contact_address": _("Postal address"),
+        }
         help_texts = {
             "hours_margin": _(
                 "Corrected hours may be at most the shift's length plus this; a coordinator "
                 "can go further by ticking an override and giving a reason."
-            )
+            ),
+            "contact_email": _("Shown at the bottom of every page, with the phone and address."),
         }
+        widgets = {
+            "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "contact_address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_contact_phone(self) -> str:
+        phone = str(self.cleaned_data["contact_phone"]).strip()
+        if phone and not all(c.isdigit() or c in "+ -()" for c in phone):
+            raise forms.ValidationError(_("Use only digits, spaces and +."))
+        return phone
 
 
 class MessagingSettingsForm(forms.ModelForm):

@@ -64,6 +64,10 @@ class Tenant(TenantMixin):
         validators=[validators.validate_brand_colour],
     )
     welcome_text = models.TextField(_("welcome text"), blank=True)
+    # Shown in every page's footer: how the public reaches the system owner.
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_address = models.TextField(_("postal address"), blank=True)
     # Sign-up policy for the whole instance (shifts may be stricter).
     cancel_deadline_hours = models.PositiveSmallIntegerField(
         _("cancellation allowed until hours before start"), default=24

@@ -83,8 +83,13 @@ def tenant_locale(tenant: Tenant) -> Iterator[None]:
         yield
 
 
+def tenant_zone(tenant: Tenant | None = None) -> ZoneInfo:
+    """The tenant's time zone (by default the current schema's tenant)."""
+    return ZoneInfo((tenant or current_tenant()).timezone)
+
+
 def tenant_localtime(moment: datetime, tenant: Tenant | None = None) -> datetime:
     """A moment on the tenant's wall clock, for text built in Python (a refusal, a flash
     message, a mail) where no template converts it: right in a request, a task or a test,
     whatever time zone happens to be active."""
-    return timezone.localtime(moment, ZoneInfo((tenant or current_tenant()).timezone))
+    return timezone.localtime(moment, tenant_zone(tenant))

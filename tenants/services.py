@@ -256,11 +256,13 @@ POLICY_FIELDS = (
     "hours_margin",
 )
 VENDOR_FIELDS = ("sms_enabled", "sms_sender", "mail_rate_per_minute")
+# The system owner's contact details, shown in every page's footer.
+CONTACT_FIELDS = ("contact_email", "contact_phone", "contact_address")
 
 
 def tenant_update_settings(*, tenant: Tenant, actor: object | None, **fields: object) -> Tenant:
-    """Change a tenant's policy or messaging settings (only the fields named above)."""
-    unknown = set(fields) - set(POLICY_FIELDS) - set(VENDOR_FIELDS)
+    """Change a tenant's policy, messaging settings or contact details (the fields above)."""
+    unknown = set(fields) - set(POLICY_FIELDS) - set(VENDOR_FIELDS) - set(CONTACT_FIELDS)
     if unknown:
         raise ValueError(f"not a setting: {sorted(unknown)}")
     for name, value in fields.items():

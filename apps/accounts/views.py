@@ -55,7 +55,8 @@ def register(request: HttpRequest) -> HttpResponse:
             next_path=next_path,
             privacy_version=data["privacy_version"],
         )
-        return render(request, "accounts/check_email.html", {"email": user.email})
+        context = {"email": user.email, "registering": True}  # step 2 of registering
+        return render(request, "accounts/check_email.html", context)
     status = 400 if form.errors else 200
     return render(
         request, "accounts/register.html", {"form": form, "next": next_path}, status=status

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -19,8 +19,9 @@ from apps.audit.services import audit_record
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Shift, SignUp
 from apps.shifts.services._common import Refused, now_or
+from config import dates
 from tenants.models import Tenant
-from tenants.selectors import current_tenant, tenant_localtime
+from tenants.selectors import current_tenant, tenant_zone
 
 SALT = "attendance.shift-code"
 OPENS_BEFORE = timedelta(minutes=60)
@@ -70,11 +71,11 @@ def _locked(signup_id: int) -> tuple[SignUp, Attendance]:
 
 
 def _local_time(moment: datetime) -> str:
-    return formats.time_format(tenant_localtime(moment), "H:i")
+    return dates.show(moment, "clock", zone=tenant_zone())
 
 
 def _local_moment(moment: datetime) -> str:
-    return formats.date_format(tenant_localtime(moment), "j. F H:i")
+    return dates.show(moment, "month_day_time", zone=tenant_zone())
 
 
 @transaction.atomic

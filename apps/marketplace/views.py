@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,6 +30,7 @@ from apps.shifts.selectors import (
 )
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
 from apps.shifts.services.waitlist import offer_accept, offer_decline
+from config import dates
 
 PAGE_SIZE = 20
 
@@ -129,7 +130,7 @@ def _when(shift: Shift, day_labels: dict[object, str]) -> str:
     start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
     day = start.date()
     if day not in day_labels:
-        day_labels[day] = formats.date_format(start, "D j. b")
+        day_labels[day] = dates.show(start, "day")
     return f"{day_labels[day]} {start:%H:%M}–{end:%H:%M}"
 
 

@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.members.models import AVAILABILITY_CODES, Tag
@@ -14,9 +14,10 @@ DAY_LABELS = {
     "sun": _("Sunday"),
 }
 PART_LABELS = {"morning": _("morning"), "afternoon": _("afternoon"), "evening": _("evening")}
+# Day names are lower case, as in dates ("onsdag 6. januar"); a label starts with a capital.
 # Lazy, so each visitor reads them in their own language (an f-string would fix them at import).
 AVAILABILITY_CHOICES = [
-    (code, format_lazy("{} {}", DAY_LABELS[code[:3]], PART_LABELS[code[4:]]))
+    (code, format_lazy("{} {}", capfirst(DAY_LABELS[code[:3]]), PART_LABELS[code[4:]]))
     for code in AVAILABILITY_CODES
 ]
 

@@ -7,9 +7,10 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from apps.messaging.models import ESSENTIAL_KINDS, Delivery, Kind, Message
+from config import dates
 from tenants.models import Tenant
 from tenants.selectors import primary_host, tenant_locale, tenant_url
 
@@ -134,7 +135,7 @@ def delivery_sms_text(tenant: Tenant, delivery: Delivery) -> str:
         when = ""
         if shift is not None:
             local = timezone.localtime(shift.starts_at)
-            when = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+            when = dates.show(local, "short_datetime")
         link = _links(tenant, delivery)[1] or tenant_url(tenant, reverse("my-shifts"))
         return render_to_string(
             "emails/sms.txt", {"tenant": tenant, "message": message, "when": when, "link": link}

@@ -10,6 +10,8 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from config import dates
+
 WIDTH, HEIGHT, BASE = 360, 180, 160  # viewBox units; the SVG scales to the column's width
 BAR_ROW = 28  # height of one horizontal bar with its label
 
@@ -41,7 +43,7 @@ def month_columns(months: list[dict[str, Any]], field: str, decimals: int = 0) -
                 "y": round(BASE - height, 1),
                 "height": height,
                 "label_x": round(index * slot + slot / 2, 1),
-                "label": formats.date_format(month["name"], "M"),
+                "label": dates.show(month["name"], "month"),
                 "value": number(month[field], decimals),
             }
         )

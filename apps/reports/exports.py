@@ -11,10 +11,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from apps.members.exports import safe_text
+from config import dates
 
 Cell = str | int | Decimal | float | date | None
 PERCENT = "percent"  # a column of shares (0-1), shown as percentages
@@ -107,7 +107,7 @@ def sections(report: dict[str, Any]) -> list[Section]:
 
 def _label(row: dict[str, Any]) -> str:
     if isinstance(row["name"], date):
-        return formats.date_format(row["name"], "F Y")
+        return dates.show(row["name"], "year_month")
     return row["name"] or _("No category")
 
 

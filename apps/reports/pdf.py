@@ -9,7 +9,7 @@ import io
 import logging
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -29,6 +29,7 @@ from reportlab.platypus import (
 
 from apps.reports.charts import number, percent
 from apps.reports.exports import PERCENT, sections
+from config import dates
 
 logger = logging.getLogger(__name__)
 # A table of a few thousand volunteers would make a council report of a hundred pages.
@@ -49,8 +50,8 @@ def report_pdf(report: dict[str, Any], *, tenant: Any, scope_name: str) -> bytes
         if period.is_year
         else _("Volunteering %(start)s–%(end)s")
         % {
-            "start": formats.date_format(period.start, "j. F Y"),
-            "end": formats.date_format(period.end, "j. F Y"),
+            "start": dates.show(period.start, "full_date"),
+            "end": dates.show(period.end, "full_date"),
         }
     )
     story: list[Any] = []
@@ -64,7 +65,7 @@ def report_pdf(report: dict[str, Any], *, tenant: Any, scope_name: str) -> bytes
         Paragraph(
             _escape(
                 _("Made %(date)s with Tovholder.")
-                % {"date": formats.date_format(timezone.localdate(), "j. F Y")}
+                % {"date": dates.show(timezone.localdate(), "full_date")}
             ),
             body,
         ),
@@ -190,7 +191,7 @@ def _month_chart(months: list[dict[str, Any]], colour: colors.Color) -> Drawing:
     chart.x, chart.y = 12 * mm, 10 * mm
     chart.width, chart.height = CHART_WIDTH - 16 * mm, 45 * mm
     chart.data = [[float(month["hours"]) for month in months]]
-    chart.categoryAxis.categoryNames = [formats.date_format(m["name"], "M") for m in months]
+    chart.categoryAxis.categoryNames = [dates.show(m["name"], "month") for m in months]
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labels.fontSize = 7

@@ -49,6 +49,7 @@ class EventForm(forms.ModelForm):
             "title",
             "description",
             "image",
+            "image_alt",
             "category",
             "location_name",
             "address",
@@ -67,6 +68,7 @@ class EventForm(forms.ModelForm):
             "title": _("Title"),
             "description": _("Description"),
             "image": _("Image"),
+            "image_alt": _("Image description"),
             "category": _("Category"),
             "location_name": _("Place"),
             "address": _("Address"),
@@ -82,6 +84,10 @@ class EventForm(forms.ModelForm):
         help_texts = {
             "reminder_hours": _("Empty: the site's default. 0: no reminders for this event."),
             "image": _("A photo or poster, at most 5 MB."),
+            "image_alt": _(
+                "What the image shows, for people who cannot see it (read aloud by screen "
+                "readers). Leave it empty if the image only decorates."
+            ),
             "area": _("A town or part of town, used by the marketplace filter."),
             "visibility": _(
                 "Members only: the organisation's members, once signed in; others who sign in "

@@ -42,6 +42,8 @@ class Event(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     image = models.ImageField(_("image"), upload_to="events/", blank=True)
+    # What the image shows, for people who cannot see it; empty: it only decorates.
+    image_alt = models.CharField(_("image description"), max_length=250, blank=True)
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL)
     location_name = models.CharField(_("place"), max_length=200, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)

@@ -117,6 +117,11 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "config.context_processors.platform",
             ],
+            # {% load dates %} (named date formats, config/dates.py) and {% load ui %}: no app.
+            "libraries": {
+                "dates": "config.templatetags.dates",
+                "ui": "config.templatetags.ui",
+            },
         },
     }
 ]
@@ -237,6 +242,8 @@ LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Every date and time format, per language: config/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_TZ = True
 

@@ -255,10 +255,26 @@ def sign_in_to_console(page: Page, site: Site, email: str, password: str) -> Non
 def sign_out(page: Page) -> None:
     # Signing out deletes the session row the server thread committed; nothing is left behind.
     # (Called from `finally`: when the sign-in itself failed, there is nothing to undo.)
-    button = page.get_by_role("banner").get_by_role("button", name="Log ud")
+    # include_hidden: on a tenant's site the button waits in the person's (closed) menu.
+    button = page.get_by_role("banner").get_by_role("button", name="Log ud", include_hidden=True)
     if button.count():
+        open_person_menu(page)
         button.click()
         page.wait_for_load_state()
+
+
+def open_person_menu(page: Page) -> None:
+    """Show the person's menu in a tenant's header (profile, account, "Log ud"): on a narrow
+    screen a staff member's is behind the menu button, and it is a disclosure itself."""
+    menu_button = page.locator("header .menu-button-js")
+    if menu_button.is_visible() and menu_button.get_attribute("aria-expanded") != "true":
+        menu_button.click()
+    menu_link = page.locator("header .menu-button-nojs")  # without JavaScript
+    if menu_link.is_visible() and not page.locator("#site-menu").is_visible():
+        menu_link.click()
+    person = page.locator("header .person-menu details")
+    if person.count() and not person.evaluate("details => details.open"):
+        person.locator("summary").click()
 
 
 T = TypeVar("T")

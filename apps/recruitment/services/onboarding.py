@@ -10,7 +10,6 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -31,6 +30,7 @@ from apps.recruitment.services._common import (
     must_coordinate,
     today,
 )
+from config import dates
 
 MERGE_FIELD = re.compile(r"\{\{\s*(name|organisation|start|contact)\s*\}\}")
 
@@ -70,7 +70,7 @@ def _render_for(onboarding: Onboarding) -> str:
         agreement_template_for(onboarding),
         name=onboarding.user.full_name or onboarding.user.email,
         organisation=onboarding.organisation.name,
-        start=formats.date_format(onboarding.starts_on, "DATE_FORMAT"),
+        start=dates.show(onboarding.starts_on, "full_date"),
         contact=(contact.full_name or contact.email) if contact is not None else "",
     )
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -21,8 +21,9 @@ from apps.shifts.services._common import (
     now_or,
     tenant_policy,
 )
+from config import dates
 from config.celery import enqueue_on_commit
-from tenants.selectors import tenant_localtime
+from tenants.selectors import tenant_localtime, tenant_zone
 
 COUNTER: dict[str, str] = {
     SignUp.Status.CONFIRMED: "confirmed_count",
@@ -130,7 +131,7 @@ def check_can_sign_up(shift: Shift, user: User, *, now: datetime, by_coordinator
     if now >= (shift.ends_at if by_coordinator else shift.starts_at):
         raise Refused(_("This shift has already started."), code="started")
     if shift.signup_deadline and now > shift.signup_deadline and not by_coordinator:
-        deadline = formats.date_format(tenant_localtime(shift.signup_deadline), "DATETIME_FORMAT")
+        deadline = dates.show(shift.signup_deadline, "datetime", zone=tenant_zone())
         raise Refused(_("The sign-up deadline was %(when)s.") % {"when": deadline}, code="deadline")
     if SignUp.objects.filter(shift=shift, user=user, status__in=SignUp.ACTIVE).exists():
         raise Refused(_("You are already signed up for this shift."), code="duplicate")
@@ -173,7 +174,7 @@ def _check_requirements(shift: Shift, user: User) -> None:
 
 
 def _describe(signup: SignUp) -> str:
-    start = formats.date_format(tenant_localtime(signup.shift.starts_at), "SHORT_DATETIME_FORMAT")
+    start = dates.show(signup.shift.starts_at, "short_datetime", zone=tenant_zone())
     return f"{signup.shift.task.event.title} ({start})"
 
 
