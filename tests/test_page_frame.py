@@ -53,6 +53,7 @@ def test_it_shows_the_system_owners_contact_details_in_every_footer(nanna, nybor
         "waitlist_stop_hours": 2,
         "reminder_hours": 24,
         "unfilled_alert_hours": 48,
+        "hours_margin": 2,
         "contact_email": "frivillig@nyborg.dk",
         "contact_phone": "+45 63 33 70 00",
         "contact_address": "Torvet 1\n5800 Nyborg",
@@ -76,6 +77,7 @@ def test_it_refuses_a_contact_phone_with_letters(nanna, nyborg, nyborg_client):
         "waitlist_stop_hours": 2,
         "reminder_hours": 24,
         "unfilled_alert_hours": 48,
+        "hours_margin": 2,
         "contact_phone": "ring til rådhuset",
     }
     assert "Brug kun cifre, mellemrum og +." in admin.post("/indstillinger/", form).content.decode()

@@ -5,12 +5,13 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.legal.models import Document, DocumentVersion, PrivacyConsent
+from config import dates
 from tenants.models import Tenant
 from tenants.selectors import tenant_url
 
@@ -33,7 +34,7 @@ def standard_text(
         "name": name,
         "site_url": site_url,
         "is_municipality": kind == Tenant.Kind.MUNICIPALITY,
-        "today": formats.date_format(timezone.localdate(), "j. F Y"),
+        "today": dates.show(timezone.localdate(), "full_date"),
     }
     text = render_to_string(f"legal/standard/{Document(document).value}.md", context)
     return text.strip() + "\n"

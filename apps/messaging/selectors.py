@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.members.models import Membership
@@ -20,6 +20,7 @@ from apps.messaging.models import (
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import coordinators
 from apps.shifts.models import Event, Shift, SignUp, Task
+from config import dates
 from tenants.selectors import current_tenant
 
 ON_SHIFT = (SignUp.Status.CONFIRMED, SignUp.Status.OFFERED)
@@ -92,7 +93,7 @@ def _audience_name(kind: str, audience_id: int) -> str:
 
 
 def _day_and_time(moment: datetime) -> str:
-    return f"{formats.date_format(moment, 'j. F Y')} {moment:%H:%M}"
+    return dates.show(moment, "datetime")
 
 
 def audience_users(

@@ -2,10 +2,10 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from apps.reports.figures import Period
+from config import dates
 
 # A period longer than this is most likely a typing error, and would be slow to chart.
 MAX_DAYS = 5 * 366
@@ -49,8 +49,8 @@ class PeriodForm(forms.Form):
                         ),
                         code="reversed",
                         params={
-                            "start": formats.date_format(start, "j. F Y"),
-                            "end": formats.date_format(end, "j. F Y"),
+                            "start": dates.show(start, "full_date"),
+                            "end": dates.show(end, "full_date"),
                         },
                     ),
                 )

@@ -27,6 +27,9 @@ NAMES = {
     "long_day_time": "LONG_DAY_TIME_FORMAT",  # tirsdag 6. januar 10:00
     "long_datetime": "LONG_DATETIME_FORMAT",  # tirsdag 6. januar 2026 10:00
     "full_date": "DATE_FORMAT",  # 6. januar 2026
+    "month_day": "MONTH_DAY_FORMAT",  # 6. januar
+    "long_day": "LONG_DAY_FORMAT",  # tirsdag 6. januar
+    "long_date": "LONG_DATE_FORMAT",  # tirsdag 6. januar 2026
     "datetime": "DATETIME_FORMAT",  # 6. januar 2026 10:00
     "year_month": "YEAR_MONTH_FORMAT",  # januar 2026
     "short_date": "SHORT_DATE_FORMAT",  # 06.01.2026

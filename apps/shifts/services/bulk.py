@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -20,13 +19,14 @@ from apps.audit.services import audit_record
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event, Shift
 from apps.shifts.services.planning import shift_cancel, shift_update_capacity
+from config import dates
 
 MAX_BULK = 1000  # more shifts than any event shows on one page
 
 
 def describe_shift(shift: Shift) -> str:
     """The shift as a coordinator names it: its task and its start, in the tenant's time."""
-    start = formats.date_format(timezone.localtime(shift.starts_at), "l j. F H:i")
+    start = dates.show(shift.starts_at, "long_day_time")
     return f"{shift.task.title}, {start}"
 
 

@@ -312,7 +312,7 @@ def test_it_refuses_all_when_one_shift_would_go_below_its_people_and_keeps_the_i
     errors = text_of(re.search(r'<div class="error-summary".*?</div>', body, re.S).group(0))
     start = timezone.localtime(crowded.starts_at)
     assert "Nothing was changed" in errors
-    assert f"Kiosk, {start:%A} {start.day}. {start:%B %H:%M}" in errors  # names the shift
+    assert f"Kiosk, {start:%A} {start.day} {start:%B %H:%M}" in errors  # names the shift (English)
     assert "2 people have a place; remove some before lowering the places to 1." in errors
     assert f"{timezone.localtime(fine.starts_at):%H:%M}" not in errors  # only the one that blocked
     # Nothing changed: not even the shift that could have had one place.

@@ -22,3 +22,5 @@ ABBR_DATE_FORMAT = "j. N Y"  # 6. jan. 2026
 MONTH_DAY_TIME_FORMAT = "j. F H:i"  # 6. januar 10:00
 LONG_DAY_TIME_FORMAT = "l j. F H:i"  # tirsdag 6. januar 10:00
 LONG_DATETIME_FORMAT = "l j. F Y H:i"  # tirsdag 6. januar 2026 10:00
+LONG_DAY_FORMAT = "l j. F"  # tirsdag 6. januar
+LONG_DATE_FORMAT = "l j. F Y"  # tirsdag 6. januar 2026

@@ -16,3 +16,5 @@ ABBR_DATE_FORMAT = "j M Y"  # 6 Jan 2026
 MONTH_DAY_TIME_FORMAT = "j F H:i"  # 6 January 10:00
 LONG_DAY_TIME_FORMAT = "l j F H:i"  # Tuesday 6 January 10:00
 LONG_DATETIME_FORMAT = "l j F Y H:i"  # Tuesday 6 January 2026 10:00
+LONG_DAY_FORMAT = "l j F"  # Tuesday 6 January
+LONG_DATE_FORMAT = "l j F Y"  # Tuesday 6 January 2026
