@@ -114,7 +114,10 @@ def run() -> int:
     os.environ.setdefault("TENANT_URL_PORT", port)
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
     os.environ.setdefault("CONSOLE_REQUIRE_2FA", "0")
-    # SIGTERM (a service manager, a test) stops everything as Ctrl-C does.
+    # Ctrl-C and SIGTERM (a service manager, a test) stop everything. Set for SIGINT too:
+    # started from a script in the background it arrives ignored, and the children would
+    # inherit that; with a handler here they start with the default again.
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         ensure_database(autovacuum=True)

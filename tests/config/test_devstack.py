@@ -68,6 +68,8 @@ def test_it_runs_make_run_from_a_clean_state_until_a_page_answers_and_stops_ever
             env=_fresh_env(tmp_path, port),
             stdout=log,
             stderr=subprocess.STDOUT,
+            # As from a script run in the background: SIGINT starts out ignored.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
         )
         try:
             status = _first_page(port, time.monotonic() + 240, process)
