@@ -220,12 +220,11 @@ def test(pytest_args: list[str]) -> int:
     where = "given" if os.environ.get("DATABASE_URL") else "embedded"
     ensure_database(autovacuum=False)
     ensure_redis()
-    # One worker per core, each with its own test database (`ARGS="-n 0"` for one process).
-    parallel = (
-        []
-        if any(arg.startswith(("-n", "--numprocesses")) for arg in pytest_args)
-        else ["-n", "auto"]
-    )
+    # One worker per core, each with its own test database (`ARGS="-n 0"` for one process);
+    # an idle worker takes tests queued for the other, so the long browser tests do not
+    # leave one core waiting at the end.
+    given = any(arg.startswith(("-n", "--numprocesses")) for arg in pytest_args)
+    parallel = [] if given else ["-n", "auto", "--dist", "worksteal"]
     command = [sys.executable, "-m", "pytest", *parallel, *pytest_args]
     code = subprocess.run(command, cwd=BASE_DIR).returncode
     minutes, seconds = divmod(round(time.monotonic() - started), 60)
