@@ -14,13 +14,12 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.organisations.selectors import can_coordinate
 from apps.shifts.forms import CapacityForm, ReasonForm
 from apps.shifts.grid import (
     DAY,
@@ -36,14 +35,8 @@ from apps.shifts.grid import (
 )
 from apps.shifts.models import Event
 from apps.shifts.services.bulk import shifts_cancel, shifts_update_capacity
+from apps.shifts.views import _event
 from config.forms import actor
-
-
-def _event(request: HttpRequest, event_id: int) -> Event:
-    event = get_object_or_404(Event.objects.select_related("organisation"), pk=event_id)
-    if not can_coordinate(request.user, event.organisation):  # type: ignore[arg-type]
-        raise Http404
-    return event
 
 
 def grid_url(
