@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 
-from django.conf import settings
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -45,7 +43,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.groups.models import Group, Post
 from apps.home.models import GroupVisit, HomeState
-from apps.legal.models import Document, DocumentVersion
+from apps.legal.selectors import setup_status
 from apps.organisations.models import Follow, Organisation, OrganisationRole
 from apps.organisations.selectors import COORDINATING_ROLES
 from apps.recruitment.models import Application
@@ -53,6 +51,7 @@ from apps.reports.figures import Period, report_figures
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.selectors import EventFilters, marketplace_events
 from tenants.models import Tenant
+from tenants.selectors import tenant_zone
 
 SOON_DAYS = 14  # "unfilled shifts soon": starting within this many days
 WEEK_LIMIT = 30  # shifts listed for today and this week; the rest are one click away
@@ -85,11 +84,6 @@ def _listing(rows: QuerySet[Any], limit: int) -> Listing[Any]:
 
 
 # --- time, in the tenant's zone ----------------------------------------------------------
-
-
-def tenant_zone() -> zoneinfo.ZoneInfo:
-    tenant = getattr(connection, "tenant", None)
-    return zoneinfo.ZoneInfo(getattr(tenant, "timezone", None) or settings.TIME_ZONE)
 
 
 @dataclass(frozen=True)
@@ -270,19 +264,13 @@ class LegalPages:
 
 
 def legal_pages_status() -> LegalPages:
-    """Has the site published its own privacy notice and accessibility statement?
-
-    Every tenant starts with the standard texts as version 1 (apps.legal), which still hold
-    [placeholders] for contact details; only a version the admin published counts."""
-    own = set(
-        DocumentVersion.objects.filter(is_standard=False)
-        .values_list("document", flat=True)
-        .distinct()
-    )
+    """Has the site published its own privacy notice and accessibility statement? (The
+    standard texts every tenant starts with do not count: apps.legal.selectors.)"""
+    status = setup_status()
     return LegalPages(
         available=True,
-        privacy_published=Document.PRIVACY in own,
-        accessibility_published=Document.ACCESSIBILITY in own,
+        privacy_published=status.privacy_published,
+        accessibility_published=status.accessibility_published,
         edit_url=reverse("legal-settings"),
     )
 

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from apps.attendance.models import Attendance
 from apps.audit.models import AuditEvent
-from apps.home import selectors
 from apps.home.selectors import month_figures, setup_checklist
 from apps.legal.models import Document
 from apps.legal.services import document_publish
 from apps.organisations.models import OrganisationRole
 from apps.reports.figures import Period, report_figures
+from tenants.selectors import tenant_zone
 from tests.apps.home.conftest import browser_for, place, published_event, shift_on
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_it_takes_the_months_key_figures_from_the_reports_own_sql(
 ):
     today = timezone.localdate()
     start = timezone.now() - timedelta(hours=5)
-    if start.astimezone(selectors.tenant_zone()).month != today.month:  # just after midnight
+    if start.astimezone(tenant_zone()).month != today.month:  # just after midnight
         start = timezone.now() + timedelta(hours=1)
     regatta = published_event(roklub, "Regatta", start)
     came = place(shift_on(regatta, start, capacity=4), frida)

@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from apps.groups.models import Group, GroupMember, Post
-from apps.home.selectors import Days, coordinator_home, tenant_zone
+from apps.home.selectors import Days, coordinator_home
 from apps.recruitment.models import Application, Posting
 from apps.shifts.models import SignUp
+from tenants.selectors import tenant_zone
 from tests.apps.home.conftest import browser_for, local, place, published_event, shift_on
 
 pytestmark = pytest.mark.django_db

@@ -15,13 +15,13 @@ from apps.home.selectors import (
     admin_home,
     coordinator_home,
     home_for,
-    tenant_zone,
     volunteer_home,
 )
 from apps.home.services import checklist_dismiss
 from apps.organisations.models import Follow, OrganisationRole
 from apps.recruitment.models import Application, Posting
 from apps.shifts.models import SignUp
+from tenants.selectors import tenant_zone
 from tests.apps.home.conftest import browser_for, person, place, published_event, shift_on
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.home.selectors import Days, suggestions, tenant_zone, volunteer_home
+from apps.home.selectors import Days, suggestions, volunteer_home
 from apps.organisations.models import Follow
 from apps.shifts.models import Category, Event, SignUp
+from tenants.selectors import tenant_zone
 from tests.apps.home.conftest import browser_for, local, place, published_event, shift_on
 
 pytestmark = pytest.mark.django_db
