@@ -222,12 +222,7 @@ class ShiftForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        starts, ends = data.get("starts_at"), data.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("A shift must end after it starts."))
-        deadline = data.get("signup_deadline")
-        if deadline and starts and deadline > starts:
-            self.add_error("signup_deadline", _("The deadline must be before the shift starts."))
+        _check_shift_times(self, data)
         if data.get("repeat", self.ONCE) != self.ONCE:
             self._clean_series(data)
         return data
@@ -303,6 +298,16 @@ class AddPersonForm(forms.Form):
     )
 
 
+def _check_shift_times(form: forms.Form, data: dict[str, Any]) -> None:
+    """A shift ends after it starts, and sign-up closes before it starts (new and moved)."""
+    starts, ends = data.get("starts_at"), data.get("ends_at")
+    if starts and ends and ends <= starts:
+        form.add_error("ends_at", _("A shift must end after it starts."))
+    deadline = data.get("signup_deadline")
+    if deadline and starts and deadline > starts:
+        form.add_error("signup_deadline", _("The deadline must be before the shift starts."))
+
+
 class ShiftTimeForm(forms.Form):
     """A shift's new times (services.changes.shift_reschedule tells the people on it)."""
 
@@ -313,12 +318,7 @@ class ShiftTimeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        starts, ends = data.get("starts_at"), data.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("A shift must end after it starts."))
-        deadline = data.get("signup_deadline")
-        if deadline and starts and deadline > starts:
-            self.add_error("signup_deadline", _("The deadline must be before the shift starts."))
+        _check_shift_times(self, data)
         return data
 
     def times_changed(self, shift: Shift) -> bool:
