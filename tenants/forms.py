@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import add_service_error
+from kernel.forms import add_service_error
 from tenants.models import Tenant
 
 

@@ -30,7 +30,7 @@ def primary_host(tenant: Tenant) -> str:
     thousands of links; a request or task gets a fresh Tenant, so a change is seen next time)."""
     cached = getattr(tenant, "_primary_host", None)
     if cached is None:
-        cached = tenant._primary_host = str(tenant.get_primary_domain())  # type: ignore[attr-defined]
+        cached = tenant._primary_host = str(tenant.get_primary_domain())
     return cached
 
 

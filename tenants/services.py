@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
-from config.celery import enqueue_on_commit
+from kernel.tasks import enqueue_on_commit
 from tenants import validators
 from tenants.checks import template_schema_problem
 from tenants.models import Domain, Tenant

@@ -7,7 +7,7 @@ a UID. This walks the content lines itself, so a test fails on what a strict cli
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from icalendar import Calendar
 
@@ -232,15 +232,15 @@ def _moment(component: _Component, name: str) -> datetime | date | None:
     if value is None:
         return None
     if _UTC_DATETIME.match(value):
-        return datetime.strptime(value, "%Y%m%dT%H%M%SZ")
+        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     if re.fullmatch(r"\d{8}T\d{6}", value):
-        return datetime.strptime(value, "%Y%m%dT%H%M%S")
+        return datetime.strptime(value, "%Y%m%dT%H%M%S")  # noqa: DTZ007 - floating time
     if re.fullmatch(r"\d{8}", value):
-        return datetime.strptime(value, "%Y%m%d").date()
+        return datetime.strptime(value, "%Y%m%d").date()  # noqa: DTZ007 - a date
     return None
 
 
-def _walk(component: _Component):  # type: ignore[no-untyped-def]
+def _walk(component: _Component):
     yield component
     for child in component.children:
         yield from _walk(child)

@@ -16,7 +16,7 @@ T = TypeVar("T")
 
 def in_tenant(tenant: Tenant, work: Callable[[], T]) -> T:
     """Run `work` on a fresh connection in the tenant's schema and wait for it."""
-    return crowd(tenant, [work], refusal=())[0]  # type: ignore[return-value]
+    return crowd(tenant, [work], refusal=())[0]
 
 
 def crowd(

@@ -16,8 +16,8 @@ from apps.accounts.models import User
 if TYPE_CHECKING:
     from apps.legal.models import DocumentVersion
 from apps.audit.services import audit_record
-from config.celery import enqueue_on_commit
-from config.mail import send_templated_mail
+from kernel.mail import send_templated_mail
+from kernel.tasks import enqueue_on_commit
 from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 

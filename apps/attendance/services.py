@@ -19,7 +19,7 @@ from apps.audit.services import audit_record
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Shift, SignUp
 from apps.shifts.services._common import Refused, now_or
-from config import dates
+from kernel import dates
 from tenants.models import Tenant
 from tenants.selectors import current_tenant, tenant_zone
 

@@ -27,7 +27,7 @@ from apps.attendance.services import (
 )
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
 from apps.shifts.models import Shift, SignUp
-from config.forms import actor
+from kernel.forms import actor
 
 
 def _shift(request: HttpRequest, shift_id: int) -> Shift:

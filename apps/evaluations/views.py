@@ -34,7 +34,7 @@ from apps.evaluations.services import (
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
 from apps.shifts.models import Event, Task
-from config.forms import actor, add_service_error
+from kernel.forms import actor, add_service_error
 
 
 def _event(request: HttpRequest, event_id: int) -> Event:

@@ -44,13 +44,13 @@ class GroupForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {"event": _("Event (for the rule)")}
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         events = Event.objects.filter(organisation=organisation).order_by("-starts_at")
         self.fields["event"].queryset = events  # type: ignore[attr-defined]
         self.fields["event"].required = False
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean() or {}
         if data.get("rule") == Group.Rule.EVENT and not data.get("event"):
             self.add_error("event", _("Choose the event whose volunteers are in the group."))
@@ -65,7 +65,7 @@ class MemberAddForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         members = Membership.objects.filter(
             organisation=organisation, status=Membership.Status.ACTIVE
@@ -74,7 +74,7 @@ class MemberAddForm(forms.Form):
             pk__in=members, is_active=True
         ).order_by("full_name")
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean() or {}
         if not data.get("email") and not data.get("user"):
             raise forms.ValidationError(_("Write an email address or choose a member."))

@@ -31,7 +31,7 @@ from apps.messaging.services import notice_send
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event
-from config.celery import enqueue_on_commit
+from kernel.tasks import enqueue_on_commit
 from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 BODY_MAX = 10_000

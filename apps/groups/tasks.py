@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from apps.groups.services import digests_due, post_notify
-from config.celery import send_to_every_open_tenant
+from tenants.tasks import send_to_every_open_tenant
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)

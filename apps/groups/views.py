@@ -38,7 +38,7 @@ from apps.groups.services import (
 from apps.home.services import group_seen
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
-from config.forms import actor, add_service_error
+from kernel.forms import actor, add_service_error
 
 PER_PAGE = 20
 

@@ -11,7 +11,7 @@ from apps.home.forms import ChecklistForm
 from apps.home.selectors import home_for
 from apps.home.services import checklist_dismiss
 from apps.marketplace.forms import CancelForm
-from config.forms import actor
+from kernel.forms import actor
 from tenants.selectors import current_tenant
 
 

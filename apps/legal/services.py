@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.legal.models import Document, DocumentVersion, PrivacyConsent
-from config import dates
+from kernel import dates
 from tenants.models import Tenant
 from tenants.selectors import tenant_url
 

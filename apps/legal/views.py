@@ -10,7 +10,7 @@ from apps.legal.models import Document
 from apps.legal.selectors import current_version, document_version, document_versions
 from apps.legal.services import document_publish, placeholders, tenant_standard_text
 from apps.messaging.rendering import markdown_to_html
-from config.forms import actor, add_service_error
+from kernel.forms import actor, add_service_error
 from tenants.selectors import current_tenant
 
 PUBLIC_URL = {

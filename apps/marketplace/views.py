@@ -30,7 +30,7 @@ from apps.shifts.selectors import (
 )
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
 from apps.shifts.services.waitlist import offer_accept, offer_decline
-from config import dates
+from kernel import dates
 
 PAGE_SIZE = 20
 
@@ -58,9 +58,9 @@ def _first_event_link(request: HttpRequest) -> tuple[str, str] | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    if organisations_coordinated_by(user):  # type: ignore[arg-type]
+    if organisations_coordinated_by(user):
         return reverse("planning-event-new"), _("Create the first event")
-    if user.is_owner_admin:  # type: ignore[union-attr]
+    if user.is_owner_admin:
         return reverse("organisation-new"), _("Register the first organisation, then its events")
     return None
 
@@ -142,7 +142,7 @@ def shift_sign_up_view(request: HttpRequest, shift_id: int) -> HttpResponse:
         return redirect(f"{reverse('register')}?{urlencode({'next': back})}")
     over_ok = request.POST.get("over_workload_ok") == "1"
     try:
-        signup = shift_sign_up(shift_id=shift.pk, user=request.user, over_workload_ok=over_ok)  # type: ignore[arg-type]
+        signup = shift_sign_up(shift_id=shift.pk, user=request.user, over_workload_ok=over_ok)
     except ValidationError as refusal:
         if refusal.code == "over_workload":  # ask, do not refuse: it is their choice
             context = {"shift": shift, "reason": refusal.messages[0], "back": back}
@@ -234,7 +234,7 @@ def follow(request: HttpRequest) -> HttpResponse:
     if organisation is None and category is None:
         raise Http404
     on = request.POST.get("on") == "1"
-    follow_set(user=request.user, on=on, organisation=organisation, category=category)  # type: ignore[arg-type]
+    follow_set(user=request.user, on=on, organisation=organisation, category=category)
     name = organisation.name if organisation else category.name  # type: ignore[union-attr]
     text = _("You follow %(name)s.") if on else _("You no longer follow %(name)s.")
     messages.success(request, text % {"name": name})

@@ -29,7 +29,7 @@ from apps.members.imports.parsing import read_table
 from apps.members.imports.services import import_preview, members_import
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
-from config.forms import actor
+from kernel.forms import actor
 
 UPLOADS = "member_imports"
 RESULTS = "member_import_results"

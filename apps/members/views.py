@@ -34,7 +34,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _initial(user, profile: Profile) -> dict:  # type: ignore[no-untyped-def]
+def _initial(user, profile: Profile) -> dict:
     tags = list(profile.tags.all())
     return {
         "full_name": user.full_name,

@@ -21,7 +21,7 @@ class MultipleFileField(forms.FileField):
 
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+    def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
@@ -47,7 +47,7 @@ class PreferencesForm(forms.Form):
     """One email and one SMS checkbox per kind; SMS only for kinds it is used for, and
     only when the site sends SMS."""
 
-    def __init__(  # type: ignore[no-untyped-def]
+    def __init__(
         self, *args, preferences: dict[str, Preference], sms: bool, coordinator: bool, **kwargs
     ):
         super().__init__(*args, **kwargs)
@@ -89,7 +89,7 @@ class OrientationForm(forms.ModelForm):
         fields = ["task", "days_before", "subject", "body_markdown"]
         widgets = {"body_markdown": forms.Textarea(attrs={"rows": 10})}
 
-    def __init__(self, *args, event, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["task"].queryset = Task.objects.filter(event=event)  # type: ignore[attr-defined]
         self.fields["days_before"].min_value = 1  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.messaging.models import ESSENTIAL_KINDS, Delivery, Kind, Message
-from config import dates
+from kernel import dates
 from tenants.models import Tenant
 from tenants.selectors import primary_host, tenant_locale, tenant_url
 

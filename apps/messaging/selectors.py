@@ -20,7 +20,7 @@ from apps.messaging.models import (
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import coordinators
 from apps.shifts.models import Event, Shift, SignUp, Task
-from config import dates
+from kernel import dates
 from tenants.selectors import current_tenant
 
 ON_SHIFT = (SignUp.Status.CONFIRMED, SignUp.Status.OFFERED)

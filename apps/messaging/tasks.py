@@ -17,8 +17,8 @@ from apps.messaging.services import (
     reminders_due,
     unfilled_alerts_due,
 )
-from config.celery import send_to_every_open_tenant
 from tenants.selectors import current_tenant
+from tenants.tasks import send_to_every_open_tenant
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)

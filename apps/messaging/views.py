@@ -38,7 +38,7 @@ from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services.signups import signup_cancel
-from config.forms import actor, add_service_error
+from kernel.forms import actor, add_service_error
 from tenants.selectors import current_tenant
 
 

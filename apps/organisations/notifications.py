@@ -5,7 +5,7 @@ from django.urls import reverse
 from apps.members.models import MembershipRequest
 from apps.organisations.selectors import coordinators
 from apps.shifts.selectors import event_url
-from config.mail import send_templated_mail
+from kernel.mail import send_templated_mail
 from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 

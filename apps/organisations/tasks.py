@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from apps.organisations.services import digest_recipients, digest_send
-from config.celery import send_to_every_open_tenant
+from tenants.tasks import send_to_every_open_tenant
 
 
 @shared_task

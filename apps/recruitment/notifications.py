@@ -7,7 +7,7 @@ from apps.organisations.models import Organisation
 from apps.organisations.selectors import coordinators
 from apps.recruitment.calendars import interview_calendar
 from apps.recruitment.models import Application, Interview, Onboarding, RecordCheck
-from config.mail import send_templated_mail
+from kernel.mail import send_templated_mail
 from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 
@@ -22,7 +22,7 @@ def _contact_emails(onboarding: Onboarding) -> list[str]:
     return _coordinator_emails(onboarding.organisation)
 
 
-def _send(template: str, context: dict[str, object], to: list[str], attach=None) -> None:  # type: ignore[no-untyped-def]
+def _send(template: str, context: dict[str, object], to: list[str], attach=None) -> None:
     send_templated_mail(f"recruitment/emails/{template}", context, to, attach)
 
 

@@ -11,7 +11,7 @@ from apps.recruitment.notifications import (
     trial_reminder_send,
 )
 from apps.recruitment.services.reminders import reminders_send
-from config.celery import send_to_every_open_tenant
+from tenants.tasks import send_to_every_open_tenant
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

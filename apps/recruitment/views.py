@@ -60,7 +60,7 @@ from apps.recruitment.services.pipeline import (
 )
 from apps.recruitment.services.policy import agreement_template_save, recruitment_settings_update
 from apps.recruitment.services.postings import posting_create, posting_publish
-from config.forms import actor, add_service_error
+from kernel.forms import actor, add_service_error
 
 
 def _refusal(error: ValidationError) -> str:

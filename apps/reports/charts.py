@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from config import dates
+from kernel import dates
 
 WIDTH, HEIGHT, BASE = 360, 180, 160  # viewBox units; the SVG scales to the column's width
 BAR_ROW = 28  # height of one horizontal bar with its label

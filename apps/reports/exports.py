@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from apps.members.exports import safe_text
-from config import dates
+from kernel import dates
 
 Cell = str | int | Decimal | float | date | None
 PERCENT = "percent"  # a column of shares (0-1), shown as percentages

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.reports.figures import Period
-from config import dates
+from kernel import dates
 
 # A period longer than this is most likely a typing error, and would be slow to chart.
 MAX_DAYS = 5 * 366
@@ -25,14 +25,14 @@ class PeriodForm(forms.Form):
         label=_("Organisation"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args, organisations=(), sees_all=False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, organisations=(), sees_all=False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choices = [(str(o.pk), o.name) for o in organisations]
         if sees_all:
             choices.insert(0, ("", _("All organisations")))
         self.fields["organisation"].choices = choices  # type: ignore[attr-defined]
 
-    def clean(self) -> dict:  # type: ignore[type-arg]
+    def clean(self) -> dict:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if (start is None) != (end is None):

@@ -29,7 +29,7 @@ from reportlab.platypus import (
 
 from apps.reports.charts import number, percent
 from apps.reports.exports import PERCENT, sections
-from config import dates
+from kernel import dates
 
 logger = logging.getLogger(__name__)
 # A table of a few thousand volunteers would make a council report of a hundred pages.

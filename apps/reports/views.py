@@ -20,7 +20,7 @@ from apps.reports.forms import PeriodForm
 from apps.reports.pdf import report_pdf
 from apps.reports.selectors import Scope, report, report_scope
 from apps.reports.services import report_export_record
-from config.forms import actor
+from kernel.forms import actor
 
 # Rows per breakdown table on the page; the exports have every row.
 PAGE_ROWS = 25

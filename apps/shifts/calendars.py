@@ -13,7 +13,7 @@ moves forward).
 import uuid
 import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -178,7 +178,7 @@ def _calendar(site: _Site, *, name: str, feed: bool) -> Calendar:
 @lru_cache(maxsize=32)
 def _vtimezone(tzid: str, year: int) -> bytes:
     """The zone's rules around `year`, as one VTIMEZONE (STANDARD and DAYLIGHT parts)."""
-    middle = datetime(year, 7, 1).date()
+    middle = date(year, 7, 1)
     zone = Timezone.from_tzinfo(
         zoneinfo.ZoneInfo(tzid),
         tzid=tzid,

@@ -17,7 +17,7 @@ from apps.shifts.models import Event, Shift
 from apps.shifts.selectors import reschedule_preview
 from apps.shifts.services.changes import Rescheduled, event_reschedule, shift_reschedule
 from apps.shifts.views import _plan_url, _shift
-from config.forms import actor, add_service_error
+from kernel.forms import actor, add_service_error
 
 TIME_FIELDS = {"starts_at", "ends_at"}
 NOT_CARRIED = {"csrfmiddlewaretoken", "confirm", "move_shifts"}

@@ -227,7 +227,7 @@ class Selection:
 def chosen_shifts(event: Event, shift_ids: Iterable[int]) -> Selection:
     """The event's shifts among `shift_ids` (others are ignored), with the number of
     distinct people with an active sign-up on them, in two queries."""
-    ids = {pk for pk in shift_ids}
+    ids = set(shift_ids)
     shifts = list(
         Shift.objects.filter(task__event=event, pk__in=ids)
         .select_related("task")

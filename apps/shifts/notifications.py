@@ -12,7 +12,7 @@ from apps.accounts.models import User
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import coordinators
 from apps.shifts.models import Shift, SignUp
-from config.mail import send_templated_mail
+from kernel.mail import send_templated_mail
 from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 

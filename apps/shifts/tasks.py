@@ -10,7 +10,7 @@ from apps.shifts.notifications import (
     signup_notice_send,
 )
 from apps.shifts.services.waitlist import offers_expire, waitlist_fill
-from config.celery import send_to_every_open_tenant
+from tenants.tasks import send_to_every_open_tenant
 
 
 # A deadlock between two fills is resolved by PostgreSQL aborting one; it simply runs again.

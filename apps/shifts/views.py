@@ -46,7 +46,7 @@ from apps.shifts.services.planning import (
     task_create,
 )
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
-from config.forms import actor, add_service_error
+from kernel.forms import actor, add_service_error
 
 PAGE_SIZE = 20
 

@@ -36,7 +36,7 @@ from apps.shifts.grid import (
 from apps.shifts.models import Event
 from apps.shifts.services.bulk import shifts_cancel, shifts_update_capacity
 from apps.shifts.views import _event
-from config.forms import actor
+from kernel.forms import actor
 
 
 def grid_url(

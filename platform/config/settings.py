@@ -119,8 +119,8 @@ TEMPLATES = [
             ],
             # {% load dates %} (named date formats, config/dates.py) and {% load ui %}: no app.
             "libraries": {
-                "dates": "config.templatetags.dates",
-                "ui": "config.templatetags.ui",
+                "dates": "kernel.templatetags.dates",
+                "ui": "kernel.templatetags.ui",
             },
         },
     }
@@ -217,7 +217,7 @@ AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True
 STORAGES = {
     "default": {
-        "BACKEND": "config.storage.TenantS3Storage"
+        "BACKEND": "kernel.storage.TenantS3Storage"
         if AWS_STORAGE_BUCKET_NAME
         else "django_tenants.files.storage.TenantFileSystemStorage"
     },
@@ -243,7 +243,7 @@ LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 # Every date and time format, per language: config/formats/<language>/formats.py.
-FORMAT_MODULE_PATH = ["config.formats"]
+FORMAT_MODULE_PATH = ["kernel.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_TZ = True
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django_tenants.utils import schema_context
 
-HEARTBEAT_KEY = "platform:heartbeat"
+from tenants.tasks import HEARTBEAT_KEY
 
 
 @never_cache

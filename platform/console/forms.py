@@ -27,7 +27,7 @@ class ConsoleSignInForm(AuthenticationForm):
         devices = list(devices_for_user(user, confirmed=True)) if user else []
         if devices:
             # django_otp's user_logged_in handler marks the session verified by this device.
-            user.otp_device = self._verified_device(devices, cleaned.get("otp_token") or "")  # type: ignore[union-attr,attr-defined]
+            user.otp_device = self._verified_device(devices, cleaned.get("otp_token") or "")  # type: ignore[attr-defined]
         return cleaned
 
     def _verified_device(self, devices: list[Any], token: str) -> Any:

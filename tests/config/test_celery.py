@@ -14,8 +14,8 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from apps.accounts.tasks import send_invitation
-from config.celery import TenantRequired
 from config.celery import app as celery_app
+from kernel.tasks import TenantRequired
 
 pytestmark = pytest.mark.django_db
 
@@ -109,8 +109,8 @@ def test_it_fails_loudly_when_a_task_reaches_the_worker_without_a_tenant(worker)
 def test_it_sends_a_beat_task_to_every_open_tenant_only(nyborg, aarhus):
     from unittest import mock
 
-    from config.celery import send_to_every_open_tenant
     from tenants.models import Tenant
+    from tenants.tasks import send_to_every_open_tenant
 
     Tenant.objects.filter(pk=aarhus.pk).update(status=Tenant.Status.SUSPENDED)
     seen = []

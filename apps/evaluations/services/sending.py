@@ -18,7 +18,7 @@ from apps.audit.services import audit_record
 from apps.evaluations.models import EvaluationRule, Invitation
 from apps.messaging.models import Kind
 from apps.messaging.selectors import email_turned_off
-from config.mail import send_templated_mail
+from kernel.mail import send_templated_mail
 from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 logger = logging.getLogger(__name__)

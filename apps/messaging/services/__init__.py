@@ -40,7 +40,7 @@ from apps.messaging.services.outbox import (
     retry_delay,
 )
 from apps.messaging.services.preferences import preferences_save, unsubscribe
-from config.celery import enqueue_on_commit
+from kernel.tasks import enqueue_on_commit
 
 __all__ = [
     "BATCH_SIZE",

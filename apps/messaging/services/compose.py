@@ -23,7 +23,7 @@ from apps.messaging.services.outbox import BATCH_SIZE
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Shift
-from config.celery import enqueue_on_commit
+from kernel.tasks import enqueue_on_commit
 
 PARALLEL_CHAINS = 4  # delivery chains side by side per message (see deliveries_expand)
 

@@ -162,7 +162,7 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[str, int]:
     return done
 
 
-def _send_one(tenant: Tenant, delivery: Delivery, connection, files: list) -> str:  # type: ignore[no-untyped-def]
+def _send_one(tenant: Tenant, delivery: Delivery, connection, files: list) -> str:
     if delivery.channel == Delivery.Channel.SMS:
         from apps.messaging.sms import SmsPermanentError, normalise_phone, send_sms
 

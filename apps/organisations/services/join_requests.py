@@ -14,7 +14,7 @@ from apps.members.models import Membership, MembershipRequest, Profile
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event
 from apps.shifts.selectors import is_member_of
-from config.celery import enqueue_on_commit
+from kernel.tasks import enqueue_on_commit
 
 
 class Refused(ValidationError):

@@ -11,7 +11,7 @@ from apps.audit.services import audit_record
 from apps.members.models import MemberNote, Membership, Profile
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
-from config.celery import enqueue_on_commit
+from kernel.tasks import enqueue_on_commit
 
 
 def membership_add(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation, OrganisationRole
-from config.celery import enqueue_on_commit
+from kernel.tasks import enqueue_on_commit
 
 Role = OrganisationRole.Role
 

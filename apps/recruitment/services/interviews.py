@@ -10,7 +10,7 @@ from apps.audit.services import audit_record
 from apps.recruitment.models import Application, Interview
 from apps.recruitment.services._common import Refused, must_coordinate, now_or
 from apps.recruitment.services.pipeline import application_move
-from config.celery import enqueue_on_commit
+from kernel.tasks import enqueue_on_commit
 
 SCHEDULABLE = (Application.Status.SCREENING, Application.Status.INTERVIEW)
 

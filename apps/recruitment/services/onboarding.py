@@ -30,7 +30,7 @@ from apps.recruitment.services._common import (
     must_coordinate,
     today,
 )
-from config import dates
+from kernel import dates
 
 MERGE_FIELD = re.compile(r"\{\{\s*(name|organisation|start|contact)\s*\}\}")
 

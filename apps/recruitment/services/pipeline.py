@@ -22,7 +22,7 @@ from apps.members.models import AVAILABILITY_CODES, Membership, Profile
 from apps.organisations.selectors import can_coordinate
 from apps.recruitment.models import Application, ApplicationEvent, Posting
 from apps.recruitment.services._common import Refused, must_coordinate, now_or, today
-from config.celery import enqueue_on_commit
+from kernel.tasks import enqueue_on_commit
 
 S = Application.Status
 CLOSING = (S.REJECTED, S.WITHDRAWN)

@@ -11,7 +11,7 @@ from apps.audit.services import audit_record
 from apps.members.models import Membership
 from apps.recruitment.models import Application, Onboarding, RecordCheck
 from apps.recruitment.services._common import today
-from config.celery import enqueue_on_commit
+from kernel.tasks import enqueue_on_commit
 
 TRIAL_NOTICE = timedelta(days=7)
 CHECK_NOTICE = timedelta(days=30)

@@ -19,7 +19,7 @@ from apps.audit.services import audit_record
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event, Shift
 from apps.shifts.services.planning import shift_cancel, shift_update_capacity
-from config import dates
+from kernel import dates
 
 MAX_BULK = 1000  # more shifts than any event shows on one page
 

@@ -25,7 +25,7 @@ from apps.shifts.clock import moved_by, wall_clock_offset
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services._common import locked_shift
 from apps.shifts.services.planning import _require_coordinator, _require_open
-from config.celery import enqueue_on_commit
+from kernel.tasks import enqueue_on_commit
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event, Shift, SignUp, Task
 from apps.shifts.services._common import locked_shift
-from config.celery import enqueue_on_commit
+from kernel.tasks import enqueue_on_commit
 
 MAX_RECURRING = 366  # a year of daily shifts; more is almost surely a typo in the end date
 

@@ -21,8 +21,8 @@ from apps.shifts.services._common import (
     now_or,
     tenant_policy,
 )
-from config import dates
-from config.celery import enqueue_on_commit
+from kernel import dates
+from kernel.tasks import enqueue_on_commit
 from tenants.selectors import tenant_localtime, tenant_zone
 
 COUNTER: dict[str, str] = {

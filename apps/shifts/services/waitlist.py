@@ -22,7 +22,7 @@ from apps.shifts.services._common import (
     now_or,
     tenant_policy,
 )
-from config.celery import enqueue_on_commit
+from kernel.tasks import enqueue_on_commit
 
 
 def waitlist_fill(*, shift_id: int, now: datetime | None = None) -> list[SignUp]:

@@ -3,7 +3,7 @@ evaluation with answers, a group with posts and an orientation mail, so every pa
 demo has something to show. Written straight to the models: a demo must send no mail."""
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -126,7 +126,7 @@ def _group(organisation: Organisation, people: list[User]) -> None:
     for person in people:
         GroupMember.objects.create(group=group, user=person, added_by=coordinator)
         Membership.objects.get_or_create(
-            user=person, organisation=organisation, defaults={"started_on": date.today()}
+            user=person, organisation=organisation, defaults={"started_on": timezone.localdate()}
         )
     first = Post.objects.create(
         group=group,

@@ -35,7 +35,7 @@ def test_one_click_unsubscribe_without_login_is_honoured_on_the_next_message(
 
     mail.outbox.clear()
     again = message_create(
-        actor=briefing.author,  # type: ignore[arg-type]
+        actor=briefing.author,
         organisation=briefing.organisation,
         subject="Husk solcreme",
         body_markdown="Det bliver varmt.",

@@ -69,7 +69,10 @@ def test_accepting_the_agreement_and_declaration_records_the_dates(application, 
     assert onboarding.confidentiality_accepted_on == yesterday
     with pytest.raises(Refused):
         onboarding_accept(
-            actor=rasmus, onboarding=onboarding, what="agreement", on=date.today() + timedelta(2)
+            actor=rasmus,
+            onboarding=onboarding,
+            what="agreement",
+            on=timezone.localdate() + timedelta(2),
         )
 
 
@@ -81,7 +84,7 @@ def test_only_the_volunteer_and_coordinators_touch_the_checklist(application, ra
         with pytest.raises(PermissionDenied):
             record_check_set(actor=stranger, onboarding=onboarding, kind="child", status="ok")
         with pytest.raises(PermissionDenied):
-            status_meeting_add(actor=stranger, onboarding=onboarding, held_on=date.today())
+            status_meeting_add(actor=stranger, onboarding=onboarding, held_on=timezone.localdate())
 
 
 def test_a_check_is_status_date_and_who_never_the_certificate(application, rasmus):
@@ -89,7 +92,7 @@ def test_a_check_is_status_date_and_who_never_the_certificate(application, rasmu
     assert not any("cpr" in name or "certificate" in name or "file" in name for name in field_names)
     onboarding = move_to(application, rasmus, S.AGREEMENT)
     RecruitmentSettings.objects.update_or_create(pk=1, defaults={"check_renewal_months": 12})
-    checked = date.today() - timedelta(days=3)
+    checked = timezone.localdate() - timedelta(days=3)
     check = record_check_set(
         actor=rasmus, onboarding=onboarding, kind="child", status="ok", checked_on=checked
     )
@@ -113,8 +116,12 @@ def test_introduction_trial_end_and_status_meetings(application, rasmus):
     later = onboarding.trial_ends_on + timedelta(days=14)
     trial_end_set(actor=rasmus, onboarding=onboarding, ends_on=later)
     assert onboarding.trial_ends_on == later
-    status_meeting_add(actor=rasmus, onboarding=onboarding, held_on=date.today(), note="Going well")
-    status_meeting_add(actor=rasmus, onboarding=onboarding, held_on=date.today(), note="Still well")
+    status_meeting_add(
+        actor=rasmus, onboarding=onboarding, held_on=timezone.localdate(), note="Going well"
+    )
+    status_meeting_add(
+        actor=rasmus, onboarding=onboarding, held_on=timezone.localdate(), note="Still well"
+    )
     assert [m.note for m in onboarding.meetings.all()] == ["Still well", "Going well"]
 
 

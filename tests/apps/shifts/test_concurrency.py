@@ -53,7 +53,7 @@ def busy_shift(nyborg) -> Iterator[tuple[Shift, list[User]]]:
         Organisation.objects.filter(name="Concurrency FC").delete()
         User.objects.filter(email__startswith="rush").delete()
 
-    yield in_tenant(nyborg, create)  # type: ignore[misc]
+    yield in_tenant(nyborg, create)
     in_tenant(nyborg, remove)
     # Eager tasks in many threads race on Celery's process-wide "inside a task" flag (set and
     # restored around each eager call), which can stay set; later .get() calls would refuse.
@@ -72,7 +72,7 @@ def rows(nyborg, shift: Shift) -> dict[str, int]:
             "counter_waitlist": fresh.waitlist_count,
         }
 
-    return in_tenant(nyborg, count)  # type: ignore[return-value]
+    return in_tenant(nyborg, count)
 
 
 def test_it_confirms_exactly_capacity_when_everyone_signs_up_at_once(nyborg, busy_shift):
@@ -111,7 +111,7 @@ def test_it_promotes_each_waiting_person_once_under_concurrent_cancellations_and
         refusal=Refused,
         jobs=[lambda p=p: shift_sign_up(shift_id=shift.pk, user=p) for p in people],
     )
-    confirmed = [s for s in signups if s.status == "confirmed"]  # type: ignore[union-attr]
+    confirmed = [s for s in signups if s.status == "confirmed"]
     leaving = [
         lambda s=s: signup_cancel(signup_id=s.pk, actor=s.user).status for s in confirmed[:5]
     ]

@@ -60,7 +60,7 @@ def many_shifts(nyborg) -> Iterator[tuple[Event, list[int]]]:
         Event.objects.filter(title="Bulk").delete()
         Organisation.objects.filter(name=CLUB).delete()
 
-    yield in_tenant(nyborg, create)  # type: ignore[misc]
+    yield in_tenant(nyborg, create)
     in_tenant(nyborg, remove)
     # Eager tasks in many threads race on Celery's "inside a task" flag (test_concurrency.py).
     _set_task_join_will_block(False)
@@ -73,7 +73,7 @@ def nanna_now() -> User:
 def test_it_serialises_two_bulk_changes_in_opposite_orders_without_deadlock(nyborg, many_shifts):
     event, ids = many_shifts
 
-    def change(order: list[int], capacity: int):  # type: ignore[no-untyped-def]
+    def change(order: list[int], capacity: int):
         return lambda: len(
             shifts_update_capacity(
                 actor=nanna_now(), event=event, shift_ids=order, capacity=capacity
@@ -92,10 +92,10 @@ def test_it_serialises_two_bulk_changes_in_opposite_orders_without_deadlock(nybo
 def test_it_keeps_a_bulk_cancel_and_a_bulk_change_all_or_nothing(nyborg, many_shifts):
     event, ids = many_shifts
 
-    def cancel():  # type: ignore[no-untyped-def]
+    def cancel():
         return len(shifts_cancel(actor=nanna_now(), event=event, shift_ids=ids[::-1]))
 
-    def change():  # type: ignore[no-untyped-def]
+    def change():
         try:
             return len(
                 shifts_update_capacity(actor=nanna_now(), event=event, shift_ids=ids, capacity=8)

@@ -3,7 +3,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django_tenants.utils import tenant_context
 
-from config.storage import TenantS3Storage
+from kernel.storage import TenantS3Storage
 
 pytestmark = pytest.mark.django_db
 

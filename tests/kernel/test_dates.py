@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from apps.shifts.models import Event
-from config import dates
+from kernel import dates
 from tests.apps.shifts.conftest import *  # noqa: F403  (the regatta's fixtures)
 from tests.apps.shifts.conftest import make_shift
 from tests.conftest import signed_in

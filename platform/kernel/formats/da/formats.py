@@ -1,7 +1,7 @@
 """Danish date and time formats: the one place they are written (settings.FORMAT_MODULE_PATH).
 
 Django's own Danish formats fill in what is not here. The extra names (DAY_TIME_FORMAT ...)
-are read by config.dates, and through it by the template filters in config.templatetags.dates.
+are read by kernel.dates, and through it by the template filters in kernel.templatetags.dates.
 Months are abbreviated the Danish way, lower case with a full stop ("6. jan."; "N" gives
 "jan.", "maj", "juni"), the same on every page.
 """

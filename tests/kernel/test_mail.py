@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from config.mail import send_templated_mail
+from kernel.mail import send_templated_mail
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""`{% load dates %}`: one filter per named format in config.dates, e.g.
+"""`{% load dates %}`: one filter per named format in kernel.dates, e.g.
 `{{ shift.starts_at|day_time }}` → "tir 6. jan. 10:00" in Danish, "Tue 6 Jan 10:00" in English.
 """
 
@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django import template
 
-from config import dates
+from kernel import dates
 
 register = template.Library()
 

@@ -2,13 +2,13 @@
 
 from storages.backends.s3 import S3Storage
 
-from config.schema import current_schema
+from kernel.schema import current_schema
 
 
 class TenantS3Storage(S3Storage):
     """Files go to `<schema>/<name>` in the bucket, decided at each call, not at start-up."""
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return current_schema()
 
