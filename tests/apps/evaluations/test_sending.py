@@ -44,6 +44,7 @@ def test_the_mail_gives_the_time_of_the_shift_in_the_tenants_zone(nyborg, came, 
         sweep(came, hours=3)
     finally:
         nyborg.timezone = "Europe/Copenhagen"
+    assert recipients() == ["bo@example.dk", "frida@example.dk"]  # all() of nothing is True
     assert all(f" {iceland}." in message.body for message in mail.outbox)
     assert timezone.get_current_timezone_name() == "Europe/Copenhagen"  # put back after
 
