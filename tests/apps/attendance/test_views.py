@@ -12,8 +12,8 @@ from django.urls import reverse
 from apps.attendance.models import Attendance
 from apps.attendance.services import shift_token
 from apps.shifts.services.signups import shift_sign_up
-from tests.apps.shifts.conftest import person
 from tests.conftest import signed_in
+from tests.personas import person
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services._common import Refused
 from apps.shifts.services.signups import shift_sign_up, signup_cancel, waitlist_position
-from tests.apps.shifts.conftest import in_days, make_shift, person
+from tests.personas import in_days, make_shift, person
 
 pytestmark = pytest.mark.django_db
 
