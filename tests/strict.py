@@ -76,7 +76,18 @@ class UndefinedVariable(str):
                     undefined.append(f"{short}: {{{{ {name} }}}} is undefined")
         return _as_in_production(expression, context)
 
+    # Django also hands the marker itself on as the value of a lookup that failed quietly (a
+    # missing one-to-one row, a method that wants arguments): there it must act as the ""
+    # of production, falsy in `{% if %}` and empty on the page. Only FilterExpression.resolve
+    # asks whether it is set at all, to decide to call `%`.
+    def __bool__(self) -> bool:
+        return sys._getframe(1).f_code is _RESOLVE
 
+    def __str__(self) -> str:
+        return ""
+
+
+_RESOLVE = FilterExpression.resolve.__code__
 MARKER = UndefinedVariable("%s")
 
 

@@ -12,7 +12,7 @@ from apps.messaging.models import Delivery, Kind, Message, OrientationTemplate, 
 from apps.messaging.rendering import cancel_token
 from apps.messaging.tasks import send_automatic_messages
 from apps.shifts.models import Shift, SignUp
-from apps.shifts.services.signups import shift_sign_up
+from apps.shifts.services.signups import shift_sign_up, signup_cancel
 from tests.personas import make_shift, place
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_it_reminds_each_volunteer_once_the_tenants_hours_before(
 ):
     Shift.objects.filter(pk=morning.pk).update(capacity=1)  # Frida fills it; Carl waits
     place(morning, frida)
-    place(morning, carl, SignUp.Status.WAITLISTED)
+    carl_waits = place(morning, carl, SignUp.Status.WAITLISTED)
     connection.tenant.reminder_hours = 24
     tick(morning.starts_at - timedelta(hours=25), django_capture_on_commit_callbacks)
     assert sent_to(Kind.REMINDER) == []
@@ -54,7 +54,11 @@ def test_it_reminds_each_volunteer_once_the_tenants_hours_before(
     assert "Du er på vagten **Kiosk** ved Nyborg Regatta" in reminder.body
     assert "/beskeder/afbud/" in reminder.body
 
-    place(morning, bo)  # signs up after the reminder went out: gets one too
+    # Carl gives up waiting and a second place opens: Bo takes it after the reminder went
+    # out, and gets one too.
+    signup_cancel(signup_id=carl_waits.pk, actor=carl)
+    Shift.objects.filter(pk=morning.pk).update(capacity=2)
+    place(morning, bo)
     tick(morning.starts_at - timedelta(hours=2), django_capture_on_commit_callbacks)
     assert sent_to(Kind.REMINDER) == ["bo@example.dk", "frida@example.dk"]
     assert Message.objects.filter(kind=Kind.REMINDER).count() == 1
