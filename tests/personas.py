@@ -135,7 +135,7 @@ def place(
         shift.refresh_from_db()
         return signup
     now = timezone.now()
-    fields = {
+    fields: dict[str, object] = {
         "confirmed_at": now if status == SignUp.Status.CONFIRMED else None,
         "waitlisted_at": now,
         "offer_expires_at": (

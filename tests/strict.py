@@ -66,14 +66,19 @@ class UndefinedVariable(str):
     def __mod__(self, name: object) -> object:  # type: ignore[override]
         caller = sys._getframe(1)
         expression, context = caller.f_locals.get("self"), caller.f_locals.get("context")
-        if not isinstance(expression, FilterExpression) or context is None:
-            return ""
-        if not any(func.__name__ == "default" for func, _args in expression.filters):
+        if not isinstance(expression, FilterExpression) or not isinstance(context, Context):
+            expression = context = None
+        handled = expression is not None and any(
+            func.__name__ == "default" for func, _args in expression.filters
+        )
+        if not handled:  # {{ x }}, a tag's argument, a {% blocktrans %} placeholder
             origin = _template_of(caller)
             if origin.startswith(OURS):
                 short = origin.removeprefix(str(settings.BASE_DIR) + "/")
                 if (short, str(name)) not in ALLOWED:
                     undefined.append(f"{short}: {{{{ {name} }}}} is undefined")
+        if expression is None or context is None:
+            return ""
         return _as_in_production(expression, context)
 
     # Django also hands the marker itself on as the value of a lookup that failed quietly (a
@@ -99,7 +104,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _undefined_template_variables_fail() -> Iterator[None]:
-    engine = engines["django"].engine  # type: ignore[attr-defined]
+    engine = engines["django"].engine
     engine.string_if_invalid = MARKER
     yield
     engine.string_if_invalid = ""
