@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from apps.accounts.http import AuthedHttpRequest
 from apps.evaluations.forms import AnswerForm, QuestionForm, QuestionnaireForm, RuleForm
 from apps.evaluations.models import EvaluationRule, Invitation, Question, Questionnaire
 from apps.evaluations.selectors import (
@@ -32,30 +33,30 @@ from apps.evaluations.services import (
     rule_set_active,
 )
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
+from apps.organisations.permissions import require_coordinator
+from apps.organisations.selectors import organisations_coordinated_by
 from apps.shifts.models import Event, Task
-from kernel.forms import actor, add_service_error
+from kernel.forms import add_service_error
 
 
-def _event(request: HttpRequest, event_id: int) -> Event:
+def _event(request: AuthedHttpRequest, event_id: int) -> Event:
     event = get_object_or_404(Event.objects.select_related("organisation"), pk=event_id)
-    if not can_coordinate(actor(request), event.organisation):
-        raise Http404
+    require_coordinator(request.user, event.organisation)
     return event
 
 
-def _questionnaire(request: HttpRequest, questionnaire_id: int) -> Questionnaire:
+def _questionnaire(request: AuthedHttpRequest, questionnaire_id: int) -> Questionnaire:
     questionnaire = get_object_or_404(
         Questionnaire.objects.select_related("organisation"), pk=questionnaire_id
     )
-    if not may_edit_questionnaire(actor(request), questionnaire):
+    if not may_edit_questionnaire(request.user, questionnaire):
         raise Http404
     return questionnaire
 
 
 @login_required
-def evaluations_home(request: HttpRequest) -> HttpResponse:
-    user = actor(request)
+def evaluations_home(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     organisations = organisations_coordinated_by(user)
     if not organisations and not user.is_owner_admin:
         raise Http404
@@ -67,8 +68,8 @@ def evaluations_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def questionnaire_new(request: HttpRequest) -> HttpResponse:
-    user = actor(request)
+def questionnaire_new(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     organisations = organisations_coordinated_by(user)
     if not organisations and not user.is_owner_admin:
         raise Http404
@@ -98,7 +99,7 @@ def questionnaire_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def questionnaire_edit(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
+def questionnaire_edit(request: AuthedHttpRequest, questionnaire_id: int) -> HttpResponse:
     questionnaire = _questionnaire(request, questionnaire_id)
     status = 200
     if request.method == "POST":
@@ -106,7 +107,7 @@ def questionnaire_edit(request: HttpRequest, questionnaire_id: int) -> HttpRespo
         if form.is_valid():
             try:
                 questionnaire_update(
-                    actor=actor(request), questionnaire_id=questionnaire.pk, **form.cleaned_data
+                    actor=request.user, questionnaire_id=questionnaire.pk, **form.cleaned_data
                 )
             except ValidationError as refusal:
                 add_service_error(form, refusal)
@@ -144,7 +145,7 @@ def _render_questionnaire(
 
 
 @login_required
-def question_new(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
+def question_new(request: AuthedHttpRequest, questionnaire_id: int) -> HttpResponse:
     questionnaire = _questionnaire(request, questionnaire_id)
     if request.method != "POST":
         return redirect("evaluations-questionnaire", questionnaire.pk)
@@ -152,7 +153,7 @@ def question_new(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
     if question_form.is_valid():
         try:
             question_add(
-                actor=actor(request),
+                actor=request.user,
                 questionnaire_id=questionnaire.pk,
                 **question_form.cleaned_data,
             )
@@ -173,15 +174,15 @@ def question_new(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
 
 
 @login_required
-def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
+def question_delete(request: AuthedHttpRequest, question_id: int) -> HttpResponse:
     question = get_object_or_404(
         Question.objects.select_related("questionnaire__organisation"), pk=question_id
     )
-    if not may_edit_questionnaire(actor(request), question.questionnaire):
+    if not may_edit_questionnaire(request.user, question.questionnaire):
         raise Http404
     if request.method == "POST":
         try:
-            question_remove(actor=actor(request), question_id=question.pk)
+            question_remove(actor=request.user, question_id=question.pk)
         except ValidationError as refusal:
             messages.error(request, " ".join(refusal.messages))
         else:
@@ -190,7 +191,7 @@ def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
 
 
 @login_required
-def event_rules(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_rules(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     tasks = Task.objects.filter(event=event)
     form_kwargs = {"questionnaires": questionnaires_usable_for(event.organisation), "tasks": tasks}
@@ -201,7 +202,7 @@ def event_rules(request: HttpRequest, event_id: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 rule_create(
-                    actor=actor(request),
+                    actor=request.user,
                     event_id=event.pk,
                     questionnaire_id=data["questionnaire"].pk,
                     task_id=data["task"].pk if data["task"] else None,
@@ -220,17 +221,16 @@ def event_rules(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def rule_toggle(request: HttpRequest, rule_id: int) -> HttpResponse:
+def rule_toggle(request: AuthedHttpRequest, rule_id: int) -> HttpResponse:
     rule = get_object_or_404(
         EvaluationRule.objects.select_related("event__organisation", "task__event__organisation"),
         pk=rule_id,
     )
     event = rule.task.event if rule.task else rule.event
     assert event is not None
-    if not can_coordinate(actor(request), event.organisation):
-        raise Http404
+    require_coordinator(request.user, event.organisation)
     if request.method == "POST":
-        rule_set_active(actor=actor(request), rule_id=rule.pk, active=not rule.is_active)
+        rule_set_active(actor=request.user, rule_id=rule.pk, active=not rule.is_active)
     return redirect("evaluations-event", event.pk)
 
 
@@ -242,25 +242,23 @@ def _results_page(
 
 
 @login_required
-def event_results(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_results(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     return _results_page(request, Q(event=event), event.title, {"event": event})
 
 
 @login_required
-def task_results(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_results(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.select_related("event__organisation"), pk=task_id)
-    if not can_coordinate(actor(request), task.event.organisation):
-        raise Http404
+    require_coordinator(request.user, task.event.organisation)
     heading = f"{task.event.title} · {task.title}"
     return _results_page(request, Q(task=task), heading, {"event": task.event, "task": task})
 
 
 @login_required
-def organisation_results(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def organisation_results(request: AuthedHttpRequest, organisation_id: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=organisation_id)
-    if not can_coordinate(actor(request), organisation):
-        raise Http404
+    require_coordinator(request.user, organisation)
     return _results_page(
         request,
         Q(organisation=organisation),

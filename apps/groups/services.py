@@ -29,7 +29,7 @@ from apps.messaging.attachments import check_attachments, stored_fields
 from apps.messaging.models import Delivery, Kind, Message
 from apps.messaging.services import notice_send
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import require_coordinator
 from apps.shifts.models import Event
 from kernel.tasks import enqueue_on_commit
 from tenants.selectors import current_tenant, tenant_locale, tenant_url
@@ -39,8 +39,7 @@ DIGEST_WINDOW = timedelta(days=1)
 
 
 def _check_coordinates(actor: User, organisation: Organisation) -> None:
-    if not can_coordinate(actor, organisation):
-        raise PermissionDenied
+    require_coordinator(actor, organisation)
 
 
 def _group_for_update(group_id: int) -> Group:

@@ -5,12 +5,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from apps.accounts.http import AuthedHttpRequest
 from apps.legal.forms import DocumentForm
 from apps.legal.models import Document
 from apps.legal.selectors import current_version, document_version, document_versions
 from apps.legal.services import document_publish, placeholders, tenant_standard_text
 from apps.messaging.rendering import markdown_to_html
-from kernel.forms import actor, add_service_error
+from kernel.forms import add_service_error
 from tenants.selectors import current_tenant
 
 PUBLIC_URL = {
@@ -55,7 +56,7 @@ def _require_owner_admin(request: HttpRequest) -> None:
 
 
 @login_required
-def legal_settings(request: HttpRequest) -> HttpResponse:
+def legal_settings(request: AuthedHttpRequest) -> HttpResponse:
     _require_owner_admin(request)
     rows = []
     for document in Document:
@@ -73,7 +74,7 @@ def legal_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def legal_edit(request: HttpRequest, document: str) -> HttpResponse:
+def legal_edit(request: AuthedHttpRequest, document: str) -> HttpResponse:
     """Write, preview, publish. Publishing makes a new version; the old ones stay."""
     _require_owner_admin(request)
     document = Document(document)
@@ -90,7 +91,7 @@ def legal_edit(request: HttpRequest, document: str) -> HttpResponse:
         if request.POST.get("action") == "publish":
             try:
                 version = document_publish(
-                    document=document, body_markdown=text, actor=actor(request)
+                    document=document, body_markdown=text, actor=request.user
                 )
             except ValidationError as error:
                 add_service_error(form, error, {})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
+from apps.accounts.http import AuthedHttpRequest
 from apps.shifts.calendars import (
     calendar_owner,
     calendar_token_reset,
@@ -35,8 +36,8 @@ def personal_feed(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def personal_feed_reset(request: HttpRequest) -> HttpResponse:
-    calendar_token_reset(user=request.user)  # type: ignore[arg-type]
+def personal_feed_reset(request: AuthedHttpRequest) -> HttpResponse:
+    calendar_token_reset(user=request.user)
     messages.success(request, _("Your calendar has a new address; the old one no longer works."))
     return redirect("my-shifts")
 

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.http import AuthedHttpRequest
 from apps.marketplace.forms import CancelForm, EventFilterForm, MembershipRequestForm
 from apps.organisations.models import Follow, Organisation
 from apps.organisations.selectors import membership_request_of, organisations_coordinated_by
@@ -107,14 +108,14 @@ def _members_only_page(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_request_view(request: HttpRequest, event_id: int) -> HttpResponse:
+def membership_request_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = members_only_event(event_id=event_id)
     if event is None:
         raise Http404
     form = MembershipRequestForm(request.POST)
     message = form.cleaned_data["message"] if form.is_valid() else ""
     try:
-        membership_request(user=request.user, event=event, message=message)  # type: ignore[arg-type]
+        membership_request(user=request.user, event=event, message=message)
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
@@ -161,11 +162,11 @@ def _signed_up_message(signup: SignUp) -> str:
 
 @login_required
 @require_POST
-def signup_cancel_view(request: HttpRequest, signup_id: int) -> HttpResponse:
+def signup_cancel_view(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        signup = signup_cancel(signup_id=signup_id, actor=request.user, reason=reason)  # type: ignore[arg-type]
+        signup = signup_cancel(signup_id=signup_id, actor=request.user, reason=reason)
     except SignUp.DoesNotExist:
         raise Http404 from None
     except PermissionDenied:
@@ -187,9 +188,9 @@ def _cancelled_message(signup: SignUp) -> str:
 
 @login_required
 @require_POST
-def offer_accept_view(request: HttpRequest, signup_id: int) -> HttpResponse:
+def offer_accept_view(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
     try:
-        offer_accept(signup_id=signup_id, user=request.user)  # type: ignore[arg-type]
+        offer_accept(signup_id=signup_id, user=request.user)
     except SignUp.DoesNotExist:
         raise Http404 from None
     except ValidationError as refusal:
@@ -201,9 +202,9 @@ def offer_accept_view(request: HttpRequest, signup_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def offer_decline_view(request: HttpRequest, signup_id: int) -> HttpResponse:
+def offer_decline_view(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
     try:
-        offer_decline(signup_id=signup_id, user=request.user)  # type: ignore[arg-type]
+        offer_decline(signup_id=signup_id, user=request.user)
     except SignUp.DoesNotExist:
         raise Http404 from None
     messages.success(request, _("Thank you. The place goes to the next in line."))
@@ -211,10 +212,10 @@ def offer_decline_view(request: HttpRequest, signup_id: int) -> HttpResponse:
 
 
 @login_required
-def my_shifts(request: HttpRequest) -> HttpResponse:
-    groups = my_signups(user=request.user)  # type: ignore[arg-type]
+def my_shifts(request: AuthedHttpRequest) -> HttpResponse:
+    groups = my_signups(user=request.user)
     feed = request.build_absolute_uri(
-        reverse("calendar-personal", args=[request.user.calendar_token])  # type: ignore[union-attr]
+        reverse("calendar-personal", args=[request.user.calendar_token])
     )
     return render(
         request,

@@ -1,16 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from apps.accounts.http import AuthedHttpRequest
 from apps.members.forms import ProfileForm
 from apps.members.models import Profile
 from apps.members.services import profile_update
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     mine, _created = Profile.objects.get_or_create(user=user)
     form = ProfileForm(request.POST or None, initial=_initial(user, mine))
@@ -18,7 +19,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         tags = [*data.pop("skills"), *data.pop("interests"), *data.pop("languages")]
         profile_update(
-            user=user,  # type: ignore[arg-type]
+            user=user,
             tags=tags,
             availability=data.pop("availability"),
             pause=data.pop("pause"),

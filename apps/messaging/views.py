@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from apps.accounts.http import AuthedHttpRequest
 from apps.members.models import Tag
 from apps.messaging.forms import MessageForm, OrientationForm, PreferencesForm
 from apps.messaging.models import Delivery, Kind, Message, OrientationTemplate
@@ -35,16 +36,17 @@ from apps.messaging.services import (
     unsubscribe,
 )
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
+from apps.organisations.permissions import require_coordinator
+from apps.organisations.selectors import organisations_coordinated_by
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services.signups import signup_cancel
-from kernel.forms import actor, add_service_error
+from kernel.forms import add_service_error
 from tenants.selectors import current_tenant
 
 
 @login_required
-def messages_home(request: HttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(request.user)  # type: ignore[arg-type]
+def messages_home(request: AuthedHttpRequest) -> HttpResponse:
+    organisations = organisations_coordinated_by(request.user)
     if not organisations:
         raise Http404
     sent = Message.objects.filter(organisation__in=organisations).select_related("organisation")
@@ -60,11 +62,12 @@ def _tag(request: HttpRequest, kind: str) -> Tag | None:
 
 
 @login_required
-def message_new(request: HttpRequest, kind: str, audience_id: int) -> HttpResponse:
+def message_new(request: AuthedHttpRequest, kind: str, audience_id: int) -> HttpResponse:
     """Write, preview (in the tenant's branding), then send now or at a given time."""
     organisation = audience_organisation(kind, audience_id)
-    if organisation is None or not can_coordinate(request.user, organisation):  # type: ignore[arg-type]
+    if organisation is None:
         raise Http404
+    require_coordinator(request.user, organisation)
     tag = _tag(request, kind)
     chosen = _chosen_shifts(request, kind, audience_id)
     form = MessageForm(request.POST or None, request.FILES or None)
@@ -109,7 +112,7 @@ def _chosen_shifts(request: HttpRequest, kind: str, event_id: int) -> list[Shift
 
 
 def _create_and_send(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     organisation: Organisation,
     kind: str,
     audience_id: int,
@@ -119,7 +122,7 @@ def _create_and_send(
     chosen: list[Shift] | None = None,
 ) -> Message:
     message = message_create(
-        actor=actor(request),
+        actor=request.user,
         organisation=organisation,
         subject=data["subject"],
         body_markdown=data["body_markdown"],
@@ -131,17 +134,16 @@ def _create_and_send(
     )
     if action == "schedule":
         send_at = data["send_at"]
-        message_schedule(actor=actor(request), message_id=message.pk, send_at=send_at)
+        message_schedule(actor=request.user, message_id=message.pk, send_at=send_at)
     else:
-        message_send(actor=actor(request), message_id=message.pk)
+        message_send(actor=request.user, message_id=message.pk)
     return message
 
 
 @login_required
-def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_detail(request: AuthedHttpRequest, message_id: int) -> HttpResponse:
     message = get_object_or_404(Message.objects.select_related("organisation"), pk=message_id)
-    if not can_coordinate(request.user, message.organisation):  # type: ignore[arg-type]
-        raise Http404
+    require_coordinator(request.user, message.organisation)
     counts = delivery_counts(message)
     context = {
         "message": message,
@@ -153,9 +155,9 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthedHttpRequest) -> HttpResponse:
     """Which messages a person gets, by email and by SMS. Essential ones always go."""
-    user = actor(request)
+    user = request.user
     sms = current_tenant().sms_enabled
     coordinator = bool(organisations_coordinated_by(user))
     form = PreferencesForm(
@@ -210,21 +212,20 @@ def cancel_view(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "messaging/cancel.html", context)
 
 
-def _event(request: HttpRequest, event_id: int) -> Event:
+def _event(request: AuthedHttpRequest, event_id: int) -> Event:
     event = get_object_or_404(Event.objects.select_related("organisation"), pk=event_id)
-    if not can_coordinate(request.user, event.organisation):  # type: ignore[arg-type]
-        raise Http404
+    require_coordinator(request.user, event.organisation)
     return event
 
 
 @login_required
-def orientations(request: HttpRequest, event_id: int) -> HttpResponse:
+def orientations(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     """An event's orientation mails: sent by themselves some days before each shift."""
     event = _event(request, event_id)
     form = OrientationForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
-            orientation_save(actor=actor(request), event=event, **form.cleaned_data)
+            orientation_save(actor=request.user, event=event, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
             add_service_error(form, error)  # type: ignore[arg-type]
         else:
@@ -238,7 +239,7 @@ def orientations(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def orientation_toggle(request: HttpRequest, template_id: int) -> HttpResponse:
+def orientation_toggle(request: AuthedHttpRequest, template_id: int) -> HttpResponse:
     template = get_object_or_404(
         OrientationTemplate.objects.select_related("event", "task"), pk=template_id
     )
@@ -246,6 +247,6 @@ def orientation_toggle(request: HttpRequest, template_id: int) -> HttpResponse:
     _event(request, event.pk)
     if request.method == "POST":
         orientation_save(
-            actor=actor(request), event=event, template=template, is_active=not template.is_active
+            actor=request.user, event=event, template=template, is_active=not template.is_active
         )
     return redirect("messaging-orientations", event_id=event.pk)

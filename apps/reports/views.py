@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from apps.accounts.http import AuthedHttpRequest
 from apps.organisations.models import Organisation
 from apps.reports import charts
 from apps.reports.exports import report_csv, report_xlsx
@@ -20,7 +21,6 @@ from apps.reports.forms import PeriodForm
 from apps.reports.pdf import report_pdf
 from apps.reports.selectors import Scope, report, report_scope
 from apps.reports.services import report_export_record
-from kernel.forms import actor
 
 # Rows per breakdown table on the page; the exports have every row.
 PAGE_ROWS = 25
@@ -31,8 +31,8 @@ CONTENT_TYPES = {
 }
 
 
-def _scope(request: HttpRequest) -> Scope:
-    scope = report_scope(actor(request))
+def _scope(request: AuthedHttpRequest) -> Scope:
+    scope = report_scope(request.user)
     if scope is None:
         raise PermissionDenied
     return scope
@@ -65,7 +65,7 @@ def _period(request: HttpRequest, scope: Scope) -> tuple[PeriodForm, Period]:
 
 
 @login_required
-def report_page(request: HttpRequest) -> HttpResponse:
+def report_page(request: AuthedHttpRequest) -> HttpResponse:
     scope = _scope(request)
     organisation = _organisation(scope, request.GET)
     form, period = _period(request, scope)
@@ -105,7 +105,7 @@ def _query(period: Period, organisation: Organisation | None) -> str:
 
 
 @login_required
-def report_export(request: HttpRequest, file_format: str) -> HttpResponse:
+def report_export(request: AuthedHttpRequest, file_format: str) -> HttpResponse:
     scope = _scope(request)
     if file_format not in CONTENT_TYPES:
         raise Http404
@@ -121,9 +121,9 @@ def report_export(request: HttpRequest, file_format: str) -> HttpResponse:
     elif file_format == "xlsx":
         body = report_xlsx(figures)
     else:
-        body = report_pdf(figures, tenant=request.tenant, scope_name=scope_name)  # type: ignore[attr-defined]
+        body = report_pdf(figures, tenant=request.tenant, scope_name=scope_name)
     report_export_record(
-        actor=actor(request), file_format=file_format, period=period, organisation=organisation
+        actor=request.user, file_format=file_format, period=period, organisation=organisation
     )
     label = str(period.start.year) if period.is_year else f"{period.start}-{period.end}"
     name = f"{_('report')}-{slugify(scope_name) or 'all'}-{label}"

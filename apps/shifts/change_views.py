@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.accounts.http import AuthedHttpRequest
 from apps.shifts.clock import wall_clock_offset
 from apps.shifts.forms import EventForm, ShiftTimeForm
 from apps.shifts.models import Event, Shift
 from apps.shifts.selectors import reschedule_preview
 from apps.shifts.services.changes import Rescheduled, event_reschedule, shift_reschedule
 from apps.shifts.views import _plan_url, _shift
-from kernel.forms import actor, add_service_error
+from kernel.forms import add_service_error
 
 TIME_FIELDS = {"starts_at", "ends_at"}
 NOT_CARRIED = {"csrfmiddlewaretoken", "confirm", "move_shifts"}
@@ -45,7 +46,7 @@ def _told_message(result: Rescheduled) -> str:
 
 
 @login_required
-def shift_time(request: HttpRequest, shift_id: int) -> HttpResponse:
+def shift_time(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
     shift = _shift(request, shift_id)
     event = shift.task.event
     back = _plan_url(event.pk, f"vagt-{shift.pk}")
@@ -74,7 +75,7 @@ def shift_time(request: HttpRequest, shift_id: int) -> HttpResponse:
                 }
                 return render(request, "shifts/shift_time_confirm.html", context)
         try:
-            result = shift_reschedule(actor=actor(request), shift_id=shift.pk, **data)
+            result = shift_reschedule(actor=request.user, shift_id=shift.pk, **data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -87,7 +88,7 @@ def shift_time(request: HttpRequest, shift_id: int) -> HttpResponse:
 
 
 def event_time_changes(
-    request: HttpRequest, event: Event, form: EventForm, changed: dict
+    request: AuthedHttpRequest, event: Event, form: EventForm, changed: dict
 ) -> HttpResponse | None:
     """For views.event_edit: when the event's times change and it has shifts, a confirm
     page first; after it, the save. None: nothing to confirm, save as usual."""
@@ -98,9 +99,7 @@ def event_time_changes(
     if request.POST.get("confirm") == "1":
         move = request.POST.get("move_shifts") == "1"
         try:
-            result = event_reschedule(
-                actor=actor(request), event=event, move_shifts=move, **changed
-            )
+            result = event_reschedule(actor=request.user, event=event, move_shifts=move, **changed)
         except ValidationError as error:
             add_service_error(form, error)
             context = {"form": form, "event": event}

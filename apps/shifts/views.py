@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.accounts.http import AuthedHttpRequest
 from apps.accounts.models import User
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
+from apps.organisations.permissions import require_coordinator
+from apps.organisations.selectors import organisations_coordinated_by
 from apps.shifts.forms import (
     AddPersonForm,
     CapacityForm,
@@ -46,7 +48,7 @@ from apps.shifts.services.planning import (
     task_create,
 )
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
-from kernel.forms import actor, add_service_error
+from kernel.forms import add_service_error
 
 PAGE_SIZE = 20
 
@@ -108,27 +110,22 @@ def user_by_email(email: str) -> User | None:
 # --- who may ------------------------------------------------------------------------------
 
 
-def _may_coordinate(request: HttpRequest, organisation: Organisation) -> None:
-    if not can_coordinate(request.user, organisation):  # type: ignore[arg-type]
-        raise Http404
-
-
-def _event(request: HttpRequest, event_id: int) -> Event:
+def _event(request: AuthedHttpRequest, event_id: int) -> Event:
     event = get_object_or_404(Event.objects.select_related("organisation"), pk=event_id)
-    _may_coordinate(request, event.organisation)
+    require_coordinator(request.user, event.organisation)
     return event
 
 
-def _task(request: HttpRequest, task_id: int) -> Task:
+def _task(request: AuthedHttpRequest, task_id: int) -> Task:
     task = get_object_or_404(Task.objects.select_related("event__organisation"), pk=task_id)
-    _may_coordinate(request, task.event.organisation)
+    require_coordinator(request.user, task.event.organisation)
     return task
 
 
-def _shift(request: HttpRequest, shift_id: int) -> Shift:
+def _shift(request: AuthedHttpRequest, shift_id: int) -> Shift:
     shifts = Shift.objects.select_related("task__event__organisation")
     shift = get_object_or_404(shifts, pk=shift_id)
-    _may_coordinate(request, shift.task.event.organisation)
+    require_coordinator(request.user, shift.task.event.organisation)
     return shift
 
 
@@ -144,8 +141,8 @@ def _refusal(error: ValidationError) -> str:
 
 
 @login_required
-def planning_home(request: HttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(actor(request))
+def planning_home(request: AuthedHttpRequest) -> HttpResponse:
+    organisations = organisations_coordinated_by(request.user)
     if not organisations:
         raise Http404
     past = request.GET.get("vis") == "tidligere"
@@ -159,8 +156,8 @@ def planning_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def event_new(request: HttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(actor(request))
+def event_new(request: AuthedHttpRequest) -> HttpResponse:
+    organisations = organisations_coordinated_by(request.user)
     if not organisations:
         raise Http404
     choices = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
@@ -168,7 +165,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             event = event_create(
-                actor=actor(request),
+                actor=request.user,
                 organisation=form.cleaned_data["organisation"],
                 **form.service_fields(),
             )
@@ -186,7 +183,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_edit(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     # The form fills its instance while it validates; the page keeps showing the saved event.
     form = EventForm(request.POST or None, request.FILES or None, instance=copy.copy(event))
@@ -198,7 +195,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
             return answer  # new times: who is affected, confirmed first (change_views.py)
         try:
             if changed:
-                event_update(actor=actor(request), event=event, **changed)
+                event_update(actor=request.user, event=event, **changed)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -209,7 +206,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def event_plan(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_plan(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     tasks = event_tasks(event)
     public_url = reverse("event", args=[event.pk])
@@ -225,11 +222,11 @@ def event_plan(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def event_publish_view(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_publish_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     if request.method == "POST":
         try:
-            event_publish(actor=actor(request), event=event)
+            event_publish(actor=request.user, event=event)
         except ValidationError as error:
             messages.error(request, _refusal(error))
         else:
@@ -238,14 +235,14 @@ def event_publish_view(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def event_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_cancel_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     if event.status == Event.Status.CANCELLED:
         messages.info(request, _("The event is already cancelled."))
         return redirect("planning-event", event.pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        event_cancel(actor=actor(request), event=event, reason=form.cleaned_data["reason"])
+        event_cancel(actor=request.user, event=event, reason=form.cleaned_data["reason"])
         messages.success(
             request, _("The event is cancelled. Everyone signed up or waiting is being told.")
         )
@@ -261,12 +258,12 @@ def event_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def event_copy_view(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_copy_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     form = CopyEventForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
-            copied = event_copy(actor=actor(request), event=event, starts_at=form.new_start())
+            copied = event_copy(actor=request.user, event=event, starts_at=form.new_start())
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -283,12 +280,12 @@ def event_copy_view(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def task_new(request: HttpRequest, event_id: int) -> HttpResponse:
+def task_new(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     form = TaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            task = task_create(actor=actor(request), event=event, **form.cleaned_data)
+            task = task_create(actor=request.user, event=event, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -299,7 +296,7 @@ def task_new(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def shifts_new(request: HttpRequest, task_id: int) -> HttpResponse:
+def shifts_new(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     task = _task(request, task_id)
     event = task.event
     form = ShiftForm(
@@ -322,11 +319,11 @@ def shifts_new(request: HttpRequest, task_id: int) -> HttpResponse:
     return render(request, "shifts/shift_form.html", context, status=status)
 
 
-def _create_shifts(request: HttpRequest, task: Task, form: ShiftForm) -> int:
+def _create_shifts(request: AuthedHttpRequest, task: Task, form: ShiftForm) -> int:
     data, until = form.cleaned_data, form.series_end()
     if until is None:
         shift_create(
-            actor=actor(request),
+            actor=request.user,
             task=task,
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
@@ -335,7 +332,7 @@ def _create_shifts(request: HttpRequest, task: Task, form: ShiftForm) -> int:
         return 1
     starts = recurring_starts(first=data["starts_at"], until=until, every=form.every())
     created = shifts_create(
-        actor=actor(request),
+        actor=request.user,
         task=task,
         starts=starts,
         duration=data["ends_at"] - data["starts_at"],
@@ -346,7 +343,7 @@ def _create_shifts(request: HttpRequest, task: Task, form: ShiftForm) -> int:
 
 
 @login_required
-def shift_capacity(request: HttpRequest, shift_id: int) -> HttpResponse:
+def shift_capacity(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
     shift = _shift(request, shift_id)
     back = (
         reverse("planning-roster", args=[shift.pk])
@@ -361,7 +358,7 @@ def shift_capacity(request: HttpRequest, shift_id: int) -> HttpResponse:
         return redirect(back)
     try:
         shift_update_capacity(
-            actor=actor(request), shift_id=shift.pk, capacity=form.cleaned_data["capacity"]
+            actor=request.user, shift_id=shift.pk, capacity=form.cleaned_data["capacity"]
         )
     except ValidationError as error:
         messages.error(request, _refusal(error))
@@ -376,7 +373,7 @@ def shift_capacity(request: HttpRequest, shift_id: int) -> HttpResponse:
 
 
 @login_required
-def shift_cancel_view(request: HttpRequest, shift_id: int) -> HttpResponse:
+def shift_cancel_view(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
     shift = _shift(request, shift_id)
     back = _plan_url(shift.task.event_id, f"vagt-{shift.pk}")
     if request.method != "POST":
@@ -387,7 +384,7 @@ def shift_cancel_view(request: HttpRequest, shift_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     told = shift.confirmed_count + shift.offered_count + shift.waitlist_count
-    shift_cancel(actor=actor(request), shift_id=shift.pk, reason=reason)
+    shift_cancel(actor=request.user, shift_id=shift.pk, reason=reason)
     messages.success(
         request,
         ngettext(
@@ -404,7 +401,7 @@ def shift_cancel_view(request: HttpRequest, shift_id: int) -> HttpResponse:
 
 
 @login_required
-def roster(request: HttpRequest, shift_id: int) -> HttpResponse:
+def roster(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
     shift = _shift(request, shift_id)
     return _render_roster(request, shift, AddPersonForm())
 
@@ -423,7 +420,7 @@ def _render_roster(
 
 
 @login_required
-def roster_add(request: HttpRequest, shift_id: int) -> HttpResponse:
+def roster_add(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
     shift = _shift(request, shift_id)
     if request.method != "POST":
         return redirect("planning-roster", shift.pk)
@@ -434,7 +431,7 @@ def roster_add(request: HttpRequest, shift_id: int) -> HttpResponse:
             form.add_error("email", _("Nobody with this email has an account here."))
         else:
             try:
-                signup = shift_sign_up(shift_id=shift.pk, user=person, added_by=actor(request))
+                signup = shift_sign_up(shift_id=shift.pk, user=person, added_by=request.user)
             except ValidationError as refusal:
                 form.add_error("email", _refusal(refusal))
             else:
@@ -450,16 +447,16 @@ def _added_message(signup: SignUp, person: User) -> str:
 
 
 @login_required
-def roster_remove(request: HttpRequest, signup_id: int) -> HttpResponse:
+def roster_remove(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
     signups = SignUp.objects.select_related("user", "shift__task__event__organisation")
     signup = get_object_or_404(signups, pk=signup_id)
-    _may_coordinate(request, signup.shift.task.event.organisation)
+    require_coordinator(request.user, signup.shift.task.event.organisation)
     if request.method != "POST":
         return redirect("planning-roster", signup.shift_id)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        signup_cancel(signup_id=signup.pk, actor=actor(request), reason=reason)
+        signup_cancel(signup_id=signup.pk, actor=request.user, reason=reason)
     except ValidationError as refusal:
         messages.error(request, _refusal(refusal))
     else:

@@ -12,7 +12,7 @@ from apps.audit.services import audit_record
 from apps.evaluations.models import EvaluationRule, Question, Questionnaire
 from apps.evaluations.selectors import may_edit_questionnaire, questionnaires_usable_for
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import NotCoordinator, require_coordinator
 from apps.shifts.models import Event, Task
 
 MAX_DELAY_HOURS = 14 * 24
@@ -144,8 +144,9 @@ def rule_create(
     delay_hours: int = 2,
 ) -> EvaluationRule:
     event = Event.objects.select_related("organisation").filter(pk=event_id).first()
-    if event is None or not can_coordinate(actor, event.organisation):
-        raise PermissionDenied
+    if event is None:
+        raise NotCoordinator
+    require_coordinator(actor, event.organisation)
     task = None
     if task_id is not None:
         task = Task.objects.filter(pk=task_id, event=event).first()
@@ -179,11 +180,10 @@ def rule_set_active(*, actor: User, rule_id: int, active: bool) -> EvaluationRul
             .first()
         )
         if rule is None:
-            raise PermissionDenied
+            raise NotCoordinator
         event = rule.task.event if rule.task else rule.event
         assert event is not None
-        if not can_coordinate(actor, event.organisation):
-            raise PermissionDenied
+        require_coordinator(actor, event.organisation)
         rule.is_active = active
         rule.save(update_fields=["is_active"])
         audit_record(actor=actor, action="evaluation.rule_active", target=rule, active=active)

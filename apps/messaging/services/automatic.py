@@ -5,7 +5,7 @@ tick that runs twice, or overlaps the next, sends nothing twice."""
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -19,7 +19,8 @@ from apps.audit.services import audit_record
 from apps.messaging.models import Kind, OrientationTemplate
 from apps.messaging.selectors import audience_users
 from apps.messaging.services.compose import notice_send
-from apps.organisations.selectors import can_coordinate, coordinators
+from apps.organisations.permissions import require_coordinator
+from apps.organisations.selectors import coordinators
 from apps.shifts.models import Event, Shift
 from tenants.models import Tenant
 from tenants.selectors import current_tenant, tenant_locale, tenant_url
@@ -91,8 +92,7 @@ def orientation_save(
     **fields: object,
 ) -> OrientationTemplate:
     """Make an orientation mail for an event (or one of its tasks), or change one."""
-    if not can_coordinate(actor, event.organisation):
-        raise PermissionDenied
+    require_coordinator(actor, event.organisation)
     task = fields.pop("task", None) if "task" in fields else (template.task if template else None)
     if task is not None and task.event_id != event.pk:  # type: ignore[attr-defined]
         raise ValidationError(_("Choose a task of this event."))

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -21,16 +21,11 @@ from apps.messaging.selectors import (
 )
 from apps.messaging.services.outbox import BATCH_SIZE
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import require_coordinator
 from apps.shifts.models import Shift
 from kernel.tasks import enqueue_on_commit
 
 PARALLEL_CHAINS = 4  # delivery chains side by side per message (see deliveries_expand)
-
-
-def _check_may(actor: User | None, organisation: Organisation) -> None:
-    if actor is not None and not can_coordinate(actor, organisation):
-        raise PermissionDenied
 
 
 def message_create(
@@ -47,7 +42,7 @@ def message_create(
 ) -> Message:
     """A coordinator's info mail, as a draft; attachments are checked before anything is
     stored, so a refused file loses nothing else of what was written (the form keeps it)."""
-    _check_may(actor, organisation)
+    require_coordinator(actor, organisation)
     owner = audience_organisation(audience_kind, audience_id)
     if owner is None or owner.pk != organisation.pk:
         raise ValidationError(_("Choose who gets the message."))
@@ -82,7 +77,7 @@ def _attach(message: Message, upload: UploadedFile) -> Attachment:
 def message_schedule(*, actor: User, message_id: int, send_at: datetime) -> Message:
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
-        _check_may(actor, message.organisation)
+        require_coordinator(actor, message.organisation)
         if message.status not in (Message.Status.DRAFT, Message.Status.SCHEDULED):
             raise ValidationError(_("This message has already been sent."))
         message.status = Message.Status.SCHEDULED
@@ -98,7 +93,8 @@ def message_send(*, actor: User | None, message_id: int) -> int:
     """
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
-        _check_may(actor, message.organisation)
+        if actor is not None:  # None is the scheduler
+            require_coordinator(actor, message.organisation)
         if message.status == Message.Status.SENT:
             return 0
         if message.status != Message.Status.SENDING:

@@ -3,7 +3,7 @@ its coordinators. Approving makes the membership; each side hears by mail."""
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.members.models import Membership, MembershipRequest, Profile
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import require_coordinator
 from apps.shifts.models import Event
 from apps.shifts.selectors import is_member_of
 from kernel.tasks import enqueue_on_commit
@@ -68,8 +68,7 @@ def membership_request_answer(
             .select_related("organisation", "user")
             .get(pk=request_id)
         )
-        if not can_coordinate(actor, request.organisation):
-            raise PermissionDenied
+        require_coordinator(actor, request.organisation)
         if request.status != MembershipRequest.Status.PENDING:
             raise Refused(_("This request has already been answered."), code="answered")
         request.status = (

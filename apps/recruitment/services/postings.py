@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
+from apps.organisations.permissions import require_coordinator
 from apps.recruitment.models import Posting
-from apps.recruitment.services._common import Refused, must_coordinate, now_or, today
+from apps.recruitment.services._common import Refused, today
+from kernel.times import now_or
 
 POSTING_FIELDS = (
     "title",
@@ -46,7 +48,7 @@ def posting_create(
     needs_child_check: bool = False,
 ) -> Posting:
     """A new posting, saved as a draft."""
-    must_coordinate(actor, organisation)
+    require_coordinator(actor, organisation)
     opens_on = opens_on or today()
     _check_dates(opens_on, closes_on)
     with transaction.atomic():
@@ -68,7 +70,7 @@ def posting_create(
 
 
 def posting_update(*, actor: User, posting: Posting, **changes: object) -> Posting:
-    must_coordinate(actor, posting.organisation)
+    require_coordinator(actor, posting.organisation)
     unknown = set(changes) - set(POSTING_FIELDS)
     if unknown:
         raise TypeError(f"posting_update() got unknown fields {sorted(unknown)}")
@@ -82,7 +84,7 @@ def posting_update(*, actor: User, posting: Posting, **changes: object) -> Posti
 
 
 def posting_publish(*, actor: User, posting: Posting, now: datetime | None = None) -> Posting:
-    must_coordinate(actor, posting.organisation)
+    require_coordinator(actor, posting.organisation)
     if posting.status == Posting.Status.PUBLISHED:
         return posting
     if not posting.organisation.is_approved:
@@ -98,7 +100,7 @@ def posting_publish(*, actor: User, posting: Posting, now: datetime | None = Non
 
 def posting_close(*, actor: User, posting: Posting) -> Posting:
     """No new applications; the ones already in the pipeline carry on."""
-    must_coordinate(actor, posting.organisation)
+    require_coordinator(actor, posting.organisation)
     with transaction.atomic():
         posting.status = Posting.Status.CLOSED
         posting.save(update_fields=["status"])

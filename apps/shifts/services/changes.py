@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.organisations.permissions import require_coordinator
 from apps.shifts.clock import moved_by, wall_clock_offset
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services._common import locked_shift
-from apps.shifts.services.planning import _require_coordinator, _require_open
+from apps.shifts.services.planning import _require_open
 from kernel.tasks import enqueue_on_commit
 
 
@@ -52,7 +53,7 @@ def shift_reschedule(
     """New times for one shift; the people on it are told when its start or end changed."""
     with transaction.atomic():
         shift = locked_shift(shift_id)
-        _require_coordinator(actor, shift.task.event.organisation)
+        require_coordinator(actor, shift.task.event.organisation)
         _require_open(shift.task.event)
         if shift.is_cancelled:
             raise ValidationError(_("A cancelled shift cannot be moved."))
@@ -84,7 +85,7 @@ def event_reschedule(
 ) -> Rescheduled:
     """Save an event's changed fields, its times among them. With `move_shifts` every shift
     of the event (and its sign-up deadline) moves by the offset of the event's start."""
-    _require_coordinator(actor, event.organisation)
+    require_coordinator(actor, event.organisation)
     with transaction.atomic():
         # The shifts first, then the event's row, in the order event_cancel takes them: two
         # changes of the same event queue instead of deadlocking.

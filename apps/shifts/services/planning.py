@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import require_coordinator
 from apps.shifts.models import Event, Shift, SignUp, Task
 from apps.shifts.services._common import locked_shift
 from kernel.tasks import enqueue_on_commit
@@ -19,13 +19,8 @@ from kernel.tasks import enqueue_on_commit
 MAX_RECURRING = 366  # a year of daily shifts; more is almost surely a typo in the end date
 
 
-def _require_coordinator(actor: User, organisation: Organisation) -> None:
-    if not can_coordinate(actor, organisation):
-        raise PermissionDenied
-
-
 def event_create(*, actor: User, organisation: Organisation, **fields: Any) -> Event:
-    _require_coordinator(actor, organisation)
+    require_coordinator(actor, organisation)
     event = Event(organisation=organisation, **fields)
     event.full_clean()
     with transaction.atomic():
@@ -35,7 +30,7 @@ def event_create(*, actor: User, organisation: Organisation, **fields: Any) -> E
 
 
 def event_update(*, actor: User, event: Event, **fields: Any) -> Event:
-    _require_coordinator(actor, event.organisation)
+    require_coordinator(actor, event.organisation)
     for name, value in fields.items():
         setattr(event, name, value)
     event.full_clean()
@@ -46,7 +41,7 @@ def event_update(*, actor: User, event: Event, **fields: Any) -> Event:
 
 
 def event_publish(*, actor: User, event: Event) -> Event:
-    _require_coordinator(actor, event.organisation)
+    require_coordinator(actor, event.organisation)
     if event.status == Event.Status.CANCELLED:
         raise ValidationError(_("A cancelled event cannot be published again; copy it instead."))
     if not Shift.objects.filter(task__event=event, is_cancelled=False).exists():
@@ -66,7 +61,7 @@ def _require_open(event: Event) -> None:
 
 
 def task_create(*, actor: User, event: Event, **fields: Any) -> Task:
-    _require_coordinator(actor, event.organisation)
+    require_coordinator(actor, event.organisation)
     _require_open(event)
     task = Task(event=event, **fields)
     task.full_clean()
@@ -92,7 +87,7 @@ def shifts_create(
 ) -> list[Shift]:
     """Bulk creation: one shift per start time, all of the same length. In a series each
     shift's sign-up closes `signup_closes_before` its own start."""
-    _require_coordinator(actor, task.event.organisation)
+    require_coordinator(actor, task.event.organisation)
     _require_open(task.event)
     length = duration or (ends_at - starts[0] if ends_at else None)
     if not length or length <= timedelta(0):
@@ -134,7 +129,7 @@ def shift_update_capacity(*, actor: User, shift_id: int, capacity: int) -> Shift
 
     with transaction.atomic():
         shift = locked_shift(shift_id)
-        _require_coordinator(actor, shift.task.event.organisation)
+        require_coordinator(actor, shift.task.event.organisation)
         taken = shift.confirmed_count + shift.offered_count
         if capacity < taken:
             raise ValidationError(
@@ -152,7 +147,7 @@ def shift_cancel(*, actor: User, shift_id: int, reason: str = "") -> Shift:
     """Everyone with a place or in line is told; their sign-ups end, their history stays."""
     with transaction.atomic():
         shift = locked_shift(shift_id)
-        _require_coordinator(actor, shift.task.event.organisation)
+        require_coordinator(actor, shift.task.event.organisation)
         _cancel_locked_shift(shift, actor, reason)
     shift.refresh_from_db()
     return shift
@@ -181,7 +176,7 @@ def _cancel_locked_shift(shift: Shift, actor: User, reason: str) -> None:
 
 
 def event_cancel(*, actor: User, event: Event, reason: str = "") -> Event:
-    _require_coordinator(actor, event.organisation)
+    require_coordinator(actor, event.organisation)
     with transaction.atomic():
         for shift_id in Shift.objects.filter(task__event=event).values_list("pk", flat=True):
             _cancel_locked_shift(locked_shift(shift_id), actor, reason)
@@ -193,7 +188,7 @@ def event_cancel(*, actor: User, event: Event, reason: str = "") -> Event:
 
 def event_copy(*, actor: User, event: Event, starts_at: datetime) -> Event:
     """A draft copy with the same tasks and shifts, moved to start at `starts_at`."""
-    _require_coordinator(actor, event.organisation)
+    require_coordinator(actor, event.organisation)
     # Moved by wall-clock time, so a shift at 10:00 stays at 10:00 across a summer-time change.
     shift_by = _naive_local(starts_at) - _naive_local(event.starts_at)
     with transaction.atomic():
