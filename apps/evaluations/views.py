@@ -4,7 +4,7 @@ with the link in the mail answers. Everyone who may not coordinate the organisat
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -79,16 +79,13 @@ def questionnaire_new(request: AuthedHttpRequest) -> HttpResponse:
         form = QuestionnaireForm(request.POST, **form_kwargs)  # type: ignore[arg-type]
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                questionnaire = questionnaire_create(
-                    actor=user,
-                    organisation_id=data["organisation"].pk if data["organisation"] else None,
-                    title=data["title"],
-                    intro=data["intro"],
-                    is_anonymous=data["is_anonymous"],
-                )
-            except PermissionDenied:
-                raise Http404 from None
+            questionnaire = questionnaire_create(
+                actor=user,
+                organisation_id=data["organisation"].pk if data["organisation"] else None,
+                title=data["title"],
+                intro=data["intro"],
+                is_anonymous=data["is_anonymous"],
+            )
             messages.success(request, _("The questionnaire is created. Now add the questions."))
             return redirect("evaluations-questionnaire", questionnaire.pk)
         status = 400

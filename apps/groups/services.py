@@ -29,17 +29,13 @@ from apps.messaging.attachments import check_attachments, stored_fields
 from apps.messaging.models import Delivery, Kind, Message
 from apps.messaging.services import notice_send
 from apps.organisations.models import Organisation
-from apps.organisations.permissions import require_coordinator
+from apps.organisations.permissions import NotCoordinator, require_coordinator
 from apps.shifts.models import Event
 from kernel.tasks import enqueue_on_commit
 from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 BODY_MAX = 10_000
 DIGEST_WINDOW = timedelta(days=1)
-
-
-def _check_coordinates(actor: User, organisation: Organisation) -> None:
-    require_coordinator(actor, organisation)
 
 
 def _group_for_update(group_id: int) -> Group:
@@ -57,9 +53,9 @@ def group_save(
     group: Group | None = None,
 ) -> Group:
     """Make a group, or change an existing one's name, description and rule."""
-    _check_coordinates(actor, organisation)
+    require_coordinator(actor, organisation)
     if group is not None and group.organisation_id != organisation.pk:
-        raise PermissionDenied
+        raise NotCoordinator
     if rule == Group.Rule.EVENT:
         if event is None or event.organisation_id != organisation.pk:
             raise ValidationError({"event": _("Choose one of the organisation's events.")})
@@ -78,7 +74,7 @@ def group_archive(*, actor: User, group_id: int, archived: bool = True) -> Group
     """An archived group keeps its posts for members to read but takes no new ones."""
     with transaction.atomic():
         group = _group_for_update(group_id)
-        _check_coordinates(actor, group.organisation)
+        require_coordinator(actor, group.organisation)
         group.archived_at = timezone.now() if archived else None
         group.save(update_fields=["archived_at"])
         audit_record(actor=actor, action="group.archive", target=group, archived=archived)
@@ -92,7 +88,7 @@ def member_add(
     members. Adding someone twice changes nothing."""
     with transaction.atomic():
         group = _group_for_update(group_id)
-        _check_coordinates(actor, group.organisation)
+        require_coordinator(actor, group.organisation)
         user = _person(group, email=email, user_id=user_id)
         row, created = GroupMember.objects.get_or_create(
             group=group, user=user, defaults={"added_by": actor}
@@ -122,7 +118,7 @@ def member_remove(*, actor: User, group_id: int, user_id: int) -> None:
     so; their own notification choice is kept."""
     with transaction.atomic():
         group = _group_for_update(group_id)
-        _check_coordinates(actor, group.organisation)
+        require_coordinator(actor, group.organisation)
         GroupMember.objects.filter(group=group, user_id=user_id).update(chosen=False)
         audit_record(actor=actor, action="group.member_remove", target=group, user=user_id)
 
@@ -196,7 +192,7 @@ def post_hide(*, actor: User, post_id: int, reason: str = "", hidden: bool = Tru
         post = (
             Post.objects.select_for_update().select_related("group__organisation").get(pk=post_id)
         )
-        _check_coordinates(actor, post.group.organisation)
+        require_coordinator(actor, post.group.organisation)
         if hidden:
             post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason[:300]
             Delivery.objects.filter(

@@ -7,7 +7,7 @@ if they did not exist.
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -310,10 +310,7 @@ def member_add_view(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
 @require_POST
 def member_remove_view(request: AuthedHttpRequest, group_id: int, user_id: int) -> HttpResponse:
     group = _managed(request, group_id)
-    try:
-        member_remove(actor=request.user, group_id=group.pk, user_id=user_id)
-    except PermissionDenied as denied:
-        raise Http404 from denied
+    member_remove(actor=request.user, group_id=group.pk, user_id=user_id)
     flash.success(request, _("The person is taken out of the group."))
     return redirect("group-manage", group_id=group.pk)
 

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -169,8 +169,6 @@ def signup_cancel_view(request: AuthedHttpRequest, signup_id: int) -> HttpRespon
         signup = signup_cancel(signup_id=signup_id, actor=request.user, reason=reason)
     except SignUp.DoesNotExist:
         raise Http404 from None
-    except PermissionDenied:
-        raise Http404 from None  # other people's sign-ups do not exist, as far as you know
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:

@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
@@ -128,8 +128,6 @@ def import_preview_page(
                 mapping=mapping,
                 import_valid_rows=form.cleaned_data["import_valid_rows"],
             )
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as error:
             form.add_error(None, error)
             status = 400

@@ -7,8 +7,8 @@ coordinate the shift's organisation gets 404, as on the other planning pages.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -66,8 +66,6 @@ def candidate_add(request: AuthedHttpRequest, shift_id: int, user_id: int) -> Ht
     person = get_object_or_404(User, pk=user_id, is_active=True)
     try:
         signup = shift_sign_up(shift_id=shift.pk, user=person, added_by=request.user)
-    except PermissionDenied:
-        raise Http404 from None
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -171,8 +171,6 @@ def posting_new(request: AuthedHttpRequest) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
                 **form.service_fields(),
             )
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -292,8 +290,6 @@ def onboarding_page(request: AuthedHttpRequest, onboarding_id: int) -> HttpRespo
             raise Http404
         try:
             _onboarding_change(request, onboarding, action)
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as error:
             messages.error(request, _refusal(error))
         else:

@@ -1,11 +1,10 @@
 """Report pages and exports for coordinators (their organisations) and the system-owner
-admin (every organisation, or one). Everyone else gets 403; a coordinator who asks for an
-organisation that is not theirs gets 404, as if it did not exist."""
+admin (every organisation, or one). Everyone else gets 404 (NotCoordinator), and so does a
+coordinator who asks for an organisation that is not theirs, as if it did not exist."""
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.http import AuthedHttpRequest
 from apps.organisations.models import Organisation
+from apps.organisations.permissions import NotCoordinator
 from apps.reports import charts
 from apps.reports.exports import report_csv, report_xlsx
 from apps.reports.figures import Period
@@ -34,7 +34,7 @@ CONTENT_TYPES = {
 def _scope(request: AuthedHttpRequest) -> Scope:
     scope = report_scope(request.user)
     if scope is None:
-        raise PermissionDenied
+        raise NotCoordinator
     return scope
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
@@ -169,8 +169,6 @@ def event_new(request: AuthedHttpRequest) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
                 **form.service_fields(),
             )
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as error:
             add_service_error(form, error)
         else:

@@ -3,7 +3,7 @@
 Questions are fixed once answers exist, so the results always match the questions asked.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -30,12 +30,12 @@ def questionnaire_create(
     if organisation_id is not None:
         organisation = Organisation.objects.filter(pk=organisation_id).first()
         if organisation is None:
-            raise PermissionDenied
+            raise NotCoordinator
     questionnaire = Questionnaire(
         organisation=organisation, title=title.strip(), intro=intro, is_anonymous=is_anonymous
     )
     if not may_edit_questionnaire(actor, questionnaire):
-        raise PermissionDenied
+        raise NotCoordinator
     with transaction.atomic():
         questionnaire.save()
         audit_record(actor=actor, action="evaluation.questionnaire_create", target=questionnaire)
@@ -50,7 +50,7 @@ def _locked(actor: User, questionnaire_id: int) -> Questionnaire:
         .first()
     )
     if questionnaire is None or not may_edit_questionnaire(actor, questionnaire):
-        raise PermissionDenied
+        raise NotCoordinator
     return questionnaire
 
 
@@ -124,7 +124,7 @@ def question_remove(*, actor: User, question_id: int) -> int:
         Question.objects.filter(pk=question_id).values_list("questionnaire_id", flat=True).first()
     )
     if questionnaire_id is None:
-        raise PermissionDenied
+        raise NotCoordinator
     with transaction.atomic():
         questionnaire = _locked(actor, questionnaire_id)
         _refuse_when_answered(questionnaire)
