@@ -16,14 +16,21 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
     mine, _created = Profile.objects.get_or_create(user=user)
     form = ProfileForm(request.POST or None, initial=_initial(user, mine))
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        tags = [*data.pop("skills"), *data.pop("interests"), *data.pop("languages")]
+        data = form.cleaned_data
         profile_update(
             user=user,
-            tags=tags,
-            availability=data.pop("availability"),
-            pause=data.pop("pause"),
-            **data,
+            tags=[*data["skills"], *data["interests"], *data["languages"]],
+            availability=data["availability"],
+            pause=data["pause"],
+            full_name=data["full_name"],
+            phone=data["phone"],
+            birth_year=data["birth_year"],
+            postcode=data["postcode"],
+            area=data["area"],
+            max_shifts_per_month=data["max_shifts_per_month"],
+            max_hours_per_month=data["max_hours_per_month"],
+            emergency_contact_name=data["emergency_contact_name"],
+            emergency_contact_phone=data["emergency_contact_phone"],
         )
         messages.success(request, _("Your profile is saved."))
         return redirect("profile")

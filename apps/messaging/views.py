@@ -7,7 +7,7 @@ audience's organisation gets 404, as if it did not exist.
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -225,9 +225,17 @@ def orientations(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     form = OrientationForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
-            orientation_save(actor=request.user, event=event, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)  # type: ignore[arg-type]
+            data = form.cleaned_data
+            orientation_save(
+                actor=request.user,
+                event=event,
+                task=data["task"],
+                days_before=data["days_before"],
+                subject=data["subject"],
+                body_markdown=data["body_markdown"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
         else:
             flash.success(request, _("The orientation mail is saved."))
             return redirect("messaging-orientations", event_id=event.pk)

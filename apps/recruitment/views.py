@@ -166,10 +166,20 @@ def posting_new(request: AuthedHttpRequest) -> HttpResponse:
     form = PostingForm(request.POST or None, organisations=choices)
     if request.method == "POST" and form.is_valid():
         try:
+            data = form.cleaned_data
             posting = posting_create(
                 actor=request.user,
-                organisation=form.cleaned_data["organisation"],
-                **form.service_fields(),
+                organisation=data["organisation"],
+                title=data["title"],
+                description=data["description"],
+                skills=data["skills"],
+                hours_per_month=data["hours_per_month"],
+                place=data["place"],
+                contact_person=data["contact_person"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                needs_criminal_record_check=data["needs_criminal_record_check"],
+                needs_child_check=data["needs_child_check"],
             )
         except ValidationError as error:
             add_service_error(form, error)

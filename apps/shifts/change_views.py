@@ -17,6 +17,7 @@ from apps.shifts.forms import EventForm, ShiftTimeForm
 from apps.shifts.models import Event, Shift
 from apps.shifts.selectors import reschedule_preview
 from apps.shifts.services.changes import Rescheduled, event_reschedule, shift_reschedule
+from apps.shifts.services.planning import EventChanges
 from apps.shifts.views import _plan_url, _shift
 from kernel.forms import add_service_error
 
@@ -88,7 +89,7 @@ def shift_time(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
 
 
 def event_time_changes(
-    request: AuthedHttpRequest, event: Event, form: EventForm, changed: dict
+    request: AuthedHttpRequest, event: Event, form: EventForm, changed: EventChanges
 ) -> HttpResponse | None:
     """For views.event_edit: when the event's times change and it has shifts, a confirm
     page first; after it, the save. None: nothing to confirm, save as usual."""

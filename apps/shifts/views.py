@@ -164,10 +164,14 @@ def event_new(request: AuthedHttpRequest) -> HttpResponse:
     form = EventForm(request.POST or None, request.FILES or None, organisations=choices)
     if request.method == "POST" and form.is_valid():
         try:
+            data = form.cleaned_data
             event = event_create(
                 actor=request.user,
-                organisation=form.cleaned_data["organisation"],
-                **form.service_fields(),
+                organisation=data["organisation"],
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                **form.event_details(),
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -188,7 +192,7 @@ def event_edit(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         from apps.shifts.change_views import event_time_changes
 
-        changed = form.service_fields(only_changed=True)
+        changed = form.event_changes()
         if (answer := event_time_changes(request, event, form, changed)) is not None:
             return answer  # new times: who is affected, confirmed first (change_views.py)
         try:
@@ -283,7 +287,17 @@ def task_new(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     form = TaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            task = task_create(actor=request.user, event=event, **form.cleaned_data)
+            data = form.cleaned_data
+            task = task_create(
+                actor=request.user,
+                event=event,
+                title=data["title"],
+                description=data["description"],
+                meeting_point=data["meeting_point"],
+                min_age=data["min_age"],
+                skills=data["skills"],
+                needs_child_check=data["needs_child_check"],
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -325,7 +339,10 @@ def _create_shifts(request: AuthedHttpRequest, task: Task, form: ShiftForm) -> i
             task=task,
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
-            **form.shift_fields(),
+            capacity=data["capacity"],
+            signup_deadline=data.get("signup_deadline"),
+            waitlist_policy=data["waitlist_policy"],
+            offer_hours=data["offer_hours"],
         )
         return 1
     starts = recurring_starts(first=data["starts_at"], until=until, every=form.every())
@@ -335,7 +352,9 @@ def _create_shifts(request: AuthedHttpRequest, task: Task, form: ShiftForm) -> i
         starts=starts,
         duration=data["ends_at"] - data["starts_at"],
         signup_closes_before=form.closes_before(),
-        **form.shift_fields(),
+        capacity=data["capacity"],
+        waitlist_policy=data["waitlist_policy"],
+        offer_hours=data["offer_hours"],
     )
     return len(created)
 

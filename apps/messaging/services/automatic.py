@@ -4,6 +4,7 @@ shifts. Each is a message with a dedupe key through the outbox (compose.notice_s
 tick that runs twice, or overlaps the next, sends nothing twice."""
 
 from datetime import datetime, timedelta
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +22,7 @@ from apps.messaging.selectors import audience_users
 from apps.messaging.services.compose import notice_send
 from apps.organisations.permissions import require_coordinator
 from apps.organisations.selectors import coordinators
-from apps.shifts.models import Event, Shift
+from apps.shifts.models import Event, Shift, Task
 from tenants.models import Tenant
 from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
@@ -84,21 +85,32 @@ def _shift_context(tenant: Tenant, shift: Shift) -> dict:
     }
 
 
+class OrientationFields(TypedDict, total=False):
+    """An orientation mail's fields; those left out keep their value. No task: the whole
+    event's shifts."""
+
+    task: Task | None
+    days_before: int
+    subject: str
+    body_markdown: str
+    is_active: bool
+
+
 def orientation_save(
     *,
     actor: User,
     event: Event,
     template: OrientationTemplate | None = None,
-    **fields: object,
+    **fields: Unpack[OrientationFields],
 ) -> OrientationTemplate:
     """Make an orientation mail for an event (or one of its tasks), or change one."""
     require_coordinator(actor, event.organisation)
     task = fields.pop("task", None) if "task" in fields else (template.task if template else None)
-    if task is not None and task.event_id != event.pk:  # type: ignore[attr-defined]
+    if task is not None and task.event_id != event.pk:
         raise ValidationError(_("Choose a task of this event."))
     with transaction.atomic():
         template = template or OrientationTemplate(author=actor)
-        template.event, template.task = (None, task) if task else (event, None)  # type: ignore[assignment]
+        template.event, template.task = (None, task) if task else (event, None)
         for name, value in fields.items():
             setattr(template, name, value)
         template.save()

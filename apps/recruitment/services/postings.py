@@ -1,6 +1,7 @@
 """Coordinators prepare a posting as a draft, then publish it to the marketplace."""
 
 from datetime import date, datetime
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,19 +13,6 @@ from apps.organisations.permissions import require_coordinator
 from apps.recruitment.models import Posting
 from apps.recruitment.services._common import Refused, today
 from kernel.times import now_or
-
-POSTING_FIELDS = (
-    "title",
-    "description",
-    "skills",
-    "hours_per_month",
-    "place",
-    "contact_person",
-    "opens_on",
-    "closes_on",
-    "needs_criminal_record_check",
-    "needs_child_check",
-)
 
 
 def _check_dates(opens_on: date, closes_on: date | None) -> None:
@@ -69,9 +57,24 @@ def posting_create(
     return posting
 
 
-def posting_update(*, actor: User, posting: Posting, **changes: object) -> Posting:
+class PostingChanges(TypedDict, total=False):
+    """The fields an edit may change; those left out keep their value."""
+
+    title: str
+    description: str
+    skills: str
+    hours_per_month: int | None
+    place: str
+    contact_person: User | None
+    opens_on: date
+    closes_on: date | None
+    needs_criminal_record_check: bool
+    needs_child_check: bool
+
+
+def posting_update(*, actor: User, posting: Posting, **changes: Unpack[PostingChanges]) -> Posting:
     require_coordinator(actor, posting.organisation)
-    unknown = set(changes) - set(POSTING_FIELDS)
+    unknown = set(changes) - set(PostingChanges.__annotations__)
     if unknown:
         raise TypeError(f"posting_update() got unknown fields {sorted(unknown)}")
     for field, value in changes.items():

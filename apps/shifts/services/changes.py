@@ -13,7 +13,7 @@ confirm page warns about them (selectors.reschedule_preview).
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +25,7 @@ from apps.organisations.permissions import require_coordinator
 from apps.shifts.clock import moved_by, wall_clock_offset
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services._common import locked_shift
-from apps.shifts.services.planning import _require_open
+from apps.shifts.services.planning import EventChanges, _require_open
 from kernel.tasks import enqueue_on_commit
 
 
@@ -81,7 +81,7 @@ def shift_reschedule(
 
 
 def event_reschedule(
-    *, actor: User, event: Event, move_shifts: bool = True, **fields: Any
+    *, actor: User, event: Event, move_shifts: bool = True, **changes: Unpack[EventChanges]
 ) -> Rescheduled:
     """Save an event's changed fields, its times among them. With `move_shifts` every shift
     of the event (and its sign-up deadline) moves by the offset of the event's start."""
@@ -92,11 +92,11 @@ def event_reschedule(
         shifts = _locked_shifts(event)
         saved = Event.objects.select_for_update().get(pk=event.pk)
         was_start, was_end = saved.starts_at, saved.ends_at
-        for name, value in fields.items():
+        for name, value in changes.items():
             setattr(event, name, value)
         event.full_clean()
         event.save()
-        audit_record(actor=actor, action="event.updated", target=event, fields=sorted(fields))
+        audit_record(actor=actor, action="event.updated", target=event, fields=sorted(changes))
         moved: list[Moved] = []
         if move_shifts and event.starts_at != was_start:
             moved = _move_shifts(shifts, wall_clock_offset(was_start, event.starts_at))
