@@ -46,7 +46,9 @@ def account(request: AuthedHttpRequest) -> HttpResponse:
 
 def register(request: HttpRequest) -> HttpResponse:
     next_path = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    form = RegisterForm(request.POST or None, privacy_notice=current_version(Document.PRIVACY))
+    form = RegisterForm(
+        request.POST or None, privacy_notice=current_version(document=Document.PRIVACY)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = volunteer_register(

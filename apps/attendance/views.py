@@ -53,7 +53,7 @@ def roll_call_view(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
         "shift": shift,
         "task": shift.task,
         "event": shift.task.event,
-        "signups": roll_call(shift),
+        "signups": roll_call(shift=shift),
         "statuses": Attendance.Status.choices,
     }
     return render(request, "attendance/roll_call.html", context)
@@ -123,10 +123,10 @@ def correct(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
 
 @login_required
 def no_shows(request: AuthedHttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(request.user)
+    organisations = organisations_coordinated_by(user=request.user)
     if not organisations:
         raise Http404
-    people = no_shows_per_volunteer(organisations)
+    people = no_shows_per_volunteer(organisations=organisations)
     return render(request, "attendance/no_shows.html", {"people": people})
 
 

@@ -49,7 +49,7 @@ def _questionnaire(request: AuthedHttpRequest, questionnaire_id: int) -> Questio
     questionnaire = get_object_or_404(
         Questionnaire.objects.select_related("organisation"), pk=questionnaire_id
     )
-    if not may_edit_questionnaire(request.user, questionnaire):
+    if not may_edit_questionnaire(user=request.user, questionnaire=questionnaire):
         raise Http404
     return questionnaire
 
@@ -57,11 +57,11 @@ def _questionnaire(request: AuthedHttpRequest, questionnaire_id: int) -> Questio
 @login_required
 def evaluations_home(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    organisations = organisations_coordinated_by(user)
+    organisations = organisations_coordinated_by(user=user)
     if not organisations and not user.is_owner_admin:
         raise Http404
     context = {
-        "questionnaires": questionnaires_for(user),
+        "questionnaires": questionnaires_for(user=user),
         "organisations": organisations,
     }
     return render(request, "evaluations/home.html", context)
@@ -70,7 +70,7 @@ def evaluations_home(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def questionnaire_new(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    organisations = organisations_coordinated_by(user)
+    organisations = organisations_coordinated_by(user=user)
     if not organisations and not user.is_owner_admin:
         raise Http404
     queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
@@ -175,7 +175,7 @@ def question_delete(request: AuthedHttpRequest, question_id: int) -> HttpRespons
     question = get_object_or_404(
         Question.objects.select_related("questionnaire__organisation"), pk=question_id
     )
-    if not may_edit_questionnaire(request.user, question.questionnaire):
+    if not may_edit_questionnaire(user=request.user, questionnaire=question.questionnaire):
         raise Http404
     if request.method == "POST":
         try:
@@ -191,7 +191,10 @@ def question_delete(request: AuthedHttpRequest, question_id: int) -> HttpRespons
 def event_rules(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     tasks = Task.objects.filter(event=event)
-    form_kwargs = {"questionnaires": questionnaires_usable_for(event.organisation), "tasks": tasks}
+    form_kwargs = {
+        "questionnaires": questionnaires_usable_for(organisation=event.organisation),
+        "tasks": tasks,
+    }
     status = 200
     if request.method == "POST":
         form = RuleForm(request.POST, **form_kwargs)  # type: ignore[arg-type]
@@ -213,7 +216,7 @@ def event_rules(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
         status = 400
     else:
         form = RuleForm(**form_kwargs)  # type: ignore[arg-type]
-    context = {"event": event, "rules": rules_of_event(event), "form": form, "tasks": tasks}
+    context = {"event": event, "rules": rules_of_event(event=event), "form": form, "tasks": tasks}
     return render(request, "evaluations/event_rules.html", context, status=status)
 
 
@@ -234,7 +237,7 @@ def rule_toggle(request: AuthedHttpRequest, rule_id: int) -> HttpResponse:
 def _results_page(
     request: HttpRequest, scope: Q, heading: str, context: dict[str, object]
 ) -> HttpResponse:
-    context = {**context, "heading": heading, "results": results(scope)}
+    context = {**context, "heading": heading, "results": results(scope=scope)}
     return render(request, "evaluations/results.html", context)
 
 

@@ -127,7 +127,7 @@ def notify_set(*, actor: User, group_id: int, notify: str) -> GroupMember:
     """A member's own choice of mails about this group. A member by rule gets a row that
     holds only the choice (chosen False), so leaving the event still takes them out."""
     group = Group.objects.get(pk=group_id)
-    if not is_member(actor, group):
+    if not is_member(user=actor, group=group):
         raise PermissionDenied
     if notify not in GroupMember.Notify.values:
         raise ValidationError(_("Choose how often you want mail."))
@@ -155,7 +155,7 @@ def post_create(
     same thread). Files are checked before anything is stored, so a refused file loses
     nothing of what was written (the form keeps it)."""
     group = Group.objects.select_related("organisation").get(pk=group_id)
-    if not can_see(actor, group):
+    if not can_see(user=actor, group=group):
         raise PermissionDenied
     if group.is_archived:
         raise ValidationError(_("The group is archived and takes no new posts."))
@@ -226,7 +226,7 @@ def post_notify(*, post_id: int) -> int:
     if post.parent is not None and post.parent.is_hidden:
         return 0
     group, tenant = post.group, current_tenant()
-    users = notify_recipients(group, GroupMember.Notify.EACH)
+    users = notify_recipients(group=group, notify=GroupMember.Notify.EACH)
     if post.author_id:
         users = users.exclude(pk=post.author_id)
     context = {"post": post, "group": group, "url": f"{group_url(group)}#post-{post.pk}"}
@@ -253,7 +253,7 @@ def digest_send(*, group_id: int, now: datetime | None = None) -> int:
     group = Group.objects.select_related("organisation").filter(pk=group_id).first()
     if group is None or group.is_archived:
         return 0
-    posts = list(posts_since(group, _digest_since(group, now)))
+    posts = list(posts_since(group=group, since=_digest_since(group, now)))
     if not posts:
         return 0
     tenant = current_tenant()
@@ -268,7 +268,7 @@ def digest_send(*, group_id: int, now: datetime | None = None) -> int:
         organisation=group.organisation,
         subject=subject,
         body_markdown=body,
-        users=notify_recipients(group, GroupMember.Notify.DAILY),
+        users=notify_recipients(group=group, notify=GroupMember.Notify.DAILY),
         channels=("email",),
     )
     return len(posts)

@@ -48,8 +48,8 @@ PER_PAGE = 20
 def _seen(request: AuthedHttpRequest, group_id: int) -> tuple[Group, bool]:
     """The group and whether the visitor coordinates it; 404 for everyone else."""
     group = get_object_or_404(Group.objects.select_related("organisation", "event"), pk=group_id)
-    coordinates = can_coordinate(request.user, group.organisation)
-    if not coordinates and not is_member(request.user, group):
+    coordinates = can_coordinate(user=request.user, organisation=group.organisation)
+    if not coordinates and not is_member(user=request.user, group=group):
         raise Http404
     return group, coordinates
 
@@ -64,9 +64,9 @@ def _managed(request: AuthedHttpRequest, group_id: int) -> Group:
 def my_groups(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     context = {
-        "groups": groups_of(user),
-        "organisations": organisations_coordinated_by(user),
-        "managed": groups_managed_by(user),
+        "groups": groups_of(user=user),
+        "organisations": organisations_coordinated_by(user=user),
+        "managed": groups_managed_by(user=user),
     }
     return render(request, "groups/my_groups.html", context)
 
@@ -101,10 +101,10 @@ def _page(
     reply: tuple[int, ReplyForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    posts = Paginator(group_posts(group, show_hidden=coordinates), PER_PAGE)
+    posts = Paginator(group_posts(group=group, show_hidden=coordinates), PER_PAGE)
     page = posts.get_page(request.GET.get("side"))
-    member = is_member(request.user, group)
-    choice = notify_choice(request.user, group) if member else GroupMember.Notify.EACH
+    member = is_member(user=request.user, group=group)
+    choice = notify_choice(user=request.user, group=group) if member else GroupMember.Notify.EACH
     context = {
         "group": group,
         "coordinates": coordinates,
@@ -157,7 +157,7 @@ def _thread(
 ) -> HttpResponse:
     """htmx: the thread alone, to swap in place after a reply (with the form's errors,
     and the text kept, when it was refused)."""
-    thread = get_object_or_404(group_posts(group, show_hidden=coordinates), pk=thread_id)
+    thread = get_object_or_404(group_posts(group=group, show_hidden=coordinates), pk=thread_id)
     context = {
         "group": group,
         "coordinates": coordinates,
@@ -176,7 +176,7 @@ def group_path(group: Group) -> str:
 def post_detail(request: AuthedHttpRequest, group_id: int, post_id: int) -> HttpResponse:
     """One thread, for a link to a single post."""
     group, coordinates = _seen(request, group_id)
-    thread = group_posts(group, show_hidden=coordinates).filter(pk=post_id).first()
+    thread = group_posts(group=group, show_hidden=coordinates).filter(pk=post_id).first()
     if thread is None:
         reply = get_object_or_404(Post, pk=post_id, group=group, parent__isnull=False)
         return redirect("group-post", group_id=group.pk, post_id=reply.parent_id)
@@ -202,7 +202,7 @@ def post_hide_view(request: AuthedHttpRequest, group_id: int, post_id: int) -> H
 def notify_view(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
     group, _coordinates = _seen(request, group_id)
     form = NotifyForm(request.POST)
-    if form.is_valid() and is_member(request.user, group):
+    if form.is_valid() and is_member(user=request.user, group=group):
         notify_set(actor=request.user, group_id=group.pk, notify=form.cleaned_data["notify"])
         flash.success(request, _("Your choice is saved."))
     return redirect("group", group_id=group.pk)
@@ -278,8 +278,8 @@ def _manage_page(
         "organisation": organisation,
         "form": form or GroupForm(instance=group, organisation=organisation),
         "member_form": member_form or MemberAddForm(organisation=organisation),
-        "chosen": chosen_members(group),
-        "members": group_members(group).only("full_name", "email"),
+        "chosen": chosen_members(group=group),
+        "members": group_members(group=group).only("full_name", "email"),
     }
     return render(request, "groups/manage.html", context)
 

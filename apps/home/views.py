@@ -17,7 +17,7 @@ from tenants.selectors import current_tenant
 
 @login_required
 def dashboard(request: AuthedHttpRequest) -> HttpResponse:
-    home = home_for(request.user, current_tenant())
+    home = home_for(user=request.user, tenant=current_tenant())
     return render(request, "home/dashboard.html", {"home": home, "cancel_form": CancelForm()})
 
 

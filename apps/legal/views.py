@@ -34,15 +34,15 @@ def accessibility_statement(request: HttpRequest, number: int | None = None) -> 
 
 
 def _document_page(request: HttpRequest, document: str, number: int | None) -> HttpResponse:
-    current = current_version(document)
-    shown = current if number is None else document_version(document, number)
+    current = current_version(document=document)
+    shown = current if number is None else document_version(document=document, number=number)
     if number is not None and shown is None:
         raise Http404
     context = {
         "document": Document(document),
         "version": shown,
         "current": current,
-        "versions": document_versions(document),
+        "versions": document_versions(document=document),
         "current_url": PUBLIC_URL[Document(document)][0],
         "version_url": PUBLIC_URL[Document(document)][1],
     }
@@ -60,7 +60,7 @@ def legal_settings(request: AuthedHttpRequest) -> HttpResponse:
     _require_owner_admin(request)
     rows = []
     for document in Document:
-        version = current_version(document)
+        version = current_version(document=document)
         rows.append(
             {
                 "document": document,
@@ -78,7 +78,7 @@ def legal_edit(request: AuthedHttpRequest, document: str) -> HttpResponse:
     """Write, preview, publish. Publishing makes a new version; the old ones stay."""
     _require_owner_admin(request)
     document = Document(document)
-    current = current_version(document)
+    current = current_version(document=document)
     initial = (
         current.body_markdown
         if current

@@ -38,7 +38,7 @@ PAGE_SIZE = 20
 
 def home(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
-    events = marketplace_events(form.filters())
+    events = marketplace_events(filters=form.filters())
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("side"))
     query = request.GET.copy()
     query.pop("side", None)
@@ -59,7 +59,7 @@ def _first_event_link(request: HttpRequest) -> tuple[str, str] | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    if organisations_coordinated_by(user):
+    if organisations_coordinated_by(user=user):
         return reverse("planning-event-new"), _("Create the first event")
     if user.is_owner_admin:
         return reverse("organisation-new"), _("Register the first organisation, then its events")
@@ -99,7 +99,7 @@ def _members_only_page(request: HttpRequest, event_id: int) -> HttpResponse:
     context = {
         "event": event,
         "organisation": event.organisation,
-        "join_request": membership_request_of(request.user, event.organisation),  # type: ignore[arg-type]
+        "join_request": membership_request_of(user=request.user, organisation=event.organisation),  # type: ignore[arg-type]
         "form": MembershipRequestForm(),
         "sign_in_url": f"{reverse('login')}?{urlencode({'next': here})}",
     }
@@ -138,7 +138,7 @@ def _when(shift: Shift, day_labels: dict[object, str]) -> str:
 @require_POST
 def shift_sign_up_view(request: HttpRequest, shift_id: int) -> HttpResponse:
     shift = get_object_or_404(Shift.objects.select_related("task__event"), pk=shift_id)
-    back = event_url(shift.task.event) + f"#vagt-{shift.pk}"
+    back = event_url(event=shift.task.event) + f"#vagt-{shift.pk}"
     if not request.user.is_authenticated:
         return redirect(f"{reverse('register')}?{urlencode({'next': back})}")
     over_ok = request.POST.get("over_workload_ok") == "1"

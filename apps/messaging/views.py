@@ -46,7 +46,7 @@ from tenants.selectors import current_tenant
 
 @login_required
 def messages_home(request: AuthedHttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(request.user)
+    organisations = organisations_coordinated_by(user=request.user)
     if not organisations:
         raise Http404
     sent = Message.objects.filter(organisation__in=organisations).select_related("organisation")
@@ -64,7 +64,7 @@ def _tag(request: HttpRequest, kind: str) -> Tag | None:
 @login_required
 def message_new(request: AuthedHttpRequest, kind: str, audience_id: int) -> HttpResponse:
     """Write, preview (in the tenant's branding), then send now or at a given time."""
-    organisation = audience_organisation(kind, audience_id)
+    organisation = audience_organisation(kind=kind, audience_id=audience_id)
     if organisation is None:
         raise Http404
     require_coordinator(request.user, organisation)
@@ -95,7 +95,9 @@ def message_new(request: AuthedHttpRequest, kind: str, audience_id: int) -> Http
     shift_ids = [shift.pk for shift in chosen] if chosen is not None else []
     if chosen is not None:
         context["chosen_shifts"] = chosen
-    context["summary"] = audience_summary(kind, audience_id, tag.pk if tag else None, shift_ids)
+    context["summary"] = audience_summary(
+        kind=kind, audience_id=audience_id, tag_id=tag.pk if tag else None, shift_ids=shift_ids
+    )
     return render(request, "messaging/compose.html", context)
 
 
@@ -105,7 +107,7 @@ def _chosen_shifts(request: HttpRequest, kind: str, event_id: int) -> list[Shift
     if kind != Message.Audience.SHIFTS:
         return None
     ids = sorted({int(v) for v in request.GET.getlist("vagt") if v.isdigit()})
-    chosen = chosen_shifts_of(event_id, ids)
+    chosen = chosen_shifts_of(event_id=event_id, shift_ids=ids)
     if not chosen or len(chosen) != len(ids):
         raise Http404
     return chosen
@@ -144,11 +146,11 @@ def _create_and_send(
 def message_detail(request: AuthedHttpRequest, message_id: int) -> HttpResponse:
     message = get_object_or_404(Message.objects.select_related("organisation"), pk=message_id)
     require_coordinator(request.user, message.organisation)
-    counts = delivery_counts(message)
+    counts = delivery_counts(message=message)
     context = {
         "message": message,
         "counts": [(label, counts[value]) for value, label in Delivery.Status.choices],
-        "failures": delivery_failures(message),
+        "failures": delivery_failures(message=message),
         "attachments": message.attachments.all(),
     }
     return render(request, "messaging/detail.html", context)
@@ -159,9 +161,12 @@ def preferences(request: AuthedHttpRequest) -> HttpResponse:
     """Which messages a person gets, by email and by SMS. Essential ones always go."""
     user = request.user
     sms = current_tenant().sms_enabled
-    coordinator = bool(organisations_coordinated_by(user))
+    coordinator = bool(organisations_coordinated_by(user=user))
     form = PreferencesForm(
-        request.POST or None, preferences=preferences_of(user), sms=sms, coordinator=coordinator
+        request.POST or None,
+        preferences=preferences_of(user=user),
+        sms=sms,
+        coordinator=coordinator,
     )
     if request.method == "POST" and form.is_valid():
         preferences_save(user=user, choices=form.choices())

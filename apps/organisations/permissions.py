@@ -20,5 +20,5 @@ class NotCoordinator(PermissionDenied):
 
 
 def require_coordinator(user: User, organisation: Organisation) -> None:
-    if not can_coordinate(user, organisation):
+    if not can_coordinate(user=user, organisation=organisation):
         raise NotCoordinator

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 COORDINATING_ROLES = (OrganisationRole.Role.ADMIN, OrganisationRole.Role.COORDINATOR)
 
 
-def can_coordinate(user: User, organisation: Organisation) -> bool:
+def can_coordinate(*, user: User, organisation: Organisation) -> bool:
     """System-owner admins coordinate everywhere; others where they hold a role."""
     if not user.is_authenticated or not user.is_active:
         return False
@@ -22,7 +22,7 @@ def can_coordinate(user: User, organisation: Organisation) -> bool:
     ).exists()
 
 
-def organisations_coordinated_by(user: User) -> list[Organisation]:
+def organisations_coordinated_by(*, user: User) -> list[Organisation]:
     if user.is_owner_admin:
         return list(Organisation.objects.all())
     return list(
@@ -30,7 +30,7 @@ def organisations_coordinated_by(user: User) -> list[Organisation]:
     )
 
 
-def coordinators(organisation: Organisation) -> QuerySet[User]:
+def coordinators(*, organisation: Organisation) -> QuerySet[User]:
     """Who hears about the organisation's shifts and applicants: its active admins and
     coordinators, or the system owner's admins while it has none (someone must)."""
     users = User.objects.filter(
@@ -41,7 +41,7 @@ def coordinators(organisation: Organisation) -> QuerySet[User]:
     return User.objects.filter(is_owner_admin=True, is_active=True).order_by("pk")
 
 
-def membership_request_of(user: User, organisation: Organisation) -> "MembershipRequest | None":
+def membership_request_of(*, user: User, organisation: Organisation) -> "MembershipRequest | None":
     """The person's latest request to join the organisation, if any."""
     from apps.members.models import MembershipRequest  # members builds on organisations
 
@@ -54,7 +54,7 @@ def membership_request_of(user: User, organisation: Organisation) -> "Membership
     )
 
 
-def pending_membership_requests(organisation: Organisation) -> "QuerySet[MembershipRequest]":
+def pending_membership_requests(*, organisation: Organisation) -> "QuerySet[MembershipRequest]":
     from apps.members.models import MembershipRequest
 
     return MembershipRequest.objects.filter(

@@ -32,7 +32,7 @@ from apps.organisations.services.roles import (
 def organisation_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     pending = Organisation.objects.filter(is_approved=False) if user.is_owner_admin else []
-    context = {"mine": organisations_coordinated_by(user), "pending": pending}
+    context = {"mine": organisations_coordinated_by(user=user), "pending": pending}
     return render(request, "organisations/list.html", context)
 
 
@@ -77,7 +77,7 @@ def organisation_page(request: AuthedHttpRequest, org_id: int) -> HttpResponse:
         "org": org,
         "members": members,
         "roles": org.roles.select_related("user").order_by("role", "user__full_name"),
-        "join_requests": pending_membership_requests(org),
+        "join_requests": pending_membership_requests(organisation=org),
         "is_admin": is_org_admin(request.user, org),
         "invite_form": InviteForm(),
         "member_form": AddMemberForm(),

@@ -72,7 +72,7 @@ def _refusal(error: ValidationError) -> str:
 def _coordinated(request: HttpRequest) -> list[Organisation]:
     if not request.user.is_authenticated:
         return []
-    return organisations_coordinated_by(request.user)
+    return organisations_coordinated_by(user=request.user)
 
 
 def _application(request: AuthedHttpRequest, application_id: int) -> Application:
@@ -138,7 +138,7 @@ def board(request: AuthedHttpRequest) -> HttpResponse:
     organisations = _coordinated(request)
     if not organisations:
         raise Http404
-    postings = list(postings_of(organisations))
+    postings = list(postings_of(organisations=organisations))
     try:
         chosen = int(request.GET.get("opslag") or 0)
     except ValueError:
@@ -293,7 +293,7 @@ def onboarding_page(request: AuthedHttpRequest, onboarding_id: int) -> HttpRespo
     me = request.user
     if not may_see_onboarding(me, onboarding):
         raise Http404
-    coordinates = can_coordinate(me, onboarding.organisation)
+    coordinates = can_coordinate(user=me, organisation=onboarding.organisation)
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ONBOARDING_ACTIONS:

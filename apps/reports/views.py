@@ -32,7 +32,7 @@ CONTENT_TYPES = {
 
 
 def _scope(request: AuthedHttpRequest) -> Scope:
-    scope = report_scope(request.user)
+    scope = report_scope(user=request.user)
     if scope is None:
         raise NotCoordinator
     return scope
@@ -73,7 +73,7 @@ def report_page(request: AuthedHttpRequest) -> HttpResponse:
         # Say what is wrong, and show no figures of another period than the one asked for.
         context_error = {"form": form, "scope": scope, "organisation": organisation}
         return render(request, "reports/report.html", context_error, status=400)
-    figures = report(period, organisation_id=organisation.pk if organisation else None)
+    figures = report(period=period, organisation_id=organisation.pk if organisation else None)
     context: dict[str, Any] = {
         "form": form,
         "scope": scope,
@@ -114,7 +114,7 @@ def report_export(request: AuthedHttpRequest, file_format: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         problems = [str(e) for errors in form.errors.values() for e in errors]
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
-    figures = report(period, organisation_id=organisation.pk if organisation else None)
+    figures = report(period=period, organisation_id=organisation.pk if organisation else None)
     scope_name = organisation.name if organisation else _("All organisations")
     if file_format == "csv":
         body = report_csv(figures)

@@ -142,7 +142,7 @@ def _refusal(error: ValidationError) -> str:
 
 @login_required
 def planning_home(request: AuthedHttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(request.user)
+    organisations = organisations_coordinated_by(user=request.user)
     if not organisations:
         raise Http404
     past = request.GET.get("vis") == "tidligere"
@@ -157,7 +157,7 @@ def planning_home(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def event_new(request: AuthedHttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(request.user)
+    organisations = organisations_coordinated_by(user=request.user)
     if not organisations:
         raise Http404
     choices = Organisation.objects.filter(pk__in=[o.pk for o in organisations])

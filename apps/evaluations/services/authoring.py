@@ -34,7 +34,7 @@ def questionnaire_create(
     questionnaire = Questionnaire(
         organisation=organisation, title=title.strip(), intro=intro, is_anonymous=is_anonymous
     )
-    if not may_edit_questionnaire(actor, questionnaire):
+    if not may_edit_questionnaire(user=actor, questionnaire=questionnaire):
         raise NotCoordinator
     with transaction.atomic():
         questionnaire.save()
@@ -49,7 +49,7 @@ def _locked(actor: User, questionnaire_id: int) -> Questionnaire:
         .filter(pk=questionnaire_id)
         .first()
     )
-    if questionnaire is None or not may_edit_questionnaire(actor, questionnaire):
+    if questionnaire is None or not may_edit_questionnaire(user=actor, questionnaire=questionnaire):
         raise NotCoordinator
     return questionnaire
 
@@ -152,7 +152,9 @@ def rule_create(
         task = Task.objects.filter(pk=task_id, event=event).first()
         if task is None:
             raise ValidationError({"task": _("Choose a task of this event.")})
-    questionnaire = questionnaires_usable_for(event.organisation).filter(pk=questionnaire_id)
+    questionnaire = questionnaires_usable_for(organisation=event.organisation).filter(
+        pk=questionnaire_id
+    )
     if not questionnaire.exists():
         raise ValidationError({"questionnaire": _("Choose a questionnaire in use.")})
     if not questionnaire.filter(questions__isnull=False).exists():

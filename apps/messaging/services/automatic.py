@@ -36,7 +36,7 @@ def _upcoming(now: datetime) -> QuerySet[Shift]:
 
 
 def _on_shift(shift: Shift) -> QuerySet[User]:
-    return audience_users("shift", shift.pk)
+    return audience_users(kind="shift", audience_id=shift.pk)
 
 
 def reminders_due(*, now: datetime | None = None) -> int:
@@ -184,7 +184,7 @@ def _alert_unfilled(tenant: Tenant, shift: Shift) -> None:
         organisation=organisation,
         subject=subject,
         body_markdown=body,
-        users=coordinators(organisation),
+        users=coordinators(organisation=organisation),
         shift=shift,
     )
 

@@ -43,12 +43,12 @@ def message_create(
     """A coordinator's info mail, as a draft; attachments are checked before anything is
     stored, so a refused file loses nothing else of what was written (the form keeps it)."""
     require_coordinator(actor, organisation)
-    owner = audience_organisation(audience_kind, audience_id)
+    owner = audience_organisation(kind=audience_kind, audience_id=audience_id)
     if owner is None or owner.pk != organisation.pk:
         raise ValidationError(_("Choose who gets the message."))
     shifts = []
     if audience_kind == Message.Audience.SHIFTS:
-        shifts = chosen_shifts_of(audience_id, audience_shift_ids)
+        shifts = chosen_shifts_of(event_id=audience_id, shift_ids=audience_shift_ids)
         if not shifts or len(shifts) != len(set(audience_shift_ids)):
             raise ValidationError(_("Choose who gets the message."))
     files = list(attachments)
@@ -102,7 +102,10 @@ def message_send(*, actor: User | None, message_id: int) -> int:
             message.save(update_fields=["status"])
     shift_ids = message.audience_shifts.values_list("pk", flat=True)
     users = audience_users(
-        message.audience_kind, message.audience_id, message.audience_tag_id, shift_ids
+        kind=message.audience_kind,
+        audience_id=message.audience_id,
+        tag_id=message.audience_tag_id,
+        shift_ids=shift_ids,
     )
     return deliveries_expand(message=message, users=users)
 
@@ -116,7 +119,7 @@ def deliveries_expand(
     from apps.messaging.tasks import deliver_batch
 
     created = 0
-    for channel, recipients in channel_recipients(message, users):
+    for channel, recipients in channel_recipients(message=message, users=users):
         if channel not in channels:
             continue
         chunk: list[Delivery] = []

@@ -26,7 +26,7 @@ def membership_request(*, user: User, event: Event, message: str = "") -> Member
     first request waits changes nothing; after a refusal the person is told so."""
     if event.visibility != Event.Visibility.MEMBERS:
         raise Refused(_("This event is open to everyone."), code="not_members_only")
-    if is_member_of(user, event):
+    if is_member_of(user=user, event=event):
         raise Refused(_("You are already a member."), code="member")
     organisation = event.organisation
     last = (

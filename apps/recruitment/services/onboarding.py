@@ -269,7 +269,9 @@ def status_meeting_add(
 
 
 def may_see_onboarding(user: User, onboarding: Onboarding) -> bool:
-    return user.pk == onboarding.user_id or can_coordinate(user, onboarding.organisation)
+    return user.pk == onboarding.user_id or can_coordinate(
+        user=user, organisation=onboarding.organisation
+    )
 
 
 def must_see_onboarding(user: User, onboarding: Onboarding) -> None:

@@ -136,7 +136,7 @@ def check_can_sign_up(shift: Shift, user: User, *, now: datetime, by_coordinator
     if SignUp.objects.filter(shift=shift, user=user, status__in=SignUp.ACTIVE).exists():
         raise Refused(_("You are already signed up for this shift."), code="duplicate")
     members_only = event.visibility == Event.Visibility.MEMBERS and not by_coordinator
-    if members_only and not is_member_of(user, event):
+    if members_only and not is_member_of(user=user, event=event):
         raise Refused(
             _("This event is for members of %(name)s only.") % {"name": event.organisation},
             code="members_only",
@@ -204,7 +204,7 @@ def _check_may_cancel(signup: SignUp, shift: Shift, actor: User, now: datetime) 
         require_coordinator(actor, organisation)
         return True
     started = now >= shift.starts_at and signup.status == SignUp.Status.CONFIRMED
-    if started and not can_coordinate(actor, organisation):
+    if started and not can_coordinate(user=actor, organisation=organisation):
         raise Refused(_("The shift has started. Please call the coordinator."), code="started")
     return False
 
