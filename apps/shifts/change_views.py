@@ -14,8 +14,8 @@ from django.utils.translation import ngettext
 from apps.accounts.http import AuthedHttpRequest
 from apps.shifts.clock import wall_clock_offset
 from apps.shifts.forms import EventForm, ShiftTimeForm
-from apps.shifts.models import Event, Shift
-from apps.shifts.selectors import reschedule_preview
+from apps.shifts.models import Event
+from apps.shifts.selectors import event_has_open_shifts, reschedule_preview
 from apps.shifts.services.changes import Rescheduled, event_reschedule, shift_reschedule
 from apps.shifts.services.planning import EventChanges
 from apps.shifts.views import _plan_url, _shift
@@ -95,7 +95,7 @@ def event_time_changes(
     page first; after it, the save. None: nothing to confirm, save as usual."""
     if not TIME_FIELDS & set(changed):
         return None
-    if not Shift.objects.filter(task__event=event, is_cancelled=False).exists():
+    if not event_has_open_shifts(event=event):
         return None
     if request.POST.get("confirm") == "1":
         move = request.POST.get("move_shifts") == "1"

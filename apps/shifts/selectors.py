@@ -1,4 +1,5 @@
-"""Reads for the marketplace, event pages and "my shifts": a fixed number of queries each."""
+"""Reads for the marketplace, event pages, "my shifts" and the coordinators' planning pages:
+a fixed number of queries each."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -22,8 +23,9 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
-from apps.shifts.models import Event, Shift, SignUp
+from apps.shifts.models import Event, Shift, SignUp, Task
 
 
 @dataclass(frozen=True)
@@ -318,3 +320,71 @@ def _clashes(
             if other.shift.starts_at < end and other.shift.ends_at > start:
                 found.append(Clash(people[other.user_id], shifts[shift_id], other.shift))
     return found
+
+
+# --- the coordinators' planning pages ------------------------------------------------------
+
+
+def planned_events(
+    *, organisations: list[Organisation], past: bool = False, now: datetime | None = None
+) -> QuerySet[Event]:
+    """Events of these organisations with their shifts' totals, from the shifts' counters.
+
+    Upcoming: drafts (whatever their date) and events that have not ended, soonest first.
+    Past: events that have ended and were not left as drafts, most recent first.
+    """
+    now = now or timezone.now()
+    events = Event.objects.filter(organisation__in=organisations)
+    if past:
+        events = events.filter(ends_at__lte=now).exclude(status=Event.Status.DRAFT)
+        order = ["-starts_at", "-id"]
+    else:
+        events = events.filter(Q(status=Event.Status.DRAFT) | Q(ends_at__gt=now))
+        order = ["starts_at", "id"]
+    open_shift = Q(tasks__shifts__is_cancelled=False)
+    return (
+        events.select_related("organisation")
+        .annotate(
+            shift_count=Count("tasks__shifts", filter=open_shift),
+            places=Sum("tasks__shifts__capacity", filter=open_shift, default=0),
+            confirmed=Sum("tasks__shifts__confirmed_count", filter=open_shift, default=0),
+            offered=Sum("tasks__shifts__offered_count", filter=open_shift, default=0),
+            waiting=Sum("tasks__shifts__waitlist_count", filter=open_shift, default=0),
+        )
+        .order_by(*order)
+    )
+
+
+def event_tasks(*, event: Event) -> list[Task]:
+    """The event's tasks, each with all its shifts (cancelled ones too), in two queries."""
+    shifts = Shift.objects.order_by("starts_at", "id")
+    return list(event.tasks.order_by("id").prefetch_related(Prefetch("shifts", queryset=shifts)))
+
+
+def event_has_open_shifts(*, event: Event) -> bool:
+    return Shift.objects.filter(task__event=event, is_cancelled=False).exists()
+
+
+def event_people_counts(*, event: Event) -> dict[str, int]:
+    """How many people a cancellation of the event tells: confirmed, offered, waiting."""
+    return Shift.objects.filter(task__event=event, is_cancelled=False).aggregate(
+        confirmed=Sum("confirmed_count", default=0),
+        offered=Sum("offered_count", default=0),
+        waiting=Sum("waitlist_count", default=0),
+    )
+
+
+def shift_roster(*, shift: Shift) -> dict[str, list[SignUp]]:
+    """Who is on the shift, offered a place, in line (in order), and who left, in one query."""
+    groups: dict[str, list[SignUp]] = {"confirmed": [], "offered": [], "waiting": [], "left": []}
+    signups = SignUp.objects.filter(shift=shift).select_related("user")
+    for signup in signups.order_by("waitlisted_at", "confirmed_at", "id"):
+        group = {"confirmed": "confirmed", "offered": "offered", "waitlisted": "waiting"}
+        groups[group.get(signup.status, "left")].append(signup)
+    groups["confirmed"].sort(key=lambda s: (s.confirmed_at or s.created_at, s.pk))
+    groups["left"].sort(key=lambda s: (s.ended_at or s.created_at, s.pk), reverse=True)
+    return groups
+
+
+def active_user_by_email(*, email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()

@@ -5,17 +5,14 @@ Changes are POST only; a GET on a change's address goes back to the page of its 
 """
 
 import copy
-from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -34,6 +31,13 @@ from apps.shifts.forms import (
     TaskForm,
 )
 from apps.shifts.models import Event, Shift, SignUp, Task
+from apps.shifts.selectors import (
+    active_user_by_email,
+    event_people_counts,
+    event_tasks,
+    planned_events,
+    shift_roster,
+)
 from apps.shifts.services.planning import (
     event_cancel,
     event_copy,
@@ -51,61 +55,6 @@ from apps.shifts.services.signups import shift_sign_up, signup_cancel
 from kernel.forms import add_service_error
 
 PAGE_SIZE = 20
-
-# --- reads of these pages (small; candidates for apps.shifts.selectors) -----------------
-
-
-def planned_events(
-    organisations: list[Organisation], *, past: bool = False, now: datetime | None = None
-) -> QuerySet[Event]:
-    """Events of these organisations with their shifts' totals, from the shifts' counters.
-
-    Upcoming: drafts (whatever their date) and events that have not ended, soonest first.
-    Past: events that have ended and were not left as drafts, most recent first.
-    """
-    now = now or timezone.now()
-    events = Event.objects.filter(organisation__in=organisations)
-    if past:
-        events = events.filter(ends_at__lte=now).exclude(status=Event.Status.DRAFT)
-        order = ["-starts_at", "-id"]
-    else:
-        events = events.filter(Q(status=Event.Status.DRAFT) | Q(ends_at__gt=now))
-        order = ["starts_at", "id"]
-    open_shift = Q(tasks__shifts__is_cancelled=False)
-    return (
-        events.select_related("organisation")
-        .annotate(
-            shift_count=Count("tasks__shifts", filter=open_shift),
-            places=Sum("tasks__shifts__capacity", filter=open_shift, default=0),
-            confirmed=Sum("tasks__shifts__confirmed_count", filter=open_shift, default=0),
-            offered=Sum("tasks__shifts__offered_count", filter=open_shift, default=0),
-            waiting=Sum("tasks__shifts__waitlist_count", filter=open_shift, default=0),
-        )
-        .order_by(*order)
-    )
-
-
-def event_tasks(event: Event) -> list[Task]:
-    """The event's tasks, each with all its shifts (cancelled ones too), in two queries."""
-    shifts = Shift.objects.order_by("starts_at", "id")
-    return list(event.tasks.order_by("id").prefetch_related(Prefetch("shifts", queryset=shifts)))
-
-
-def shift_roster(shift: Shift) -> dict[str, list[SignUp]]:
-    """Who is on the shift, offered a place, in line (in order), and who left, in one query."""
-    groups: dict[str, list[SignUp]] = {"confirmed": [], "offered": [], "waiting": [], "left": []}
-    signups = SignUp.objects.filter(shift=shift).select_related("user")
-    for signup in signups.order_by("waitlisted_at", "confirmed_at", "id"):
-        group = {"confirmed": "confirmed", "offered": "offered", "waitlisted": "waiting"}
-        groups[group.get(signup.status, "left")].append(signup)
-    groups["confirmed"].sort(key=lambda s: (s.confirmed_at or s.created_at, s.pk))
-    groups["left"].sort(key=lambda s: (s.ended_at or s.created_at, s.pk), reverse=True)
-    return groups
-
-
-def user_by_email(email: str) -> User | None:
-    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
-
 
 # --- who may ------------------------------------------------------------------------------
 
@@ -146,7 +95,7 @@ def planning_home(request: AuthedHttpRequest) -> HttpResponse:
     if not organisations:
         raise Http404
     past = request.GET.get("vis") == "tidligere"
-    events = planned_events(organisations, past=past)
+    events = planned_events(organisations=organisations, past=past)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("side"))
     context = {"page": page, "past": past, "organisations": organisations}
     return render(request, "shifts/planning_home.html", context)
@@ -210,7 +159,7 @@ def event_edit(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
 @login_required
 def event_plan(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
-    tasks = event_tasks(event)
+    tasks = event_tasks(event=event)
     public_url = reverse("event", args=[event.pk])
     if event.visibility == Event.Visibility.SECRET:
         public_url += f"?n={event.secret_token}"
@@ -249,11 +198,7 @@ def event_cancel_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse
             request, _("The event is cancelled. Everyone signed up or waiting is being told.")
         )
         return redirect("planning-event", event.pk)
-    told = Shift.objects.filter(task__event=event, is_cancelled=False).aggregate(
-        confirmed=Sum("confirmed_count", default=0),
-        offered=Sum("offered_count", default=0),
-        waiting=Sum("waitlist_count", default=0),
-    )
+    told = event_people_counts(event=event)
     context = {"event": event, "form": form, "told": told, "told_total": sum(told.values())}
     status = 400 if form.errors else 200
     return render(request, "shifts/event_cancel.html", context, status=status)
@@ -431,7 +376,7 @@ def _render_roster(
         "task": shift.task,
         "event": shift.task.event,
         "form": form,
-        **shift_roster(shift),
+        **shift_roster(shift=shift),
     }
     return render(request, "shifts/roster.html", context, status=status)
 
@@ -443,7 +388,7 @@ def roster_add(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
         return redirect("planning-roster", shift.pk)
     form = AddPersonForm(request.POST)
     if form.is_valid():
-        person = user_by_email(form.cleaned_data["email"])
+        person = active_user_by_email(email=form.cleaned_data["email"])
         if person is None:
             form.add_error("email", _("Nobody with this email has an account here."))
         else:
