@@ -74,9 +74,9 @@ def questionnaire_new(request: AuthedHttpRequest) -> HttpResponse:
     if not organisations and not user.is_owner_admin:
         raise Http404
     queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
-    form_kwargs = {"organisations": queryset, "tenant_wide": user.is_owner_admin}
+    posted = request.POST if request.method == "POST" else None
+    form = QuestionnaireForm(posted, organisations=queryset, tenant_wide=user.is_owner_admin)
     if request.method == "POST":
-        form = QuestionnaireForm(request.POST, **form_kwargs)  # type: ignore[arg-type]
         if form.is_valid():
             data = form.cleaned_data
             questionnaire = questionnaire_create(
@@ -90,7 +90,6 @@ def questionnaire_new(request: AuthedHttpRequest) -> HttpResponse:
             return redirect("evaluations-questionnaire", questionnaire.pk)
         status = 400
     else:
-        form = QuestionnaireForm(**form_kwargs)  # type: ignore[arg-type]
         status = 200
     return render(request, "evaluations/questionnaire_new.html", {"form": form}, status=status)
 
@@ -191,13 +190,11 @@ def question_delete(request: AuthedHttpRequest, question_id: int) -> HttpRespons
 def event_rules(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     tasks = Task.objects.filter(event=event)
-    form_kwargs = {
-        "questionnaires": questionnaires_usable_for(organisation=event.organisation),
-        "tasks": tasks,
-    }
+    questionnaires = questionnaires_usable_for(organisation=event.organisation)
+    posted = request.POST if request.method == "POST" else None
+    form = RuleForm(posted, questionnaires=questionnaires, tasks=tasks)
     status = 200
     if request.method == "POST":
-        form = RuleForm(request.POST, **form_kwargs)  # type: ignore[arg-type]
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -214,8 +211,6 @@ def event_rules(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
                 messages.success(request, _("The evaluation will be sent after each shift."))
                 return redirect("evaluations-event", event.pk)
         status = 400
-    else:
-        form = RuleForm(**form_kwargs)  # type: ignore[arg-type]
     context = {"event": event, "rules": rules_of_event(event=event), "form": form, "tasks": tasks}
     return render(request, "evaluations/event_rules.html", context, status=status)
 

@@ -99,7 +99,11 @@ def _members_only_page(request: HttpRequest, event_id: int) -> HttpResponse:
     context = {
         "event": event,
         "organisation": event.organisation,
-        "join_request": membership_request_of(user=request.user, organisation=event.organisation),  # type: ignore[arg-type]
+        "join_request": (
+            membership_request_of(user=request.user, organisation=event.organisation)
+            if request.user.is_authenticated
+            else None
+        ),
         "form": MembershipRequestForm(),
         "sign_in_url": f"{reverse('login')}?{urlencode({'next': here})}",
     }
