@@ -8,7 +8,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,8 +26,7 @@ from apps.attendance.services import (
     shift_token,
     token_valid,
 )
-from apps.organisations.permissions import require_coordinator
-from apps.organisations.selectors import organisations_coordinated_by
+from apps.organisations.permissions import require_coordinator, require_coordinator_somewhere
 from apps.shifts.models import Shift, SignUp
 
 
@@ -123,9 +122,7 @@ def correct(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
 
 @login_required
 def no_shows(request: AuthedHttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(user=request.user)
-    if not organisations:
-        raise Http404
+    organisations = require_coordinator_somewhere(request.user)
     people = no_shows_per_volunteer(organisations=organisations)
     return render(request, "attendance/no_shows.html", {"people": people})
 

@@ -33,7 +33,7 @@ from apps.evaluations.services import (
     rule_set_active,
 )
 from apps.organisations.models import Organisation
-from apps.organisations.permissions import require_coordinator
+from apps.organisations.permissions import NotCoordinator, require_coordinator
 from apps.organisations.selectors import organisations_coordinated_by
 from apps.shifts.models import Event, Task
 from kernel.forms import add_service_error
@@ -59,7 +59,7 @@ def evaluations_home(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     organisations = organisations_coordinated_by(user=user)
     if not organisations and not user.is_owner_admin:
-        raise Http404
+        raise NotCoordinator
     context = {
         "questionnaires": questionnaires_for(user=user),
         "organisations": organisations,
@@ -72,7 +72,7 @@ def questionnaire_new(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     organisations = organisations_coordinated_by(user=user)
     if not organisations and not user.is_owner_admin:
-        raise Http404
+        raise NotCoordinator
     queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
     posted = request.POST if request.method == "POST" else None
     form = QuestionnaireForm(posted, organisations=queryset, tenant_wide=user.is_owner_admin)

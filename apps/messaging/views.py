@@ -36,7 +36,7 @@ from apps.messaging.services import (
     unsubscribe,
 )
 from apps.organisations.models import Organisation
-from apps.organisations.permissions import require_coordinator
+from apps.organisations.permissions import require_coordinator, require_coordinator_somewhere
 from apps.organisations.selectors import organisations_coordinated_by
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services.signups import signup_cancel
@@ -46,9 +46,7 @@ from tenants.selectors import current_tenant
 
 @login_required
 def messages_home(request: AuthedHttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(user=request.user)
-    if not organisations:
-        raise Http404
+    organisations = require_coordinator_somewhere(request.user)
     sent = Message.objects.filter(organisation__in=organisations).select_related("organisation")
     context = {"messages_sent": sent[:100], "organisations": organisations}
     return render(request, "messaging/home.html", context)

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 
 from apps.accounts.models import User
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
 
 
 class NotCoordinator(PermissionDenied):
@@ -22,3 +22,12 @@ class NotCoordinator(PermissionDenied):
 def require_coordinator(user: User, organisation: Organisation) -> None:
     if not can_coordinate(user=user, organisation=organisation):
         raise NotCoordinator
+
+
+def require_coordinator_somewhere(user: User) -> list[Organisation]:
+    """The organisations the person coordinates, for pages across them (planning, messages,
+    recruitment); NotCoordinator when there are none."""
+    organisations = organisations_coordinated_by(user=user)
+    if not organisations:
+        raise NotCoordinator
+    return organisations

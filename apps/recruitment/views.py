@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.http import AuthedHttpRequest
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
-from apps.organisations.permissions import require_coordinator
+from apps.organisations.permissions import require_coordinator, require_coordinator_somewhere
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
 from apps.recruitment.forms import (
     ApplicationForm,
@@ -135,9 +135,7 @@ def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
 
 @login_required
 def board(request: AuthedHttpRequest) -> HttpResponse:
-    organisations = _coordinated(request)
-    if not organisations:
-        raise Http404
+    organisations = require_coordinator_somewhere(request.user)
     postings = list(postings_of(organisations=organisations))
     try:
         chosen = int(request.GET.get("opslag") or 0)
@@ -159,9 +157,7 @@ def board(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def posting_new(request: AuthedHttpRequest) -> HttpResponse:
-    organisations = _coordinated(request)
-    if not organisations:
-        raise Http404
+    organisations = require_coordinator_somewhere(request.user)
     choices = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
     form = PostingForm(request.POST or None, organisations=choices)
     if request.method == "POST" and form.is_valid():

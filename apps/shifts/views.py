@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,8 +19,7 @@ from django.utils.translation import ngettext
 from apps.accounts.http import AuthedHttpRequest
 from apps.accounts.models import User
 from apps.organisations.models import Organisation
-from apps.organisations.permissions import require_coordinator
-from apps.organisations.selectors import organisations_coordinated_by
+from apps.organisations.permissions import require_coordinator, require_coordinator_somewhere
 from apps.shifts.forms import (
     AddPersonForm,
     CapacityForm,
@@ -91,9 +90,7 @@ def _refusal(error: ValidationError) -> str:
 
 @login_required
 def planning_home(request: AuthedHttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(user=request.user)
-    if not organisations:
-        raise Http404
+    organisations = require_coordinator_somewhere(request.user)
     past = request.GET.get("vis") == "tidligere"
     events = planned_events(organisations=organisations, past=past)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("side"))
@@ -106,9 +103,7 @@ def planning_home(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def event_new(request: AuthedHttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(user=request.user)
-    if not organisations:
-        raise Http404
+    organisations = require_coordinator_somewhere(request.user)
     choices = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
     form = EventForm(request.POST or None, request.FILES or None, organisations=choices)
     if request.method == "POST" and form.is_valid():

@@ -336,3 +336,35 @@ def test_it_covers_every_kind_of_coordinator_page() -> None:
     for prefix in ("planning-", "attendance-", "messaging-", "group-", "evaluations-"):
         assert any(name.startswith(prefix) for name in covered), prefix
     assert {"recruitment-move", "members-import", "reports", "member"} <= covered
+
+
+# Pages across the organisations one coordinates: any coordinator may (Kim sees his scouts),
+# a volunteer who coordinates nothing gets 404.
+ACROSS = [
+    "planning",
+    "planning-event-new",
+    "messaging",
+    "recruitment-board",
+    "recruitment-posting-new",
+    "evaluations",
+    "evaluations-questionnaire-new",
+    "attendance-no-shows",
+    "reports",
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ACROSS)
+def test_it_shows_pages_across_organisations_to_every_coordinator_only(
+    world: World, name: str, role: str, nyborg: Tenant, aarhus: Tenant
+) -> None:
+    browser = _browser(role, world, nyborg, aarhus)
+    response = browser.get(reverse(name))
+    status = response.status_code
+    if role in (*MAY, "other_coordinator"):
+        assert status == 200, f"{role} {name}: {status}"
+    elif role == "volunteer":
+        assert status == 404, f"{role} {name}: {status}"
+    else:
+        assert status == 302, f"{role} {name}: {status}"
+        assert response["Location"].startswith(reverse("login")), response["Location"]
