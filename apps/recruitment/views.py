@@ -47,7 +47,7 @@ from apps.recruitment.services.interviews import SCHEDULABLE, interview_schedule
 from apps.recruitment.services.onboarding import (
     default_agreement_text,
     introduction_record,
-    may_see_onboarding,
+    must_see_onboarding,
     onboarding_accept,
     record_check_set,
     status_meeting_add,
@@ -287,8 +287,7 @@ def onboarding_page(request: AuthedHttpRequest, onboarding_id: int) -> HttpRespo
         pk=onboarding_id,
     )
     me = request.user
-    if not may_see_onboarding(me, onboarding):
-        raise Http404
+    must_see_onboarding(me, onboarding)
     coordinates = can_coordinate(user=me, organisation=onboarding.organisation)
     if request.method == "POST":
         action = request.POST.get("action", "")

@@ -15,7 +15,6 @@ from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.members.models import Membership
 from apps.organisations.permissions import require_coordinator
-from apps.organisations.selectors import can_coordinate
 from apps.recruitment.models import (
     AgreementTemplate,
     Application,
@@ -268,12 +267,7 @@ def status_meeting_add(
     return meeting
 
 
-def may_see_onboarding(user: User, onboarding: Onboarding) -> bool:
-    return user.pk == onboarding.user_id or can_coordinate(
-        user=user, organisation=onboarding.organisation
-    )
-
-
 def must_see_onboarding(user: User, onboarding: Onboarding) -> None:
+    """The person themselves, or a coordinator of the organisation; NotCoordinator else."""
     if user.pk != onboarding.user_id:
         require_coordinator(user, onboarding.organisation)
