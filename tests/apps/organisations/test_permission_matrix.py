@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -29,6 +30,7 @@ from apps.groups.models import Group
 from apps.members.models import Membership, MembershipRequest
 from apps.messaging.models import Message
 from apps.organisations.models import Organisation, OrganisationRole
+from apps.organisations.permissions import NotCoordinator, require_coordinator
 from apps.recruitment.models import Application, Posting
 from apps.shifts.models import Event, Shift, SignUp, Task
 from tenants.models import Tenant
@@ -368,3 +370,10 @@ def test_it_shows_pages_across_organisations_to_every_coordinator_only(
     else:
         assert status == 302, f"{role} {name}: {status}"
         assert response["Location"].startswith(reverse("login")), response["Location"]
+
+
+def test_it_refuses_in_services_with_a_permission_denied(world: World, nyborg: Tenant) -> None:
+    # Services keep their contract (PermissionDenied); only the web answers 404.
+    with tenant_context(nyborg), pytest.raises(NotCoordinator) as refused:
+        require_coordinator(world.people["other_coordinator"], world.roklub)
+    assert isinstance(refused.value, PermissionDenied)
