@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.members.models import Membership
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event, Shift, SignUp
 
@@ -168,8 +169,6 @@ def _may_see(event: Event, user: User | None, token: str) -> bool:
 
 def is_member_of(user: User, event: Event) -> bool:
     """For members-only events: an active member of the organisation, or its coordinator."""
-    from apps.members.models import Membership  # members builds on shifts' neighbours
-
     active = Membership.objects.filter(
         user=user, organisation_id=event.organisation_id, status=Membership.Status.ACTIVE
     )
