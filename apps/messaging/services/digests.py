@@ -1,5 +1,5 @@
 """The daily digest of new events from the organisations and categories a person follows
-(the follows themselves are apps.organisations.services.follows)."""
+(the follows themselves are apps.organisations.services.following)."""
 
 from datetime import datetime, timedelta
 

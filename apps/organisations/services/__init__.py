@@ -1,3 +1,3 @@
-"""Write paths for organisations: follows (follows), approval, roles and invitations (roles).
+"""Write paths for organisations: follows (following), approval, roles and invitations (roles).
 Memberships and requests to join are apps.members.services; the follow digest is
 apps.messaging.services.digests."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 from apps.messaging.services.digests import digest_send
 from apps.messaging.tasks import send_digests
 from apps.organisations.models import Follow
-from apps.organisations.services.follows import follow_set
+from apps.organisations.services.following import follow_set
 from apps.shifts.models import Category, Event
 from tests.apps.shifts.conftest import in_days
 from tests.conftest import signed_in
