@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.forms import EmailLinkForm, RegisterForm, SignInForm
-from apps.accounts.http import AuthedHttpRequest
 from apps.accounts.services import email_link_request, email_link_use, volunteer_register
 from apps.legal.models import Document
 from apps.legal.selectors import current_version
+from kernel.http import AuthedHttpRequest
 
 
 class SignInView(auth_views.LoginView):

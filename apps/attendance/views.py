@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.accounts.http import AuthedHttpRequest
 from apps.attendance.forms import CorrectionForm
 from apps.attendance.models import Attendance
 from apps.attendance.selectors import no_shows_per_volunteer, roll_call
@@ -28,6 +27,7 @@ from apps.attendance.services import (
 )
 from apps.organisations.permissions import require_coordinator, require_coordinator_somewhere
 from apps.shifts.models import Shift, SignUp
+from kernel.http import AuthedHttpRequest
 
 
 def _shift(request: AuthedHttpRequest, shift_id: int) -> Shift:

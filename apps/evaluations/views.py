@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from apps.accounts.http import AuthedHttpRequest
 from apps.evaluations.forms import AnswerForm, QuestionForm, QuestionnaireForm, RuleForm
 from apps.evaluations.models import EvaluationRule, Invitation, Question, Questionnaire
 from apps.evaluations.selectors import (
@@ -37,6 +36,7 @@ from apps.organisations.permissions import NotCoordinator, require_coordinator
 from apps.organisations.selectors import organisations_coordinated_by
 from apps.shifts.models import Event, Task
 from kernel.forms import add_service_error
+from kernel.http import AuthedHttpRequest
 
 
 def _event(request: AuthedHttpRequest, event_id: int) -> Event:

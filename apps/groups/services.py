@@ -25,12 +25,12 @@ from apps.audit.services import audit_record
 from apps.groups.models import Group, GroupMember, Post, PostAttachment
 from apps.groups.selectors import can_see, is_member, notify_recipients, posts_since
 from apps.members.models import Membership
-from apps.messaging.attachments import check_attachments, stored_fields
 from apps.messaging.models import Delivery, Kind, Message
 from apps.messaging.services import notice_send
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import NotCoordinator, require_coordinator
 from apps.shifts.models import Event
+from kernel.attachments import check_attachments, stored_fields
 from kernel.tasks import enqueue_on_commit
 from tenants.selectors import current_tenant, tenant_locale, tenant_url
 

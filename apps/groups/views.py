@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.http import AuthedHttpRequest
 from apps.groups.forms import GroupForm, HideForm, MemberAddForm, NotifyForm, PostForm, ReplyForm
 from apps.groups.models import Group, GroupMember, Post, PostAttachment
 from apps.groups.selectors import (
@@ -36,11 +35,12 @@ from apps.groups.services import (
     post_create,
     post_hide,
 )
-from apps.home.services import group_seen
+from apps.groups.signals import group_viewed
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import require_coordinator
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
 from kernel.forms import add_service_error
+from kernel.http import AuthedHttpRequest
 
 PER_PAGE = 20
 
@@ -75,7 +75,7 @@ def my_groups(request: AuthedHttpRequest) -> HttpResponse:
 def group_detail(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
     """The group's page; a POST here is a new post."""
     group, coordinates = _seen(request, group_id)
-    group_seen(user=request.user, group_id=group.pk)  # its posts are no longer new (apps.home)
+    group_viewed.send(sender=None, user=request.user, group_id=group.pk)  # home: not new
     form = PostForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

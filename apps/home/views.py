@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.http import AuthedHttpRequest
 from apps.home.forms import ChecklistForm
 from apps.home.selectors import home_for
 from apps.home.services import checklist_dismiss
 from apps.marketplace.forms import CancelForm
+from kernel.http import AuthedHttpRequest
 from tenants.selectors import current_tenant
 
 

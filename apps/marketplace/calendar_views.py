@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from apps.accounts.http import AuthedHttpRequest
 from apps.shifts.calendars import (
     calendar_owner,
     calendar_token_reset,
@@ -19,6 +18,7 @@ from apps.shifts.calendars import (
     shift_calendar,
     shift_for_download,
 )
+from kernel.http import AuthedHttpRequest
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 

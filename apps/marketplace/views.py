@@ -14,12 +14,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.http import AuthedHttpRequest
 from apps.marketplace.forms import CancelForm, EventFilterForm, MembershipRequestForm
+from apps.members.selectors import membership_request_of
+from apps.members.services.join_requests import membership_request
 from apps.organisations.models import Follow, Organisation
-from apps.organisations.selectors import membership_request_of, organisations_coordinated_by
-from apps.organisations.services import follow_set
-from apps.organisations.services.join_requests import membership_request
+from apps.organisations.selectors import organisations_coordinated_by
+from apps.organisations.services.following import follow_set
 from apps.shifts.models import Category, Shift, SignUp
 from apps.shifts.selectors import (
     event_for_page,
@@ -32,6 +32,7 @@ from apps.shifts.selectors import (
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
 from apps.shifts.services.waitlist import offer_accept, offer_decline
 from kernel import dates
+from kernel.http import AuthedHttpRequest
 
 PAGE_SIZE = 20
 

@@ -21,7 +21,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from apps.accounts.http import AuthedHttpRequest
 from apps.audit.services import audit_record
 from apps.members.exports import members_csv, members_xlsx
 from apps.members.imports.columns import FIELDS, guess_mapping
@@ -30,6 +29,7 @@ from apps.members.imports.parsing import read_table
 from apps.members.imports.services import import_preview, members_import
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import require_coordinator
+from kernel.http import AuthedHttpRequest
 
 UPLOADS = "member_imports"
 RESULTS = "member_import_results"

@@ -14,7 +14,6 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from apps.accounts.http import AuthedHttpRequest
 from apps.members.models import Tag
 from apps.messaging.forms import MessageForm, OrientationForm, PreferencesForm
 from apps.messaging.models import Delivery, Kind, Message, OrientationTemplate
@@ -41,6 +40,7 @@ from apps.organisations.selectors import organisations_coordinated_by
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services.signups import signup_cancel
 from kernel.forms import add_service_error
+from kernel.http import AuthedHttpRequest
 from tenants.selectors import current_tenant
 
 

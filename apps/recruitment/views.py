@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.accounts.http import AuthedHttpRequest
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import require_coordinator, require_coordinator_somewhere
@@ -63,6 +62,7 @@ from apps.recruitment.services.pipeline import (
 from apps.recruitment.services.policy import agreement_template_save, recruitment_settings_update
 from apps.recruitment.services.postings import posting_create, posting_publish
 from kernel.forms import add_service_error
+from kernel.http import AuthedHttpRequest
 
 
 def _refusal(error: ValidationError) -> str:

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from apps.accounts.http import AuthedHttpRequest
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import NotCoordinator
 from apps.reports import charts
@@ -21,6 +20,7 @@ from apps.reports.forms import PeriodForm
 from apps.reports.pdf import report_pdf
 from apps.reports.selectors import Scope, report, report_scope
 from apps.reports.services import report_export_record
+from kernel.http import AuthedHttpRequest
 
 # Rows per breakdown table on the page; the exports have every row.
 PAGE_ROWS = 25

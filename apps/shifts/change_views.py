@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.accounts.http import AuthedHttpRequest
 from apps.shifts.clock import wall_clock_offset
 from apps.shifts.forms import EventForm, ShiftTimeForm
 from apps.shifts.models import Event
@@ -20,6 +19,7 @@ from apps.shifts.services.changes import Rescheduled, event_reschedule, shift_re
 from apps.shifts.services.planning import EventChanges
 from apps.shifts.views import _plan_url, _shift
 from kernel.forms import add_service_error
+from kernel.http import AuthedHttpRequest
 
 TIME_FIELDS = {"starts_at", "ends_at"}
 NOT_CARRIED = {"csrfmiddlewaretoken", "confirm", "move_shifts"}

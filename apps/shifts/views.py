@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.accounts.http import AuthedHttpRequest
 from apps.accounts.models import User
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import require_coordinator, require_coordinator_somewhere
@@ -52,6 +51,7 @@ from apps.shifts.services.planning import (
 )
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
 from kernel.forms import add_service_error
+from kernel.http import AuthedHttpRequest
 
 PAGE_SIZE = 20
 

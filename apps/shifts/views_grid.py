@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.accounts.http import AuthedHttpRequest
 from apps.shifts.forms import CapacityForm, ReasonForm
 from apps.shifts.grid import (
     DAY,
@@ -37,6 +36,7 @@ from apps.shifts.grid import (
 from apps.shifts.models import Event
 from apps.shifts.services.bulk import shifts_cancel, shifts_update_capacity
 from apps.shifts.views import _event
+from kernel.http import AuthedHttpRequest
 
 
 def grid_url(

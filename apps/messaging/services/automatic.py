@@ -22,7 +22,7 @@ from apps.messaging.selectors import audience_users
 from apps.messaging.services.compose import notice_send
 from apps.organisations.permissions import require_coordinator
 from apps.organisations.selectors import coordinators
-from apps.shifts.models import Event, Shift, Task
+from apps.shifts.models import Event, Shift, SignUp, Task
 from tenants.models import Tenant
 from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
@@ -192,8 +192,6 @@ def _alert_unfilled(tenant: Tenant, shift: Shift) -> None:
 def offer_sms_send(*, signup_id: int) -> None:
     """A text message, to people who asked for one, that a place is offered to them from
     the waitlist (the mail about it is essential and goes out anyway)."""
-    from apps.shifts.models import SignUp
-
     signup = SignUp.objects.select_related("shift__task__event__organisation").get(pk=signup_id)
     if signup.status != SignUp.Status.OFFERED or signup.offer_expires_at is None:
         return

@@ -21,6 +21,7 @@ from apps.members.models import AVAILABILITY_CODES, Membership, Profile
 from apps.organisations.permissions import require_coordinator
 from apps.recruitment.models import Application, ApplicationEvent, Posting
 from apps.recruitment.services._common import Refused, today
+from apps.recruitment.services.onboarding import onboarding_attach, onboarding_open, trial_start
 from kernel.tasks import enqueue_on_commit
 from kernel.times import now_or
 
@@ -135,14 +136,11 @@ def application_move(
         from_status = locked.status
         locked.status, locked.status_changed_at = to, now
         if to == S.AGREEMENT:
-            from apps.recruitment.services.onboarding import onboarding_open
             from apps.recruitment.tasks import send_agreement_ready
 
             onboarding = onboarding_open(application=locked, actor=actor, now=now)
             enqueue_on_commit(send_agreement_ready, onboarding.pk)
         elif to == S.TRIAL:
-            from apps.recruitment.services.onboarding import trial_start
-
             trial_start(application=locked, now=now)
         elif to == S.ACTIVE:
             locked.membership = _make_member(locked, actor, now)
@@ -181,8 +179,6 @@ def _label(status: str) -> str:
 
 
 def _make_member(application: Application, actor: User, now: datetime) -> Membership:
-    from apps.recruitment.services.onboarding import onboarding_attach
-
     posting = application.posting
     membership, created = Membership.objects.get_or_create(
         user=application.user,

@@ -13,15 +13,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.accounts.http import AuthedHttpRequest
 from apps.accounts.models import User
-from apps.members.matching import describe_all, rank_candidates
-from apps.members.posting_matching import describe_all as posting_reasons
-from apps.members.posting_matching import rank_for_posting
+from apps.matching.posting_matching import describe_all as posting_reasons
+from apps.matching.posting_matching import rank_for_posting
+from apps.matching.shift_matching import describe_all, rank_candidates
 from apps.organisations.permissions import require_coordinator
 from apps.recruitment.models import Posting
 from apps.shifts.models import Shift, SignUp
 from apps.shifts.services.signups import shift_sign_up
+from kernel.http import AuthedHttpRequest
 
 EVERYONE = "alle"  # ?alle=1: every active volunteer of the tenant, not only members
 
@@ -54,7 +54,7 @@ def shift_candidates(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
         "everyone": everyone,
         "suggestions": [(m, describe_all(m)) for m in matches],
     }
-    return render(request, "members/matching_candidates.html", context)
+    return render(request, "matching/candidates.html", context)
 
 
 @login_required
@@ -85,4 +85,4 @@ def posting_candidates(request: AuthedHttpRequest, posting_id: int) -> HttpRespo
     require_coordinator(request.user, posting.organisation)
     matches = rank_for_posting(posting)
     context = {"posting": posting, "suggestions": [(m, posting_reasons(m)) for m in matches]}
-    return render(request, "members/matching_posting.html", context)
+    return render(request, "matching/posting.html", context)

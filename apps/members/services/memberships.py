@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.accounts.tasks import send_email_link
 from apps.audit.services import audit_record
 from apps.members.models import MemberNote, Membership, Profile
 from apps.organisations.models import Organisation
@@ -56,7 +57,5 @@ def member_invite(
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email, full_name=full_name.strip() or email)
-            from apps.accounts.tasks import send_email_link
-
             enqueue_on_commit(send_email_link, user.pk, reverse("profile"))
         return membership_add(actor=actor, organisation=organisation, user=user)
