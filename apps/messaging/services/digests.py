@@ -64,5 +64,5 @@ def _mail_digest(user: User, events: list[Event]) -> None:
 
 def digest_recipients() -> list[int]:
     """Followers, except those who switched the digest off in their message settings."""
-    followers = Follow.objects.exclude(user_id__in=email_turned_off(Kind.DIGEST))
+    followers = Follow.objects.exclude(user_id__in=email_turned_off(kind=Kind.DIGEST))
     return list(followers.values_list("user_id", flat=True).distinct().order_by("user_id"))
