@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install
+.PHONY: run test lint bench install messages messages-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(LINT_ENV) $(BIN)/mypy .
+	$(BIN)/lint-imports  # the layers in README.md, from .importlinter
 
 # Benchmarks print figures; compare within one run (these machines are noisy).
 bench: $(STAMP)
@@ -38,3 +39,18 @@ bench: $(STAMP)
 	$(BIN)/python -m config.devstack bench bench/members.py
 	$(BIN)/python -m config.devstack bench bench/mail.py
 	$(BIN)/python -m config.devstack bench bench/reports.py
+
+# The Danish catalogue: collect every message (file-level locations, so moving code around
+# changes nothing), drop the ones no code uses any more, then compile. Needs GNU gettext.
+MESSAGES := $(LINT_ENV) $(BIN)/python manage.py makemessages -l da --add-location=file \
+	--no-obsolete $(foreach d,.venv node_modules tests bench .devdata deploy helm,--ignore='$(d)/*')
+
+messages: $(STAMP)
+	$(MESSAGES)
+	msgfmt --check -o locale/da/LC_MESSAGES/django.mo locale/da/LC_MESSAGES/django.po
+
+# CI: fails when `make messages` would change the catalogue (a message added, changed or
+# dropped in the code but not in locale/).
+messages-check: $(STAMP)
+	$(MESSAGES)
+	git diff --exit-code -I '^"POT-Creation-Date' -- locale/

@@ -1,6 +1,5 @@
 """Write paths for accounts."""
 
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,10 +11,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from apps.accounts.models import User
-
-if TYPE_CHECKING:
-    from apps.legal.models import DocumentVersion
 from apps.audit.services import audit_record
+from apps.legal.models import DocumentVersion
+from apps.legal.services import privacy_consent_record
 from kernel.mail import send_templated_mail
 from kernel.tasks import enqueue_on_commit
 from tenants.selectors import current_tenant, tenant_locale, tenant_url
@@ -65,7 +63,7 @@ def volunteer_register(
     email: str,
     phone: str,
     next_path: str,
-    privacy_version: "DocumentVersion | None" = None,
+    privacy_version: DocumentVersion | None = None,
 ) -> User:
     """Create the person (or find them) and mail a link that signs them in.
 
@@ -83,8 +81,6 @@ def volunteer_register(
             )
             audit_record(actor=user, action="user.registered", target=user, consent=True)
             if privacy_version is not None:
-                from apps.legal.services import privacy_consent_record
-
                 privacy_consent_record(user=user, version=privacy_version)
         from apps.accounts.tasks import send_email_link
 

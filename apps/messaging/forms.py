@@ -10,20 +10,7 @@ from apps.messaging.models import (
     Preference,
 )
 from apps.shifts.models import Task
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field; the limits are checked by the service (attachments.py)."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+from kernel.attachments import MultipleFileField
 
 
 class MessageForm(forms.ModelForm):

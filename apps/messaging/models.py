@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event, Shift, Task
+from kernel.attachments import AttachedFile
 
 
 class Kind(models.TextChoices):
@@ -93,21 +94,6 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject
-
-
-class AttachedFile(models.Model):
-    """What every attachment keeps beside its file (checked by attachments.py)."""
-
-    name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-
-    class Meta:
-        abstract = True
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Attachment(AttachedFile):

@@ -1,8 +1,6 @@
-"""Markdown in, safe HTML out; the multipart mail (or the SMS text) for one delivery, in
-the tenant's branding and language; and the signed links a mail carries."""
+"""The multipart mail (or the SMS text) for one delivery, in the tenant's branding and
+language (bodies through kernel.markdown); and the signed links a mail carries."""
 
-import markdown  # type: ignore[import-untyped]
-import nh3
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -11,26 +9,13 @@ from django.utils import timezone
 
 from apps.messaging.models import ESSENTIAL_KINDS, Delivery, Kind, Message
 from kernel import dates
+from kernel.markdown import markdown_to_html
 from tenants.models import Tenant
 from tenants.selectors import primary_host, tenant_locale, tenant_url
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "blockquote"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 UNSUBSCRIBE_SALT = "messaging.unsubscribe"
 CANCEL_SALT = "messaging.cancel"
 BULK_KINDS = (Kind.INFO, Kind.ORIENTATION, Kind.GROUP, Kind.DIGEST)
-
-
-def markdown_to_html(text: str) -> str:
-    """Render Markdown, then keep only a small allow-list of tags (raw HTML is dropped)."""
-    html = markdown.markdown(text, output_format="html")
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
 
 
 # The schema is in every salt, so a token from one tenant means nothing on another.

@@ -12,7 +12,7 @@ from tenants.selectors import current_tenant, tenant_locale, tenant_url
 def membership_requested_send(*, request: MembershipRequest) -> None:
     """To the organisation's coordinators: someone asks to join."""
     tenant = current_tenant()
-    to = sorted(coordinators(request.organisation).values_list("email", flat=True))
+    to = sorted(coordinators(organisation=request.organisation).values_list("email", flat=True))
     with tenant_locale(tenant):
         context = {
             "request": request,
@@ -25,7 +25,7 @@ def membership_requested_send(*, request: MembershipRequest) -> None:
 def membership_answered_send(*, request: MembershipRequest) -> None:
     """To the person who asked: approved (with the way back to the event) or declined."""
     tenant = current_tenant()
-    path = event_url(request.event) if request.event is not None else reverse("home")
+    path = event_url(event=request.event) if request.event is not None else reverse("home")
     with tenant_locale(tenant):
         context = {"request": request, "tenant": tenant, "url": tenant_url(tenant, path)}
         send_templated_mail(

@@ -1,17 +1,12 @@
-from typing import TYPE_CHECKING
-
 from django.db.models import QuerySet
 
 from apps.accounts.models import User
 from apps.organisations.models import Organisation, OrganisationRole
 
-if TYPE_CHECKING:
-    from apps.members.models import MembershipRequest
-
 COORDINATING_ROLES = (OrganisationRole.Role.ADMIN, OrganisationRole.Role.COORDINATOR)
 
 
-def can_coordinate(user: User, organisation: Organisation) -> bool:
+def can_coordinate(*, user: User, organisation: Organisation) -> bool:
     """System-owner admins coordinate everywhere; others where they hold a role."""
     if not user.is_authenticated or not user.is_active:
         return False
@@ -22,7 +17,7 @@ def can_coordinate(user: User, organisation: Organisation) -> bool:
     ).exists()
 
 
-def organisations_coordinated_by(user: User) -> list[Organisation]:
+def organisations_coordinated_by(*, user: User) -> list[Organisation]:
     if user.is_owner_admin:
         return list(Organisation.objects.all())
     return list(
@@ -30,7 +25,7 @@ def organisations_coordinated_by(user: User) -> list[Organisation]:
     )
 
 
-def coordinators(organisation: Organisation) -> QuerySet[User]:
+def coordinators(*, organisation: Organisation) -> QuerySet[User]:
     """Who hears about the organisation's shifts and applicants: its active admins and
     coordinators, or the system owner's admins while it has none (someone must)."""
     users = User.objects.filter(
@@ -39,24 +34,3 @@ def coordinators(organisation: Organisation) -> QuerySet[User]:
     if users.exists():
         return users.order_by("pk")
     return User.objects.filter(is_owner_admin=True, is_active=True).order_by("pk")
-
-
-def membership_request_of(user: User, organisation: Organisation) -> "MembershipRequest | None":
-    """The person's latest request to join the organisation, if any."""
-    from apps.members.models import MembershipRequest  # members builds on organisations
-
-    if not user.is_authenticated:
-        return None
-    return (
-        MembershipRequest.objects.filter(user=user, organisation=organisation)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-
-
-def pending_membership_requests(organisation: Organisation) -> "QuerySet[MembershipRequest]":
-    from apps.members.models import MembershipRequest
-
-    return MembershipRequest.objects.filter(
-        organisation=organisation, status=MembershipRequest.Status.PENDING
-    ).select_related("user", "event")

@@ -12,7 +12,7 @@ from tenants.selectors import current_tenant, tenant_locale, tenant_url
 
 
 def _coordinator_emails(organisation: Organisation) -> list[str]:
-    return sorted(coordinators(organisation).values_list("email", flat=True))
+    return sorted(coordinators(organisation=organisation).values_list("email", flat=True))
 
 
 def _contact_emails(onboarding: Onboarding) -> list[str]:

@@ -50,6 +50,7 @@ from django.db import connection, transaction
 from apps.accounts.models import User
 from apps.organisations.models import Organisation
 from apps.shifts.models import Category, Event, Shift, Task
+from tenants.selectors import tenant_zone
 
 # The DISTINCTs hold a row per person and month (organisation, event ...) of the period; more
 # memory than the default 4 MB keeps those hash tables and the materialised rows off the disk.
@@ -227,7 +228,7 @@ def report_figures(
     divide. A constant number of queries, whatever the amount of data. `breakdowns=False`:
     totals and months only, the other lists empty and no names looked up (the home page).
     """
-    tz = _tenant_zone()
+    tz = tenant_zone()
     start, end = period.bounds(tz)
     prev_start, _ = period.previous().bounds(tz)
     months = period.months()
@@ -261,11 +262,6 @@ def report_figures(
         cursor.execute(SHIFTS_SQL.format(**_tables()), params)
         shift_rows = cursor.fetchall()
     return _assemble(period, attendance_rows, shift_rows, breakdowns=breakdowns)
-
-
-def _tenant_zone() -> zoneinfo.ZoneInfo:
-    tenant = getattr(connection, "tenant", None)
-    return zoneinfo.ZoneInfo(getattr(tenant, "timezone", None) or "Europe/Copenhagen")
 
 
 def _empty() -> dict[str, Any]:

@@ -36,7 +36,7 @@ def coordinators_tell_free_place(*, shift_id: int) -> None:
         return
     tenant = current_tenant()
     organisation = shift.task.event.organisation
-    emails = coordinators(organisation).values_list("email", flat=True)
+    emails = coordinators(organisation=organisation).values_list("email", flat=True)
     with tenant_locale(tenant):
         context = {"shift": shift, "event": shift.task.event, "tenant": tenant}
         subject = render_to_string("emails/free_place_subject.txt", context).strip()

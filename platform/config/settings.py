@@ -34,6 +34,7 @@ SHARED_APPS = [
     "tenants",
     "console",
     "billing",
+    "demo",  # seed_demo (make run); runs per tenant through tenant_context, no models
     "apps.accounts",
     "apps.audit",
     "django.contrib.contenttypes",
@@ -59,6 +60,7 @@ TENANT_APPS = [
     "apps.attendance",
     "apps.messaging",
     "apps.recruitment",
+    "apps.matching",
     "apps.marketplace",
     "apps.evaluations",
     "apps.groups",
@@ -98,6 +100,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.NotCoordinatorAs404",
 ]
 
 ROOT_URLCONF = "config.urls_tenant"
@@ -189,7 +192,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=17, minute=0),
     },
     "organisations-digests": {
-        "task": "apps.organisations.tasks.dispatch_digests",
+        "task": "apps.messaging.tasks.dispatch_digests",
         "schedule": crontab(hour=7, minute=0),  # Europe/Copenhagen, before people go to work
     },
     "evaluations-due": {
@@ -270,7 +273,7 @@ ANYMAIL = {
     },
 }
 ANYMAIL_TRACKING_ESPS = env_list("ANYMAIL_TRACKING_ESPS", "postmark,brevo,sparkpost")
-# Attachments on coordinators' messages (apps/messaging/attachments.py).
+# Attachments on coordinators' messages and group posts (platform/kernel/attachments.py).
 MESSAGE_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 MESSAGE_ATTACHMENTS_MAX_BYTES = 10 * 1024 * 1024
 MESSAGE_ATTACHMENTS_MAX_COUNT = 5

@@ -52,7 +52,7 @@ def invitations_create(*, now: datetime) -> int:
     )
     wanted: dict[tuple[int, int], Invitation] = {}
     # People who switched evaluations off in their message settings are not asked.
-    turned_off = email_turned_off(Kind.EVALUATION)
+    turned_off = email_turned_off(kind=Kind.EVALUATION)
     for rule in rules:
         delay = timedelta(hours=rule.delay_hours)
         attended = (

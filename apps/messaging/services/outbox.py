@@ -164,7 +164,9 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[str, int]:
 
 def _send_one(tenant: Tenant, delivery: Delivery, connection, files: list) -> str:
     if delivery.channel == Delivery.Channel.SMS:
-        from apps.messaging.sms import SmsPermanentError, normalise_phone, send_sms
+        # Here, not at the top: sms loads phonenumbers' numbering plans, only needed for SMS.
+        from apps.messaging.sms import SmsPermanentError, send_sms
+        from kernel.phones import normalise_phone
 
         to = normalise_phone(delivery.address)
         if to is None:
@@ -180,7 +182,7 @@ def _send_one(tenant: Tenant, delivery: Delivery, connection, files: list) -> st
 def is_permanent(error: Exception) -> bool:
     """The server refused the address for good (5xx, a rejected number): retrying will not
     help."""
-    from apps.messaging.sms import SmsPermanentError
+    from apps.messaging.sms import SmsPermanentError  # phonenumbers only when needed (above)
 
     if isinstance(error, SmsPermanentError):
         return True

@@ -1,11 +1,3 @@
-"""Write paths for organisations: follows and digests (follows), approval, roles and
-invitations (roles), memberships and notes (members)."""
-
-from apps.organisations.services.follows import (
-    digest_events_for,
-    digest_recipients,
-    digest_send,
-    follow_set,
-)
-
-__all__ = ["digest_events_for", "digest_recipients", "digest_send", "follow_set"]
+"""Write paths for organisations: follows (following), approval, roles and invitations (roles).
+Memberships and requests to join are apps.members.services; the follow digest is
+apps.messaging.services.digests."""

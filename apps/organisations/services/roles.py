@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.accounts.tasks import send_email_link
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation, OrganisationRole
 from kernel.tasks import enqueue_on_commit
@@ -69,8 +70,6 @@ def role_invite(
         )
         if created:
             audit_record(actor=actor, action="role.granted", target=granted, role=role)
-            from apps.accounts.tasks import send_email_link
-
             enqueue_on_commit(send_email_link, user.pk, reverse("planning"))
     return granted
 

@@ -12,17 +12,18 @@ someone else's name.
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.members.models import AVAILABILITY_CODES, Membership, Profile
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import require_coordinator
 from apps.recruitment.models import Application, ApplicationEvent, Posting
-from apps.recruitment.services._common import Refused, must_coordinate, now_or, today
+from apps.recruitment.services._common import Refused, today
+from apps.recruitment.services.onboarding import onboarding_attach, onboarding_open, trial_start
 from kernel.tasks import enqueue_on_commit
+from kernel.times import now_or
 
 S = Application.Status
 CLOSING = (S.REJECTED, S.WITHDRAWN)
@@ -119,7 +120,7 @@ def application_move(
     organisation = application.posting.organisation
     own_withdrawal = to == S.WITHDRAWN and actor.pk == application.user_id
     if not own_withdrawal:
-        must_coordinate(actor, organisation)
+        require_coordinator(actor, organisation)
     with transaction.atomic():
         locked = (
             Application.objects.select_for_update(of=("self",))
@@ -135,14 +136,11 @@ def application_move(
         from_status = locked.status
         locked.status, locked.status_changed_at = to, now
         if to == S.AGREEMENT:
-            from apps.recruitment.services.onboarding import onboarding_open
             from apps.recruitment.tasks import send_agreement_ready
 
             onboarding = onboarding_open(application=locked, actor=actor, now=now)
             enqueue_on_commit(send_agreement_ready, onboarding.pk)
         elif to == S.TRIAL:
-            from apps.recruitment.services.onboarding import trial_start
-
             trial_start(application=locked, now=now)
         elif to == S.ACTIVE:
             locked.membership = _make_member(locked, actor, now)
@@ -168,10 +166,8 @@ def application_move(
 
 
 def application_withdraw(*, user: User, application: Application, note: str = "") -> Application:
-    if application.user_id != user.pk and not can_coordinate(
-        user, application.posting.organisation
-    ):
-        raise PermissionDenied
+    if application.user_id != user.pk:
+        require_coordinator(user, application.posting.organisation)
     return application_move(actor=user, application=application, to=S.WITHDRAWN, note=note)
 
 
@@ -183,8 +179,6 @@ def _label(status: str) -> str:
 
 
 def _make_member(application: Application, actor: User, now: datetime) -> Membership:
-    from apps.recruitment.services.onboarding import onboarding_attach
-
     posting = application.posting
     membership, created = Membership.objects.get_or_create(
         user=application.user,

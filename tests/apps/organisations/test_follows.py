@@ -5,9 +5,10 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from apps.messaging.services.digests import digest_send
+from apps.messaging.tasks import send_digests
 from apps.organisations.models import Follow
-from apps.organisations.services import digest_send, follow_set
-from apps.organisations.tasks import send_digests
+from apps.organisations.services.following import follow_set
 from apps.shifts.models import Category, Event
 from tests.conftest import signed_in
 from tests.personas import in_days

@@ -98,7 +98,7 @@ def test_it_tells_coordinators_of_a_free_place_in_the_tenants_time_zone(
 
 
 def test_it_mails_the_follow_digest_in_the_tenants_time_zone(nuuk, regatta, frida):
-    from apps.organisations.services.follows import _mail_digest
+    from apps.messaging.services.digests import _mail_digest
 
     regatta.starts_at = regatta.starts_at.replace(minute=39)
     _mail_digest(frida, [regatta])

@@ -1,10 +1,10 @@
-"""Following organisations and categories, and the digest of new events that it brings."""
+"""The daily digest of new events from the organisations and categories a person follows
+(the follows themselves are apps.organisations.services.following)."""
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -12,31 +12,9 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.messaging.models import Kind
 from apps.messaging.selectors import email_turned_off
-from apps.organisations.models import Follow, Organisation
-from apps.shifts.models import Category, Event
+from apps.organisations.models import Follow
+from apps.shifts.models import Event
 from tenants.selectors import current_tenant, tenant_locale, tenant_url
-
-
-def follow_set(
-    *,
-    user: User,
-    on: bool,
-    organisation: Organisation | None = None,
-    category: Category | None = None,
-) -> bool:
-    """Follow or stop following one organisation or category; returns whether followed now."""
-    target: dict[str, Any] = (
-        {"organisation": organisation} if organisation else {"category": category}
-    )
-    if not on:
-        Follow.objects.filter(user=user, **target).delete()
-        return False
-    try:
-        with transaction.atomic():
-            Follow.objects.get_or_create(user=user, **target)
-    except IntegrityError:
-        pass  # a double click raced itself: the follow exists, which is what was asked
-    return True
 
 
 def digest_events_for(user: User, *, since: datetime, until: datetime) -> list[Event]:
@@ -86,5 +64,5 @@ def _mail_digest(user: User, events: list[Event]) -> None:
 
 def digest_recipients() -> list[int]:
     """Followers, except those who switched the digest off in their message settings."""
-    followers = Follow.objects.exclude(user_id__in=email_turned_off(Kind.DIGEST))
+    followers = Follow.objects.exclude(user_id__in=email_turned_off(kind=Kind.DIGEST))
     return list(followers.values_list("user_id", flat=True).distinct().order_by("user_id"))

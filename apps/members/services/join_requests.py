@@ -2,8 +2,9 @@
 its coordinators. Approving makes the membership; each side hears by mail."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,22 +12,24 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.members.models import Membership, MembershipRequest, Profile
-from apps.organisations.selectors import can_coordinate
-from apps.shifts.models import Event
-from apps.shifts.selectors import is_member_of
+from apps.members.selectors import is_member
+from apps.organisations.permissions import require_coordinator
 from kernel.tasks import enqueue_on_commit
+
+if TYPE_CHECKING:  # shifts builds on members: the event arrives from its page
+    from apps.shifts.models import Event
 
 
 class Refused(ValidationError):
     """The request cannot be made or answered; the message is for the person."""
 
 
-def membership_request(*, user: User, event: Event, message: str = "") -> MembershipRequest:
+def membership_request(*, user: User, event: "Event", message: str = "") -> MembershipRequest:
     """Ask to join the organisation behind a members-only event. Asking twice while the
     first request waits changes nothing; after a refusal the person is told so."""
-    if event.visibility != Event.Visibility.MEMBERS:
+    if event.visibility != event.Visibility.MEMBERS:
         raise Refused(_("This event is open to everyone."), code="not_members_only")
-    if is_member_of(user, event):
+    if is_member(user=user, organisation=event.organisation):
         raise Refused(_("You are already a member."), code="member")
     organisation = event.organisation
     last = (
@@ -68,8 +71,7 @@ def membership_request_answer(
             .select_related("organisation", "user")
             .get(pk=request_id)
         )
-        if not can_coordinate(actor, request.organisation):
-            raise PermissionDenied
+        require_coordinator(actor, request.organisation)
         if request.status != MembershipRequest.Status.PENDING:
             raise Refused(_("This request has already been answered."), code="answered")
         request.status = (
