@@ -21,6 +21,10 @@ from config.celery import app as celery_app
 from tenants.models import Tenant
 from tenants.services import tenant_provision
 
+# The regatta's personas (Frida, Bo, Carl, Dorthe, Kim, the roklub and its shifts) and
+# `place`; strict: undefined template variables and errors logged with a traceback fail.
+pytest_plugins = ["tests.personas", "tests.strict"]
+
 PASSWORD = "correct horse battery staple"
 NYBORG = {
     "slug": "nyborg",

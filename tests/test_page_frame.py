@@ -13,9 +13,8 @@ from django_tenants.utils import schema_context
 
 from apps.audit.models import AuditEvent
 from apps.shifts.models import Event, Task
-from tests.apps.shifts.conftest import *  # noqa: F403  (the regatta's fixtures)
-from tests.apps.shifts.conftest import in_days, make_shift
 from tests.conftest import signed_in
+from tests.personas import in_days, make_shift
 
 pytestmark = pytest.mark.django_db
 

@@ -47,6 +47,7 @@ def captured() -> Iterator[CaptureTransport]:
     sentry_sdk.init()  # back to a disabled client
 
 
+@pytest.mark.allow_logged_errors  # the 500 it sends to Sentry is logged as well
 def test_it_tags_request_errors_with_the_tenant(captured, settings, aarhus_client):
     settings.ROOT_URLCONF = __name__
     aarhus_client.raise_request_exception = False

@@ -11,9 +11,8 @@ from django.utils import timezone, translation
 
 from apps.shifts.models import Event
 from kernel import dates
-from tests.apps.shifts.conftest import *  # noqa: F403  (the regatta's fixtures)
-from tests.apps.shifts.conftest import make_shift
 from tests.conftest import signed_in
+from tests.personas import make_shift
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 

@@ -14,6 +14,10 @@ def test_it_sends_html_beside_text_where_an_html_template_exists(nyborg):
     assert [kind for _, kind in message.alternatives] == ["text/html"]
 
 
+def frida_ish() -> object:
+    return type("U", (), {"get_short_name": lambda self: "Frida"})()
+
+
 def test_it_sends_text_only_where_there_is_no_html_template(nyborg):
     events = [
         type(
@@ -29,9 +33,10 @@ def test_it_sends_text_only_where_there_is_no_html_template(nyborg):
     ]
     send_templated_mail(
         "emails/digest",
-        {"user": None, "events": events, "tenant": nyborg, "base": ""},
+        {"user": frida_ish(), "events": events, "tenant": nyborg, "base": ""},
         ["frida@example.dk"],
         attach=("a.ics", "BEGIN:VCALENDAR", "text/calendar"),
     )
     (message,) = mail.outbox
     assert message.alternatives == [] and message.attachments[0][0] == "a.ics"
+    assert "Frida" in message.body  # the template's every variable was given

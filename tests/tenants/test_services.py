@@ -93,7 +93,7 @@ def test_it_emails_the_first_admin_an_invitation_that_sets_a_password(
 def test_it_leaves_nothing_behind_when_it_fails_half_way():
     with (
         mock.patch("apps.accounts.services.audit_record", side_effect=RuntimeError("disk full")),
-        pytest.raises(RuntimeError),
+        pytest.raises(RuntimeError, match="disk full"),
     ):
         provision()
     connection.set_schema_to_public()

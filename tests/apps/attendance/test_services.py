@@ -21,7 +21,7 @@ from apps.audit.models import AuditEvent
 from apps.shifts.models import SignUp
 from apps.shifts.services._common import Refused
 from apps.shifts.services.signups import shift_sign_up
-from tests.apps.shifts.conftest import make_shift
+from tests.personas import make_shift
 
 pytestmark = pytest.mark.django_db
 

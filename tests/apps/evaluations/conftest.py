@@ -17,8 +17,7 @@ from apps.evaluations.services import (
 from apps.organisations.models import OrganisationRole
 from apps.shifts.models import Shift
 from apps.shifts.services.signups import shift_sign_up
-from tests.apps.shifts.conftest import *  # noqa: F403
-from tests.apps.shifts.conftest import person
+from tests.personas import person
 
 
 @pytest.fixture

@@ -41,6 +41,9 @@ def ended_shift(nyborg) -> Iterator[Shift]:
             user = User.objects.create_user(f"samtidig{i}@example.dk", full_name=f"Samtidig {i}")
             signup = SignUp.objects.create(shift=shift, user=user, status="confirmed")
             Attendance.objects.create(signup=signup, status="present")
+        # Rows written past shift_sign_up (committed, for the threads): the counter as the
+        # product keeps it.
+        Shift.objects.filter(pk=shift.pk).update(confirmed_count=PEOPLE)
         questionnaire = Questionnaire.objects.create(organisation=organisation, title="Hurtigt")
         Question.objects.create(questionnaire=questionnaire, kind="scale", text="Hvordan?")
         EvaluationRule.objects.create(questionnaire=questionnaire, event=event, delay_hours=1)

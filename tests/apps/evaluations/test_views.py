@@ -13,8 +13,8 @@ from apps.evaluations.models import EvaluationRule, Invitation, Question, Questi
 from apps.evaluations.services import answer_submit, rule_create
 from apps.shifts.services.signups import shift_sign_up
 from tests.apps.evaluations.conftest import build_questionnaire, sweep
-from tests.apps.shifts.conftest import person
 from tests.conftest import signed_in
+from tests.personas import person
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,6 @@ from django.test import Client
 from apps.groups.models import Group, Post
 from apps.groups.services import group_save, member_add, post_create
 from apps.members.models import Membership
-from tests.apps.messaging.conftest import on_shift  # noqa: F401
-from tests.apps.shifts.conftest import *  # noqa: F403
 from tests.conftest import host_client, signed_in
 
 PDF = b"%PDF-1.4\n% a tiny test file\n"

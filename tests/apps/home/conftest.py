@@ -1,4 +1,4 @@
-"""The home page's personas, in Nyborg (see tests/apps/shifts/conftest.py for the rest).
+"""The home page's personas, in Nyborg (see tests/personas.py for the rest).
 
 Kamilla coordinates Nyborg Roklub; Kim coordinates Nyborg Spejderne (another association);
 Nanna is the system owner's admin; Frida and Bo volunteer. VisitAarhus has a festival of
@@ -13,16 +13,14 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db.models import F
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from apps.accounts.models import User
 from apps.organisations.models import Organisation, OrganisationRole
-from apps.shifts.models import Event, Shift, SignUp, Task
-from tests.apps.shifts.conftest import *  # noqa: F403
-from tests.apps.shifts.conftest import person
+from apps.shifts.models import Event, Shift, Task
 from tests.conftest import host_client, signed_in
+from tests.personas import person
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -81,32 +79,6 @@ def shift_on(
         capacity=capacity,
         **extra,
     )
-
-
-COUNTER: dict[str, str] = {
-    SignUp.Status.CONFIRMED: "confirmed_count",
-    SignUp.Status.OFFERED: "offered_count",
-    SignUp.Status.WAITLISTED: "waitlist_count",
-}
-
-
-def place(shift: Shift, user: User, status: str = SignUp.Status.CONFIRMED, **extra) -> SignUp:
-    """A sign-up with the shift's counters kept as the services keep them."""
-    now = timezone.now()
-    signup = SignUp.objects.create(
-        shift=shift,
-        user=user,
-        status=status,
-        confirmed_at=now if status == SignUp.Status.CONFIRMED else None,
-        waitlisted_at=now,
-        offer_expires_at=extra.pop("offer_expires_at", None)
-        or (now + timedelta(hours=12) if status == SignUp.Status.OFFERED else None),
-        **extra,
-    )
-    if status in COUNTER:
-        Shift.objects.filter(pk=shift.pk).update(**{COUNTER[status]: F(COUNTER[status]) + 1})
-    shift.refresh_from_db()
-    return signup
 
 
 def browser_for(user: User, tenant) -> object:

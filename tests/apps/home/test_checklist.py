@@ -15,7 +15,8 @@ from apps.legal.services import document_publish
 from apps.organisations.models import OrganisationRole
 from apps.reports.figures import Period, report_figures
 from tenants.selectors import tenant_zone
-from tests.apps.home.conftest import browser_for, place, published_event, shift_on
+from tests.apps.home.conftest import browser_for, published_event, shift_on
+from tests.personas import place
 
 pytestmark = pytest.mark.django_db
 

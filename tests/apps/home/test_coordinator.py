@@ -12,7 +12,8 @@ from apps.home.selectors import Days, coordinator_home
 from apps.recruitment.models import Application, Posting
 from apps.shifts.models import SignUp
 from tenants.selectors import tenant_zone
-from tests.apps.home.conftest import browser_for, local, place, published_event, shift_on
+from tests.apps.home.conftest import browser_for, local, published_event, shift_on
+from tests.personas import place
 
 pytestmark = pytest.mark.django_db
 

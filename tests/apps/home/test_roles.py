@@ -9,8 +9,9 @@ from django_tenants.utils import tenant_context
 
 from apps.accounts.services import email_link_url
 from apps.organisations.models import OrganisationRole
-from tests.apps.home.conftest import browser_for, place, published_event, shift_on
+from tests.apps.home.conftest import browser_for, published_event, shift_on
 from tests.conftest import PASSWORD, host_client
+from tests.personas import place
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from icalendar import Calendar
 
 from apps.shifts.models import Event, SignUp
 from apps.shifts.services.signups import shift_sign_up
-from tests.apps.shifts.conftest import in_days, make_shift, person
 from tests.conftest import host_client, signed_in
+from tests.personas import in_days, make_shift, person
 from tests.rfc5545 import assert_valid_calendar
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 
 from apps.organisations.models import OrganisationRole
-from tests.apps.shifts.conftest import person
 from tests.conftest import host_client, signed_in
+from tests.personas import person
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from apps.members.models import Membership, MembershipRequest
 from apps.organisations.models import OrganisationRole
 from apps.shifts.models import Event, Shift, SignUp, Task
 from apps.shifts.services.signups import shift_sign_up
-from tests.apps.shifts.conftest import in_days, make_shift, person
 from tests.conftest import host_client, signed_in
+from tests.personas import in_days, make_shift, person
 
 pytestmark = pytest.mark.django_db
 

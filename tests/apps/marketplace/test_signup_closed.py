@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from apps.shifts.models import Event, Shift, Task
 from apps.shifts.selectors import EventFilters, marketplace_events
-from tests.apps.shifts.conftest import in_days, make_shift
 from tests.conftest import signed_in
+from tests.personas import in_days, make_shift
 
 pytestmark = pytest.mark.django_db
 

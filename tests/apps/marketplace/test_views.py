@@ -9,8 +9,8 @@ from django_tenants.utils import tenant_context
 from apps.accounts.models import User
 from apps.shifts.models import Category, Event, Shift, SignUp, Task
 from apps.shifts.services.signups import shift_sign_up
-from tests.apps.shifts.conftest import in_days, make_shift
 from tests.conftest import signed_in
+from tests.personas import in_days, make_shift
 
 pytestmark = pytest.mark.django_db
 

@@ -23,9 +23,8 @@ from apps.members.models import Membership, Profile, Tag
 from apps.recruitment.models import Application, Posting
 from apps.recruitment.services.pipeline import application_submit, application_withdraw
 from apps.recruitment.services.postings import posting_create, posting_publish
-from apps.shifts.models import SignUp
-from tests.apps.shifts.conftest import in_days, make_shift, person
 from tests.conftest import signed_in
+from tests.personas import in_days, make_shift, person, place
 
 NEEDS = PostingNeeds(
     skills=frozenset({"rowing", "first aid", "english", "coaching"}),
@@ -179,7 +178,7 @@ def test_it_ranks_members_and_active_volunteers_with_reasons(roklub, kiosk, tags
     )
     for days in (40, 80):
         past = make_shift(kiosk, capacity=5, start=in_days(-days))
-        SignUp.objects.create(shift=past, user=frida, status=SignUp.Status.CONFIRMED)
+        place(past, frida)
     volunteer("Bo", roklub, tags=[t["Engelsk"]], postcode="5800", max_hours_per_month=4)
     volunteer("Outsider", roklub, member=False, status=Profile.Status.ACTIVE, postcode="5853")
     volunteer("Follower", roklub, member=False, tags=list(t.values()))

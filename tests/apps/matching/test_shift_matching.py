@@ -26,8 +26,8 @@ from apps.matching.shift_matching import (
 from apps.members.models import Membership, Profile, Tag
 from apps.shifts.models import Shift, SignUp
 from apps.shifts.services.signups import shift_sign_up
-from tests.apps.shifts.conftest import in_days, make_shift, person
 from tests.conftest import signed_in
+from tests.personas import in_days, make_shift, person, place
 
 NEEDS = Needs(
     skills=frozenset({"first aid", "english", "cash register", "forklift"}),
@@ -279,7 +279,7 @@ def test_counts_this_month_and_history_here_and_who_is_left_out(roklub, kiosk, b
     shift_sign_up(shift_id=later.pk, user=frida)
     for days in (40, 80):
         past = make_shift(kiosk, capacity=5, start=at(-days, 10))
-        SignUp.objects.create(shift=past, user=frida, status=SignUp.Status.CONFIRMED)
+        place(past, frida)
     # Bo is on this shift already; Carl is busy elsewhere at the same time.
     shift_sign_up(shift_id=bar.pk, user=bo)
     clash = make_shift(kiosk, capacity=5, start=bar.starts_at + timedelta(hours=1))
@@ -319,7 +319,7 @@ def test_when_the_profiles_tell_little_it_falls_back_to_everybody(roklub, kiosk,
     assert veteran.pk > max(first.pk, second.pk)
     for days in range(5, 30, 5):
         past = make_shift(kiosk, capacity=5, start=at(-days, 10))
-        SignUp.objects.create(shift=past, user=veteran, status=SignUp.Status.CONFIRMED)
+        place(past, veteran)
     with CaptureQueriesContext(connection) as queries:
         best = rank_candidates(bar, limit=1, prefilter=2)
     assert [m.candidate.name for m in best] == ["Veteran Hansen"]

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from apps.audit.models import AuditEvent
 from apps.members.models import Membership, Profile
-from tests.apps.shifts.conftest import person
 from tests.conftest import signed_in
+from tests.personas import person
 
 pytestmark = pytest.mark.django_db
 

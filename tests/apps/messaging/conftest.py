@@ -1,30 +1,19 @@
-"""Nyborg Roklub's regatta (see the shifts personas); Nanna writes to its volunteers."""
+"""Nyborg Roklub's regatta (see tests/personas.py); Nanna writes to its volunteers."""
 
 import pytest
-from django.utils import timezone
 
 from apps.messaging.models import Message
 from apps.messaging.services import message_create
 from apps.shifts.models import SignUp
-from tests.apps.shifts.conftest import *  # noqa: F403
-
-
-def on_shift(shift, user, status=SignUp.Status.CONFIRMED) -> SignUp:
-    return SignUp.objects.create(
-        shift=shift,
-        user=user,
-        status=status,
-        confirmed_at=timezone.now() if status == SignUp.Status.CONFIRMED else None,
-        waitlisted_at=timezone.now(),
-    )
+from tests.personas import place
 
 
 @pytest.fixture
 def crew(morning, frida, bo, carl):
     """Frida and Bo have the morning shift; Carl waits in line for it."""
-    on_shift(morning, frida)
-    on_shift(morning, bo)
-    on_shift(morning, carl, SignUp.Status.WAITLISTED)
+    place(morning, frida)
+    place(morning, bo)
+    place(morning, carl, SignUp.Status.WAITLISTED)
     return morning
 
 

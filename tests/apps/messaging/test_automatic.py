@@ -11,10 +11,9 @@ from django.db import connection
 from apps.messaging.models import Delivery, Kind, Message, OrientationTemplate, Preference
 from apps.messaging.rendering import cancel_token
 from apps.messaging.tasks import send_automatic_messages
-from apps.shifts.models import SignUp
-from apps.shifts.services.signups import shift_sign_up
-from tests.apps.messaging.conftest import on_shift
-from tests.apps.shifts.conftest import make_shift
+from apps.shifts.models import Shift, SignUp
+from apps.shifts.services.signups import shift_sign_up, signup_cancel
+from tests.personas import make_shift, place
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +39,9 @@ def sent_to(kind: str) -> list[str]:
 def test_it_reminds_each_volunteer_once_the_tenants_hours_before(
     morning, frida, bo, carl, django_capture_on_commit_callbacks
 ):
-    on_shift(morning, frida)
-    on_shift(morning, carl, SignUp.Status.WAITLISTED)
+    Shift.objects.filter(pk=morning.pk).update(capacity=1)  # Frida fills it; Carl waits
+    place(morning, frida)
+    carl_waits = place(morning, carl, SignUp.Status.WAITLISTED)
     connection.tenant.reminder_hours = 24
     tick(morning.starts_at - timedelta(hours=25), django_capture_on_commit_callbacks)
     assert sent_to(Kind.REMINDER) == []
@@ -54,7 +54,11 @@ def test_it_reminds_each_volunteer_once_the_tenants_hours_before(
     assert "Du er på vagten **Kiosk** ved Nyborg Regatta" in reminder.body
     assert "/beskeder/afbud/" in reminder.body
 
-    on_shift(morning, bo)  # signs up after the reminder went out: gets one too
+    # Carl gives up waiting and a second place opens: Bo takes it after the reminder went
+    # out, and gets one too.
+    signup_cancel(signup_id=carl_waits.pk, actor=carl)
+    Shift.objects.filter(pk=morning.pk).update(capacity=2)
+    place(morning, bo)
     tick(morning.starts_at - timedelta(hours=2), django_capture_on_commit_callbacks)
     assert sent_to(Kind.REMINDER) == ["bo@example.dk", "frida@example.dk"]
     assert Message.objects.filter(kind=Kind.REMINDER).count() == 1
@@ -63,7 +67,7 @@ def test_it_reminds_each_volunteer_once_the_tenants_hours_before(
 def test_an_event_can_have_its_own_reminder_hours_or_none(
     regatta, morning, frida, django_capture_on_commit_callbacks
 ):
-    on_shift(morning, frida)
+    place(morning, frida)
     regatta.reminder_hours = 2
     regatta.save()
     tick(morning.starts_at - timedelta(hours=5), django_capture_on_commit_callbacks)
@@ -77,7 +81,7 @@ def test_an_event_can_have_its_own_reminder_hours_or_none(
 def test_a_volunteer_who_turned_reminders_off_gets_none(
     morning, frida, django_capture_on_commit_callbacks
 ):
-    on_shift(morning, frida)
+    place(morning, frida)
     Preference.objects.create(user=frida, kind=Kind.REMINDER, email=False)
     tick(morning.starts_at - timedelta(hours=3), django_capture_on_commit_callbacks)
     assert sent_to(Kind.REMINDER) == []
@@ -123,8 +127,8 @@ def test_orientation_mails_go_the_set_days_before_to_everyone_on_the_shift(
     OrientationTemplate.objects.create(
         task=other_task, days_before=1, subject="Bar-info", body_markdown="Kassen"
     )
-    on_shift(morning, frida)
-    on_shift(bar, bo)
+    place(morning, frida)
+    place(bar, bo)
     tick(morning.starts_at - timedelta(days=4), django_capture_on_commit_callbacks)
     assert sent_to(Kind.ORIENTATION) == []
     tick(morning.starts_at - timedelta(days=2), django_capture_on_commit_callbacks)

@@ -10,8 +10,8 @@ from apps.messaging.tasks import send_digests
 from apps.organisations.models import Follow
 from apps.organisations.services.following import follow_set
 from apps.shifts.models import Category, Event
-from tests.apps.shifts.conftest import in_days
 from tests.conftest import signed_in
+from tests.personas import in_days
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from apps.organisations.services.roles import (
 )
 from apps.shifts.services.planning import event_create, event_publish, shift_cancel
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
-from tests.apps.shifts.conftest import person
+from tests.personas import person
 
 pytestmark = pytest.mark.django_db
 Role = OrganisationRole.Role

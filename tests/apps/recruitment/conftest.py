@@ -11,8 +11,7 @@ from apps.organisations.models import OrganisationRole
 from apps.recruitment.models import Application, Posting
 from apps.recruitment.services.pipeline import application_submit
 from apps.recruitment.services.postings import posting_create, posting_publish
-from tests.apps.shifts.conftest import *  # noqa: F403
-from tests.apps.shifts.conftest import person
+from tests.personas import person
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from apps.recruitment.models import Application
 from apps.recruitment.services._common import Refused
 from apps.recruitment.services.interviews import interview_schedule
 from apps.recruitment.services.pipeline import application_move
-from tests.apps.shifts.conftest import in_days
+from tests.personas import in_days
 from tests.rfc5545 import assert_valid_calendar
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.utils import timezone
 from apps.members.models import Membership, Profile
 from apps.recruitment.models import Application, Onboarding, Posting
 from apps.recruitment.services.pipeline import application_move
-from tests.apps.shifts.conftest import in_days
 from tests.conftest import signed_in
+from tests.personas import in_days
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,7 @@ from django.db import connection
 from apps.attendance.models import Attendance
 from apps.organisations.models import Organisation, OrganisationRole
 from apps.shifts.models import Category, Event, Shift, SignUp, Task
-from tests.apps.shifts.conftest import *  # noqa: F403
-from tests.apps.shifts.conftest import person
+from tests.personas import person
 
 NYBORG_TZ = ZoneInfo("Europe/Copenhagen")
 STATUSES = ["present"] * 6 + ["late"] * 2 + ["no_show"] * 2
@@ -121,6 +120,8 @@ def add_shift(
         starts_at=starts,
         ends_at=starts + timedelta(hours=3),
         capacity=len(attendees) + rng.randint(0, 3) or 1,
+        # Sign-ups are bulk-written for this big seed, not made through shift_sign_up: the
+        # counter is set to the rows written below (confirmed ones; cancelled ones count not).
         confirmed_count=len(attendees),
         is_cancelled=shift_cancelled,
     )

@@ -14,7 +14,7 @@ from apps.attendance.models import Attendance
 from apps.reports.figures import Period, report_figures
 from apps.shifts.models import Event, Shift, SignUp, Task
 from tests.apps.reports.test_figures import assert_report_matches
-from tests.apps.shifts.conftest import person
+from tests.personas import person
 
 
 def reread(world) -> None:

@@ -14,7 +14,7 @@ from django.db import connection
 
 from apps.attendance.models import Attendance
 from apps.shifts.models import Event, Shift, SignUp, Task
-from tests.apps.shifts.conftest import person
+from tests.personas import person
 
 SOURCES = ["shifts_event", "shifts_task", "shifts_shift", "shifts_signup"]
 TABLES = [*SOURCES, "attendance_attendance", "reports_attendance_fact"]

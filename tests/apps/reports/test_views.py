@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.organisations.models import OrganisationRole
 from tests.apps.reports.conftest import build_world
-from tests.apps.shifts.conftest import person
 from tests.conftest import signed_in
+from tests.personas import person
 
 
 def get(client, path, **params):

@@ -9,11 +9,11 @@ from django.utils import timezone
 from icalendar import Calendar, Component
 
 from apps.shifts.calendars import personal_calendar, public_calendar, shift_calendar
-from apps.shifts.models import Event, Shift, SignUp
+from apps.shifts.models import Event, SignUp
 from apps.shifts.services.planning import event_cancel, shift_cancel
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
 from tenants.selectors import tenant_url
-from tests.apps.shifts.conftest import in_days, make_shift
+from tests.personas import in_days, make_shift, place
 from tests.rfc5545 import assert_valid_calendar
 
 pytestmark = pytest.mark.django_db
@@ -43,11 +43,6 @@ def utc_line(name: str, moment: datetime) -> bytes:
 
 def uid(signup: SignUp) -> str:
     return f"signup-{signup.pk}@nyborg.localhost"
-
-
-def place(shift: Shift, user, status: str = SignUp.Status.CONFIRMED, **extra) -> SignUp:
-    # Rows written directly, for states the services reach only through many steps.
-    return SignUp.objects.create(shift=shift, user=user, status=status, **extra)
 
 
 def test_it_lists_confirmed_places_and_offers_but_not_places_in_line(kiosk, morning, frida):

@@ -18,8 +18,8 @@ from apps.messaging.models import Kind, Message, Preference
 from apps.shifts.models import Shift, SignUp
 from apps.shifts.services.changes import event_reschedule, shift_reschedule
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
-from tests.apps.shifts.conftest import in_days, make_shift
 from tests.conftest import signed_in
+from tests.personas import in_days, make_shift
 
 pytestmark = pytest.mark.django_db
 

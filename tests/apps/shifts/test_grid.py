@@ -19,8 +19,8 @@ from apps.messaging.models import Delivery, Message
 from apps.shifts.grid import fill_state
 from apps.shifts.models import Event, Shift, SignUp, Task
 from apps.shifts.services.signups import shift_sign_up
-from tests.apps.shifts.conftest import in_days, make_shift, person
 from tests.conftest import signed_in
+from tests.personas import in_days, make_shift, person
 
 pytestmark = pytest.mark.django_db
 

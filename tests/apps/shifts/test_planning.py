@@ -17,7 +17,7 @@ from apps.shifts.services.planning import (
     task_create,
 )
 from apps.shifts.services.signups import shift_sign_up
-from tests.apps.shifts.conftest import make_shift
+from tests.personas import make_shift
 
 pytestmark = pytest.mark.django_db
 CPH = ZoneInfo("Europe/Copenhagen")

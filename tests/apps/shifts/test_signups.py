@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services._common import Refused
 from apps.shifts.services.signups import shift_sign_up, signup_cancel, waitlist_position
-from tests.apps.shifts.conftest import in_days, make_shift, person
+from tests.personas import in_days, make_shift, person
 
 pytestmark = pytest.mark.django_db
 
@@ -134,11 +134,14 @@ def test_it_lets_only_the_person_or_a_coordinator_cancel(morning, frida, bo, nan
 def test_it_keeps_the_database_from_overbooking_even_without_the_services(morning):
     from django.db import IntegrityError, transaction
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="shift_never_overbooked"), transaction.atomic():
         Shift.objects.filter(pk=morning.pk).update(confirmed_count=3)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        SignUp.objects.create(shift=morning, user=person("A"), status="confirmed")
-        SignUp.objects.create(shift=morning, user=SignUp.objects.get().user, status="waitlisted")
+    # Written past the services on purpose: the constraints are what is tested. Only the
+    # second row may raise, or the block would pass for the wrong reason.
+    anna = person("A")
+    SignUp.objects.create(shift=morning, user=anna, status="confirmed")
+    with pytest.raises(IntegrityError, match="one_active_signup_per_shift"), transaction.atomic():
+        SignUp.objects.create(shift=morning, user=anna, status="waitlisted")
 
 
 def test_it_keeps_members_only_events_for_the_organisations_members(

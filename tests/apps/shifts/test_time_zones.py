@@ -17,8 +17,8 @@ from apps.shifts.models import Shift, SignUp
 from apps.shifts.services._common import Refused
 from apps.shifts.services.signups import shift_sign_up
 from apps.shifts.tasks import send_signup_notice, tell_coordinators_of_free_place
-from tests.apps.shifts.conftest import in_days, make_shift
 from tests.conftest import signed_in
+from tests.personas import in_days, make_shift
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from apps.shifts.models import Event, Shift, SignUp, Task
 from apps.shifts.services.signups import shift_sign_up
-from tests.apps.shifts.conftest import in_days, make_shift
 from tests.conftest import signed_in
+from tests.personas import in_days, make_shift
 
 pytestmark = pytest.mark.django_db
 

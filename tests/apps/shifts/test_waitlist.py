@@ -9,7 +9,7 @@ from apps.shifts.services._common import Refused
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
 from apps.shifts.services.waitlist import offer_accept, offer_decline, offers_expire, waitlist_fill
 from apps.shifts.tasks import fill_waitlist
-from tests.apps.shifts.conftest import make_shift
+from tests.personas import make_shift
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import pytest
 from apps.members.models import Profile
 from apps.shifts.services._common import Refused
 from apps.shifts.services.signups import shift_sign_up
-from tests.apps.shifts.conftest import make_shift
 from tests.conftest import signed_in
+from tests.personas import make_shift
 
 pytestmark = pytest.mark.django_db
 

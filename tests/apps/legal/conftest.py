@@ -1,1 +1,0 @@
-from tests.apps.shifts.conftest import *  # noqa: F403
