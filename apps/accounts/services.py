@@ -1,5 +1,6 @@
 """Write paths for accounts."""
 
+import hashlib
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -16,9 +17,9 @@ from apps.accounts.models import User
 if TYPE_CHECKING:
     from apps.legal.models import DocumentVersion
 from apps.audit.services import audit_record
-from kernel.mail import send_templated_mail
+from kernel import messages
 from kernel.tasks import enqueue_on_commit
-from tenants.selectors import current_tenant, tenant_locale, tenant_url
+from tenants.selectors import current_tenant, tenant_url
 
 
 def owner_admin_create(*, email: str, full_name: str, actor: object | None) -> User:
@@ -42,11 +43,14 @@ def invitation_url(*, user: User) -> str:
 
 
 def invitation_send(*, user: User) -> None:
-    """Email the invitation link; sent in the tenant's language and branding."""
-    tenant = current_tenant()
-    with tenant_locale(tenant):
-        context = {"user": user, "tenant": tenant, "url": invitation_url(user=user)}
-        send_templated_mail("emails/invitation", context, [user.email])
+    """Put the invitation in the outbox; its link is made when the mail is rendered (a
+    live token is never stored). Twice in the same minute is once."""
+    messages.send(
+        "invitation",
+        to=[user.pk],
+        dedupe_key=f"invitation:{user.pk}:{timezone.now():%Y%m%d%H%M}",
+        params={"user_id": user.pk},
+    )
     audit_record(actor=None, action="user.invitation_sent", target=user)
 
 
@@ -105,14 +109,15 @@ def email_link_url(*, user: User, next_path: str) -> str:
 
 
 def email_link_send(*, user: User, next_path: str) -> None:
-    tenant = current_tenant()
-    with tenant_locale(tenant):
-        context = {
-            "user": user,
-            "tenant": tenant,
-            "url": email_link_url(user=user, next_path=next_path),
-        }
-        send_templated_mail("emails/email_link", context, [user.email])
+    """Put a sign-in link in the outbox; the token is minted when the mail is rendered.
+    Asking twice in the same minute sends one mail."""
+    stamp = hashlib.sha256(next_path.encode()).hexdigest()[:12]
+    messages.send(
+        "email_link",
+        to=[user.pk],
+        dedupe_key=f"email-link:{user.pk}:{stamp}:{timezone.now():%Y%m%d%H%M}",
+        params={"user_id": user.pk, "next_path": next_path},
+    )
 
 
 def email_link_use(*, uidb64: str, token: str) -> User | None:

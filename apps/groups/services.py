@@ -15,24 +15,23 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.groups.messages import GROUP_DIGEST, GROUP_POST
 from apps.groups.models import Group, GroupMember, Post, PostAttachment
 from apps.groups.selectors import can_see, is_member, notify_recipients, posts_since
 from apps.members.models import Membership
 from apps.messaging.attachments import check_attachments, stored_fields
-from apps.messaging.models import Delivery, Kind, Message
-from apps.messaging.services import notice_send
+from apps.messaging.models import Delivery, Message
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event
+from kernel import messages
 from kernel.tasks import enqueue_on_commit
-from tenants.selectors import current_tenant, tenant_locale, tenant_url
+from tenants.selectors import current_tenant, tenant_locale
 
 BODY_MAX = 10_000
 DIGEST_WINDOW = timedelta(days=1)
@@ -214,10 +213,6 @@ def _post_key(post: Post) -> str:
     return f"group-post:{post.pk}"
 
 
-def group_url(group: Group) -> str:
-    return tenant_url(current_tenant(), reverse("group", args=[group.pk]))
-
-
 def post_notify(*, post_id: int) -> int:
     """Mail the members who want each post (not the author). Safe twice: the dedupe key
     finds the first message and the outbox adds nobody twice. Returns 1 if it mailed."""
@@ -230,23 +225,17 @@ def post_notify(*, post_id: int) -> int:
         return 0
     if post.parent is not None and post.parent.is_hidden:
         return 0
-    group, tenant = post.group, current_tenant()
+    group = post.group
     users = notify_recipients(group, GroupMember.Notify.EACH)
     if post.author_id:
         users = users.exclude(pk=post.author_id)
-    context = {"post": post, "group": group, "url": f"{group_url(group)}#post-{post.pk}"}
-    with tenant_locale(tenant):
-        subject = render_to_string("emails/group_post_subject.txt", context).strip()
-        body = render_to_string("emails/group_post_body.txt", context)
-    notice_send(
-        kind=Kind.GROUP,
+    messages.send(
+        GROUP_POST,
+        to=users,
         dedupe_key=_post_key(post),
-        organisation=group.organisation,
-        subject=subject,
-        body_markdown=body,
-        users=users,
-        author=post.author,
-        channels=("email",),
+        params={"post_id": post.pk},
+        organisation_id=group.organisation_id,
+        author_id=post.author_id,
     )
     return 1
 
@@ -261,20 +250,14 @@ def digest_send(*, group_id: int, now: datetime | None = None) -> int:
     posts = list(posts_since(group, _digest_since(group, now)))
     if not posts:
         return 0
-    tenant = current_tenant()
-    context = {"group": group, "posts": posts, "url": group_url(group)}
-    with tenant_locale(tenant):
-        day = timezone.localdate(now)
-        subject = render_to_string("emails/group_digest_subject.txt", context).strip()
-        body = render_to_string("emails/group_digest_body.txt", context)
-    notice_send(
-        kind=Kind.GROUP,
+    with tenant_locale(current_tenant()):
+        day = timezone.localdate(now)  # the tenant's day, not the server's
+    messages.send(
+        GROUP_DIGEST,
+        to=notify_recipients(group, GroupMember.Notify.DAILY),
         dedupe_key=f"group-digest:{group.pk}:{day.isoformat()}",
-        organisation=group.organisation,
-        subject=subject,
-        body_markdown=body,
-        users=notify_recipients(group, GroupMember.Notify.DAILY),
-        channels=("email",),
+        params={"group_id": group.pk, "post_ids": [post.pk for post in posts]},
+        organisation_id=group.organisation_id,
     )
     return len(posts)
 

@@ -17,6 +17,7 @@ from apps.messaging.services import (
     reminders_due,
     unfilled_alerts_due,
 )
+from apps.messaging.services.digests import digest_recipients, digest_send
 from tenants.selectors import current_tenant
 from tenants.tasks import send_to_every_open_tenant
 
@@ -73,3 +74,23 @@ def send_automatic_messages() -> dict[str, int]:
 def dispatch_automatic() -> None:
     """Beat runs this in public every five minutes; it fans out to every open tenant."""
     send_to_every_open_tenant(send_automatic_messages)
+
+
+@shared_task
+def send_digest(user_id: int) -> int:
+    return digest_send(user_id=user_id)
+
+
+@shared_task
+def send_digests() -> int:
+    """One task per follower, so one bad address does not hold up the rest."""
+    recipients = digest_recipients()
+    for user_id in recipients:
+        send_digest.delay(user_id)
+    return len(recipients)
+
+
+@shared_task(needs_tenant=False, ignore_result=True)  # type: ignore[call-overload]
+def dispatch_digests() -> None:
+    """Beat runs this in public once a day; it fans out to every open tenant."""
+    send_to_every_open_tenant(send_digests)

@@ -10,14 +10,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.members.models import Tag
 from apps.messaging.forms import MessageForm, OrientationForm, PreferencesForm
-from apps.messaging.models import Delivery, Kind, Message, OrientationTemplate
-from apps.messaging.rendering import cancel_target, message_context, unsubscribe_target
+from apps.messaging.models import Delivery, Message, OrientationTemplate
+from apps.messaging.rendering import (
+    cancel_target,
+    kind_label,
+    rendered,
+    unsubscribe_target,
+)
 from apps.messaging.selectors import (
     audience_organisation,
     audience_summary,
@@ -84,9 +88,7 @@ def message_new(request: HttpRequest, kind: str, audience_id: int) -> HttpRespon
                 return redirect("messaging-message", message_id=message.pk)
         if not form.errors:  # after a refusal the page is about the error, not the preview
             draft = Message(subject=data["subject"], body_markdown=data["body_markdown"])
-            preview = render_to_string(
-                "emails/message.html", message_context(current_tenant(), draft, "#")
-            )
+            preview = rendered(current_tenant(), draft, "#").html
     context = {"form": form, "preview": preview, "organisation": organisation, "tag": tag}
     context["audience"] = Message.Audience(kind).label if kind in Message.Audience else ""
     shift_ids = [shift.pk for shift in chosen] if chosen is not None else []
@@ -176,7 +178,7 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     if target is None:
         return render(request, "messaging/unsubscribe.html", {"invalid": True}, status=400)
     user_id, kind = target
-    context: dict[str, object] = {"kind_label": Kind(kind).label}
+    context: dict[str, object] = {"kind_label": kind_label(kind)}
     if request.method == "POST":
         context["done"] = unsubscribe(user_id=user_id, kind=kind)
     return render(request, "messaging/unsubscribe.html", context)

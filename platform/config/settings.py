@@ -189,7 +189,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=17, minute=0),
     },
     "organisations-digests": {
-        "task": "apps.organisations.tasks.dispatch_digests",
+        "task": "apps.messaging.tasks.dispatch_digests",
         "schedule": crontab(hour=7, minute=0),  # Europe/Copenhagen, before people go to work
     },
     "evaluations-due": {

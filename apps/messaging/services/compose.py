@@ -22,7 +22,7 @@ from apps.messaging.selectors import (
 from apps.messaging.services.outbox import BATCH_SIZE
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
-from apps.shifts.models import Shift
+from kernel import messages
 from kernel.tasks import enqueue_on_commit
 
 PARALLEL_CHAINS = 4  # delivery chains side by side per message (see deliveries_expand)
@@ -153,35 +153,42 @@ def _insert(rows: list[Delivery]) -> int:
         return Delivery.objects.filter(message_id=rows[0].message_id).count() - before
 
 
-def notice_send(
+def message_notify(
+    message_kind: messages.MessageKind,
     *,
-    kind: str,
+    to: Iterable[int] | QuerySet[User],
     dedupe_key: str,
-    organisation: Organisation,
-    subject: str,
-    body_markdown: str,
-    users: QuerySet[User],
-    shift: Shift | None = None,
-    author: User | None = None,
-    channels: tuple[str, ...] = ("email", "sms"),
+    params: dict,
+    organisation_id: int | None = None,
+    shift_id: int | None = None,
+    author_id: int | None = None,
+    subject: str = "",
+    body_markdown: str = "",
 ) -> Message:
-    """A message the system makes (a reminder, an orientation, an alert, a group post) to
-    people chosen by the caller. The dedupe key makes it once only: calling again with the
-    same key reuses the first message and reaches only people not reached yet."""
+    """kernel.messages.send: a message the system makes, to people chosen by the caller.
+    The dedupe key makes it once only: calling again with the same key reuses the first
+    message and reaches only people not reached yet."""
     message = _notice_get_or_create(
         dedupe_key,
-        kind=kind,
-        organisation=organisation,
+        kind=message_kind.slug,
+        params=params,
+        organisation_id=organisation_id,
         subject=subject[:200],
         body_markdown=body_markdown,
-        shift=shift,
-        author=author,
+        shift_id=shift_id,
+        author_id=author_id,
         audience_kind=Message.Audience.PEOPLE,
         audience_id=0,
         status=Message.Status.SENDING,
     )
-    deliveries_expand(message=message, users=users, channels=channels)
+    deliveries_expand(message=message, users=_people(to), channels=message_kind.channels)
     return message
+
+
+def _people(to: Iterable[int] | QuerySet[User]) -> QuerySet[User]:
+    if isinstance(to, QuerySet):
+        return to
+    return User.objects.filter(pk__in=list(to), is_active=True).order_by("pk")
 
 
 def _notice_get_or_create(dedupe_key: str, **fields: object) -> Message:

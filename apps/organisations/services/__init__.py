@@ -1,11 +1,6 @@
-"""Write paths for organisations: follows and digests (follows), approval, roles and
-invitations (roles), memberships and notes (members)."""
+"""Write paths for organisations: follows (follows), approval, roles and invitations
+(roles), memberships and notes (members). The follow digest is sent by messaging."""
 
-from apps.organisations.services.follows import (
-    digest_events_for,
-    digest_recipients,
-    digest_send,
-    follow_set,
-)
+from apps.organisations.services.follows import follow_set
 
-__all__ = ["digest_events_for", "digest_recipients", "digest_send", "follow_set"]
+__all__ = ["follow_set"]
