@@ -5,10 +5,10 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from apps.organisations.models import Follow
 from apps.messaging.services.digests import digest_send
-from apps.organisations.services import follow_set
 from apps.messaging.tasks import send_digests
+from apps.organisations.models import Follow
+from apps.organisations.services import follow_set
 from apps.shifts.models import Category, Event
 from tests.apps.shifts.conftest import in_days
 from tests.conftest import signed_in

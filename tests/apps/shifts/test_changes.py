@@ -15,11 +15,11 @@ from django_tenants.utils import tenant_context
 
 from apps.audit.models import AuditEvent
 from apps.messaging.models import Kind, Message, Preference
-from apps.shifts.notifications import shift_changes_send
-from kernel import messages
 from apps.shifts.models import Shift, SignUp
+from apps.shifts.notifications import shift_changes_send
 from apps.shifts.services.changes import event_reschedule, shift_reschedule
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
+from kernel import messages
 from tests.apps.shifts.conftest import in_days, make_shift
 from tests.conftest import signed_in
 

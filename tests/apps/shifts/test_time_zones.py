@@ -12,14 +12,13 @@ from django.core import mail
 from django.utils import timezone
 
 from apps.attendance.services import check_in, shift_token
+from apps.messaging.services.digests import digest_send
 from apps.organisations.models import OrganisationRole
-from apps.shifts.models import Shift, SignUp
+from apps.organisations.services import follow_set
+from apps.shifts.models import Event, Shift
+from apps.shifts.notifications import coordinators_tell_free_place
 from apps.shifts.services._common import Refused
 from apps.shifts.services.signups import shift_sign_up
-from apps.messaging.services.digests import digest_send
-from apps.organisations.services import follow_set
-from apps.shifts.models import Event
-from apps.shifts.notifications import coordinators_tell_free_place
 from tests.apps.shifts.conftest import in_days, make_shift
 from tests.conftest import signed_in
 
