@@ -131,15 +131,37 @@ def preference_slug(message_kind: messages.MessageKind) -> str:
     return message_kind.preference or message_kind.slug
 
 
-def rendered(tenant: Tenant, message: Message, unsubscribe: str = "", cancel: str = "") -> Mail:
-    """(subject, text, html) of a message, in the tenant's language and time zone."""
+def rendered(
+    tenant: Tenant,
+    message: Message,
+    unsubscribe: str = "",
+    cancel: str = "",
+    example: dict | None = None,
+) -> Mail:
+    """(subject, text, html) of a message, in the tenant's language and time zone; from
+    its kind's context of the stored params, or from the kind's `example` for a preview."""
     with tenant_locale(tenant):
         context = message_context(tenant, message, unsubscribe, cancel)
         message_kind = messages.kind(message.kind)
         if not message_kind.template:  # written: the stored subject and body in the layout
             return _in_layout(context)
-        context.update(message_kind.context(message.params))
+        context.update(message_kind.context(message.params) if example is None else example)
         return _from_templates(message_kind.template, context)
+
+
+def preview(tenant: Tenant, message_kind: messages.MessageKind) -> Mail:
+    """A kind rendered from its example (unsaved instances): nothing is read or stored."""
+    with tenant_locale(tenant):  # the example's moments are made in the tenant's zone
+        example = message_kind.example()
+    draft = Message(
+        kind=message_kind.slug,
+        subject=example.get("subject", ""),
+        body_markdown=example.get("body_markdown", ""),
+    )
+    links = "#" if message_kind.switchable else ""
+    return rendered(
+        tenant, draft, links, "#" if message_kind.slug == Kind.REMINDER else "", example
+    )
 
 
 def _from_templates(base: str, context: dict) -> Mail:

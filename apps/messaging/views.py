@@ -19,6 +19,7 @@ from apps.messaging.models import Delivery, Message, OrientationTemplate
 from apps.messaging.rendering import (
     cancel_target,
     kind_label,
+    preview,
     rendered,
     unsubscribe_target,
 )
@@ -42,6 +43,7 @@ from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services.signups import signup_cancel
+from kernel import messages as kernel_messages
 from kernel.forms import actor, add_service_error
 from tenants.selectors import current_tenant
 
@@ -251,3 +253,29 @@ def orientation_toggle(request: HttpRequest, template_id: int) -> HttpResponse:
             actor=actor(request), event=event, template=template, is_active=not template.is_active
         )
     return redirect("messaging-orientations", event_id=event.pk)
+
+
+def _site_admin(request: HttpRequest) -> None:
+    """As the site settings (tenants.views.site_settings): only the system owner's admins."""
+    if not request.user.is_owner_admin:  # type: ignore[union-attr]
+        raise Http404
+
+
+@login_required
+def kinds_list(request: HttpRequest) -> HttpResponse:
+    """Every kind of message the site sends: essential or not, by which channels, and who
+    may switch it off, each with a preview."""
+    _site_admin(request)
+    return render(request, "messaging/kinds.html", {"kinds": kernel_messages.kinds()})
+
+
+@login_required
+def kind_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """One kind rendered from its example, in the site's language and time zone."""
+    _site_admin(request)
+    try:
+        kind = kernel_messages.kind(slug)
+    except kernel_messages.UnknownKind:
+        raise Http404 from None
+    mail = preview(current_tenant(), kind)
+    return render(request, "messaging/kind_preview.html", {"kind": kind, "mail": mail})

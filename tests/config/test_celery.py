@@ -80,7 +80,7 @@ def _mails(mail_dir: Path) -> list:
 
 @pytest.mark.worker
 def test_it_runs_each_task_in_the_schema_it_was_sent_from(worker, nyborg, aarhus):
-    queue, mail_dir = worker
+    queue, _mail_dir = worker
     pia, ida = pending_user(nyborg, "pia@nyborg.dk"), pending_user(aarhus, "ida@visitaarhus.dk")
     assert pia.pk == ida.pk  # the same id in both schemas: only the schema tells them apart
     results = []

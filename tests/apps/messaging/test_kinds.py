@@ -1,0 +1,95 @@
+"""The registry of kinds (kernel.messages): every kind renders its example in Danish and
+English with no undefined variable; nothing sends mail but the outbox; and the system
+owner's admin has a page listing every kind with a preview (nobody else sees it)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.utils import translation
+
+from apps.messaging.rendering import preview
+from kernel import messages
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[3]
+UNDEFINED = "UNDEFINED-VARIABLE"
+SENDERS = {"send_mail", "send_mass_mail", "EmailMultiAlternatives", "EmailMessage", "mail_admins"}
+
+
+def _strict_templates() -> list[dict]:
+    engines = [dict(engine) for engine in settings.TEMPLATES]
+    for engine in engines:
+        engine["OPTIONS"] = {**engine.get("OPTIONS", {}), "string_if_invalid": UNDEFINED}
+    return engines
+
+
+@pytest.mark.parametrize("slug", [kind.slug for kind in messages.kinds()])
+@pytest.mark.parametrize("locale", ["da", "en"])
+def test_it_renders_every_kind_from_its_example(slug, locale, nyborg, in_nyborg):
+    nyborg.locale = locale
+    with override_settings(TEMPLATES=_strict_templates()), translation.override(locale):
+        mail = preview(nyborg, messages.kind(slug))
+    assert mail.subject and mail.text.strip() and mail.html
+    assert UNDEFINED not in mail.subject + mail.text + mail.html
+
+
+def test_every_kind_is_declared_once_with_a_sensible_switch():
+    for kind in messages.kinds():
+        assert (kind.switch_off is None) == kind.essential or kind.preference, kind.slug
+        assert set(kind.channels) <= {"email", "sms"}, kind.slug
+
+
+def test_send_refuses_an_unknown_kind():
+    with pytest.raises(messages.UnknownKind):
+        messages.send("no-such-kind", to=[], dedupe_key="x")
+
+
+def _mail_calls(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        name = ""
+        if isinstance(node, ast.ImportFrom) and node.module == "django.core.mail":
+            found += [alias.name for alias in node.names if alias.name in SENDERS]
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in SENDERS:
+            found.append(name)
+    return found
+
+
+def test_nothing_sends_mail_but_the_outbox():
+    """An AST check of every module outside apps/messaging (and the tests)."""
+    offenders = {}
+    for folder in ("apps", "platform", "tenants"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if "messaging" in path.parts or "migrations" in path.parts:
+                continue
+            calls = _mail_calls(path)
+            if calls:
+                offenders[str(path.relative_to(ROOT))] = calls
+    assert offenders == {}
+
+
+def test_the_site_admin_sees_every_kind_with_a_preview(nyborg, nanna, nyborg_client):
+    browser = signed_in(nyborg_client, nanna, nyborg)
+    page = browser.get("/beskeder/typer/").content.decode()
+    assert "signup_confirmed" in page and '<th scope="col">' in page
+    assert "/beskeder/typer/reminder/" in page
+    shown = browser.get("/beskeder/typer/reminder/").content.decode()
+    assert "Nyborg Regatta" in shown and "srcdoc=" in shown
+    assert "/beskeder/typer/" in browser.get("/indstillinger/").content.decode()
+
+
+def test_a_coordinator_or_another_tenants_admin_gets_nothing(
+    nyborg, aarhus, anders, nyborg_client, frida
+):
+    browser = signed_in(nyborg_client, frida, nyborg)
+    assert browser.get("/beskeder/typer/").status_code == 404
+    assert browser.get("/beskeder/typer/reminder/").status_code == 404
