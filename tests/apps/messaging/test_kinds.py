@@ -93,3 +93,16 @@ def test_a_coordinator_or_another_tenants_admin_gets_nothing(
     browser = signed_in(nyborg_client, frida, nyborg)
     assert browser.get("/beskeder/typer/").status_code == 404
     assert browser.get("/beskeder/typer/reminder/").status_code == 404
+
+
+def test_every_kind_has_its_own_test():
+    """One test per kind, named after it, in the test_messages.py of an app."""
+    written = "".join(p.read_text() for p in (ROOT / "tests" / "apps").rglob("test_messages.py"))
+    missing = [k.slug for k in messages.kinds() if f"def test_{k.slug}(" not in written]
+    assert missing == []
+
+
+def test_send_never_drops_a_message_when_no_outbox_is_registered(monkeypatch):
+    monkeypatch.setattr(messages, "_sender", None)
+    with pytest.raises(messages.NoSender):
+        messages.send("info", to=[1], dedupe_key="x")

@@ -112,7 +112,7 @@ def test_signup_offered(nyborg, kiosk, frida, bo, locale, switched_off):
 
 
 @pytest.mark.parametrize("switched_off", [False, True])
-def test_offer_by_text_message(nyborg, kiosk, frida, bo, switched_off):
+def test_offer(nyborg, kiosk, frida, bo, switched_off):
     """SMS only, opt-in: the switch is the SMS box (email never goes for this kind)."""
     prepare(nyborg, locale="da")
     nyborg.sms_enabled = True
