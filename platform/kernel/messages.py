@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.functional import Promise
 
 Attachment = tuple[str, bytes, str]  # (file name, content, MIME type)
@@ -103,7 +104,7 @@ def set_sender(sender: Callable[..., Any]) -> None:
 def send(
     message_kind: MessageKind | str,
     *,
-    to: Iterable[int],
+    to: Iterable[int] | QuerySet[Any],
     dedupe_key: str,
     params: dict[str, Any] | None = None,
     organisation_id: int | None = None,

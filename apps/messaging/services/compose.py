@@ -28,8 +28,12 @@ from kernel.tasks import enqueue_on_commit
 PARALLEL_CHAINS = 4  # delivery chains side by side per message (see deliveries_expand)
 
 
-def _check_may(actor: User | None, organisation: Organisation) -> None:
-    if actor is not None and not can_coordinate(actor, organisation):
+def _check_may(actor: User | None, organisation: Organisation | None) -> None:
+    """The scheduler (no actor) may; a person only for an organisation they coordinate
+    (a message about an account has none, so nobody may touch it by hand)."""
+    if actor is None:
+        return
+    if organisation is None or not can_coordinate(actor, organisation):
         raise PermissionDenied
 
 

@@ -66,7 +66,7 @@ def test_membership_answered(nyborg, meeting, frida, rikke, locale, switched_off
     membership_request(user=frida, event=meeting)
     _setup(nyborg, frida, locale, switched_off)
     request = MembershipRequest.objects.get()
-    answered = []
+    answered: list[MembershipRequest] = []
 
     def trigger():
         if not answered:

@@ -84,8 +84,8 @@ def _assert_language(tenant: Tenant, delivery: Delivery, sent) -> None:
     tenant.locale = locale
     same = delivery_email(tenant, delivery)
     assert _without_links(sent.body) == _without_links(same.body)
-    assert _without_links(sent.subject + sent.body) != _without_links(
-        elsewhere.subject + elsewhere.body
+    assert _without_links(str(sent.subject) + sent.body) != _without_links(
+        str(elsewhere.subject) + elsewhere.body
     ), delivery.message.kind
 
 

@@ -4,6 +4,7 @@ owner's admin has a page listing every kind with a preview (nobody else sees it)
 
 import ast
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -21,8 +22,8 @@ UNDEFINED = "UNDEFINED-VARIABLE"
 SENDERS = {"send_mail", "send_mass_mail", "EmailMultiAlternatives", "EmailMessage", "mail_admins"}
 
 
-def _strict_templates() -> list[dict]:
-    engines = [dict(engine) for engine in settings.TEMPLATES]
+def _strict_templates() -> list[dict[str, Any]]:
+    engines: list[dict[str, Any]] = [dict(engine) for engine in settings.TEMPLATES]
     for engine in engines:
         engine["OPTIONS"] = {**engine.get("OPTIONS", {}), "string_if_invalid": UNDEFINED}
     return engines

@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 
 from apps.messaging.models import Message
-from apps.recruitment.models import Application, Onboarding, RecruitmentSettings
+from apps.recruitment.models import Application, Interview, Onboarding, RecruitmentSettings
 from apps.recruitment.notifications import (
     agreement_ready_send,
     application_received_send,
@@ -51,7 +51,7 @@ def move_to(application, actor, last) -> Onboarding:
 @cases
 def test_application_received(nyborg, posting, frida, rasmus, locale, switched_off):
     _setup(nyborg, rasmus, locale, switched_off)
-    made = []
+    made: list[Application] = []
 
     def trigger():
         if not made:
@@ -70,7 +70,7 @@ def test_interview(nyborg, application, frida, rasmus, locale, switched_off):
     _setup(nyborg, frida, locale, switched_off)
     application_move(actor=rasmus, application=application, to=S.SCREENING)
     start = in_days(4, 10).replace(minute=37)
-    made = []
+    made: list[Interview] = []
 
     def trigger():
         if not made:
@@ -98,7 +98,7 @@ def test_interview(nyborg, application, frida, rasmus, locale, switched_off):
 @cases
 def test_agreement_ready(nyborg, application, frida, rasmus, locale, switched_off):
     _setup(nyborg, frida, locale, switched_off)
-    made = []
+    made: list[Onboarding] = []
 
     def trigger():
         if not made:
