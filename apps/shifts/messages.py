@@ -15,8 +15,6 @@ from apps.shifts.models import Event, Shift, SignUp, Task
 from kernel.messages import COORDINATORS, MessageKind, register
 from tenants.selectors import current_tenant, tenant_url
 
-SIGNUP_TEMPLATE = "shifts/emails/signup"  # one template; the status picks its sentences
-
 
 def example_shift() -> Shift:
     """An unsaved shift at a regatta, for previews and template tests."""
@@ -51,14 +49,9 @@ def _my_shifts_url() -> str:
     return tenant_url(current_tenant(), reverse("my-shifts"))
 
 
-def _signup_context(status: str) -> Any:
-    def context(params: dict[str, Any]) -> dict[str, Any]:
-        signup = SignUp.objects.select_related("user", "shift__task__event").get(
-            pk=params["signup_id"]
-        )
-        return _signup_fields(signup, status)
-
-    return context
+def _signup_context(params: dict[str, Any]) -> dict[str, Any]:
+    signup = SignUp.objects.select_related("user", "shift__task__event").get(pk=params["signup_id"])
+    return _signup_fields(signup)
 
 
 def _signup_example(status: str) -> Any:
@@ -66,17 +59,16 @@ def _signup_example(status: str) -> Any:
         shift = example_shift()
         signup = SignUp(pk=1, shift=shift, user=example_user(), status=status)
         signup.offer_expires_at = shift.starts_at - timedelta(hours=12)
-        return _signup_fields(signup, status)
+        return _signup_fields(signup)
 
     return example
 
 
-def _signup_fields(signup: SignUp, status: str) -> dict[str, Any]:
+def _signup_fields(signup: SignUp) -> dict[str, Any]:
     return {
         "signup": signup,
         "shift": signup.shift,
         "event": signup.shift.task.event,
-        "kind": status,
         "my_shifts_url": _my_shifts_url(),
     }
 
@@ -86,10 +78,10 @@ def _signup_kind(status: str, label: Any) -> MessageKind:
         MessageKind(
             slug=f"signup_{status}",
             label=label,
-            template=SIGNUP_TEMPLATE,
+            template=f"shifts/emails/signup_{status}",  # extends shifts/emails/_signup
             essential=True,
             switch_off=None,
-            context=_signup_context(status),
+            context=_signup_context,
             example=_signup_example(status),
         )
     )
