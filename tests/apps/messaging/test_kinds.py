@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from apps.messaging.rendering import preview
+from apps.organisations.models import OrganisationRole
 from kernel import messages
 from tests.conftest import signed_in
 
@@ -88,12 +89,22 @@ def test_the_site_admin_sees_every_kind_with_a_preview(nyborg, nanna, nyborg_cli
     assert "/beskeder/typer/" in browser.get("/indstillinger/").content.decode()
 
 
-def test_a_coordinator_or_another_tenants_admin_gets_nothing(
-    nyborg, aarhus, anders, nyborg_client, frida
-):
+def test_a_coordinator_gets_nothing(nyborg, roklub, frida, nyborg_client):
+    OrganisationRole.objects.create(
+        organisation=roklub, user=frida, role=OrganisationRole.Role.COORDINATOR
+    )
     browser = signed_in(nyborg_client, frida, nyborg)
     assert browser.get("/beskeder/typer/").status_code == 404
     assert browser.get("/beskeder/typer/reminder/").status_code == 404
+
+
+def test_another_tenants_admin_sees_only_his_own_site(aarhus, anders, aarhus_client):
+    browser = signed_in(aarhus_client, anders, aarhus)
+    shown = browser.get("/beskeder/typer/signup_confirmed/").content.decode()
+    assert "VisitAarhus" in shown and "Nyborg Kommune" not in shown
+    assert browser.get("/beskeder/typer/no-such-kind/").status_code == 404
+    nyborg_page = browser.get("/beskeder/typer/", HTTP_HOST="nyborg.localhost")
+    assert nyborg_page.status_code in (302, 404)  # his session is not Nyborg's
 
 
 def test_every_kind_has_its_own_test():
