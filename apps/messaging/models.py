@@ -103,7 +103,16 @@ class Message(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return self.subject
+        return self.title
+
+    def get_kind_display(self) -> str:
+        """The kind's label from the registry (kinds are not fixed choices any more)."""
+        return str(messages.kind(self.kind).label)
+
+    @property
+    def title(self) -> str:
+        """The written subject, or the kind's label for a mail rendered from templates."""
+        return self.subject or self.get_kind_display()
 
 
 class AttachedFile(models.Model):

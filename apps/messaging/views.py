@@ -144,7 +144,8 @@ def _create_and_send(
 @login_required
 def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
     message = get_object_or_404(Message.objects.select_related("organisation"), pk=message_id)
-    if not can_coordinate(request.user, message.organisation):  # type: ignore[arg-type]
+    organisation = message.organisation  # None: a mail about an account, nobody's to see
+    if organisation is None or not can_coordinate(request.user, organisation):  # type: ignore[arg-type]
         raise Http404
     counts = delivery_counts(message)
     context = {

@@ -118,3 +118,10 @@ def test_send_never_drops_a_message_when_no_outbox_is_registered(monkeypatch):
     monkeypatch.setattr(messages, "_sender", None)
     with pytest.raises(messages.NoSender):
         messages.send("info", to=[1], dedupe_key="x")
+
+
+def test_a_mail_about_an_account_is_listed_for_nobody(nyborg, nanna, frida, nyborg_client):
+    message = messages.send("email_link", to=[frida.pk], dedupe_key="x", params={})
+    assert message.organisation is None and message.title == str(messages.kind("email_link").label)
+    browser = signed_in(nyborg_client, nanna, nyborg)
+    assert browser.get(f"/beskeder/{message.pk}/").status_code == 404
