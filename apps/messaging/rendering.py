@@ -143,7 +143,9 @@ def rendered(
     with tenant_locale(tenant):
         context = message_context(tenant, message, unsubscribe, cancel)
         message_kind = messages.kind(message.kind)
-        if not message_kind.template:  # written: the stored subject and body in the layout
+        # A stored subject wins: written kinds, and rows made before kinds were rendered
+        # at delivery (their params are empty), still waiting in the outbox.
+        if not message_kind.template or message.subject:
             return _in_layout(context)
         context.update(message_kind.context(message.params) if example is None else example)
         return _from_templates(message_kind.template, context)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.test import override_settings
 from django.utils import translation
 
@@ -125,3 +126,20 @@ def test_a_mail_about_an_account_is_listed_for_nobody(nyborg, nanna, frida, nybo
     assert message.organisation is None and message.title == str(messages.kind("email_link").label)
     browser = signed_in(nyborg_client, nanna, nyborg)
     assert browser.get(f"/beskeder/{message.pk}/").status_code == 404
+
+
+def test_a_reminder_stored_before_the_registry_still_goes_out_as_written(
+    nyborg, in_nyborg, morning, frida, django_capture_on_commit_callbacks
+):
+    """Rows made by the old code carry a rendered subject and body and no params."""
+    with django_capture_on_commit_callbacks(execute=True):
+        messages.send(
+            "reminder",
+            to=[frida.pk],
+            dedupe_key="reminder:old",
+            shift_id=morning.pk,
+            subject="Påmindelse: gammel række",
+            body_markdown="Du er på vagten **Kiosk**.",
+        )
+    (sent,) = mail.outbox
+    assert sent.subject == "Påmindelse: gammel række" and "Kiosk" in sent.body
