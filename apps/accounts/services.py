@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from apps.legal.models import DocumentVersion
 from apps.audit.services import audit_record
 from kernel import messages
-from kernel.tasks import enqueue_on_commit
 from tenants.selectors import current_tenant, tenant_url
 
 
@@ -90,9 +89,7 @@ def volunteer_register(
                 from apps.legal.services import privacy_consent_record
 
                 privacy_consent_record(user=user, version=privacy_version)
-        from apps.accounts.tasks import send_email_link
-
-        enqueue_on_commit(send_email_link, user.pk, next_path)
+        email_link_send(user=user, next_path=next_path)
     return user
 
 
@@ -141,6 +138,4 @@ def email_link_request(*, email: str, next_path: str) -> None:
         email=User.objects.normalize_email(email).lower(), is_active=True
     ).first()
     if user is not None:
-        from apps.accounts.tasks import send_email_link
-
-        enqueue_on_commit(send_email_link, user.pk, next_path)
+        email_link_send(user=user, next_path=next_path)
