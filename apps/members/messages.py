@@ -46,7 +46,9 @@ MEMBERSHIP_REQUESTED = register(
 )
 
 
-def _answered_fields(request: MembershipRequest, path: str) -> dict[str, Any]:
+def _answered_fields(request: MembershipRequest) -> dict[str, Any]:
+    """Approved: the way back to the (members-only, so never secret) event it came from."""
+    path = reverse("event", args=[request.event_id]) if request.event_id else reverse("home")
     return {"request": request, "url": tenant_url(current_tenant(), path)}
 
 
@@ -57,7 +59,7 @@ MEMBERSHIP_ANSWERED = register(
         template="members/emails/membership_answered",
         essential=True,
         switch_off=None,
-        context=lambda params: _answered_fields(_request(params), params["path"]),
-        example=lambda: _answered_fields(_example_request(MembershipRequest.Status.APPROVED), "/"),
+        context=lambda params: _answered_fields(_request(params)),
+        example=lambda: _answered_fields(_example_request(MembershipRequest.Status.APPROVED)),
     )
 )

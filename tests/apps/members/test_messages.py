@@ -4,12 +4,12 @@ see tests/apps/messaging/kinds.py for what each checks), through the services.""
 import pytest
 
 from apps.members.models import MembershipRequest
+from apps.members.notifications import membership_answered_send
 from apps.organisations.models import OrganisationRole
 from apps.organisations.services.join_requests import (
     membership_request,
     membership_request_answer,
 )
-from apps.organisations.tasks import send_membership_answered
 from apps.shifts.models import Event
 from tests.apps.messaging.kinds import (
     CASE_IDS,
@@ -73,8 +73,8 @@ def test_membership_answered(nyborg, meeting, frida, rikke, locale, switched_off
             answered.append(
                 membership_request_answer(actor=rikke, request_id=request.pk, approve=approve)
             )
-        else:  # the task run again (a second answer is refused by the service)
-            send_membership_answered(request.pk)
+        else:  # sent again (a second answer is refused by the service)
+            membership_answered_send(request=answered[0])
 
     twice(trigger)
     assert_kind("membership_answered", tenant=nyborg, to=frida, switched_off=switched_off)

@@ -1,12 +1,9 @@
-"""Mails about requests to join an organisation, put in the outbox (kinds declared in
-apps/members/messages.py)."""
-
-from django.urls import reverse
+"""Mails about requests to join an organisation, put in the outbox inside the service's
+transaction (kinds declared in apps/members/messages.py)."""
 
 from apps.members.messages import MEMBERSHIP_ANSWERED, MEMBERSHIP_REQUESTED
 from apps.members.models import MembershipRequest
 from apps.organisations.selectors import coordinators
-from apps.shifts.selectors import event_url
 from kernel import messages
 
 
@@ -23,11 +20,10 @@ def membership_requested_send(*, request: MembershipRequest) -> None:
 
 def membership_answered_send(*, request: MembershipRequest) -> None:
     """To the person who asked: approved (with the way back to the event) or declined."""
-    path = event_url(request.event) if request.event is not None else reverse("home")
     messages.send(
         MEMBERSHIP_ANSWERED,
         to=[request.user_id],
         dedupe_key=f"membership-answered:{request.pk}:{request.status}",
-        params={"request_id": request.pk, "path": path},
+        params={"request_id": request.pk},
         organisation_id=request.organisation_id,
     )
