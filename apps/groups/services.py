@@ -10,7 +10,7 @@ it.
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -25,13 +25,12 @@ from apps.groups.models import Group, GroupMember, Post, PostAttachment
 from apps.groups.selectors import can_see, is_member, notify_recipients, posts_since
 from apps.members.models import Membership
 from apps.messaging.attachments import check_attachments, stored_fields
-from apps.messaging.models import Delivery, Message
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event
 from kernel import messages
 from kernel.tasks import enqueue_on_commit
-from tenants.selectors import current_tenant, tenant_locale
+from tenants.selectors import current_tenant, tenant_locale, tenant_zone
 
 BODY_MAX = 10_000
 DIGEST_WINDOW = timedelta(days=1)
@@ -199,9 +198,7 @@ def post_hide(*, actor: User, post_id: int, reason: str = "", hidden: bool = Tru
         _check_coordinates(actor, post.group.organisation)
         if hidden:
             post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason[:300]
-            Delivery.objects.filter(
-                message__dedupe_key=_post_key(post), status=Delivery.Status.PENDING
-            ).update(status=Delivery.Status.SKIPPED, last_error="post hidden")
+            messages.withdraw(_post_key(post), reason="post hidden")
         else:
             post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
         post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
@@ -244,14 +241,28 @@ def digest_send(*, group_id: int, now: datetime | None = None) -> int:
     """One mail with the day's visible posts to the members who chose a daily mail; once
     a day per group (the key carries the local date). Returns how many posts it held."""
     now = now or timezone.now()
-    group = Group.objects.select_related("organisation").filter(pk=group_id).first()
-    if group is None or group.is_archived:
-        return 0
-    posts = list(posts_since(group, _digest_since(group, now)))
-    if not posts:
-        return 0
     with tenant_locale(current_tenant()):
         day = timezone.localdate(now)  # the tenant's day, not the server's
+    with transaction.atomic():
+        group = Group.objects.select_for_update().filter(pk=group_id).first()
+        if group is None or group.is_archived or _digested_on(group, day):
+            return 0
+        posts = list(posts_since(group, _digest_since(group, now)))
+        if not posts:
+            return 0
+        group.digest_sent_at = now
+        group.save(update_fields=["digest_sent_at"])
+        _digest_mail(group, posts, day)
+    return len(posts)
+
+
+def _digested_on(group: Group, day: date) -> bool:
+    """Today's digest is out already (a second beat tick, a retried task)."""
+    sent = group.digest_sent_at
+    return sent is not None and timezone.localdate(sent, tenant_zone()) == day
+
+
+def _digest_mail(group: Group, posts: list[Post], day: date) -> None:
     messages.send(
         GROUP_DIGEST,
         to=notify_recipients(group, GroupMember.Notify.DAILY),
@@ -259,20 +270,12 @@ def digest_send(*, group_id: int, now: datetime | None = None) -> int:
         params={"group_id": group.pk, "post_ids": [post.pk for post in posts]},
         organisation_id=group.organisation_id,
     )
-    return len(posts)
 
 
 def _digest_since(group: Group, now: datetime) -> datetime:
     """From the last digest (so a late beat neither repeats nor skips a post), but never
     further back than a day."""
-    last = (
-        Message.objects.filter(
-            dedupe_key__startswith=f"group-digest:{group.pk}:", created_at__lt=now
-        )
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
+    last = group.digest_sent_at
     return max(last, now - DIGEST_WINDOW) if last else now - DIGEST_WINDOW
 
 

@@ -73,6 +73,7 @@ class NoSender(RuntimeError):
 
 _kinds: dict[str, MessageKind] = {}
 _sender: Callable[..., Any] | None = None
+_withdrawer: Callable[..., int] | None = None
 
 
 def register(message_kind: MessageKind) -> MessageKind:
@@ -96,9 +97,18 @@ def kinds() -> list[MessageKind]:
     return list(_kinds.values())
 
 
-def set_sender(sender: Callable[..., Any]) -> None:
-    global _sender
-    _sender = sender
+def set_sender(sender: Callable[..., Any], withdrawer: Callable[..., int] | None = None) -> None:
+    """apps.messaging registers its outbox here at start-up."""
+    global _sender, _withdrawer
+    _sender, _withdrawer = sender, withdrawer
+
+
+def withdraw(dedupe_key: str, *, reason: str) -> int:
+    """Stop what is still waiting to go of the message with this key (a post hidden before
+    its mail went out). Returns how many deliveries were stopped."""
+    if _withdrawer is None:
+        raise NoSender("no message sender registered (is apps.messaging installed?)")
+    return _withdrawer(dedupe_key, reason=reason)
 
 
 def send(

@@ -23,6 +23,7 @@ from apps.messaging.services.compose import (
     message_notify,
     message_schedule,
     message_send,
+    message_withdraw,
 )
 from apps.messaging.services.outbox import (
     BATCH_SIZE,
@@ -55,6 +56,7 @@ __all__ = [
     "message_notify",
     "message_schedule",
     "message_send",
+    "message_withdraw",
     "messages_due",
     "orientation_save",
     "orientations_due",

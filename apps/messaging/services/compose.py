@@ -189,6 +189,13 @@ def message_notify(
     return message
 
 
+def message_withdraw(dedupe_key: str, *, reason: str) -> int:
+    """kernel.messages.withdraw: skip the deliveries of this message still waiting."""
+    return Delivery.objects.filter(
+        message__dedupe_key=dedupe_key, status=Delivery.Status.PENDING
+    ).update(status=Delivery.Status.SKIPPED, last_error=reason[:2000])
+
+
 def _people(to: Iterable[int] | QuerySet[User]) -> QuerySet[User]:
     if isinstance(to, QuerySet):
         return to
