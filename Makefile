@@ -30,6 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(LINT_ENV) $(BIN)/mypy .
+	$(BIN)/lint-imports  # the layers in README.md, from .importlinter
 
 # Benchmarks print figures; compare within one run (these machines are noisy).
 bench: $(STAMP)

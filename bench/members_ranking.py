@@ -220,7 +220,13 @@ def counts() -> str:
 def time_ranking(shift_id: int) -> None:
     from django.utils import translation
 
-    from apps.members.matching import candidates, describe_all, rank, rank_candidates, shift_needs
+    from apps.matching.shift_matching import (
+        candidates,
+        describe_all,
+        rank,
+        rank_candidates,
+        shift_needs,
+    )
     from apps.shifts.models import Shift
 
     shift = Shift.objects.select_related("task__event__organisation", "task__event__category").get(

@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, tenant_context
 
-from apps.accounts.models import User
 from apps.audit.services import audit_record
-from kernel.tasks import enqueue_on_commit
 from tenants import validators
 from tenants.checks import template_schema_problem
 from tenants.models import Domain, Tenant
+from tenants.signals import tenant_provisioned
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ class TemplateMissing(RuntimeError):
 class Provisioned:
     tenant: Tenant
     domain: Domain
-    admin: User
+    admin_email: str  # invited by apps.accounts (tenants.signals.tenant_provisioned)
     seconds: float
 
 
@@ -81,15 +80,21 @@ def tenant_provision(
         with transaction.atomic():
             tenant.save(verbosity=0)  # clones the template (TENANT_CREATION_FAKES_MIGRATIONS)
             primary = Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
-            admin = _create_first_admin(tenant, admin_email, admin_name, actor)
-            _publish_legal_pages(tenant)
+            with tenant_context(tenant):
+                tenant_provisioned.send(
+                    sender=Tenant,
+                    tenant=tenant,
+                    admin_email=admin_email,
+                    admin_name=admin_name,
+                    actor=actor,
+                )
             audit_record(actor=actor, action="tenant.provisioned", target=tenant, domain=domain)
     except IntegrityError as exc:
         # Lost a race with another provisioning of the same slug or domain.
         raise ValidationError(_("This name or domain was taken a moment ago.")) from exc
     seconds = time.perf_counter() - started
     log.info("provisioned tenant %s in %.2f s", slug, seconds)
-    return Provisioned(tenant=tenant, domain=primary, admin=admin, seconds=seconds)
+    return Provisioned(tenant=tenant, domain=primary, admin_email=admin_email, seconds=seconds)
 
 
 def default_domain(slug: str) -> str:
@@ -134,25 +139,6 @@ def _check_taken(errors: dict[str, list[str]], slug: str, domain: str) -> None:
         errors["slug"] = [_("A system owner with this short name already exists.")]
     if "domain" not in errors and Domain.objects.filter(domain__iexact=domain).exists():
         errors["domain"] = [_("This domain is already in use.")]
-
-
-def _create_first_admin(tenant: Tenant, email: str, name: str, actor: object | None) -> User:
-    from apps.accounts.services import owner_admin_create
-    from apps.accounts.tasks import send_invitation
-
-    with tenant_context(tenant):
-        admin = owner_admin_create(email=email, full_name=name.strip(), actor=actor)
-        enqueue_on_commit(send_invitation, admin.pk)
-    return admin
-
-
-def _publish_legal_pages(tenant: Tenant) -> None:
-    """Version 1 of the privacy notice and accessibility statement from the standard texts,
-    so a person who registers always has a notice to read and accept (apps/legal)."""
-    from apps.legal.services import standard_versions_publish
-
-    with tenant_context(tenant):
-        standard_versions_publish(tenant=tenant)
 
 
 _OPEN = (Tenant.Status.TRIAL, Tenant.Status.ACTIVE)

@@ -10,3 +10,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         import_module(f"{self.name}.messages")  # declares this app's kinds of message
+        from apps.accounts.receivers import first_admin_invite  # models must be loaded first
+        from tenants.signals import tenant_provisioned
+
+        tenant_provisioned.connect(first_admin_invite, dispatch_uid="accounts.first_admin")

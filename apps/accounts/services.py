@@ -1,7 +1,6 @@
 """Write paths for accounts."""
 
 import hashlib
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,10 +12,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from apps.accounts.models import User
-
-if TYPE_CHECKING:
-    from apps.legal.models import DocumentVersion
 from apps.audit.services import audit_record
+from apps.legal.models import DocumentVersion
+from apps.legal.services import privacy_consent_record
 from kernel import messages
 from tenants.selectors import current_tenant, tenant_url
 
@@ -68,7 +66,7 @@ def volunteer_register(
     email: str,
     phone: str,
     next_path: str,
-    privacy_version: "DocumentVersion | None" = None,
+    privacy_version: DocumentVersion | None = None,
 ) -> User:
     """Create the person (or find them) and mail a link that signs them in.
 
@@ -86,8 +84,6 @@ def volunteer_register(
             )
             audit_record(actor=user, action="user.registered", target=user, consent=True)
             if privacy_version is not None:
-                from apps.legal.services import privacy_consent_record
-
                 privacy_consent_record(user=user, version=privacy_version)
         email_link_send(user=user, next_path=next_path)
     return user

@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.groups.models import Group, GroupMember
 from apps.members.models import Membership
-from apps.messaging.forms import MultipleFileField
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event
+from kernel.attachments import MultipleFileField
 
 
 class PostForm(forms.Form):

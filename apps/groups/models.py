@@ -15,10 +15,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.messaging.models import AttachedFile
-from apps.messaging.rendering import markdown_to_html
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event
+from kernel.attachments import AttachedFile
+from kernel.markdown import markdown_to_html
 
 
 class Group(models.Model):

@@ -24,11 +24,11 @@ from apps.groups.messages import GROUP_DIGEST, GROUP_POST
 from apps.groups.models import Group, GroupMember, Post, PostAttachment
 from apps.groups.selectors import can_see, is_member, notify_recipients, posts_since
 from apps.members.models import Membership
-from apps.messaging.attachments import check_attachments, stored_fields
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event
 from kernel import messages
+from kernel.attachments import check_attachments, stored_fields
 from kernel.tasks import enqueue_on_commit
 from tenants.selectors import current_tenant, tenant_locale, tenant_zone
 

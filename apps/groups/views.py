@@ -35,7 +35,7 @@ from apps.groups.services import (
     post_create,
     post_hide,
 )
-from apps.home.services import group_seen
+from apps.groups.signals import group_viewed
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
 from kernel.forms import actor, add_service_error
@@ -74,7 +74,7 @@ def my_groups(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     """The group's page; a POST here is a new post."""
     group, coordinates = _seen(request, group_id)
-    group_seen(user=actor(request), group_id=group.pk)  # its posts are no longer new (apps.home)
+    group_viewed.send(sender=None, user=actor(request), group_id=group.pk)  # home: not new
     form = PostForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

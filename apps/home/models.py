@@ -2,7 +2,7 @@
 and when they last opened each group (posts after that are new to them).
 
 Groups have no read state of their own; a visit to a group's page records the moment here
-(apps.groups.views.group_detail calls services.group_seen)."""
+(apps.groups.signals.group_viewed, connected to services.group_seen in HomeConfig.ready)."""
 
 from django.conf import settings
 from django.db import models

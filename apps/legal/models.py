@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from apps.messaging.rendering import markdown_to_html
+from kernel.markdown import markdown_to_html
 
 
 class Document(models.TextChoices):

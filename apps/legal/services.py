@@ -1,6 +1,7 @@
 """Write paths for the legal pages: publish a version, the standard texts, consent."""
 
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -8,12 +9,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.legal.models import Document, DocumentVersion, PrivacyConsent
 from kernel import dates
 from tenants.models import Tenant
 from tenants.selectors import tenant_url
+
+if TYPE_CHECKING:  # accounts builds on legal (registration accepts the privacy notice)
+    from apps.accounts.models import User
 
 MAX_LENGTH = 100_000
 # "[Indsæt e-mail]" and the like, left in a standard text for the admin; not a Markdown link.
@@ -52,7 +55,7 @@ def document_publish(
     *,
     document: str,
     body_markdown: str,
-    actor: User | None,
+    actor: "User | None",
     is_standard: bool = False,
 ) -> DocumentVersion:
     """Publish a new version of a legal page in the current tenant; older ones stay as they
@@ -107,7 +110,7 @@ def standard_versions_publish(*, tenant: Tenant) -> list[DocumentVersion]:
     return published
 
 
-def privacy_consent_record(*, user: User, version: DocumentVersion) -> PrivacyConsent:
+def privacy_consent_record(*, user: "User", version: DocumentVersion) -> PrivacyConsent:
     """The person accepted this version of the privacy notice (at registration)."""
     if version.document != Document.PRIVACY:
         raise ValueError("consent is given to the privacy notice")

@@ -9,8 +9,8 @@ from apps.legal.forms import DocumentForm
 from apps.legal.models import Document
 from apps.legal.selectors import current_version, document_version, document_versions
 from apps.legal.services import document_publish, placeholders, tenant_standard_text
-from apps.messaging.rendering import markdown_to_html
 from kernel.forms import actor, add_service_error
+from kernel.markdown import markdown_to_html
 from tenants.selectors import current_tenant
 
 PUBLIC_URL = {

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.marketplace.forms import CancelForm, EventFilterForm, MembershipRequestForm
+from apps.members.selectors import membership_request_of
+from apps.members.services.join_requests import membership_request
 from apps.organisations.models import Follow, Organisation
-from apps.organisations.selectors import membership_request_of, organisations_coordinated_by
-from apps.organisations.services import follow_set
-from apps.organisations.services.join_requests import membership_request
+from apps.organisations.selectors import organisations_coordinated_by
+from apps.organisations.services.following import follow_set
 from apps.shifts.models import Category, Shift, SignUp
 from apps.shifts.selectors import (
     event_for_page,

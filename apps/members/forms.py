@@ -68,3 +68,19 @@ class ProfileForm(forms.Form):
         self.fields["interests"].label = _("Interests")
         self.fields["languages"].label = _("Languages")
         self.fields["availability"].label = _("When are you usually free?")
+
+
+class AddMemberForm(forms.Form):
+    email = forms.EmailField(label=_("Email of the person to add"))
+    full_name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("For someone new here: they get an account and a sign-in link by email."),
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )

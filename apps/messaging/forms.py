@@ -5,20 +5,7 @@ from apps.messaging.models import Message, OrientationTemplate, Preference
 from apps.messaging.selectors import switchable_kinds
 from apps.shifts.models import Task
 from kernel import messages
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field; the limits are checked by the service (attachments.py)."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+from kernel.attachments import MultipleFileField
 
 
 class MessageForm(forms.ModelForm):

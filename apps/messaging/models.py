@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event, Shift, Task
 from kernel import messages
+from kernel.attachments import AttachedFile
 
 
 class Kind:
@@ -113,21 +114,6 @@ class Message(models.Model):
     def title(self) -> str:
         """The written subject, or the kind's label for a mail rendered from templates."""
         return self.subject or self.get_kind_display()
-
-
-class AttachedFile(models.Model):
-    """What every attachment keeps beside its file (checked by attachments.py)."""
-
-    name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-
-    class Meta:
-        abstract = True
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Attachment(AttachedFile):

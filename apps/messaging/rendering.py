@@ -1,10 +1,8 @@
-"""Markdown in, safe HTML out; the multipart mail (or the SMS text) for one delivery, in
-the tenant's branding and language; and the signed links a mail carries."""
+"""The multipart mail (or the SMS text) for one delivery, in the tenant's branding and
+language (bodies through kernel.markdown); and the signed links a mail carries."""
 
 from typing import NamedTuple
 
-import markdown  # type: ignore[import-untyped]
-import nh3
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
@@ -13,11 +11,10 @@ from django.urls import reverse
 
 from apps.messaging.models import Delivery, Kind, Message
 from kernel import messages
+from kernel.markdown import markdown_to_html
 from tenants.models import Tenant
 from tenants.selectors import current_tenant, primary_host, tenant_locale, tenant_url
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "blockquote"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 UNSUBSCRIBE_SALT = "messaging.unsubscribe"
 CANCEL_SALT = "messaging.cancel"
 LAYOUT = "messaging/emails/message"  # the shared layout of written and Markdown mails
@@ -28,18 +25,6 @@ class Mail(NamedTuple):
     subject: str
     text: str
     html: str
-
-
-def markdown_to_html(text: str) -> str:
-    """Render Markdown, then keep only a small allow-list of tags (raw HTML is dropped)."""
-    html = markdown.markdown(text, output_format="html")
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
 
 
 # The schema is in every salt, so a token from one tenant means nothing on another.

@@ -8,6 +8,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.groups.models import Group
+from apps.groups.selectors import group_members_by_id, group_organisation
 from apps.members.models import Membership
 from apps.messaging.models import Delivery, Kind, Message, Preference
 from apps.organisations.models import Organisation
@@ -36,8 +38,6 @@ def audience_organisation(kind: str, audience_id: int) -> Organisation | None:
     if kind == Message.Audience.MEMBERS:
         return Organisation.objects.filter(pk=audience_id).first()
     if kind == Message.Audience.GROUP:
-        from apps.groups.selectors import group_organisation  # groups imports messaging
-
         return group_organisation(audience_id)
     return None
 
@@ -78,8 +78,6 @@ def _audience_name(kind: str, audience_id: int) -> str:
             return ""
         return f"{event.title} · {_day_and_time(timezone.localtime(event.starts_at))}"
     if kind == Message.Audience.GROUP:
-        from apps.groups.models import Group  # groups imports messaging
-
         group = Group.objects.filter(pk=audience_id).first()
         return group.name if group else ""
     return ""
@@ -107,8 +105,6 @@ def audience_users(
         organisation = Organisation.objects.filter(pk=audience_id).first()
         return coordinators(organisation) if organisation else User.objects.none()
     if kind == Message.Audience.GROUP:
-        from apps.groups.selectors import group_members_by_id  # groups imports messaging
-
         return group_members_by_id(audience_id)
     return _active(_signups(kind, audience_id).values("user_id"))
 

@@ -76,6 +76,7 @@ def dispatch_automatic() -> None:
     send_to_every_open_tenant(send_automatic_messages)
 
 
+# The follow digest (apps.messaging.services.digests).
 @shared_task
 def send_digest(user_id: int) -> int:
     return digest_send(user_id=user_id)

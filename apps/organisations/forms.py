@@ -15,19 +15,3 @@ class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("Email"))
     role = forms.ChoiceField(label=_("Role"), choices=OrganisationRole.Role.choices)
-
-
-class AddMemberForm(forms.Form):
-    email = forms.EmailField(label=_("Email of the person to add"))
-    full_name = forms.CharField(
-        label=_("Name"),
-        max_length=200,
-        required=False,
-        help_text=_("For someone new here: they get an account and a sign-in link by email."),
-    )
-
-
-class NoteForm(forms.Form):
-    text = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-    )

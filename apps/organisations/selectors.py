@@ -1,12 +1,7 @@
-from typing import TYPE_CHECKING
-
 from django.db.models import QuerySet
 
 from apps.accounts.models import User
 from apps.organisations.models import Organisation, OrganisationRole
-
-if TYPE_CHECKING:
-    from apps.members.models import MembershipRequest
 
 COORDINATING_ROLES = (OrganisationRole.Role.ADMIN, OrganisationRole.Role.COORDINATOR)
 
@@ -39,24 +34,3 @@ def coordinators(organisation: Organisation) -> QuerySet[User]:
     if users.exists():
         return users.order_by("pk")
     return User.objects.filter(is_owner_admin=True, is_active=True).order_by("pk")
-
-
-def membership_request_of(user: User, organisation: Organisation) -> "MembershipRequest | None":
-    """The person's latest request to join the organisation, if any."""
-    from apps.members.models import MembershipRequest  # members builds on organisations
-
-    if not user.is_authenticated:
-        return None
-    return (
-        MembershipRequest.objects.filter(user=user, organisation=organisation)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-
-
-def pending_membership_requests(organisation: Organisation) -> "QuerySet[MembershipRequest]":
-    from apps.members.models import MembershipRequest
-
-    return MembershipRequest.objects.filter(
-        organisation=organisation, status=MembershipRequest.Status.PENDING
-    ).select_related("user", "event")

@@ -22,7 +22,9 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.members.models import Membership
 from apps.organisations.selectors import can_coordinate
+from apps.shifts.clock import moved_by
 from apps.shifts.models import Event, Shift, SignUp
 
 
@@ -168,8 +170,6 @@ def _may_see(event: Event, user: User | None, token: str) -> bool:
 
 def is_member_of(user: User, event: Event) -> bool:
     """For members-only events: an active member of the organisation, or its coordinator."""
-    from apps.members.models import Membership  # members builds on shifts' neighbours
-
     active = Membership.objects.filter(
         user=user, organisation_id=event.organisation_id, status=Membership.Status.ACTIVE
     )
@@ -250,8 +250,6 @@ def reschedule_preview(
     """What moving shifts of `event` would do, in three queries: these shifts to these
     (start, end), or all of them by a wall-clock `offset`. `event_start`/`event_end`: the
     event's new times, when it changes too."""
-    from apps.shifts.clock import moved_by
-
     start, end = event_start or event.starts_at, event_end or event.ends_at
     all_shifts = list(
         Shift.objects.filter(task__event=event, is_cancelled=False)

@@ -29,6 +29,7 @@ def _tag_sentry_with_tenant(**_: Any) -> None:
 
 @worker_init.connect(weak=False)
 def _check_template_on_start(**_: Any) -> None:
+    # Here, not at the top: config/__init__ imports this module before Django is set up.
     from tenants.checks import template_schema_problem
 
     problem = template_schema_problem()

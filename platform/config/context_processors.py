@@ -1,6 +1,9 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from apps.organisations.models import OrganisationRole
+from apps.organisations.selectors import COORDINATING_ROLES
+
 
 def platform(request: HttpRequest) -> dict[str, object]:
     tenant = getattr(request, "tenant", None)
@@ -13,9 +16,6 @@ def platform(request: HttpRequest) -> dict[str, object]:
 
 
 def _coordinates(request: HttpRequest) -> bool:
-    from apps.organisations.models import OrganisationRole
-    from apps.organisations.selectors import COORDINATING_ROLES
-
     user = request.user
     if not user.is_authenticated:
         return False

@@ -156,7 +156,8 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def banner(port: str) -> str:
     """The addresses and logins, in columns that line up whatever the tenants are called."""
-    from tenants.management.commands import _demo_logins as demo
+    # Here, not at the top: the other commands of this module never need the demo logins.
+    from demo.management.commands import _demo_logins as demo
 
     rows = [("Console", f"http://console.localhost:{port}/", demo.CONSOLE_EMAIL)]
     for spec in demo.DEMO_TENANTS:

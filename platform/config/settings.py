@@ -34,6 +34,7 @@ SHARED_APPS = [
     "tenants",
     "console",
     "billing",
+    "demo",  # seed_demo (make run); runs per tenant through tenant_context, no models
     "apps.accounts",
     "apps.audit",
     "django.contrib.contenttypes",
@@ -59,6 +60,7 @@ TENANT_APPS = [
     "apps.attendance",
     "apps.messaging",
     "apps.recruitment",
+    "apps.matching",
     "apps.marketplace",
     "apps.evaluations",
     "apps.groups",
@@ -270,7 +272,7 @@ ANYMAIL = {
     },
 }
 ANYMAIL_TRACKING_ESPS = env_list("ANYMAIL_TRACKING_ESPS", "postmark,brevo,sparkpost")
-# Attachments on coordinators' messages (apps/messaging/attachments.py).
+# Attachments on coordinators' messages and group posts (platform/kernel/attachments.py).
 MESSAGE_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 MESSAGE_ATTACHMENTS_MAX_BYTES = 10 * 1024 * 1024
 MESSAGE_ATTACHMENTS_MAX_COUNT = 5

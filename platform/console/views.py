@@ -62,7 +62,7 @@ def _provisioned_message(result: Provisioned) -> str:
         "name": result.tenant.name,
         "domain": result.domain.domain,
         "seconds": f"{result.seconds:.2f}",
-        "email": result.admin.email,
+        "email": result.admin_email,
     }
 
 

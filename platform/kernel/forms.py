@@ -1,12 +1,14 @@
 """Small helpers that every app's views and forms share."""
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
 
-from apps.accounts.models import User
+if TYPE_CHECKING:  # the kernel imports no app; the annotation only
+    from apps.accounts.models import User
 
 
 def add_service_error(
@@ -25,6 +27,6 @@ def add_service_error(
             form.add_error(target, message)
 
 
-def actor(request: HttpRequest) -> User:
+def actor(request: HttpRequest) -> "User":
     """The signed-in person (views that call this are behind login_required)."""
     return request.user  # type: ignore[return-value]

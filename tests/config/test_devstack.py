@@ -102,7 +102,7 @@ def test_it_prints_the_banner_before_django_is_set_up_in_aligned_columns():
 
 def test_it_lines_up_long_tenant_names(monkeypatch):
     from config import devstack
-    from tenants.management.commands import _demo_logins
+    from demo.management.commands import _demo_logins
 
     long_one = {"name": "Region Syddanmark Frivilligcenter", "slug": "rsd", "admin_email": "a@b.dk"}
     monkeypatch.setattr(_demo_logins, "DEMO_TENANTS", [*_demo_logins.DEMO_TENANTS, long_one])

@@ -18,6 +18,7 @@ from apps.audit.services import audit_record
 from tenants import checks
 from tenants.models import Domain, Tenant
 from tenants.services import TemplateMissing, tenant_provision, tenant_resume, tenant_set_status
+from tenants.signals import tenant_provisioned
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,26 @@ def test_it_leaves_nothing_behind_when_it_fails_half_way():
         pytest.raises(RuntimeError),
     ):
         provision()
+    connection.set_schema_to_public()
+    assert nothing_left_of("roskilde")
+
+
+def test_it_tells_the_apps_above_in_the_new_schema_and_undoes_everything_if_one_fails():
+    # accounts (the first admin) and legal (the standard pages) hear it this way; tenants
+    # imports neither.
+    heard = []
+
+    def refuse(*, tenant, admin_email, **_):
+        heard.append((connection.schema_name, tenant.schema_name, admin_email))
+        raise RuntimeError("not today")
+
+    tenant_provisioned.connect(refuse, dispatch_uid="test.refuse")
+    try:
+        with pytest.raises(RuntimeError):
+            provision()
+    finally:
+        tenant_provisioned.disconnect(dispatch_uid="test.refuse")
+    assert heard == [("roskilde", "roskilde", "rasmus@roskilde.dk")]
     connection.set_schema_to_public()
     assert nothing_left_of("roskilde")
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
-from apps.messaging.attachments import check_attachments, stored_fields
 from apps.messaging.models import Attachment, Delivery, Message
 from apps.messaging.selectors import (
     audience_organisation,
@@ -23,6 +22,7 @@ from apps.messaging.services.outbox import BATCH_SIZE
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
 from kernel import messages
+from kernel.attachments import check_attachments, stored_fields
 from kernel.tasks import enqueue_on_commit
 
 PARALLEL_CHAINS = 4  # delivery chains side by side per message (see deliveries_expand)

@@ -43,7 +43,6 @@ from apps.messaging.rendering import (
     delivery_sms_text,
     preference_slug,
 )
-from apps.messaging.sms import SmsPermanentError, normalise_phone, send_sms
 from kernel import messages
 from tenants.models import Tenant
 from tenants.selectors import current_tenant
@@ -175,6 +174,9 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[str, int]:
 
 def _send_one(tenant: Tenant, delivery: Delivery, connection, files: list) -> str:
     if delivery.channel == Delivery.Channel.SMS:
+        # Here, not at the top: sms loads phonenumbers' numbering plans, only needed for SMS.
+        from apps.messaging.sms import SmsPermanentError, normalise_phone, send_sms
+
         to = normalise_phone(delivery.address)
         if to is None:
             raise SmsPermanentError(f"not a phone number: {delivery.address}")
@@ -189,6 +191,8 @@ def _send_one(tenant: Tenant, delivery: Delivery, connection, files: list) -> st
 def is_permanent(error: Exception) -> bool:
     """The server refused the address for good (5xx, a rejected number), or what the mail
     is about is gone (a deleted sign-up): retrying will not help."""
+    from apps.messaging.sms import SmsPermanentError  # phonenumbers only when needed (above)
+
     if isinstance(error, SmsPermanentError | ObjectDoesNotExist):
         return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):

@@ -1,6 +1,3 @@
-"""Write paths for organisations: follows (follows), approval, roles and invitations
-(roles), memberships and notes (members). The follow digest is sent by messaging."""
-
-from apps.organisations.services.follows import follow_set
-
-__all__ = ["follow_set"]
+"""Write paths for organisations: follows (following), approval, roles and invitations (roles).
+Memberships and requests to join are apps.members.services; the follow digest is
+apps.messaging.services.digests."""

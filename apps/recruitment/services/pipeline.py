@@ -23,6 +23,7 @@ from apps.organisations.selectors import can_coordinate
 from apps.recruitment.models import Application, ApplicationEvent, Posting
 from apps.recruitment.notifications import agreement_ready_send, application_received_send
 from apps.recruitment.services._common import Refused, must_coordinate, now_or, today
+from apps.recruitment.services.onboarding import onboarding_attach, onboarding_open, trial_start
 
 S = Application.Status
 CLOSING = (S.REJECTED, S.WITHDRAWN)
@@ -133,13 +134,9 @@ def application_move(
         from_status = locked.status
         locked.status, locked.status_changed_at = to, now
         if to == S.AGREEMENT:
-            from apps.recruitment.services.onboarding import onboarding_open
-
             onboarding = onboarding_open(application=locked, actor=actor, now=now)
             agreement_ready_send(onboarding=onboarding)
         elif to == S.TRIAL:
-            from apps.recruitment.services.onboarding import trial_start
-
             trial_start(application=locked, now=now)
         elif to == S.ACTIVE:
             locked.membership = _make_member(locked, actor, now)
@@ -180,8 +177,6 @@ def _label(status: str) -> str:
 
 
 def _make_member(application: Application, actor: User, now: datetime) -> Membership:
-    from apps.recruitment.services.onboarding import onboarding_attach
-
     posting = application.posting
     membership, created = Membership.objects.get_or_create(
         user=application.user,

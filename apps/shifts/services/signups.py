@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.members.models import Profile
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.notifications import signup_notice_send
@@ -94,8 +95,6 @@ def _take_place(
 
 def workload_passed(user: User, shift: Shift) -> str:
     """Why this shift would pass the workload the person chose for its month ("" if not)."""
-    from apps.members.models import Profile
-
     profile = Profile.objects.filter(user=user).first()
     if profile is None or not (profile.max_shifts_per_month or profile.max_hours_per_month):
         return ""

@@ -38,6 +38,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Provisioned {result.tenant.name} at {result.domain.domain} "
-                f"in {result.seconds:.2f} s; invitation sent to {result.admin.email}."
+                f"in {result.seconds:.2f} s; invitation sent to {result.admin_email}."
             )
         )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.messaging.services.digests import digest_send
 from apps.messaging.tasks import send_digests
-from apps.organisations.services import follow_set
+from apps.organisations.services.following import follow_set
 from apps.shifts.models import Category
 from tests.apps.organisations.test_follows import published
 

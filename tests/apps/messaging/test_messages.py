@@ -18,7 +18,7 @@ from apps.messaging.services import (
 )
 from apps.messaging.services.digests import digest_send
 from apps.organisations.models import OrganisationRole
-from apps.organisations.services import follow_set
+from apps.organisations.services.following import follow_set
 from apps.shifts.models import Event
 from apps.shifts.services.signups import shift_sign_up
 from tests.apps.messaging.kinds import (

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from apps.members.models import Membership
+from apps.members.services.memberships import member_note_add, member_notes, membership_add
 from apps.organisations.models import Organisation, OrganisationRole
-from apps.organisations.services.members import member_note_add, member_notes, membership_add
 from apps.organisations.services.roles import (
     organisation_approve,
     organisation_register,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.attendance.services import check_in, shift_token
 from apps.messaging.services.digests import digest_send
 from apps.organisations.models import OrganisationRole
-from apps.organisations.services import follow_set
+from apps.organisations.services.following import follow_set
 from apps.shifts.models import Event, Shift
 from apps.shifts.notifications import coordinators_tell_free_place
 from apps.shifts.services._common import Refused

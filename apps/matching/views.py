@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.members.matching import describe_all, rank_candidates
-from apps.members.posting_matching import describe_all as posting_reasons
-from apps.members.posting_matching import rank_for_posting
+from apps.matching.posting_matching import describe_all as posting_reasons
+from apps.matching.posting_matching import rank_for_posting
+from apps.matching.shift_matching import describe_all, rank_candidates
 from apps.organisations.selectors import can_coordinate
 from apps.recruitment.models import Posting
 from apps.shifts.models import Shift, SignUp
@@ -54,7 +54,7 @@ def shift_candidates(request: HttpRequest, shift_id: int) -> HttpResponse:
         "everyone": everyone,
         "suggestions": [(m, describe_all(m)) for m in matches],
     }
-    return render(request, "members/matching_candidates.html", context)
+    return render(request, "matching/candidates.html", context)
 
 
 @login_required
@@ -88,4 +88,4 @@ def posting_candidates(request: HttpRequest, posting_id: int) -> HttpResponse:
         raise Http404
     matches = rank_for_posting(posting)
     context = {"posting": posting, "suggestions": [(m, posting_reasons(m)) for m in matches]}
-    return render(request, "members/matching_posting.html", context)
+    return render(request, "matching/posting.html", context)

@@ -1,7 +1,7 @@
 """Matching suggestions for a posting (an ongoing role): volunteers ranked, with reasons.
 
 A coordinator decides; nothing here asks or assigns anybody. The shift matching
-(`apps.members.matching`) lends its pieces: `terms` and `words`, the weights, `Candidate`,
+(`apps.matching.shift_matching`) lends its pieces: `terms` and `words`, the weights, `Candidate`,
 `Reason`, `Match` and the words of the reasons they share. What differs for a role that
 lasts:
 
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import User
-from apps.members.matching import (
+from apps.matching.shift_matching import (
     HISTORY_FULL,
     HISTORY_WEIGHT,
     SHOWN,

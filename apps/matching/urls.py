@@ -2,22 +2,22 @@
 
 from django.urls import path
 
-from apps.members import matching_views
+from apps.matching import views
 
 urlpatterns = [
     path(
         "vagter/<int:shift_id>/kandidater/",
-        matching_views.shift_candidates,
+        views.shift_candidates,
         name="planning-candidates",
     ),
     path(
         "vagter/<int:shift_id>/kandidater/<int:user_id>/tilfoej/",
-        matching_views.candidate_add,
+        views.candidate_add,
         name="planning-candidate-add",
     ),
     path(
         "opslag/<int:posting_id>/kandidater/",
-        matching_views.posting_candidates,
+        views.posting_candidates,
         name="planning-posting-candidates",
     ),
 ]

@@ -1,12 +1,15 @@
-"""Following organisations and categories (their digest: messaging/services/digests.py)."""
+"""Following organisations and categories (the digest it brings is
+apps.messaging.services.digests)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import User
 from apps.organisations.models import Follow, Organisation
-from apps.shifts.models import Category
+
+if TYPE_CHECKING:  # shifts builds on organisations; a category is one of its models
+    from apps.shifts.models import Category
 
 
 def follow_set(
@@ -14,7 +17,7 @@ def follow_set(
     user: User,
     on: bool,
     organisation: Organisation | None = None,
-    category: Category | None = None,
+    category: "Category | None" = None,
 ) -> bool:
     """Follow or stop following one organisation or category; returns whether followed now."""
     target: dict[str, Any] = (

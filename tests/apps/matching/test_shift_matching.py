@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from apps.accounts.models import User
-from apps.members.matching import (
+from apps.matching.shift_matching import (
     Candidate,
     Needs,
     Reason,

@@ -4,14 +4,14 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context, tenant_context
 
 from apps.accounts.models import User
-from tenants.management.commands._demo_history import seed_history
-from tenants.management.commands._demo_logins import (
+from demo.management.commands._demo_history import seed_history
+from demo.management.commands._demo_logins import (
     CONSOLE_EMAIL,
     DEMO_PASSWORD,
     DEMO_TENANTS,
     VOLUNTEER_EMAIL,
 )
-from tenants.management.commands._demo_marketplace import seed_marketplace
+from demo.management.commands._demo_marketplace import seed_marketplace
 from tenants.models import Tenant
 from tenants.services import tenant_provision
 

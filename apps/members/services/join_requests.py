@@ -2,6 +2,7 @@
 its coordinators. Approving makes the membership; each side hears by mail."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -12,21 +13,23 @@ from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.members.models import Membership, MembershipRequest, Profile
 from apps.members.notifications import membership_answered_send, membership_requested_send
+from apps.members.selectors import is_member
 from apps.organisations.selectors import can_coordinate
-from apps.shifts.models import Event
-from apps.shifts.selectors import is_member_of
+
+if TYPE_CHECKING:  # shifts builds on members: the event arrives from its page
+    from apps.shifts.models import Event
 
 
 class Refused(ValidationError):
     """The request cannot be made or answered; the message is for the person."""
 
 
-def membership_request(*, user: User, event: Event, message: str = "") -> MembershipRequest:
+def membership_request(*, user: User, event: "Event", message: str = "") -> MembershipRequest:
     """Ask to join the organisation behind a members-only event. Asking twice while the
     first request waits changes nothing; after a refusal the person is told so."""
-    if event.visibility != Event.Visibility.MEMBERS:
+    if event.visibility != event.Visibility.MEMBERS:
         raise Refused(_("This event is open to everyone."), code="not_members_only")
-    if is_member_of(user, event):
+    if is_member(user, event.organisation):
         raise Refused(_("You are already a member."), code="member")
     organisation = event.organisation
     last = (

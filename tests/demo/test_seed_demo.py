@@ -11,9 +11,9 @@ from apps.evaluations.models import Response
 from apps.groups.models import Post
 from apps.reports.figures import Period, report_figures
 from apps.shifts.models import Event
-from tenants.management.commands._demo_history import PAST_DAYS_AGO, seed_history
-from tenants.management.commands._demo_marketplace import EVENTS, seed_marketplace
-from tenants.management.commands._demo_seasons import past_events, upcoming_title
+from demo.management.commands._demo_history import PAST_DAYS_AGO, seed_history
+from demo.management.commands._demo_marketplace import EVENTS, seed_marketplace
+from demo.management.commands._demo_seasons import past_events, upcoming_title
 
 pytestmark = pytest.mark.django_db
 

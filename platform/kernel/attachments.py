@@ -1,11 +1,14 @@
-"""Files attached to messages: a few common document and image types, within limits that
-mail servers accept (many refuse messages over 10-25 MB, and base64 adds a third)."""
+"""Files attached to messages and group posts: a few common document and image types,
+within limits that mail servers accept (many refuse messages over 10-25 MB, and base64 adds
+a third); the form field that takes several, and the fields every attachment row keeps."""
 
 import mimetypes
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -74,8 +77,38 @@ def _check_one(upload: UploadedFile) -> None:
 
 
 def stored_fields(upload: UploadedFile) -> dict[str, object]:
-    """The fields of an attachment row (see models.AttachedFile) for a checked upload. The
+    """The fields of an attachment row (see AttachedFile) for a checked upload. The
     type it declares comes from the checked extension, not the browser's word."""
     name = (upload.name or "file")[:200]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return {"file": upload, "name": name, "content_type": content_type, "size": upload.size or 0}
+
+
+class AttachedFile(models.Model):
+    """What every attachment keeps beside its file (apps.messaging.Attachment,
+    apps.groups.PostAttachment); abstract, so it has no table of its own."""
+
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; the limits are checked by the service (check_attachments)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]

@@ -16,7 +16,7 @@ from apps.members.models import Membership
 from apps.messaging.models import OrientationTemplate
 from apps.organisations.models import Organisation
 from apps.shifts.models import Category, Event, Shift, SignUp, Task
-from tenants.management.commands._demo_seasons import past_events
+from demo.management.commands._demo_seasons import past_events
 
 PAST_DAYS_AGO = [75, 40, 10]  # what the events are follows the season (_demo_seasons)
 SURVEY = "Hvordan gik din vagt?"

@@ -8,7 +8,7 @@ from apps.accounts.models import User
 from apps.organisations.models import Organisation, OrganisationRole
 from apps.shifts.models import Category, Event, Shift, Task
 from apps.shifts.services.signups import shift_sign_up
-from tenants.management.commands._demo_seasons import upcoming_title
+from demo.management.commands._demo_seasons import upcoming_title
 
 CATEGORIES = [("Idræt", "idraet"), ("Kultur", "kultur"), ("Socialt", "socialt"), ("Natur", "natur")]
 EVENTS = [

@@ -11,15 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from apps.accounts.models import User
-from apps.members.matching import Candidate
-from apps.members.models import Membership, Profile, Tag
-from apps.members.posting_matching import (
+from apps.matching.posting_matching import (
     PostingNeeds,
     describe_all,
     posting_needs,
     rank,
     rank_for_posting,
 )
+from apps.matching.shift_matching import Candidate
+from apps.members.models import Membership, Profile, Tag
 from apps.recruitment.models import Application, Posting
 from apps.recruitment.services.pipeline import application_submit, application_withdraw
 from apps.recruitment.services.postings import posting_create, posting_publish

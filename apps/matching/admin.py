@@ -1,0 +1,1 @@
+"""Matching has nothing in the Django admin: it owns no models."""

@@ -1,0 +1,1 @@
+"""Matching has no background tasks: suggestions are computed when the page is opened."""

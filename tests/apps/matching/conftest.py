@@ -1,0 +1,1 @@
+from tests.apps.shifts.conftest import *  # noqa: F403
