@@ -5,11 +5,11 @@ import pytest
 
 from apps.members.models import MembershipRequest
 from apps.members.notifications import membership_answered_send
-from apps.organisations.models import OrganisationRole
-from apps.organisations.services.join_requests import (
+from apps.members.services.join_requests import (
     membership_request,
     membership_request_answer,
 )
+from apps.organisations.models import OrganisationRole
 from apps.shifts.models import Event
 from tests.apps.messaging.kinds import (
     CASE_IDS,
