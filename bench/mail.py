@@ -296,7 +296,7 @@ def send_through_worker(
                     raise RuntimeError(f"the queue was not drained after {SEND_TIMEOUT} s")
                 time.sleep(0.05)
             drained = time.perf_counter()
-            counts = delivery_counts(message.get())
+            counts = delivery_counts(message=message.get())
         peaks = peak_rss(worker.process.pid)
     with sink.lock:
         sink_mails, sink_ids, sink_connections = (

@@ -255,7 +255,7 @@ def measure(tenant: Any) -> None:
         f"median of {RUNS} runs after one to warm up "
         f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs):"
     )
-    seconds, figures = timed(lambda: report(year, organisation_id=None))
+    seconds, figures = timed(lambda: report(period=year, organisation_id=None))
     totals = figures["totals"]
     line("figures, 2025, whole tenant", seconds, target=True)
     print(
@@ -263,17 +263,19 @@ def measure(tenant: Any) -> None:
         f"{totals['active']:,} active / {totals['new']:,} new / {totals['lapsed']:,} lapsed, "
         f"{len(figures['events']):,} events, {len(figures['volunteers']):,} volunteers"
     )
-    seconds, _ = timed(lambda: report(year, organisation_id=organisation.pk))
+    seconds, _ = timed(lambda: report(period=year, organisation_id=organisation.pk))
     line("figures, 2025, one organisation", seconds, target=True)
-    seconds, figures_all = timed(lambda: report(everything, organisation_id=None))
+    seconds, figures_all = timed(lambda: report(period=everything, organisation_id=None))
     line(f"figures, 2023-2025 ({figures_all['totals']['attended']:,} attended)", seconds)
     seconds, _ = timed(lambda: report_xlsx(figures))
     line("XLSX export (from the figures)", seconds)
-    seconds, body = timed(lambda: report_xlsx(report(year, organisation_id=None)))
+    seconds, body = timed(lambda: report_xlsx(report(period=year, organisation_id=None)))
     line(f"XLSX export with figures ({len(body) // 1024:,} kB)", seconds)
     seconds, body = timed(
         lambda: report_pdf(
-            report(year, organisation_id=None), tenant=tenant, scope_name="Alle organisationer"
+            report(period=year, organisation_id=None),
+            tenant=tenant,
+            scope_name="Alle organisationer",
         )
     )
     line(f"PDF report with figures ({len(body) // 1024:,} kB)", seconds)

@@ -59,7 +59,7 @@ class RegisterForm(forms.Form):
         number = self.cleaned_data.get("privacy_version")
         if number is None:
             return self.privacy_notice
-        version = document_version(Document.PRIVACY, number)
+        version = document_version(document=Document.PRIVACY, number=number)
         if version is None:  # on top of the form: the field itself is hidden
             self.add_error(None, _("Reload the page and try again."))
         return version

@@ -15,6 +15,7 @@ from apps.accounts.forms import EmailLinkForm, RegisterForm, SignInForm
 from apps.accounts.services import email_link_request, email_link_use, volunteer_register
 from apps.legal.models import Document
 from apps.legal.selectors import current_version
+from kernel.http import AuthedHttpRequest
 
 
 class SignInView(auth_views.LoginView):
@@ -39,13 +40,15 @@ class InvitationView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html")
 
 
 def register(request: HttpRequest) -> HttpResponse:
     next_path = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    form = RegisterForm(request.POST or None, privacy_notice=current_version(Document.PRIVACY))
+    form = RegisterForm(
+        request.POST or None, privacy_notice=current_version(document=Document.PRIVACY)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = volunteer_register(

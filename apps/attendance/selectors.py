@@ -6,7 +6,7 @@ from apps.organisations.models import Organisation
 from apps.shifts.models import Shift, SignUp
 
 
-def roll_call(shift: Shift) -> list[SignUp]:
+def roll_call(*, shift: Shift) -> list[SignUp]:
     """The confirmed people of the shift with their attendance, in one query."""
     return list(
         SignUp.objects.filter(shift=shift, status=SignUp.Status.CONFIRMED)
@@ -15,7 +15,7 @@ def roll_call(shift: Shift) -> list[SignUp]:
     )
 
 
-def no_shows_per_volunteer(organisations: list[Organisation]) -> QuerySet[User]:
+def no_shows_per_volunteer(*, organisations: list[Organisation]) -> QuerySet[User]:
     """Volunteers with at least one no-show on these organisations' shifts, most first."""
     where = {"signups__shift__task__event__organisation__in": organisations}
     return (

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -16,10 +15,11 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.attendance.models import Attendance
 from apps.audit.services import audit_record
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import require_coordinator
 from apps.shifts.models import Shift, SignUp
-from apps.shifts.services._common import Refused, now_or
+from apps.shifts.services._common import Refused
 from kernel import dates
+from kernel.times import now_or
 from tenants.models import Tenant
 from tenants.selectors import current_tenant, tenant_zone
 
@@ -82,8 +82,7 @@ def _local_moment(moment: datetime) -> str:
 def roll_call_mark(*, actor: User, signup_id: int, status: str) -> Attendance:
     """The coordinator ticks one person present, late or no-show."""
     signup, attendance = _locked(signup_id)
-    if not can_coordinate(actor, signup.shift.task.event.organisation):
-        raise PermissionDenied
+    require_coordinator(actor, signup.shift.task.event.organisation)
     if status not in Attendance.Status.values:
         raise Refused(_("Choose present, late or no-show."), code="status")
     if signup.status != SignUp.Status.CONFIRMED:
@@ -121,8 +120,7 @@ def hours_correct(
     plus the tenant's margin; beyond that only with `override` (stored and audited, the
     reason saying why); never on a no-show."""
     signup, attendance = _locked(signup_id)
-    if not can_coordinate(actor, signup.shift.task.event.organisation):
-        raise PermissionDenied
+    require_coordinator(actor, signup.shift.task.event.organisation)
     reason = reason.strip()
     if not reason:
         raise Refused(_("Give a reason for the correction."), code="reason")

@@ -8,7 +8,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,43 +25,41 @@ from apps.attendance.services import (
     shift_token,
     token_valid,
 )
-from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
+from apps.organisations.permissions import require_coordinator, require_coordinator_somewhere
 from apps.shifts.models import Shift, SignUp
-from kernel.forms import actor
+from kernel.http import AuthedHttpRequest
 
 
-def _shift(request: HttpRequest, shift_id: int) -> Shift:
+def _shift(request: AuthedHttpRequest, shift_id: int) -> Shift:
     shift = get_object_or_404(
         Shift.objects.select_related("task__event__organisation"), pk=shift_id
     )
-    if not can_coordinate(actor(request), shift.task.event.organisation):
-        raise Http404
+    require_coordinator(request.user, shift.task.event.organisation)
     return shift
 
 
-def _signup(request: HttpRequest, signup_id: int) -> SignUp:
+def _signup(request: AuthedHttpRequest, signup_id: int) -> SignUp:
     signups = SignUp.objects.select_related("shift__task__event__organisation", "user")
     signup = get_object_or_404(signups, pk=signup_id)
-    if not can_coordinate(actor(request), signup.shift.task.event.organisation):
-        raise Http404
+    require_coordinator(request.user, signup.shift.task.event.organisation)
     return signup
 
 
 @login_required
-def roll_call_view(request: HttpRequest, shift_id: int) -> HttpResponse:
+def roll_call_view(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
     shift = _shift(request, shift_id)
     context = {
         "shift": shift,
         "task": shift.task,
         "event": shift.task.event,
-        "signups": roll_call(shift),
+        "signups": roll_call(shift=shift),
         "statuses": Attendance.Status.choices,
     }
     return render(request, "attendance/roll_call.html", context)
 
 
 @login_required
-def shift_code(request: HttpRequest, shift_id: int) -> HttpResponse:
+def shift_code(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
     shift = _shift(request, shift_id)
     path = reverse("attendance-scan", args=[shift.pk, shift_token(shift.pk)])
     url = request.build_absolute_uri(path)
@@ -76,12 +74,12 @@ def shift_code(request: HttpRequest, shift_id: int) -> HttpResponse:
 
 
 @login_required
-def mark(request: HttpRequest, signup_id: int) -> HttpResponse:
+def mark(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
     signup = _signup(request, signup_id)
     if request.method == "POST":
         try:
             roll_call_mark(
-                actor=actor(request), signup_id=signup.pk, status=request.POST.get("status", "")
+                actor=request.user, signup_id=signup.pk, status=request.POST.get("status", "")
             )
         except ValidationError as refusal:
             messages.error(request, " ".join(refusal.messages))
@@ -89,7 +87,7 @@ def mark(request: HttpRequest, signup_id: int) -> HttpResponse:
 
 
 @login_required
-def correct(request: HttpRequest, signup_id: int) -> HttpResponse:
+def correct(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
     signup = _signup(request, signup_id)
     attendance = Attendance.objects.filter(signup=signup).first()
     if request.method == "POST":
@@ -97,7 +95,7 @@ def correct(request: HttpRequest, signup_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 hours_correct(
-                    actor=actor(request),
+                    actor=request.user,
                     signup_id=signup.pk,
                     hours=form.cleaned_data["hours"],
                     reason=form.cleaned_data["reason"],
@@ -123,21 +121,19 @@ def correct(request: HttpRequest, signup_id: int) -> HttpResponse:
 
 
 @login_required
-def no_shows(request: HttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(actor(request))
-    if not organisations:
-        raise Http404
-    people = no_shows_per_volunteer(organisations)
+def no_shows(request: AuthedHttpRequest) -> HttpResponse:
+    organisations = require_coordinator_somewhere(request.user)
+    people = no_shows_per_volunteer(organisations=organisations)
     return render(request, "attendance/no_shows.html", {"people": people})
 
 
 @login_required
-def scan(request: HttpRequest, shift_id: int, token: str) -> HttpResponse:
+def scan(request: AuthedHttpRequest, shift_id: int, token: str) -> HttpResponse:
     """What the QR code opens: check in, or check out when already in."""
     attendance = (
         Attendance.objects.filter(
             signup__shift_id=shift_id,
-            signup__user=actor(request),
+            signup__user=request.user,
             signup__status=SignUp.Status.CONFIRMED,
         )
         .select_related("signup__shift__task__event")
@@ -151,7 +147,7 @@ def scan(request: HttpRequest, shift_id: int, token: str) -> HttpResponse:
     if request.method == "POST":
         service = check_out if request.POST.get("action") == "out" else check_in
         try:
-            result = service(user=actor(request), shift_id=shift_id, token=token)
+            result = service(user=request.user, shift_id=shift_id, token=token)
         except ValidationError as refusal:
             problem = " ".join(refusal.messages)
             repeated = refusal.code == "twice"

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -38,12 +40,12 @@ class QuestionnaireForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         organisations: QuerySet[Organisation] | None = None,
         tenant_wide: bool = False,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         if organisations is None:
             # Editing: the owner does not change.
             del self.fields["organisation"]
@@ -90,12 +92,12 @@ class RuleForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         questionnaires: QuerySet[Questionnaire],
         tasks: QuerySet[Task],
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["questionnaire"].queryset = questionnaires  # type: ignore[attr-defined]
         self.fields["task"].queryset = tasks  # type: ignore[attr-defined]
 
@@ -107,8 +109,8 @@ def _field_name(question: Question) -> str:
 class AnswerForm(forms.Form):
     """One field per question; radio buttons for scales and choices."""
 
-    def __init__(self, *args: object, questions: list[Question], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, questions: list[Question], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.questions = questions
         required_message = _("Please answer this question.")
         for question in questions:

@@ -20,31 +20,31 @@ from tenants.selectors import current_tenant
 MIN_ANONYMOUS_GROUP = 3
 
 
-def may_edit_questionnaire(user: User, questionnaire: Questionnaire) -> bool:
+def may_edit_questionnaire(*, user: User, questionnaire: Questionnaire) -> bool:
     """The municipality's own questionnaires are kept by its admins; the rest by coordinators."""
     if questionnaire.organisation_id is None:
         return bool(user.is_authenticated and user.is_active and user.is_owner_admin)
     assert questionnaire.organisation is not None
-    return can_coordinate(user, questionnaire.organisation)
+    return can_coordinate(user=user, organisation=questionnaire.organisation)
 
 
-def questionnaires_for(user: User) -> QuerySet[Questionnaire]:
+def questionnaires_for(*, user: User) -> QuerySet[Questionnaire]:
     """What a coordinator may see and use: their organisations' and the municipality's."""
     if user.is_owner_admin:
         return Questionnaire.objects.select_related("organisation")
-    organisations = organisations_coordinated_by(user)
+    organisations = organisations_coordinated_by(user=user)
     return Questionnaire.objects.filter(
         Q(organisation__isnull=True) | Q(organisation__in=organisations)
     ).select_related("organisation")
 
 
-def questionnaires_usable_for(organisation: Organisation) -> QuerySet[Questionnaire]:
+def questionnaires_usable_for(*, organisation: Organisation) -> QuerySet[Questionnaire]:
     return Questionnaire.objects.filter(
         Q(organisation__isnull=True) | Q(organisation=organisation), is_active=True
     )
 
 
-def event_rules(event: Event) -> list[EvaluationRule]:
+def event_rules(*, event: Event) -> list[EvaluationRule]:
     return list(
         EvaluationRule.objects.filter(Q(event=event) | Q(task__event=event))
         .select_related("questionnaire", "task")
@@ -74,7 +74,7 @@ class QuestionnaireResult:
     questions: list[QuestionResult]
 
 
-def results(scope: Q) -> list[QuestionnaireResult]:
+def results(*, scope: Q) -> list[QuestionnaireResult]:
     """Figures for the responses in `scope` (a filter on Response), in six queries whatever
     the number of questionnaires, questions or answers."""
     responses = Response.objects.filter(scope)

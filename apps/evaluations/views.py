@@ -4,7 +4,7 @@ with the link in the mail answers. Everyone who may not coordinate the organisat
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,73 +32,70 @@ from apps.evaluations.services import (
     rule_set_active,
 )
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
+from apps.organisations.permissions import NotCoordinator, require_coordinator
+from apps.organisations.selectors import organisations_coordinated_by
 from apps.shifts.models import Event, Task
-from kernel.forms import actor, add_service_error
+from kernel.forms import add_service_error
+from kernel.http import AuthedHttpRequest
 
 
-def _event(request: HttpRequest, event_id: int) -> Event:
+def _event(request: AuthedHttpRequest, event_id: int) -> Event:
     event = get_object_or_404(Event.objects.select_related("organisation"), pk=event_id)
-    if not can_coordinate(actor(request), event.organisation):
-        raise Http404
+    require_coordinator(request.user, event.organisation)
     return event
 
 
-def _questionnaire(request: HttpRequest, questionnaire_id: int) -> Questionnaire:
+def _questionnaire(request: AuthedHttpRequest, questionnaire_id: int) -> Questionnaire:
     questionnaire = get_object_or_404(
         Questionnaire.objects.select_related("organisation"), pk=questionnaire_id
     )
-    if not may_edit_questionnaire(actor(request), questionnaire):
+    if not may_edit_questionnaire(user=request.user, questionnaire=questionnaire):
         raise Http404
     return questionnaire
 
 
 @login_required
-def evaluations_home(request: HttpRequest) -> HttpResponse:
-    user = actor(request)
-    organisations = organisations_coordinated_by(user)
+def evaluations_home(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    organisations = organisations_coordinated_by(user=user)
     if not organisations and not user.is_owner_admin:
-        raise Http404
+        raise NotCoordinator
     context = {
-        "questionnaires": questionnaires_for(user),
+        "questionnaires": questionnaires_for(user=user),
         "organisations": organisations,
     }
     return render(request, "evaluations/home.html", context)
 
 
 @login_required
-def questionnaire_new(request: HttpRequest) -> HttpResponse:
-    user = actor(request)
-    organisations = organisations_coordinated_by(user)
+def questionnaire_new(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    organisations = organisations_coordinated_by(user=user)
     if not organisations and not user.is_owner_admin:
-        raise Http404
+        raise NotCoordinator
     queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
-    form_kwargs = {"organisations": queryset, "tenant_wide": user.is_owner_admin}
+    posted = request.POST if request.method == "POST" else None
+    form = QuestionnaireForm(posted, organisations=queryset, tenant_wide=user.is_owner_admin)
     if request.method == "POST":
-        form = QuestionnaireForm(request.POST, **form_kwargs)  # type: ignore[arg-type]
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                questionnaire = questionnaire_create(
-                    actor=user,
-                    organisation_id=data["organisation"].pk if data["organisation"] else None,
-                    title=data["title"],
-                    intro=data["intro"],
-                    is_anonymous=data["is_anonymous"],
-                )
-            except PermissionDenied:
-                raise Http404 from None
+            questionnaire = questionnaire_create(
+                actor=user,
+                organisation_id=data["organisation"].pk if data["organisation"] else None,
+                title=data["title"],
+                intro=data["intro"],
+                is_anonymous=data["is_anonymous"],
+            )
             messages.success(request, _("The questionnaire is created. Now add the questions."))
             return redirect("evaluations-questionnaire", questionnaire.pk)
         status = 400
     else:
-        form = QuestionnaireForm(**form_kwargs)  # type: ignore[arg-type]
         status = 200
     return render(request, "evaluations/questionnaire_new.html", {"form": form}, status=status)
 
 
 @login_required
-def questionnaire_edit(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
+def questionnaire_edit(request: AuthedHttpRequest, questionnaire_id: int) -> HttpResponse:
     questionnaire = _questionnaire(request, questionnaire_id)
     status = 200
     if request.method == "POST":
@@ -106,7 +103,7 @@ def questionnaire_edit(request: HttpRequest, questionnaire_id: int) -> HttpRespo
         if form.is_valid():
             try:
                 questionnaire_update(
-                    actor=actor(request), questionnaire_id=questionnaire.pk, **form.cleaned_data
+                    actor=request.user, questionnaire_id=questionnaire.pk, **form.cleaned_data
                 )
             except ValidationError as refusal:
                 add_service_error(form, refusal)
@@ -144,7 +141,7 @@ def _render_questionnaire(
 
 
 @login_required
-def question_new(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
+def question_new(request: AuthedHttpRequest, questionnaire_id: int) -> HttpResponse:
     questionnaire = _questionnaire(request, questionnaire_id)
     if request.method != "POST":
         return redirect("evaluations-questionnaire", questionnaire.pk)
@@ -152,7 +149,7 @@ def question_new(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
     if question_form.is_valid():
         try:
             question_add(
-                actor=actor(request),
+                actor=request.user,
                 questionnaire_id=questionnaire.pk,
                 **question_form.cleaned_data,
             )
@@ -173,15 +170,15 @@ def question_new(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
 
 
 @login_required
-def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
+def question_delete(request: AuthedHttpRequest, question_id: int) -> HttpResponse:
     question = get_object_or_404(
         Question.objects.select_related("questionnaire__organisation"), pk=question_id
     )
-    if not may_edit_questionnaire(actor(request), question.questionnaire):
+    if not may_edit_questionnaire(user=request.user, questionnaire=question.questionnaire):
         raise Http404
     if request.method == "POST":
         try:
-            question_remove(actor=actor(request), question_id=question.pk)
+            question_remove(actor=request.user, question_id=question.pk)
         except ValidationError as refusal:
             messages.error(request, " ".join(refusal.messages))
         else:
@@ -190,18 +187,19 @@ def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
 
 
 @login_required
-def event_rules(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_rules(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     tasks = Task.objects.filter(event=event)
-    form_kwargs = {"questionnaires": questionnaires_usable_for(event.organisation), "tasks": tasks}
+    questionnaires = questionnaires_usable_for(organisation=event.organisation)
+    posted = request.POST if request.method == "POST" else None
+    form = RuleForm(posted, questionnaires=questionnaires, tasks=tasks)
     status = 200
     if request.method == "POST":
-        form = RuleForm(request.POST, **form_kwargs)  # type: ignore[arg-type]
         if form.is_valid():
             data = form.cleaned_data
             try:
                 rule_create(
-                    actor=actor(request),
+                    actor=request.user,
                     event_id=event.pk,
                     questionnaire_id=data["questionnaire"].pk,
                     task_id=data["task"].pk if data["task"] else None,
@@ -213,54 +211,49 @@ def event_rules(request: HttpRequest, event_id: int) -> HttpResponse:
                 messages.success(request, _("The evaluation will be sent after each shift."))
                 return redirect("evaluations-event", event.pk)
         status = 400
-    else:
-        form = RuleForm(**form_kwargs)  # type: ignore[arg-type]
-    context = {"event": event, "rules": rules_of_event(event), "form": form, "tasks": tasks}
+    context = {"event": event, "rules": rules_of_event(event=event), "form": form, "tasks": tasks}
     return render(request, "evaluations/event_rules.html", context, status=status)
 
 
 @login_required
-def rule_toggle(request: HttpRequest, rule_id: int) -> HttpResponse:
+def rule_toggle(request: AuthedHttpRequest, rule_id: int) -> HttpResponse:
     rule = get_object_or_404(
         EvaluationRule.objects.select_related("event__organisation", "task__event__organisation"),
         pk=rule_id,
     )
     event = rule.task.event if rule.task else rule.event
     assert event is not None
-    if not can_coordinate(actor(request), event.organisation):
-        raise Http404
+    require_coordinator(request.user, event.organisation)
     if request.method == "POST":
-        rule_set_active(actor=actor(request), rule_id=rule.pk, active=not rule.is_active)
+        rule_set_active(actor=request.user, rule_id=rule.pk, active=not rule.is_active)
     return redirect("evaluations-event", event.pk)
 
 
 def _results_page(
     request: HttpRequest, scope: Q, heading: str, context: dict[str, object]
 ) -> HttpResponse:
-    context = {**context, "heading": heading, "results": results(scope)}
+    context = {**context, "heading": heading, "results": results(scope=scope)}
     return render(request, "evaluations/results.html", context)
 
 
 @login_required
-def event_results(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_results(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     return _results_page(request, Q(event=event), event.title, {"event": event})
 
 
 @login_required
-def task_results(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_results(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.select_related("event__organisation"), pk=task_id)
-    if not can_coordinate(actor(request), task.event.organisation):
-        raise Http404
+    require_coordinator(request.user, task.event.organisation)
     heading = f"{task.event.title} · {task.title}"
     return _results_page(request, Q(task=task), heading, {"event": task.event, "task": task})
 
 
 @login_required
-def organisation_results(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def organisation_results(request: AuthedHttpRequest, organisation_id: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=organisation_id)
-    if not can_coordinate(actor(request), organisation):
-        raise Http404
+    require_coordinator(request.user, organisation)
     return _results_page(
         request,
         Q(organisation=organisation),

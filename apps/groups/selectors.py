@@ -26,7 +26,7 @@ def _chosen_user_ids(group: Group) -> QuerySet:
     return GroupMember.objects.filter(group=group, chosen=True).values("user_id")
 
 
-def group_members(group: Group) -> QuerySet[User]:
+def group_members(*, group: Group) -> QuerySet[User]:
     """Active users in the group, once each: the chosen ones and those the rule lets in."""
     return (
         User.objects.filter(is_active=True)
@@ -35,29 +35,31 @@ def group_members(group: Group) -> QuerySet[User]:
     )
 
 
-def group_members_by_id(group_id: int) -> QuerySet[User]:
+def group_members_by_id(*, group_id: int) -> QuerySet[User]:
     group = Group.objects.filter(pk=group_id).first()
-    return group_members(group) if group else User.objects.none()
+    return group_members(group=group) if group else User.objects.none()
 
 
-def group_organisation(group_id: int) -> Organisation | None:
+def group_organisation(*, group_id: int) -> Organisation | None:
     """For messaging: the organisation owning a group (an audience of info mails)."""
     group = Group.objects.select_related("organisation").filter(pk=group_id).first()
     return group.organisation if group else None
 
 
-def is_member(user: User, group: Group) -> bool:
+def is_member(*, user: User, group: Group) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return group_members(group).filter(pk=user.pk).exists()
+    return group_members(group=group).filter(pk=user.pk).exists()
 
 
-def can_see(user: User, group: Group) -> bool:
+def can_see(*, user: User, group: Group) -> bool:
     """Members and the organisation's coordinators; everyone else is told it does not exist."""
-    return is_member(user, group) or can_coordinate(user, group.organisation)
+    return is_member(user=user, group=group) or can_coordinate(
+        user=user, organisation=group.organisation
+    )
 
 
-def groups_of(user: User) -> QuerySet[Group]:
+def groups_of(*, user: User) -> QuerySet[Group]:
     """The open groups a person is a member of, chosen or by rule."""
     on_events = SignUp.objects.filter(user=user, status__in=ON_EVENT).values(
         "shift__task__event_id"
@@ -70,22 +72,22 @@ def groups_of(user: User) -> QuerySet[Group]:
     )
 
 
-def groups_managed_by(user: User) -> QuerySet[Group]:
-    organisations = organisations_coordinated_by(user)
+def groups_managed_by(*, user: User) -> QuerySet[Group]:
+    organisations = organisations_coordinated_by(user=user)
     return Group.objects.filter(organisation__in=organisations).select_related(
         "organisation", "event"
     )
 
 
-def notify_choice(user: User, group: Group) -> str:
+def notify_choice(*, user: User, group: Group) -> str:
     row = GroupMember.objects.filter(group=group, user=user).first()
     return row.notify if row else GroupMember.Notify.EACH
 
 
-def notify_recipients(group: Group, notify: str) -> QuerySet[User]:
+def notify_recipients(*, group: Group, notify: str) -> QuerySet[User]:
     """Members whose choice for this group is `notify`; no row means 'each'."""
     rows = GroupMember.objects.filter(group=group)
-    members = group_members(group)
+    members = group_members(group=group)
     if notify == GroupMember.Notify.EACH:
         return members.exclude(
             pk__in=rows.exclude(notify=GroupMember.Notify.EACH).values("user_id")
@@ -93,7 +95,7 @@ def notify_recipients(group: Group, notify: str) -> QuerySet[User]:
     return members.filter(pk__in=rows.filter(notify=notify).values("user_id"))
 
 
-def chosen_members(group: Group) -> QuerySet[GroupMember]:
+def chosen_members(*, group: Group) -> QuerySet[GroupMember]:
     return (
         GroupMember.objects.filter(group=group, chosen=True)
         .select_related("user")
@@ -101,7 +103,7 @@ def chosen_members(group: Group) -> QuerySet[GroupMember]:
     )
 
 
-def group_posts(group: Group, *, show_hidden: bool) -> QuerySet[Post]:
+def group_posts(*, group: Group, show_hidden: bool) -> QuerySet[Post]:
     """Top-level posts, newest first, each with its replies (oldest first) and files, in a
     fixed number of queries however many there are."""
     visible = Q() if show_hidden else Q(hidden_at__isnull=True)
@@ -120,7 +122,7 @@ def group_posts(group: Group, *, show_hidden: bool) -> QuerySet[Post]:
     )
 
 
-def posts_since(group: Group, since: datetime) -> QuerySet[Post]:
+def posts_since(*, group: Group, since: datetime) -> QuerySet[Post]:
     """Visible posts and replies for the daily digest (a reply under a hidden post is not
     visible either)."""
     return (

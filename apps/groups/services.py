@@ -25,7 +25,7 @@ from apps.groups.models import Group, GroupMember, Post, PostAttachment
 from apps.groups.selectors import can_see, is_member, notify_recipients, posts_since
 from apps.members.models import Membership
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import NotCoordinator, require_coordinator
 from apps.shifts.models import Event
 from kernel import messages
 from kernel.attachments import check_attachments, stored_fields
@@ -34,11 +34,6 @@ from tenants.selectors import current_tenant, tenant_locale, tenant_zone
 
 BODY_MAX = 10_000
 DIGEST_WINDOW = timedelta(days=1)
-
-
-def _check_coordinates(actor: User, organisation: Organisation) -> None:
-    if not can_coordinate(actor, organisation):
-        raise PermissionDenied
 
 
 def _group_for_update(group_id: int) -> Group:
@@ -56,9 +51,9 @@ def group_save(
     group: Group | None = None,
 ) -> Group:
     """Make a group, or change an existing one's name, description and rule."""
-    _check_coordinates(actor, organisation)
+    require_coordinator(actor, organisation)
     if group is not None and group.organisation_id != organisation.pk:
-        raise PermissionDenied
+        raise NotCoordinator
     if rule == Group.Rule.EVENT:
         if event is None or event.organisation_id != organisation.pk:
             raise ValidationError({"event": _("Choose one of the organisation's events.")})
@@ -77,7 +72,7 @@ def group_archive(*, actor: User, group_id: int, archived: bool = True) -> Group
     """An archived group keeps its posts for members to read but takes no new ones."""
     with transaction.atomic():
         group = _group_for_update(group_id)
-        _check_coordinates(actor, group.organisation)
+        require_coordinator(actor, group.organisation)
         group.archived_at = timezone.now() if archived else None
         group.save(update_fields=["archived_at"])
         audit_record(actor=actor, action="group.archive", target=group, archived=archived)
@@ -91,7 +86,7 @@ def member_add(
     members. Adding someone twice changes nothing."""
     with transaction.atomic():
         group = _group_for_update(group_id)
-        _check_coordinates(actor, group.organisation)
+        require_coordinator(actor, group.organisation)
         user = _person(group, email=email, user_id=user_id)
         row, created = GroupMember.objects.get_or_create(
             group=group, user=user, defaults={"added_by": actor}
@@ -121,7 +116,7 @@ def member_remove(*, actor: User, group_id: int, user_id: int) -> None:
     so; their own notification choice is kept."""
     with transaction.atomic():
         group = _group_for_update(group_id)
-        _check_coordinates(actor, group.organisation)
+        require_coordinator(actor, group.organisation)
         GroupMember.objects.filter(group=group, user_id=user_id).update(chosen=False)
         audit_record(actor=actor, action="group.member_remove", target=group, user=user_id)
 
@@ -130,7 +125,7 @@ def notify_set(*, actor: User, group_id: int, notify: str) -> GroupMember:
     """A member's own choice of mails about this group. A member by rule gets a row that
     holds only the choice (chosen False), so leaving the event still takes them out."""
     group = Group.objects.get(pk=group_id)
-    if not is_member(actor, group):
+    if not is_member(user=actor, group=group):
         raise PermissionDenied
     if notify not in GroupMember.Notify.values:
         raise ValidationError(_("Choose how often you want mail."))
@@ -158,7 +153,7 @@ def post_create(
     same thread). Files are checked before anything is stored, so a refused file loses
     nothing of what was written (the form keeps it)."""
     group = Group.objects.select_related("organisation").get(pk=group_id)
-    if not can_see(actor, group):
+    if not can_see(user=actor, group=group):
         raise PermissionDenied
     if group.is_archived:
         raise ValidationError(_("The group is archived and takes no new posts."))
@@ -195,7 +190,7 @@ def post_hide(*, actor: User, post_id: int, reason: str = "", hidden: bool = Tru
         post = (
             Post.objects.select_for_update().select_related("group__organisation").get(pk=post_id)
         )
-        _check_coordinates(actor, post.group.organisation)
+        require_coordinator(actor, post.group.organisation)
         if hidden:
             post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason[:300]
             messages.withdraw(_post_key(post), reason="post hidden")
@@ -223,7 +218,7 @@ def post_notify(*, post_id: int) -> int:
     if post.parent is not None and post.parent.is_hidden:
         return 0
     group = post.group
-    users = notify_recipients(group, GroupMember.Notify.EACH)
+    users = notify_recipients(group=group, notify=GroupMember.Notify.EACH)
     if post.author_id:
         users = users.exclude(pk=post.author_id)
     messages.send(
@@ -247,7 +242,7 @@ def digest_send(*, group_id: int, now: datetime | None = None) -> int:
         group = Group.objects.select_for_update().filter(pk=group_id).first()
         if group is None or group.is_archived or _digested_on(group, day):
             return 0
-        posts = list(posts_since(group, _digest_since(group, now)))
+        posts = list(posts_since(group=group, since=_digest_since(group, now)))
         if not posts:
             return 0
         group.digest_sent_at = now
@@ -265,7 +260,7 @@ def _digested_on(group: Group, day: date) -> bool:
 def _digest_mail(group: Group, posts: list[Post], day: date) -> None:
     messages.send(
         GROUP_DIGEST,
-        to=notify_recipients(group, GroupMember.Notify.DAILY),
+        to=notify_recipients(group=group, notify=GroupMember.Notify.DAILY),
         dedupe_key=f"group-digest:{group.pk}:{day.isoformat()}",
         params={"group_id": group.pk, "post_ids": [post.pk for post in posts]},
         organisation_id=group.organisation_id,

@@ -7,7 +7,7 @@ if they did not exist.
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,49 +37,50 @@ from apps.groups.services import (
 )
 from apps.groups.signals import group_viewed
 from apps.organisations.models import Organisation
+from apps.organisations.permissions import require_coordinator
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
-from kernel.forms import actor, add_service_error
+from kernel.forms import add_service_error
+from kernel.http import AuthedHttpRequest
 
 PER_PAGE = 20
 
 
-def _seen(request: HttpRequest, group_id: int) -> tuple[Group, bool]:
+def _seen(request: AuthedHttpRequest, group_id: int) -> tuple[Group, bool]:
     """The group and whether the visitor coordinates it; 404 for everyone else."""
     group = get_object_or_404(Group.objects.select_related("organisation", "event"), pk=group_id)
-    coordinates = can_coordinate(actor(request), group.organisation)
-    if not coordinates and not is_member(actor(request), group):
+    coordinates = can_coordinate(user=request.user, organisation=group.organisation)
+    if not coordinates and not is_member(user=request.user, group=group):
         raise Http404
     return group, coordinates
 
 
-def _managed(request: HttpRequest, group_id: int) -> Group:
+def _managed(request: AuthedHttpRequest, group_id: int) -> Group:
     group = get_object_or_404(Group.objects.select_related("organisation", "event"), pk=group_id)
-    if not can_coordinate(actor(request), group.organisation):
-        raise Http404
+    require_coordinator(request.user, group.organisation)
     return group
 
 
 @login_required
-def my_groups(request: HttpRequest) -> HttpResponse:
-    user = actor(request)
+def my_groups(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     context = {
-        "groups": groups_of(user),
-        "organisations": organisations_coordinated_by(user),
-        "managed": groups_managed_by(user),
+        "groups": groups_of(user=user),
+        "organisations": organisations_coordinated_by(user=user),
+        "managed": groups_managed_by(user=user),
     }
     return render(request, "groups/my_groups.html", context)
 
 
 @login_required
-def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
+def group_detail(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
     """The group's page; a POST here is a new post."""
     group, coordinates = _seen(request, group_id)
-    group_viewed.send(sender=None, user=actor(request), group_id=group.pk)  # home: not new
+    group_viewed.send(sender=None, user=request.user, group_id=group.pk)  # home: not new
     form = PostForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             post = post_create(
-                actor=actor(request),
+                actor=request.user,
                 group_id=group.pk,
                 body=form.cleaned_data["body"],
                 attachments=form.cleaned_data["attachments"],
@@ -92,7 +93,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     group: Group,
     coordinates: bool,
     *,
@@ -100,10 +101,10 @@ def _page(
     reply: tuple[int, ReplyForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    posts = Paginator(group_posts(group, show_hidden=coordinates), PER_PAGE)
+    posts = Paginator(group_posts(group=group, show_hidden=coordinates), PER_PAGE)
     page = posts.get_page(request.GET.get("side"))
-    member = is_member(actor(request), group)
-    choice = notify_choice(actor(request), group) if member else GroupMember.Notify.EACH
+    member = is_member(user=request.user, group=group)
+    choice = notify_choice(user=request.user, group=group) if member else GroupMember.Notify.EACH
     context = {
         "group": group,
         "coordinates": coordinates,
@@ -120,7 +121,7 @@ def _page(
 
 @login_required
 @require_POST
-def post_reply(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse:
+def post_reply(request: AuthedHttpRequest, group_id: int, post_id: int) -> HttpResponse:
     group, coordinates = _seen(request, group_id)
     parent = get_object_or_404(Post, pk=post_id, group=group)
     if parent.is_hidden and not coordinates:
@@ -129,7 +130,7 @@ def post_reply(request: HttpRequest, group_id: int, post_id: int) -> HttpRespons
     if form.is_valid():
         try:
             reply = post_create(
-                actor=actor(request),
+                actor=request.user,
                 group_id=group.pk,
                 body=form.cleaned_data["body"],
                 parent_id=parent.pk,
@@ -156,7 +157,7 @@ def _thread(
 ) -> HttpResponse:
     """htmx: the thread alone, to swap in place after a reply (with the form's errors,
     and the text kept, when it was refused)."""
-    thread = get_object_or_404(group_posts(group, show_hidden=coordinates), pk=thread_id)
+    thread = get_object_or_404(group_posts(group=group, show_hidden=coordinates), pk=thread_id)
     context = {
         "group": group,
         "coordinates": coordinates,
@@ -172,10 +173,10 @@ def group_path(group: Group) -> str:
 
 
 @login_required
-def post_detail(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse:
+def post_detail(request: AuthedHttpRequest, group_id: int, post_id: int) -> HttpResponse:
     """One thread, for a link to a single post."""
     group, coordinates = _seen(request, group_id)
-    thread = group_posts(group, show_hidden=coordinates).filter(pk=post_id).first()
+    thread = group_posts(group=group, show_hidden=coordinates).filter(pk=post_id).first()
     if thread is None:
         reply = get_object_or_404(Post, pk=post_id, group=group, parent__isnull=False)
         return redirect("group-post", group_id=group.pk, post_id=reply.parent_id)
@@ -185,30 +186,30 @@ def post_detail(request: HttpRequest, group_id: int, post_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def post_hide_view(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse:
+def post_hide_view(request: AuthedHttpRequest, group_id: int, post_id: int) -> HttpResponse:
     group = _managed(request, group_id)
     post = get_object_or_404(Post, pk=post_id, group=group)
     form = HideForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     hidden = request.POST.get("action") != "show"
-    post_hide(actor=actor(request), post_id=post.pk, reason=reason, hidden=hidden)
+    post_hide(actor=request.user, post_id=post.pk, reason=reason, hidden=hidden)
     flash.success(request, _("The post is hidden.") if hidden else _("The post is shown again."))
     return redirect(f"{group_path(group)}#post-{post.pk}")
 
 
 @login_required
 @require_POST
-def notify_view(request: HttpRequest, group_id: int) -> HttpResponse:
+def notify_view(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
     group, _coordinates = _seen(request, group_id)
     form = NotifyForm(request.POST)
-    if form.is_valid() and is_member(actor(request), group):
-        notify_set(actor=actor(request), group_id=group.pk, notify=form.cleaned_data["notify"])
+    if form.is_valid() and is_member(user=request.user, group=group):
+        notify_set(actor=request.user, group_id=group.pk, notify=form.cleaned_data["notify"])
         flash.success(request, _("Your choice is saved."))
     return redirect("group", group_id=group.pk)
 
 
 @login_required
-def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+def attachment_download(request: AuthedHttpRequest, attachment_id: int) -> FileResponse:
     """Files are served only through here, to who may see the post, never from a public
     media URL."""
     attachment = get_object_or_404(
@@ -230,14 +231,13 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 
 
 @login_required
-def group_new(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def group_new(request: AuthedHttpRequest, organisation_id: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=organisation_id)
-    if not can_coordinate(actor(request), organisation):
-        raise Http404
+    require_coordinator(request.user, organisation)
     form = GroupForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            group = group_save(actor=actor(request), organisation=organisation, **form.cleaned_data)
+            group = group_save(actor=request.user, organisation=organisation, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -247,7 +247,7 @@ def group_new(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 
 @login_required
-def group_manage(request: HttpRequest, group_id: int) -> HttpResponse:
+def group_manage(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
     """Name, rule and members of a group; archive it."""
     group = _managed(request, group_id)
     organisation = group.organisation
@@ -255,7 +255,7 @@ def group_manage(request: HttpRequest, group_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             group_save(
-                actor=actor(request), organisation=organisation, group=group, **form.cleaned_data
+                actor=request.user, organisation=organisation, group=group, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -278,22 +278,22 @@ def _manage_page(
         "organisation": organisation,
         "form": form or GroupForm(instance=group, organisation=organisation),
         "member_form": member_form or MemberAddForm(organisation=organisation),
-        "chosen": chosen_members(group),
-        "members": group_members(group).only("full_name", "email"),
+        "chosen": chosen_members(group=group),
+        "members": group_members(group=group).only("full_name", "email"),
     }
     return render(request, "groups/manage.html", context)
 
 
 @login_required
 @require_POST
-def member_add_view(request: HttpRequest, group_id: int) -> HttpResponse:
+def member_add_view(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
     group = _managed(request, group_id)
     form = MemberAddForm(request.POST, organisation=group.organisation)
     if form.is_valid():
         data = form.cleaned_data
         try:
             row = member_add(
-                actor=actor(request),
+                actor=request.user,
                 group_id=group.pk,
                 email=data["email"] or "",
                 user_id=data["user"].pk if data["user"] else None,
@@ -308,22 +308,19 @@ def member_add_view(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_remove_view(request: HttpRequest, group_id: int, user_id: int) -> HttpResponse:
+def member_remove_view(request: AuthedHttpRequest, group_id: int, user_id: int) -> HttpResponse:
     group = _managed(request, group_id)
-    try:
-        member_remove(actor=actor(request), group_id=group.pk, user_id=user_id)
-    except PermissionDenied as denied:
-        raise Http404 from denied
+    member_remove(actor=request.user, group_id=group.pk, user_id=user_id)
     flash.success(request, _("The person is taken out of the group."))
     return redirect("group-manage", group_id=group.pk)
 
 
 @login_required
 @require_POST
-def group_archive_view(request: HttpRequest, group_id: int) -> HttpResponse:
+def group_archive_view(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
     group = _managed(request, group_id)
     archived = request.POST.get("action") != "reopen"
-    group_archive(actor=actor(request), group_id=group.pk, archived=archived)
+    group_archive(actor=request.user, group_id=group.pk, archived=archived)
     flash.success(
         request, _("The group is archived.") if archived else _("The group is open again.")
     )

@@ -130,7 +130,7 @@ class CoordinatorHome:
     groups: Listing[Group]
 
 
-def organisations_with_role(user: User) -> list[Organisation]:
+def organisations_with_role(*, user: User) -> list[Organisation]:
     """Where the person holds an admin or coordinator role (not the admin's blanket right)."""
     roles = OrganisationRole.objects.filter(user=user, role__in=COORDINATING_ROLES)
     return list(Organisation.objects.filter(pk__in=roles.values("organisation_id")))
@@ -149,7 +149,7 @@ def _live_shifts(organisation_ids: list[int]) -> QuerySet[Shift]:
     )
 
 
-def week_shifts(organisation_ids: list[int], days: Days) -> tuple[list[Shift], list[Shift], int]:
+def week_shifts(*, organisation_ids: list[int], days: Days) -> tuple[list[Shift], list[Shift], int]:
     """Today's shifts (also those over already) and the rest of the week's, in one query."""
     week = _listing(
         _live_shifts(organisation_ids).filter(
@@ -162,7 +162,7 @@ def week_shifts(organisation_ids: list[int], days: Days) -> tuple[list[Shift], l
     return today, later, week.more
 
 
-def unfilled_soon(organisation_ids: list[int], days: Days) -> Listing[Shift]:
+def unfilled_soon(*, organisation_ids: list[int], days: Days) -> Listing[Shift]:
     """Shifts starting within SOON_DAYS with a place nobody has (confirmed or offered)."""
     shifts = _live_shifts(organisation_ids).filter(
         starts_at__gt=days.now,
@@ -172,7 +172,7 @@ def unfilled_soon(organisation_ids: list[int], days: Days) -> Listing[Shift]:
     return _listing(shifts, LIST_LIMIT)
 
 
-def new_applications(organisation_ids: list[int]) -> Listing[Application]:
+def new_applications(*, organisation_ids: list[int]) -> Listing[Application]:
     """Applications nobody has looked at yet (still 'received'), newest first."""
     applications = (
         Application.objects.filter(
@@ -191,7 +191,7 @@ def _open_offer(days: Days) -> Q:
     )
 
 
-def offers_waiting(organisation_ids: list[int], days: Days) -> Listing[SignUp]:
+def offers_waiting(*, organisation_ids: list[int], days: Days) -> Listing[SignUp]:
     """Places offered from the waitlist that the volunteer has not answered; first to expire
     first."""
     offers = (
@@ -204,7 +204,7 @@ def offers_waiting(organisation_ids: list[int], days: Days) -> Listing[SignUp]:
     return _listing(offers, LIST_LIMIT)
 
 
-def groups_with_new_posts(user: User, organisation_ids: list[int], days: Days) -> Listing[Group]:
+def groups_with_new_posts(*, user: User, organisation_ids: list[int], days: Days) -> Listing[Group]:
     """The organisations' open groups with posts by others since the person last opened them
     (or within NEW_POSTS_WINDOW, for a group never opened); `new_posts` on each."""
     seen = GroupVisit.objects.filter(user=user, group=OuterRef("pk")).values("seen_at")[:1]
@@ -229,21 +229,21 @@ def groups_with_new_posts(user: User, organisation_ids: list[int], days: Days) -
     return _listing(groups, LIST_LIMIT)
 
 
-def coordinator_home(user: User, days: Days) -> CoordinatorHome | None:
-    organisations = organisations_with_role(user)
+def coordinator_home(*, user: User, days: Days) -> CoordinatorHome | None:
+    organisations = organisations_with_role(user=user)
     if not organisations:
         return None
     ids = [organisation.pk for organisation in organisations]
-    today, later, week_more = week_shifts(ids, days)
+    today, later, week_more = week_shifts(organisation_ids=ids, days=days)
     return CoordinatorHome(
         organisations=organisations,
         today=today,
         later_this_week=later,
         week_more=week_more,
-        unfilled=unfilled_soon(ids, days),
-        applications=new_applications(ids),
-        offers=offers_waiting(ids, days),
-        groups=groups_with_new_posts(user, ids, days),
+        unfilled=unfilled_soon(organisation_ids=ids, days=days),
+        applications=new_applications(organisation_ids=ids),
+        offers=offers_waiting(organisation_ids=ids, days=days),
+        groups=groups_with_new_posts(user=user, organisation_ids=ids, days=days),
     )
 
 
@@ -315,7 +315,7 @@ def _default(field: str) -> str:
 VENDOR_HINT = _("Tovholder sets this for you: write to your contact at Tovholder.")
 
 
-def setup_checklist(user: User, tenant: Tenant) -> Checklist:
+def setup_checklist(*, user: User, tenant: Tenant) -> Checklist:
     """What a new site needs before volunteers arrive; three queries."""
     dismissed = HomeState.objects.filter(user=user, checklist_dismissed_at__isnull=False).exists()
     # Invited: an approved organisation has someone with a role who is not one of the
@@ -377,7 +377,7 @@ class MonthFigures:
     report_url: str
 
 
-def month_figures(today: date) -> MonthFigures:
+def month_figures(*, today: date) -> MonthFigures:
     """This month's key figures for the whole site, from the reports' own SQL
     (apps.reports.figures): active volunteers, hours, fill rate, new volunteers."""
     start = today.replace(day=1)
@@ -394,9 +394,9 @@ class AdminHome:
     figures: MonthFigures | None
 
 
-def admin_home(user: User, tenant: Tenant, days: Days) -> AdminHome:
-    checklist = setup_checklist(user, tenant)
-    figures = month_figures(days.today) if checklist.put_away else None
+def admin_home(*, user: User, tenant: Tenant, days: Days) -> AdminHome:
+    checklist = setup_checklist(user=user, tenant=tenant)
+    figures = month_figures(today=days.today) if checklist.put_away else None
     return AdminHome(checklist=checklist, figures=figures)
 
 
@@ -412,7 +412,7 @@ class VolunteerHome:
     personal: bool  # the suggestions come from what the person follows or helped with
 
 
-def next_shift(user: User, days: Days) -> Listing[SignUp]:
+def next_shift(*, user: User, days: Days) -> Listing[SignUp]:
     places = (
         SignUp.objects.filter(
             user=user,
@@ -426,7 +426,7 @@ def next_shift(user: User, days: Days) -> Listing[SignUp]:
     return _listing(places, 1)
 
 
-def my_offers(user: User, days: Days) -> Listing[SignUp]:
+def my_offers(*, user: User, days: Days) -> Listing[SignUp]:
     offers = (
         SignUp.objects.filter(_open_offer(days), user=user)
         .select_related("shift__task__event__organisation")
@@ -435,7 +435,7 @@ def my_offers(user: User, days: Days) -> Listing[SignUp]:
     return _listing(offers, LIST_LIMIT)
 
 
-def suggestions(user: User, days: Days) -> tuple[list[Event], bool]:
+def suggestions(*, user: User, days: Days) -> tuple[list[Event], bool]:
     """Upcoming public events with free places, from organisations or categories the person
     follows or organisations they have helped before; or, without any, the soonest events
     with free places. Events they already have a place or an offer on are left out. One
@@ -451,7 +451,7 @@ def suggestions(user: User, days: Days) -> tuple[list[Event], bool]:
         user=user, status__in=SignUp.ACTIVE, shift__task__event=OuterRef("pk")
     )
     events: list[Event] = list(
-        marketplace_events(EventFilters(), now=days.now)
+        marketplace_events(filters=EventFilters(), now=days.now)
         .filter(free_places__gt=0)  # type: ignore[misc]  # annotated by marketplace_events
         .exclude(Exists(mine))
         .annotate(
@@ -467,12 +467,12 @@ def suggestions(user: User, days: Days) -> tuple[list[Event], bool]:
     return events, personal
 
 
-def volunteer_home(user: User, days: Days, *, only_if_busy: bool) -> VolunteerHome | None:
-    upcoming = next_shift(user, days)
-    offers = my_offers(user, days)
+def volunteer_home(*, user: User, days: Days, only_if_busy: bool) -> VolunteerHome | None:
+    upcoming = next_shift(user=user, days=days)
+    offers = my_offers(user=user, days=days)
     if only_if_busy and not upcoming and not offers:
         return None
-    events, personal = suggestions(user, days)
+    events, personal = suggestions(user=user, days=days)
     return VolunteerHome(
         next_shift=upcoming.items[0] if upcoming.items else None,
         upcoming=upcoming.total,
@@ -496,13 +496,13 @@ class Home:
         return sum(part is not None for part in (self.admin, self.coordinator, self.volunteer))
 
 
-def home_for(user: User, tenant: Tenant, *, now: datetime | None = None) -> Home:
+def home_for(*, user: User, tenant: Tenant, now: datetime | None = None) -> Home:
     """Each of the person's roles' sections. Queries: coordinator 6 (1 without a role),
     admin 3, and the report's once the checklist is put away (6; 8 inside a transaction),
     volunteer 3 (2 for a coordinator or admin without a shift or offer, whose section is then
     left out)."""
     days = Days.at(now or timezone.now(), tenant_zone())
-    admin = admin_home(user, tenant, days) if user.is_owner_admin else None
-    coordinator = coordinator_home(user, days)
-    volunteer = volunteer_home(user, days, only_if_busy=bool(admin or coordinator))
+    admin = admin_home(user=user, tenant=tenant, days=days) if user.is_owner_admin else None
+    coordinator = coordinator_home(user=user, days=days)
+    volunteer = volunteer_home(user=user, days=days, only_if_busy=bool(admin or coordinator))
     return Home(admin=admin, coordinator=coordinator, volunteer=volunteer)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,20 +11,20 @@ from apps.home.forms import ChecklistForm
 from apps.home.selectors import home_for
 from apps.home.services import checklist_dismiss
 from apps.marketplace.forms import CancelForm
-from kernel.forms import actor
+from kernel.http import AuthedHttpRequest
 from tenants.selectors import current_tenant
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    home = home_for(actor(request), current_tenant())
+def dashboard(request: AuthedHttpRequest) -> HttpResponse:
+    home = home_for(user=request.user, tenant=current_tenant())
     return render(request, "home/dashboard.html", {"home": home, "cancel_form": CancelForm()})
 
 
 @login_required
 @require_POST
-def checklist(request: HttpRequest) -> HttpResponse:
-    user = actor(request)
+def checklist(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     form = ChecklistForm(request.POST)
     if not user.is_owner_admin or not form.is_valid():
         raise Http404

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from apps.legal.models import Document, DocumentVersion, PrivacyConsent
 
 
-def current_version(document: str) -> DocumentVersion | None:
+def current_version(*, document: str) -> DocumentVersion | None:
     """The newest published version of a document, or None before the first."""
     return (
         DocumentVersion.objects.filter(document=document)
@@ -17,7 +17,7 @@ def current_version(document: str) -> DocumentVersion | None:
     )
 
 
-def document_version(document: str, number: int) -> DocumentVersion | None:
+def document_version(*, document: str, number: int) -> DocumentVersion | None:
     return (
         DocumentVersion.objects.filter(document=document, number=number)
         .select_related("published_by")
@@ -25,14 +25,14 @@ def document_version(document: str, number: int) -> DocumentVersion | None:
     )
 
 
-def document_versions(document: str) -> QuerySet[DocumentVersion]:
+def document_versions(*, document: str) -> QuerySet[DocumentVersion]:
     """Every version, newest first, without the texts (for the list of versions)."""
     return (
         DocumentVersion.objects.filter(document=document).defer("body_markdown").order_by("-number")
     )
 
 
-def privacy_consents(user_id: int) -> QuerySet[PrivacyConsent]:
+def privacy_consents(*, user_id: int) -> QuerySet[PrivacyConsent]:
     return PrivacyConsent.objects.filter(user_id=user_id).select_related("version")
 
 

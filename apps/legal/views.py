@@ -9,7 +9,8 @@ from apps.legal.forms import DocumentForm
 from apps.legal.models import Document
 from apps.legal.selectors import current_version, document_version, document_versions
 from apps.legal.services import document_publish, placeholders, tenant_standard_text
-from kernel.forms import actor, add_service_error
+from kernel.forms import add_service_error
+from kernel.http import AuthedHttpRequest
 from kernel.markdown import markdown_to_html
 from tenants.selectors import current_tenant
 
@@ -33,15 +34,15 @@ def accessibility_statement(request: HttpRequest, number: int | None = None) -> 
 
 
 def _document_page(request: HttpRequest, document: str, number: int | None) -> HttpResponse:
-    current = current_version(document)
-    shown = current if number is None else document_version(document, number)
+    current = current_version(document=document)
+    shown = current if number is None else document_version(document=document, number=number)
     if number is not None and shown is None:
         raise Http404
     context = {
         "document": Document(document),
         "version": shown,
         "current": current,
-        "versions": document_versions(document),
+        "versions": document_versions(document=document),
         "current_url": PUBLIC_URL[Document(document)][0],
         "version_url": PUBLIC_URL[Document(document)][1],
     }
@@ -55,11 +56,11 @@ def _require_owner_admin(request: HttpRequest) -> None:
 
 
 @login_required
-def legal_settings(request: HttpRequest) -> HttpResponse:
+def legal_settings(request: AuthedHttpRequest) -> HttpResponse:
     _require_owner_admin(request)
     rows = []
     for document in Document:
-        version = current_version(document)
+        version = current_version(document=document)
         rows.append(
             {
                 "document": document,
@@ -73,11 +74,11 @@ def legal_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def legal_edit(request: HttpRequest, document: str) -> HttpResponse:
+def legal_edit(request: AuthedHttpRequest, document: str) -> HttpResponse:
     """Write, preview, publish. Publishing makes a new version; the old ones stay."""
     _require_owner_admin(request)
     document = Document(document)
-    current = current_version(document)
+    current = current_version(document=document)
     initial = (
         current.body_markdown
         if current
@@ -90,7 +91,7 @@ def legal_edit(request: HttpRequest, document: str) -> HttpResponse:
         if request.POST.get("action") == "publish":
             try:
                 version = document_publish(
-                    document=document, body_markdown=text, actor=actor(request)
+                    document=document, body_markdown=text, actor=request.user
                 )
             except ValidationError as error:
                 add_service_error(form, error, {})

@@ -18,6 +18,7 @@ from apps.shifts.calendars import (
     shift_calendar,
     shift_for_download,
 )
+from kernel.http import AuthedHttpRequest
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -35,8 +36,8 @@ def personal_feed(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def personal_feed_reset(request: HttpRequest) -> HttpResponse:
-    calendar_token_reset(user=request.user)  # type: ignore[arg-type]
+def personal_feed_reset(request: AuthedHttpRequest) -> HttpResponse:
+    calendar_token_reset(user=request.user)
     messages.success(request, _("Your calendar has a new address; the old one no longer works."))
     return redirect("my-shifts")
 

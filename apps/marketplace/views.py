@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,13 +32,14 @@ from apps.shifts.selectors import (
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
 from apps.shifts.services.waitlist import offer_accept, offer_decline
 from kernel import dates
+from kernel.http import AuthedHttpRequest
 
 PAGE_SIZE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
-    events = marketplace_events(form.filters())
+    events = marketplace_events(filters=form.filters())
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("side"))
     query = request.GET.copy()
     query.pop("side", None)
@@ -59,7 +60,7 @@ def _first_event_link(request: HttpRequest) -> tuple[str, str] | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    if organisations_coordinated_by(user):
+    if organisations_coordinated_by(user=user):
         return reverse("planning-event-new"), _("Create the first event")
     if user.is_owner_admin:
         return reverse("organisation-new"), _("Register the first organisation, then its events")
@@ -99,7 +100,11 @@ def _members_only_page(request: HttpRequest, event_id: int) -> HttpResponse:
     context = {
         "event": event,
         "organisation": event.organisation,
-        "join_request": membership_request_of(request.user, event.organisation),  # type: ignore[arg-type]
+        "join_request": (
+            membership_request_of(user=request.user, organisation=event.organisation)
+            if request.user.is_authenticated
+            else None
+        ),
         "form": MembershipRequestForm(),
         "sign_in_url": f"{reverse('login')}?{urlencode({'next': here})}",
     }
@@ -108,14 +113,14 @@ def _members_only_page(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_request_view(request: HttpRequest, event_id: int) -> HttpResponse:
+def membership_request_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = members_only_event(event_id=event_id)
     if event is None:
         raise Http404
     form = MembershipRequestForm(request.POST)
     message = form.cleaned_data["message"] if form.is_valid() else ""
     try:
-        membership_request(user=request.user, event=event, message=message)  # type: ignore[arg-type]
+        membership_request(user=request.user, event=event, message=message)
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
@@ -138,7 +143,7 @@ def _when(shift: Shift, day_labels: dict[object, str]) -> str:
 @require_POST
 def shift_sign_up_view(request: HttpRequest, shift_id: int) -> HttpResponse:
     shift = get_object_or_404(Shift.objects.select_related("task__event"), pk=shift_id)
-    back = event_url(shift.task.event) + f"#vagt-{shift.pk}"
+    back = event_url(event=shift.task.event) + f"#vagt-{shift.pk}"
     if not request.user.is_authenticated:
         return redirect(f"{reverse('register')}?{urlencode({'next': back})}")
     over_ok = request.POST.get("over_workload_ok") == "1"
@@ -162,15 +167,13 @@ def _signed_up_message(signup: SignUp) -> str:
 
 @login_required
 @require_POST
-def signup_cancel_view(request: HttpRequest, signup_id: int) -> HttpResponse:
+def signup_cancel_view(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        signup = signup_cancel(signup_id=signup_id, actor=request.user, reason=reason)  # type: ignore[arg-type]
+        signup = signup_cancel(signup_id=signup_id, actor=request.user, reason=reason)
     except SignUp.DoesNotExist:
         raise Http404 from None
-    except PermissionDenied:
-        raise Http404 from None  # other people's sign-ups do not exist, as far as you know
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
@@ -188,9 +191,9 @@ def _cancelled_message(signup: SignUp) -> str:
 
 @login_required
 @require_POST
-def offer_accept_view(request: HttpRequest, signup_id: int) -> HttpResponse:
+def offer_accept_view(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
     try:
-        offer_accept(signup_id=signup_id, user=request.user)  # type: ignore[arg-type]
+        offer_accept(signup_id=signup_id, user=request.user)
     except SignUp.DoesNotExist:
         raise Http404 from None
     except ValidationError as refusal:
@@ -202,9 +205,9 @@ def offer_accept_view(request: HttpRequest, signup_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def offer_decline_view(request: HttpRequest, signup_id: int) -> HttpResponse:
+def offer_decline_view(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
     try:
-        offer_decline(signup_id=signup_id, user=request.user)  # type: ignore[arg-type]
+        offer_decline(signup_id=signup_id, user=request.user)
     except SignUp.DoesNotExist:
         raise Http404 from None
     messages.success(request, _("Thank you. The place goes to the next in line."))
@@ -212,10 +215,10 @@ def offer_decline_view(request: HttpRequest, signup_id: int) -> HttpResponse:
 
 
 @login_required
-def my_shifts(request: HttpRequest) -> HttpResponse:
-    groups = my_signups(user=request.user)  # type: ignore[arg-type]
+def my_shifts(request: AuthedHttpRequest) -> HttpResponse:
+    groups = my_signups(user=request.user)
     feed = request.build_absolute_uri(
-        reverse("calendar-personal", args=[request.user.calendar_token])  # type: ignore[union-attr]
+        reverse("calendar-personal", args=[request.user.calendar_token])
     )
     return render(
         request,

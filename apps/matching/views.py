@@ -7,8 +7,8 @@ coordinate the shift's organisation gets 404, as on the other planning pages.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,19 +17,19 @@ from apps.accounts.models import User
 from apps.matching.posting_matching import describe_all as posting_reasons
 from apps.matching.posting_matching import rank_for_posting
 from apps.matching.shift_matching import describe_all, rank_candidates
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import require_coordinator
 from apps.recruitment.models import Posting
 from apps.shifts.models import Shift, SignUp
 from apps.shifts.services.signups import shift_sign_up
+from kernel.http import AuthedHttpRequest
 
 EVERYONE = "alle"  # ?alle=1: every active volunteer of the tenant, not only members
 
 
-def _shift(request: HttpRequest, shift_id: int) -> Shift:
+def _shift(request: AuthedHttpRequest, shift_id: int) -> Shift:
     shifts = Shift.objects.select_related("task__event__organisation", "task__event__category")
     shift = get_object_or_404(shifts, pk=shift_id)
-    if not can_coordinate(request.user, shift.task.event.organisation):  # type: ignore[arg-type]
-        raise Http404
+    require_coordinator(request.user, shift.task.event.organisation)
     return shift
 
 
@@ -43,7 +43,7 @@ def _back(shift: Shift, everyone: bool) -> str:
 
 
 @login_required
-def shift_candidates(request: HttpRequest, shift_id: int) -> HttpResponse:
+def shift_candidates(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
     shift = _shift(request, shift_id)
     everyone = _everyone(request)
     matches = [] if shift.is_cancelled else rank_candidates(shift, everyone=everyone)
@@ -58,16 +58,14 @@ def shift_candidates(request: HttpRequest, shift_id: int) -> HttpResponse:
 
 
 @login_required
-def candidate_add(request: HttpRequest, shift_id: int, user_id: int) -> HttpResponse:
+def candidate_add(request: AuthedHttpRequest, shift_id: int, user_id: int) -> HttpResponse:
     shift = _shift(request, shift_id)
     everyone = _everyone(request)
     if request.method != "POST":
         return redirect(_back(shift, everyone))
     person = get_object_or_404(User, pk=user_id, is_active=True)
     try:
-        signup = shift_sign_up(shift_id=shift.pk, user=person, added_by=request.user)  # type: ignore[arg-type]
-    except PermissionDenied:
-        raise Http404 from None
+        signup = shift_sign_up(shift_id=shift.pk, user=person, added_by=request.user)
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
@@ -80,12 +78,11 @@ def candidate_add(request: HttpRequest, shift_id: int, user_id: int) -> HttpResp
 
 
 @login_required
-def posting_candidates(request: HttpRequest, posting_id: int) -> HttpResponse:
+def posting_candidates(request: AuthedHttpRequest, posting_id: int) -> HttpResponse:
     """Suggestions for a posting (an ongoing role): names, reasons, and for the
     organisation's members an e-mail link. Nobody is asked or assigned from here."""
     posting = get_object_or_404(Posting.objects.select_related("organisation"), pk=posting_id)
-    if not can_coordinate(request.user, posting.organisation):  # type: ignore[arg-type]
-        raise Http404
+    require_coordinator(request.user, posting.organisation)
     matches = rank_for_posting(posting)
     context = {"posting": posting, "suggestions": [(m, posting_reasons(m)) for m in matches]}
     return render(request, "matching/posting.html", context)

@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,17 +28,16 @@ from apps.members.imports.forms import MappingForm, UploadForm
 from apps.members.imports.parsing import read_table
 from apps.members.imports.services import import_preview, members_import
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate
-from kernel.forms import actor
+from apps.organisations.permissions import require_coordinator
+from kernel.http import AuthedHttpRequest
 
 UPLOADS = "member_imports"
 RESULTS = "member_import_results"
 
 
-def _organisation(request: HttpRequest, organisation_id: int) -> Organisation:
+def _organisation(request: AuthedHttpRequest, organisation_id: int) -> Organisation:
     organisation = get_object_or_404(Organisation, pk=organisation_id)
-    if not can_coordinate(request.user, organisation):  # type: ignore[arg-type]
-        raise Http404
+    require_coordinator(request.user, organisation)
     return organisation
 
 
@@ -82,7 +81,7 @@ def _forget(request: HttpRequest, upload_id: str) -> None:
 
 
 @login_required
-def import_upload(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def import_upload(request: AuthedHttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _organisation(request, organisation_id)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -101,7 +100,9 @@ def import_upload(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 
 @login_required
-def import_preview_page(request: HttpRequest, organisation_id: int, upload_id: str) -> HttpResponse:
+def import_preview_page(
+    request: AuthedHttpRequest, organisation_id: int, upload_id: str
+) -> HttpResponse:
     organisation = _organisation(request, organisation_id)
     done = request.session.get(RESULTS, {}).get(upload_id)
     if done and done["organisation"] == organisation.pk:
@@ -120,15 +121,13 @@ def import_preview_page(request: HttpRequest, organisation_id: int, upload_id: s
     if mapping is not None and request.POST.get("action") == "import":
         try:
             result = members_import(
-                actor=actor(request),
+                actor=request.user,
                 organisation=organisation,
                 table=table,
                 filename=filename,
                 mapping=mapping,
                 import_valid_rows=form.cleaned_data["import_valid_rows"],
             )
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as error:
             form.add_error(None, error)
             status = 400
@@ -152,7 +151,7 @@ def import_preview_page(request: HttpRequest, organisation_id: int, upload_id: s
 
 
 @login_required
-def import_result(request: HttpRequest, organisation_id: int, upload_id: str) -> HttpResponse:
+def import_result(request: AuthedHttpRequest, organisation_id: int, upload_id: str) -> HttpResponse:
     organisation = _organisation(request, organisation_id)
     result = request.session.get(RESULTS, {}).get(upload_id)
     if not result or result["organisation"] != organisation.pk:
@@ -173,7 +172,9 @@ EXPORTS = {
 
 
 @login_required
-def members_export(request: HttpRequest, organisation_id: int, file_format: str) -> HttpResponse:
+def members_export(
+    request: AuthedHttpRequest, organisation_id: int, file_format: str
+) -> HttpResponse:
     organisation = _organisation(request, organisation_id)
     if file_format not in EXPORTS:
         raise Http404
@@ -181,7 +182,7 @@ def members_export(request: HttpRequest, organisation_id: int, file_format: str)
     body = build(organisation)
     # Who took a copy of the members' personal data, and when.
     audit_record(
-        actor=actor(request), action="members.export", target=organisation, format=file_format
+        actor=request.user, action="members.export", target=organisation, format=file_format
     )
     name = f"{slugify(organisation.name) or 'members'}-{timezone.localdate():%Y-%m-%d}"
     response = HttpResponse(body, content_type=content_type)

@@ -11,7 +11,7 @@ def membership_requested_send(*, request: MembershipRequest) -> None:
     """To the organisation's coordinators: someone asks to join."""
     messages.send(
         MEMBERSHIP_REQUESTED,
-        to=coordinators(request.organisation),
+        to=coordinators(organisation=request.organisation),
         dedupe_key=f"membership-requested:{request.pk}",
         params={"request_id": request.pk},
         organisation_id=request.organisation_id,

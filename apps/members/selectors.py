@@ -8,15 +8,15 @@ from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
 
 
-def is_member(user: User, organisation: Organisation) -> bool:
+def is_member(*, user: User, organisation: Organisation) -> bool:
     """An active member of the organisation, or its coordinator (for members-only events)."""
     active = Membership.objects.filter(
         user=user, organisation=organisation, status=Membership.Status.ACTIVE
     )
-    return active.exists() or can_coordinate(user, organisation)
+    return active.exists() or can_coordinate(user=user, organisation=organisation)
 
 
-def membership_request_of(user: User, organisation: Organisation) -> MembershipRequest | None:
+def membership_request_of(*, user: User, organisation: Organisation) -> MembershipRequest | None:
     """The person's latest request to join the organisation, if any."""
     if not user.is_authenticated:
         return None
@@ -27,7 +27,7 @@ def membership_request_of(user: User, organisation: Organisation) -> MembershipR
     )
 
 
-def pending_membership_requests(organisation: Organisation) -> QuerySet[MembershipRequest]:
+def pending_membership_requests(*, organisation: Organisation) -> QuerySet[MembershipRequest]:
     return MembershipRequest.objects.filter(
         organisation=organisation, status=MembershipRequest.Status.PENDING
     ).select_related("user", "event")

@@ -21,7 +21,7 @@ from tenants.selectors import current_tenant
 ON_SHIFT = (SignUp.Status.CONFIRMED, SignUp.Status.OFFERED)
 
 
-def audience_organisation(kind: str, audience_id: int) -> Organisation | None:
+def audience_organisation(*, kind: str, audience_id: int) -> Organisation | None:
     """The organisation that owns an audience, or None when it does not exist."""
     owner: Event | Task | Shift | None
     if kind in (Message.Audience.EVENT, Message.Audience.SHIFTS):
@@ -38,7 +38,7 @@ def audience_organisation(kind: str, audience_id: int) -> Organisation | None:
     if kind == Message.Audience.MEMBERS:
         return Organisation.objects.filter(pk=audience_id).first()
     if kind == Message.Audience.GROUP:
-        return group_organisation(audience_id)
+        return group_organisation(group_id=audience_id)
     return None
 
 
@@ -52,10 +52,10 @@ class AudienceSummary:
 
 
 def audience_summary(
-    kind: str, audience_id: int, tag_id: int | None = None, shift_ids: Iterable[int] = ()
+    *, kind: str, audience_id: int, tag_id: int | None = None, shift_ids: Iterable[int] = ()
 ) -> AudienceSummary:
-    users = audience_users(kind, audience_id, tag_id, shift_ids)
-    mail = users.exclude(email="").exclude(pk__in=email_turned_off(Kind.INFO))
+    users = audience_users(kind=kind, audience_id=audience_id, tag_id=tag_id, shift_ids=shift_ids)
+    mail = users.exclude(email="").exclude(pk__in=email_turned_off(kind=Kind.INFO))
     people = users.count()
     return AudienceSummary(_audience_name(kind, audience_id), people, people - mail.count())
 
@@ -88,12 +88,14 @@ def _day_and_time(moment: datetime) -> str:
 
 
 def audience_users(
-    kind: str, audience_id: int, tag_id: int | None = None, shift_ids: Iterable[int] = ()
+    *, kind: str, audience_id: int, tag_id: int | None = None, shift_ids: Iterable[int] = ()
 ) -> QuerySet[User]:
     """Active users in the audience, once each. For chosen shifts (`shift_ids`, of the
     event `audience_id`): everyone signed up, offered a place or waiting on any of them."""
     if kind == Message.Audience.SHIFTS:
-        return _active(chosen_shifts_signups(audience_id, shift_ids).values("user_id"))
+        return _active(
+            chosen_shifts_signups(event_id=audience_id, shift_ids=shift_ids).values("user_id")
+        )
     if kind == Message.Audience.MEMBERS:
         members = Membership.objects.filter(
             organisation_id=audience_id, status=Membership.Status.ACTIVE
@@ -103,9 +105,9 @@ def audience_users(
         return _active(members.values("user_id"))
     if kind == Message.Audience.COORDINATORS:
         organisation = Organisation.objects.filter(pk=audience_id).first()
-        return coordinators(organisation) if organisation else User.objects.none()
+        return coordinators(organisation=organisation) if organisation else User.objects.none()
     if kind == Message.Audience.GROUP:
-        return group_members_by_id(audience_id)
+        return group_members_by_id(group_id=audience_id)
     return _active(_signups(kind, audience_id).values("user_id"))
 
 
@@ -122,13 +124,13 @@ def _signups(kind: str, audience_id: int) -> QuerySet[SignUp]:
     return signups.none()
 
 
-def chosen_shifts_signups(event_id: int, shift_ids: Iterable[int]) -> QuerySet[SignUp]:
+def chosen_shifts_signups(*, event_id: int, shift_ids: Iterable[int]) -> QuerySet[SignUp]:
     return SignUp.objects.filter(
         shift__task__event_id=event_id, shift_id__in=list(shift_ids), status__in=SignUp.ACTIVE
     )
 
 
-def chosen_shifts_of(event_id: int, shift_ids: Iterable[int]) -> list[Shift]:
+def chosen_shifts_of(*, event_id: int, shift_ids: Iterable[int]) -> list[Shift]:
     """The event's shifts among `shift_ids`, in time order (others are left out)."""
     return list(
         Shift.objects.filter(task__event_id=event_id, pk__in=list(shift_ids))
@@ -141,7 +143,9 @@ def _active(user_ids: QuerySet) -> QuerySet[User]:
     return User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk")
 
 
-def channel_recipients(message: Message, users: QuerySet[User]) -> Iterator[tuple[str, QuerySet]]:
+def channel_recipients(
+    *, message: Message, users: QuerySet[User]
+) -> Iterator[tuple[str, QuerySet]]:
     """(channel, rows of (user id, address)) for everyone in `users` who wants this kind
     of message by that channel: email unless switched off (essential kinds cannot be);
     SMS only when asked for, the tenant sends SMS, the kind is one SMS is used for, and
@@ -150,7 +154,7 @@ def channel_recipients(message: Message, users: QuerySet[User]) -> Iterator[tupl
     switch = message_kind.preference or message_kind.slug
     emails = users.exclude(email="")
     if message_kind.switchable:
-        emails = emails.exclude(pk__in=email_turned_off(switch))
+        emails = emails.exclude(pk__in=email_turned_off(kind=switch))
     yield Delivery.Channel.EMAIL, emails.values_list("pk", "email")
     if "sms" in message_kind.channels and current_tenant().sms_enabled:
         phones = users.exclude(phone="").filter(
@@ -167,7 +171,7 @@ def switchable_kinds(*, coordinator: bool) -> list[messages.MessageKind]:
     ]
 
 
-def preferences_of(user: User) -> dict[str, Preference]:
+def preferences_of(*, user: User) -> dict[str, Preference]:
     """The person's choice per kind, with the defaults where they have not chosen."""
     chosen = {p.kind: p for p in Preference.objects.filter(user=user)}
     return {
@@ -177,19 +181,19 @@ def preferences_of(user: User) -> dict[str, Preference]:
     }
 
 
-def email_turned_off(kind: str) -> QuerySet:
+def email_turned_off(*, kind: str) -> QuerySet:
     """Ids of the people who switched this kind of mail off, as a subquery (to leave them
-    out before anything is made for them: follow digests, evaluation invitations)."""
+    out before anything is made for them: the follow digest)."""
     return Preference.objects.filter(kind=kind, email=False).values("user_id")
 
 
-def delivery_counts(message: Message) -> dict[str, int]:
+def delivery_counts(*, message: Message) -> dict[str, int]:
     counts = dict.fromkeys(Delivery.Status.values, 0)
     rows = message.deliveries.values("status").annotate(n=Count("id")).order_by()
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
 
 
-def delivery_failures(message: Message, limit: int = 200) -> QuerySet[Delivery]:
+def delivery_failures(*, message: Message, limit: int = 200) -> QuerySet[Delivery]:
     failed = Q(status=Delivery.Status.FAILED) | Q(status=Delivery.Status.PENDING, attempts__gt=0)
     return message.deliveries.filter(failed).order_by("id")[:limit]

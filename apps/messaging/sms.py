@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from http.client import HTTPException
 from typing import IO, Any
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+
+from kernel.phones import normalise_phone
 
 logger = logging.getLogger(__name__)
 
@@ -92,23 +93,6 @@ def segments(text: str) -> int:
             parts, room = parts + 1, part
         room -= cost
     return parts
-
-
-def normalise_phone(raw: str, default_region: str = "DK") -> str | None:
-    """The number in E.164 (+4512345678), or None when it cannot be a phone number.
-
-    "Possible" (the right length for its country), not "valid" (in a range the regulator
-    has allocated, as phonenumbers' metadata knew it when released): stale metadata must
-    not silence a real new number, and the provider refuses unallocated ones anyway.
-    """
-    try:
-        number = phonenumbers.parse(raw, default_region)
-    except phonenumbers.NumberParseException:
-        return None
-    reason = phonenumbers.is_possible_number_with_reason(number)
-    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def clean_sender(raw: str) -> str:

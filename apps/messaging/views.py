@@ -7,7 +7,7 @@ audience's organisation gets 404, as if it did not exist.
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -40,19 +40,19 @@ from apps.messaging.services import (
     unsubscribe,
 )
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
+from apps.organisations.permissions import require_coordinator, require_coordinator_somewhere
+from apps.organisations.selectors import organisations_coordinated_by
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services.signups import signup_cancel
 from kernel import messages as kernel_messages
-from kernel.forms import actor, add_service_error
+from kernel.forms import add_service_error
+from kernel.http import AuthedHttpRequest
 from tenants.selectors import current_tenant
 
 
 @login_required
-def messages_home(request: HttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(request.user)  # type: ignore[arg-type]
-    if not organisations:
-        raise Http404
+def messages_home(request: AuthedHttpRequest) -> HttpResponse:
+    organisations = require_coordinator_somewhere(request.user)
     sent = Message.objects.filter(organisation__in=organisations).select_related("organisation")
     context = {"messages_sent": sent[:100], "organisations": organisations}
     return render(request, "messaging/home.html", context)
@@ -66,11 +66,12 @@ def _tag(request: HttpRequest, kind: str) -> Tag | None:
 
 
 @login_required
-def message_new(request: HttpRequest, kind: str, audience_id: int) -> HttpResponse:
+def message_new(request: AuthedHttpRequest, kind: str, audience_id: int) -> HttpResponse:
     """Write, preview (in the tenant's branding), then send now or at a given time."""
-    organisation = audience_organisation(kind, audience_id)
-    if organisation is None or not can_coordinate(request.user, organisation):  # type: ignore[arg-type]
+    organisation = audience_organisation(kind=kind, audience_id=audience_id)
+    if organisation is None:
         raise Http404
+    require_coordinator(request.user, organisation)
     tag = _tag(request, kind)
     chosen = _chosen_shifts(request, kind, audience_id)
     form = MessageForm(request.POST or None, request.FILES or None)
@@ -96,7 +97,9 @@ def message_new(request: HttpRequest, kind: str, audience_id: int) -> HttpRespon
     shift_ids = [shift.pk for shift in chosen] if chosen is not None else []
     if chosen is not None:
         context["chosen_shifts"] = chosen
-    context["summary"] = audience_summary(kind, audience_id, tag.pk if tag else None, shift_ids)
+    context["summary"] = audience_summary(
+        kind=kind, audience_id=audience_id, tag_id=tag.pk if tag else None, shift_ids=shift_ids
+    )
     return render(request, "messaging/compose.html", context)
 
 
@@ -106,14 +109,14 @@ def _chosen_shifts(request: HttpRequest, kind: str, event_id: int) -> list[Shift
     if kind != Message.Audience.SHIFTS:
         return None
     ids = sorted({int(v) for v in request.GET.getlist("vagt") if v.isdigit()})
-    chosen = chosen_shifts_of(event_id, ids)
+    chosen = chosen_shifts_of(event_id=event_id, shift_ids=ids)
     if not chosen or len(chosen) != len(ids):
         raise Http404
     return chosen
 
 
 def _create_and_send(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     organisation: Organisation,
     kind: str,
     audience_id: int,
@@ -123,7 +126,7 @@ def _create_and_send(
     chosen: list[Shift] | None = None,
 ) -> Message:
     message = message_create(
-        actor=actor(request),
+        actor=request.user,
         organisation=organisation,
         subject=data["subject"],
         body_markdown=data["body_markdown"],
@@ -135,36 +138,39 @@ def _create_and_send(
     )
     if action == "schedule":
         send_at = data["send_at"]
-        message_schedule(actor=actor(request), message_id=message.pk, send_at=send_at)
+        message_schedule(actor=request.user, message_id=message.pk, send_at=send_at)
     else:
-        message_send(actor=actor(request), message_id=message.pk)
+        message_send(actor=request.user, message_id=message.pk)
     return message
 
 
 @login_required
-def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_detail(request: AuthedHttpRequest, message_id: int) -> HttpResponse:
     message = get_object_or_404(Message.objects.select_related("organisation"), pk=message_id)
-    organisation = message.organisation  # None: a mail about an account, nobody's to see
-    if organisation is None or not can_coordinate(request.user, organisation):  # type: ignore[arg-type]
+    if message.organisation is None:  # a mail about an account: nobody's to see
         raise Http404
-    counts = delivery_counts(message)
+    require_coordinator(request.user, message.organisation)
+    counts = delivery_counts(message=message)
     context = {
         "message": message,
         "counts": [(label, counts[value]) for value, label in Delivery.Status.choices],
-        "failures": delivery_failures(message),
+        "failures": delivery_failures(message=message),
         "attachments": message.attachments.all(),
     }
     return render(request, "messaging/detail.html", context)
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthedHttpRequest) -> HttpResponse:
     """Which messages a person gets, by email and by SMS. Essential ones always go."""
-    user = actor(request)
+    user = request.user
     sms = current_tenant().sms_enabled
-    coordinator = bool(organisations_coordinated_by(user))
+    coordinator = bool(organisations_coordinated_by(user=user))
     form = PreferencesForm(
-        request.POST or None, preferences=preferences_of(user), sms=sms, coordinator=coordinator
+        request.POST or None,
+        preferences=preferences_of(user=user),
+        sms=sms,
+        coordinator=coordinator,
     )
     if request.method == "POST" and form.is_valid():
         preferences_save(user=user, choices=form.choices())
@@ -215,23 +221,30 @@ def cancel_view(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "messaging/cancel.html", context)
 
 
-def _event(request: HttpRequest, event_id: int) -> Event:
+def _event(request: AuthedHttpRequest, event_id: int) -> Event:
     event = get_object_or_404(Event.objects.select_related("organisation"), pk=event_id)
-    if not can_coordinate(request.user, event.organisation):  # type: ignore[arg-type]
-        raise Http404
+    require_coordinator(request.user, event.organisation)
     return event
 
 
 @login_required
-def orientations(request: HttpRequest, event_id: int) -> HttpResponse:
+def orientations(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     """An event's orientation mails: sent by themselves some days before each shift."""
     event = _event(request, event_id)
     form = OrientationForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
-            orientation_save(actor=actor(request), event=event, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)  # type: ignore[arg-type]
+            data = form.cleaned_data
+            orientation_save(
+                actor=request.user,
+                event=event,
+                task=data["task"],
+                days_before=data["days_before"],
+                subject=data["subject"],
+                body_markdown=data["body_markdown"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
         else:
             flash.success(request, _("The orientation mail is saved."))
             return redirect("messaging-orientations", event_id=event.pk)
@@ -243,7 +256,7 @@ def orientations(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def orientation_toggle(request: HttpRequest, template_id: int) -> HttpResponse:
+def orientation_toggle(request: AuthedHttpRequest, template_id: int) -> HttpResponse:
     template = get_object_or_404(
         OrientationTemplate.objects.select_related("event", "task"), pk=template_id
     )
@@ -251,19 +264,19 @@ def orientation_toggle(request: HttpRequest, template_id: int) -> HttpResponse:
     _event(request, event.pk)
     if request.method == "POST":
         orientation_save(
-            actor=actor(request), event=event, template=template, is_active=not template.is_active
+            actor=request.user, event=event, template=template, is_active=not template.is_active
         )
     return redirect("messaging-orientations", event_id=event.pk)
 
 
-def _site_admin(request: HttpRequest) -> None:
+def _site_admin(request: AuthedHttpRequest) -> None:
     """As the site settings (tenants.views.site_settings): only the system owner's admins."""
-    if not request.user.is_owner_admin:  # type: ignore[union-attr]
+    if not request.user.is_owner_admin:
         raise Http404
 
 
 @login_required
-def kinds_list(request: HttpRequest) -> HttpResponse:
+def kinds_list(request: AuthedHttpRequest) -> HttpResponse:
     """Every kind of message the site sends: essential or not, by which channels, and who
     may switch it off, each with a preview."""
     _site_admin(request)
@@ -271,7 +284,7 @@ def kinds_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def kind_preview(request: HttpRequest, slug: str) -> HttpResponse:
+def kind_preview(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """One kind rendered from its example, in the site's language and time zone."""
     _site_admin(request)
     try:

@@ -6,7 +6,7 @@ from apps.organisations.models import Organisation, OrganisationRole
 COORDINATING_ROLES = (OrganisationRole.Role.ADMIN, OrganisationRole.Role.COORDINATOR)
 
 
-def can_coordinate(user: User, organisation: Organisation) -> bool:
+def can_coordinate(*, user: User, organisation: Organisation) -> bool:
     """System-owner admins coordinate everywhere; others where they hold a role."""
     if not user.is_authenticated or not user.is_active:
         return False
@@ -17,7 +17,7 @@ def can_coordinate(user: User, organisation: Organisation) -> bool:
     ).exists()
 
 
-def organisations_coordinated_by(user: User) -> list[Organisation]:
+def organisations_coordinated_by(*, user: User) -> list[Organisation]:
     if user.is_owner_admin:
         return list(Organisation.objects.all())
     return list(
@@ -25,7 +25,7 @@ def organisations_coordinated_by(user: User) -> list[Organisation]:
     )
 
 
-def coordinators(organisation: Organisation) -> QuerySet[User]:
+def coordinators(*, organisation: Organisation) -> QuerySet[User]:
     """Who hears about the organisation's shifts and applicants: its active admins and
     coordinators, or the system owner's admins while it has none (someone must)."""
     users = User.objects.filter(

@@ -5,35 +5,36 @@ above. Everyone else gets 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import User
 from apps.organisations.forms import InviteForm, OrganisationForm
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
+from apps.organisations.permissions import require_coordinator
+from apps.organisations.selectors import organisations_coordinated_by
 from apps.organisations.services.roles import (
     organisation_approve,
     organisation_register,
     role_invite,
 )
+from kernel.http import AuthedHttpRequest
 
 
 @login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def organisation_list(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     pending = Organisation.objects.filter(is_approved=False) if user.is_owner_admin else []
-    context = {"mine": organisations_coordinated_by(user), "pending": pending}
+    context = {"mine": organisations_coordinated_by(user=user), "pending": pending}
     return render(request, "organisations/list.html", context)
 
 
 @login_required
-def organisation_new(request: HttpRequest) -> HttpResponse:
+def organisation_new(request: AuthedHttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        org = organisation_register(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        org = organisation_register(actor=request.user, **form.cleaned_data)
         text = (
             _("%(name)s is registered.")
             if org.is_approved
@@ -48,10 +49,10 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def organisation_approve_view(request: HttpRequest, org_id: int) -> HttpResponse:
+def organisation_approve_view(request: AuthedHttpRequest, org_id: int) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=org_id)
     try:
-        organisation_approve(actor=request.user, organisation=org)  # type: ignore[arg-type]
+        organisation_approve(actor=request.user, organisation=org)
     except PermissionDenied:
         raise Http404 from None
     messages.success(request, _("%(name)s is approved.") % {"name": org.name})
@@ -60,14 +61,14 @@ def organisation_approve_view(request: HttpRequest, org_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def organisation_invite(request: HttpRequest, org_id: int) -> HttpResponse:
+def organisation_invite(request: AuthedHttpRequest, org_id: int) -> HttpResponse:
     org = _coordinated(request, org_id)
     form = InviteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write a name, an email and a role."))
         return redirect("organisation", org.pk)
     try:
-        role_invite(actor=request.user, organisation=org, **form.cleaned_data)  # type: ignore[arg-type]
+        role_invite(actor=request.user, organisation=org, **form.cleaned_data)
     except PermissionDenied:
         raise Http404 from None
     messages.success(
@@ -76,8 +77,9 @@ def organisation_invite(request: HttpRequest, org_id: int) -> HttpResponse:
     return redirect("organisation", org.pk)
 
 
-def _coordinated(request: HttpRequest, org_id: int) -> Organisation:
+def _coordinated(request: AuthedHttpRequest, org_id: int) -> Organisation:
     org = Organisation.objects.filter(pk=org_id).first()
-    if org is None or not can_coordinate(request.user, org):  # type: ignore[arg-type]
+    if org is None:
         raise Http404
+    require_coordinator(request.user, org)
     return org

@@ -65,9 +65,6 @@ class PostingForm(forms.ModelForm):
         ).distinct()
         self.fields["contact_person"].queryset = people.order_by("full_name")  # type: ignore[attr-defined]
 
-    def service_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
 
 class ApplicationForm(forms.Form):
     motivation = forms.CharField(

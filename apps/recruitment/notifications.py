@@ -20,7 +20,7 @@ def _contacts(onboarding: Onboarding) -> QuerySet[User] | list[int]:
     contact = onboarding.contact_person
     if contact is not None and contact.is_active:
         return [contact.pk]
-    return coordinators(onboarding.organisation)
+    return coordinators(organisation=onboarding.organisation)
 
 
 def application_received_send(*, application: Application) -> None:
@@ -29,7 +29,7 @@ def application_received_send(*, application: Application) -> None:
     to = (
         [posting.contact_person_id]
         if posting.contact_person_id is not None
-        else coordinators(posting.organisation)
+        else coordinators(organisation=posting.organisation)
     )
     messages.send(
         APPLICATION_RECEIVED,

@@ -47,5 +47,5 @@ def board(
     return columns
 
 
-def postings_of(organisations: list[Organisation]) -> QuerySet[Posting]:
+def postings_of(*, organisations: list[Organisation]) -> QuerySet[Posting]:
     return Posting.objects.filter(organisation__in=organisations).select_related("organisation")

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
+from apps.organisations.permissions import require_coordinator, require_coordinator_somewhere
 from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
 from apps.recruitment.forms import (
     ApplicationForm,
@@ -45,7 +46,7 @@ from apps.recruitment.services.interviews import SCHEDULABLE, interview_schedule
 from apps.recruitment.services.onboarding import (
     default_agreement_text,
     introduction_record,
-    may_see_onboarding,
+    must_see_onboarding,
     onboarding_accept,
     record_check_set,
     status_meeting_add,
@@ -60,7 +61,8 @@ from apps.recruitment.services.pipeline import (
 )
 from apps.recruitment.services.policy import agreement_template_save, recruitment_settings_update
 from apps.recruitment.services.postings import posting_create, posting_publish
-from kernel.forms import actor, add_service_error
+from kernel.forms import add_service_error
+from kernel.http import AuthedHttpRequest
 
 
 def _refusal(error: ValidationError) -> str:
@@ -70,16 +72,15 @@ def _refusal(error: ValidationError) -> str:
 def _coordinated(request: HttpRequest) -> list[Organisation]:
     if not request.user.is_authenticated:
         return []
-    return organisations_coordinated_by(actor(request))
+    return organisations_coordinated_by(user=request.user)
 
 
-def _application(request: HttpRequest, application_id: int) -> Application:
+def _application(request: AuthedHttpRequest, application_id: int) -> Application:
     application = get_object_or_404(
         Application.objects.select_related("posting__organisation", "user", "membership"),
         pk=application_id,
     )
-    if not can_coordinate(actor(request), application.posting.organisation):
-        raise Http404
+    require_coordinator(request.user, application.posting.organisation)
     return application
 
 
@@ -114,7 +115,7 @@ def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            application_submit(user=actor(request), posting=posting, **form.cleaned_data)
+            application_submit(user=request.user, posting=posting, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -133,11 +134,9 @@ def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
 
 
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
-    organisations = _coordinated(request)
-    if not organisations:
-        raise Http404
-    postings = list(postings_of(organisations))
+def board(request: AuthedHttpRequest) -> HttpResponse:
+    organisations = require_coordinator_somewhere(request.user)
+    postings = list(postings_of(organisations=organisations))
     try:
         chosen = int(request.GET.get("opslag") or 0)
     except ValueError:
@@ -157,21 +156,27 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def posting_new(request: HttpRequest) -> HttpResponse:
-    organisations = _coordinated(request)
-    if not organisations:
-        raise Http404
+def posting_new(request: AuthedHttpRequest) -> HttpResponse:
+    organisations = require_coordinator_somewhere(request.user)
     choices = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
     form = PostingForm(request.POST or None, organisations=choices)
     if request.method == "POST" and form.is_valid():
         try:
+            data = form.cleaned_data
             posting = posting_create(
-                actor=actor(request),
-                organisation=form.cleaned_data["organisation"],
-                **form.service_fields(),
+                actor=request.user,
+                organisation=data["organisation"],
+                title=data["title"],
+                description=data["description"],
+                skills=data["skills"],
+                hours_per_month=data["hours_per_month"],
+                place=data["place"],
+                contact_person=data["contact_person"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                needs_criminal_record_check=data["needs_criminal_record_check"],
+                needs_child_check=data["needs_child_check"],
             )
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -182,13 +187,12 @@ def posting_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def posting_publish_view(request: HttpRequest, posting_id: int) -> HttpResponse:
+def posting_publish_view(request: AuthedHttpRequest, posting_id: int) -> HttpResponse:
     posting = get_object_or_404(Posting.objects.select_related("organisation"), pk=posting_id)
-    if not can_coordinate(actor(request), posting.organisation):
-        raise Http404
+    require_coordinator(request.user, posting.organisation)
     if request.method == "POST":
         try:
-            posting_publish(actor=actor(request), posting=posting)
+            posting_publish(actor=request.user, posting=posting)
         except ValidationError as error:
             messages.error(request, _refusal(error))
         else:
@@ -197,10 +201,10 @@ def posting_publish_view(request: HttpRequest, posting_id: int) -> HttpResponse:
 
 
 @login_required
-def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_detail(request: AuthedHttpRequest, application_id: int) -> HttpResponse:
     application = _application(request, application_id)
     # Reading an application is reading personal data: it is logged.
-    audit_record(actor=actor(request), action="application.read", target=application)
+    audit_record(actor=request.user, action="application.read", target=application)
     moves = [
         (status, Application.Status(status).label) for status in allowed_moves(application.status)
     ]
@@ -219,7 +223,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
 
 
 @login_required
-def application_move_view(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_move_view(request: AuthedHttpRequest, application_id: int) -> HttpResponse:
     application = _application(request, application_id)
     back = reverse("recruitment-application", args=[application.pk])
     if request.method != "POST":
@@ -231,7 +235,7 @@ def application_move_view(request: HttpRequest, application_id: int) -> HttpResp
     to = form.cleaned_data["to"]
     try:
         application_move(
-            actor=actor(request), application=application, to=to, note=form.cleaned_data["note"]
+            actor=request.user, application=application, to=to, note=form.cleaned_data["note"]
         )
     except ValidationError as error:
         messages.error(request, _refusal(error))
@@ -244,7 +248,7 @@ def application_move_view(request: HttpRequest, application_id: int) -> HttpResp
 
 
 @login_required
-def interview_new(request: HttpRequest, application_id: int) -> HttpResponse:
+def interview_new(request: AuthedHttpRequest, application_id: int) -> HttpResponse:
     application = _application(request, application_id)
     back = reverse("recruitment-application", args=[application.pk])
     if request.method != "POST":
@@ -252,7 +256,7 @@ def interview_new(request: HttpRequest, application_id: int) -> HttpResponse:
     form = InterviewForm(request.POST)
     if form.is_valid():
         try:
-            interview_schedule(actor=actor(request), application=application, **form.cleaned_data)
+            interview_schedule(actor=request.user, application=application, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -277,23 +281,20 @@ ONBOARDING_ACTIONS = (
 
 
 @login_required
-def onboarding_page(request: HttpRequest, onboarding_id: int) -> HttpResponse:
+def onboarding_page(request: AuthedHttpRequest, onboarding_id: int) -> HttpResponse:
     onboarding = get_object_or_404(
         Onboarding.objects.select_related("organisation", "user", "contact_person", "application"),
         pk=onboarding_id,
     )
-    me = actor(request)
-    if not may_see_onboarding(me, onboarding):
-        raise Http404
-    coordinates = can_coordinate(me, onboarding.organisation)
+    me = request.user
+    must_see_onboarding(me, onboarding)
+    coordinates = can_coordinate(user=me, organisation=onboarding.organisation)
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ONBOARDING_ACTIONS:
             raise Http404
         try:
             _onboarding_change(request, onboarding, action)
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as error:
             messages.error(request, _refusal(error))
         else:
@@ -313,8 +314,8 @@ def onboarding_page(request: HttpRequest, onboarding_id: int) -> HttpResponse:
     return render(request, "recruitment/onboarding.html", context)
 
 
-def _onboarding_change(request: HttpRequest, onboarding: Onboarding, action: str) -> None:
-    me = actor(request)
+def _onboarding_change(request: AuthedHttpRequest, onboarding: Onboarding, action: str) -> None:
+    me = request.user
     form_class = {
         "agreement": DateForm,
         "confidentiality": DateForm,
@@ -343,8 +344,8 @@ def _onboarding_change(request: HttpRequest, onboarding: Onboarding, action: str
 
 
 @login_required
-def policy(request: HttpRequest) -> HttpResponse:
-    me = actor(request)
+def policy(request: AuthedHttpRequest) -> HttpResponse:
+    me = request.user
     if not me.is_owner_admin:
         raise Http404
     current = RecruitmentSettings.load()
@@ -378,9 +379,9 @@ def policy(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_applications(request: HttpRequest) -> HttpResponse:
+def my_applications(request: AuthedHttpRequest) -> HttpResponse:
     applications = (
-        Application.objects.filter(user=actor(request))
+        Application.objects.filter(user=request.user)
         .select_related("posting__organisation", "onboarding")
         .order_by("-created_at", "-id")
     )
@@ -388,15 +389,15 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+def my_application_withdraw(request: AuthedHttpRequest, application_id: int) -> HttpResponse:
     application = get_object_or_404(
         Application.objects.select_related("posting__organisation"),
         pk=application_id,
-        user=actor(request),
+        user=request.user,
     )
     if request.method == "POST":
         try:
-            application_withdraw(user=actor(request), application=application)
+            application_withdraw(user=request.user, application=application)
         except ValidationError as error:
             messages.error(request, _refusal(error))
         else:

@@ -29,11 +29,11 @@ class Scope:
         return self.organisations[0].pk
 
 
-def report_scope(user: User) -> Scope | None:
+def report_scope(*, user: User) -> Scope | None:
     """None for people without a coordinating role: they see no reports at all."""
     if not user.is_authenticated or not user.is_active:
         return None
-    organisations = organisations_coordinated_by(user)
+    organisations = organisations_coordinated_by(user=user)
     if user.is_owner_admin:
         return Scope(organisations=organisations, sees_all=True)
     if not organisations:
@@ -41,7 +41,7 @@ def report_scope(user: User) -> Scope | None:
     return Scope(organisations=organisations, sees_all=False)
 
 
-def evaluation_section(period: Period, organisation_id: int | None) -> list[dict[str, Any]]:
+def evaluation_section(*, period: Period, organisation_id: int | None) -> list[dict[str, Any]]:
     """Evaluation scores per event (apps.evaluations): event_id, event_title,
     organisation_id, responses, average. Empty when nobody answered; pages and exports then
     leave the section out."""
@@ -50,8 +50,8 @@ def evaluation_section(period: Period, organisation_id: int | None) -> list[dict
     )
 
 
-def report(period: Period, *, organisation_id: int | None) -> dict[str, Any]:
+def report(*, period: Period, organisation_id: int | None) -> dict[str, Any]:
     """The figures (see apps.reports.figures for what each means) and the evaluation section."""
     figures = report_figures(period, organisation_id=organisation_id)
-    figures["evaluation"] = evaluation_section(period, organisation_id)
+    figures["evaluation"] = evaluation_section(period=period, organisation_id=organisation_id)
     return figures

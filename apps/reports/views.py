@@ -1,11 +1,10 @@
 """Report pages and exports for coordinators (their organisations) and the system-owner
-admin (every organisation, or one). Everyone else gets 403; a coordinator who asks for an
-organisation that is not theirs gets 404, as if it did not exist."""
+admin (every organisation, or one). Everyone else gets 404 (NotCoordinator), and so does a
+coordinator who asks for an organisation that is not theirs, as if it did not exist."""
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from apps.organisations.models import Organisation
+from apps.organisations.permissions import NotCoordinator
 from apps.reports import charts
 from apps.reports.exports import report_csv, report_xlsx
 from apps.reports.figures import Period
@@ -20,7 +20,7 @@ from apps.reports.forms import PeriodForm
 from apps.reports.pdf import report_pdf
 from apps.reports.selectors import Scope, report, report_scope
 from apps.reports.services import report_export_record
-from kernel.forms import actor
+from kernel.http import AuthedHttpRequest
 
 # Rows per breakdown table on the page; the exports have every row.
 PAGE_ROWS = 25
@@ -31,10 +31,10 @@ CONTENT_TYPES = {
 }
 
 
-def _scope(request: HttpRequest) -> Scope:
-    scope = report_scope(actor(request))
+def _scope(request: AuthedHttpRequest) -> Scope:
+    scope = report_scope(user=request.user)
     if scope is None:
-        raise PermissionDenied
+        raise NotCoordinator
     return scope
 
 
@@ -65,7 +65,7 @@ def _period(request: HttpRequest, scope: Scope) -> tuple[PeriodForm, Period]:
 
 
 @login_required
-def report_page(request: HttpRequest) -> HttpResponse:
+def report_page(request: AuthedHttpRequest) -> HttpResponse:
     scope = _scope(request)
     organisation = _organisation(scope, request.GET)
     form, period = _period(request, scope)
@@ -73,7 +73,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
         # Say what is wrong, and show no figures of another period than the one asked for.
         context_error = {"form": form, "scope": scope, "organisation": organisation}
         return render(request, "reports/report.html", context_error, status=400)
-    figures = report(period, organisation_id=organisation.pk if organisation else None)
+    figures = report(period=period, organisation_id=organisation.pk if organisation else None)
     context: dict[str, Any] = {
         "form": form,
         "scope": scope,
@@ -105,7 +105,7 @@ def _query(period: Period, organisation: Organisation | None) -> str:
 
 
 @login_required
-def report_export(request: HttpRequest, file_format: str) -> HttpResponse:
+def report_export(request: AuthedHttpRequest, file_format: str) -> HttpResponse:
     scope = _scope(request)
     if file_format not in CONTENT_TYPES:
         raise Http404
@@ -114,16 +114,16 @@ def report_export(request: HttpRequest, file_format: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         problems = [str(e) for errors in form.errors.values() for e in errors]
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
-    figures = report(period, organisation_id=organisation.pk if organisation else None)
+    figures = report(period=period, organisation_id=organisation.pk if organisation else None)
     scope_name = organisation.name if organisation else _("All organisations")
     if file_format == "csv":
         body = report_csv(figures)
     elif file_format == "xlsx":
         body = report_xlsx(figures)
     else:
-        body = report_pdf(figures, tenant=request.tenant, scope_name=scope_name)  # type: ignore[attr-defined]
+        body = report_pdf(figures, tenant=request.tenant, scope_name=scope_name)
     report_export_record(
-        actor=actor(request), file_format=file_format, period=period, organisation=organisation
+        actor=request.user, file_format=file_format, period=period, organisation=organisation
     )
     label = str(period.start.year) if period.is_year else f"{period.start}-{period.end}"
     name = f"{_('report')}-{slugify(scope_name) or 'all'}-{label}"

@@ -13,11 +13,13 @@ from django.utils.translation import ngettext
 
 from apps.shifts.clock import wall_clock_offset
 from apps.shifts.forms import EventForm, ShiftTimeForm
-from apps.shifts.models import Event, Shift
-from apps.shifts.selectors import reschedule_preview
+from apps.shifts.models import Event
+from apps.shifts.selectors import event_has_open_shifts, reschedule_preview
 from apps.shifts.services.changes import Rescheduled, event_reschedule, shift_reschedule
+from apps.shifts.services.planning import EventChanges
 from apps.shifts.views import _plan_url, _shift
-from kernel.forms import actor, add_service_error
+from kernel.forms import add_service_error
+from kernel.http import AuthedHttpRequest
 
 TIME_FIELDS = {"starts_at", "ends_at"}
 NOT_CARRIED = {"csrfmiddlewaretoken", "confirm", "move_shifts"}
@@ -45,7 +47,7 @@ def _told_message(result: Rescheduled) -> str:
 
 
 @login_required
-def shift_time(request: HttpRequest, shift_id: int) -> HttpResponse:
+def shift_time(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
     shift = _shift(request, shift_id)
     event = shift.task.event
     back = _plan_url(event.pk, f"vagt-{shift.pk}")
@@ -74,7 +76,7 @@ def shift_time(request: HttpRequest, shift_id: int) -> HttpResponse:
                 }
                 return render(request, "shifts/shift_time_confirm.html", context)
         try:
-            result = shift_reschedule(actor=actor(request), shift_id=shift.pk, **data)
+            result = shift_reschedule(actor=request.user, shift_id=shift.pk, **data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -87,20 +89,18 @@ def shift_time(request: HttpRequest, shift_id: int) -> HttpResponse:
 
 
 def event_time_changes(
-    request: HttpRequest, event: Event, form: EventForm, changed: dict
+    request: AuthedHttpRequest, event: Event, form: EventForm, changed: EventChanges
 ) -> HttpResponse | None:
     """For views.event_edit: when the event's times change and it has shifts, a confirm
     page first; after it, the save. None: nothing to confirm, save as usual."""
     if not TIME_FIELDS & set(changed):
         return None
-    if not Shift.objects.filter(task__event=event, is_cancelled=False).exists():
+    if not event_has_open_shifts(event=event):
         return None
     if request.POST.get("confirm") == "1":
         move = request.POST.get("move_shifts") == "1"
         try:
-            result = event_reschedule(
-                actor=actor(request), event=event, move_shifts=move, **changed
-            )
+            result = event_reschedule(actor=request.user, event=event, move_shifts=move, **changed)
         except ValidationError as error:
             add_service_error(form, error)
             context = {"form": form, "event": event}

@@ -1,7 +1,7 @@
 """Forms of the coordinators' planning pages. They parse and explain; the services decide."""
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event, Shift, Task
+from apps.shifts.services.planning import EventChanges, EventDetails
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -133,10 +134,18 @@ class EventForm(forms.ModelForm):
             self.add_error("ends_at", _("The event must end after it starts."))
         return data
 
-    def service_fields(self, *, only_changed: bool = False) -> dict[str, Any]:
-        """The fields for event_create / event_update, without the organisation."""
-        names = [n for n in self.Meta.fields if not only_changed or n in self.changed_data]
-        fields = {name: self.cleaned_data[name] for name in names}
+    def event_details(self) -> EventDetails:
+        """For event_create: every field but the title and the times (passed by name)."""
+        names = [n for n in self.Meta.fields if n not in ("title", "starts_at", "ends_at")]
+        return cast(EventDetails, self._fields(names))
+
+    def event_changes(self) -> EventChanges:
+        """For event_update / event_reschedule: the fields the person changed."""
+        return cast(EventChanges, self._fields(self.Meta.fields, only_changed=True))
+
+    def _fields(self, names: list[str], *, only_changed: bool = False) -> dict[str, Any]:
+        chosen = [n for n in names if not only_changed or n in self.changed_data]
+        fields = {name: self.cleaned_data[name] for name in chosen}
         if "image" not in fields:
             return fields
         if fields["image"] is False:  # "clear" ticked: no image
@@ -243,15 +252,6 @@ class ShiftForm(forms.Form):
 
     def every(self) -> timedelta:
         return self.EVERY[self.cleaned_data["repeat"]]
-
-    def shift_fields(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "capacity": data["capacity"],
-            "signup_deadline": data.get("signup_deadline"),
-            "waitlist_policy": data["waitlist_policy"],
-            "offer_hours": data["offer_hours"],
-        }
 
     def closes_before(self) -> timedelta | None:
         """For a series: how long before each shift sign-up closes, taken from the first."""

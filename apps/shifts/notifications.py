@@ -62,7 +62,7 @@ def coordinators_tell_free_place(*, shift: Shift) -> None:
     state = f"{timezone.localdate().isoformat()}:{shift.free_places}:{shift.waitlist_count}"
     messages.send(
         FREE_PLACE,
-        to=coordinators(organisation),
+        to=coordinators(organisation=organisation),
         dedupe_key=f"free-place:{shift.pk}:{state}",
         params={"shift_id": shift.pk},
         organisation_id=organisation.pk,

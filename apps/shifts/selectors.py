@@ -1,4 +1,5 @@
-"""Reads for the marketplace, event pages and "my shifts": a fixed number of queries each."""
+"""Reads for the marketplace, event pages, "my shifts" and the coordinators' planning pages:
+a fixed number of queries each."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -23,9 +24,10 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.members.models import Membership
+from apps.organisations.models import Organisation
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.clock import moved_by
-from apps.shifts.models import Event, Shift, SignUp
+from apps.shifts.models import Event, Shift, SignUp, Task
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,13 @@ class EventFilters:
     beginners: bool = False
 
 
-def signup_open(now: datetime) -> Q:
+def signup_open(*, now: datetime) -> Q:
     """Shifts a volunteer may still join (as services.signups.check_can_sign_up decides):
     not started, and the sign-up deadline, if any, not passed."""
     return Q(starts_at__gt=now) & (Q(signup_deadline__isnull=True) | Q(signup_deadline__gte=now))
 
 
-def signup_closed(now: datetime) -> Case:
+def signup_closed(*, now: datetime) -> Case:
     """Why a volunteer can no longer join a shift: "started", "deadline", or "" (open)."""
     return Case(
         When(starts_at__lte=now, then=Value("started")),
@@ -56,7 +58,7 @@ def signup_closed(now: datetime) -> Case:
     )
 
 
-def marketplace_events(filters: EventFilters, *, now: datetime | None = None) -> QuerySet[Event]:
+def marketplace_events(*, filters: EventFilters, now: datetime | None = None) -> QuerySet[Event]:
     """Published public events that have not ended, with their free places counted in SQL:
     only places one can still sign up for (shifts past their deadline or started count
     none), and whether any shift is still open for sign-up at all."""
@@ -71,7 +73,7 @@ def marketplace_events(filters: EventFilters, *, now: datetime | None = None) ->
     # A correlated subquery, not a join and GROUP BY: it runs for the 20 events on the page
     # only, and the paginator's count stays a plain count (measured: 40 ms -> 7 ms, bench/).
     open_shifts = Shift.objects.filter(
-        signup_open(now), task__event=OuterRef("pk"), is_cancelled=False
+        signup_open(now=now), task__event=OuterRef("pk"), is_cancelled=False
     )
     free = (
         open_shifts.order_by()
@@ -107,7 +109,7 @@ def _apply_filters(events: QuerySet[Event], f: EventFilters, now: datetime) -> Q
         events = events.filter(suitable_without_experience=True)
     if f.free_now:
         free_shift = Shift.objects.filter(
-            signup_open(now),
+            signup_open(now=now),
             task__event=OuterRef("pk"),
             is_cancelled=False,
             confirmed_count__lt=F("capacity") - F("offered_count"),
@@ -133,7 +135,7 @@ def event_for_page(*, event_id: int, user: User | None, token: str = "") -> Even
     now = timezone.now()
     shifts = (
         Shift.objects.filter(ends_at__gt=now)
-        .annotate(signup_closed=signup_closed(now))
+        .annotate(signup_closed=signup_closed(now=now))
         .order_by("starts_at", "id")
     )
     tasks = event.tasks.order_by("id").prefetch_related(Prefetch("shifts", queryset=shifts))
@@ -152,7 +154,7 @@ def members_only_event(*, event_id: int) -> Event | None:
     )
 
 
-def event_url(event: Event) -> str:
+def event_url(*, event: Event) -> str:
     """The event page's address; a secret event's carries its secret, or it would 404."""
     from django.urls import reverse
 
@@ -165,15 +167,15 @@ def _may_see(event: Event, user: User | None, token: str) -> bool:
         return True
     if event.visibility == Event.Visibility.SECRET:
         return token == str(event.secret_token)
-    return user is not None and user.is_authenticated and is_member_of(user, event)
+    return user is not None and user.is_authenticated and is_member_of(user=user, event=event)
 
 
-def is_member_of(user: User, event: Event) -> bool:
+def is_member_of(*, user: User, event: Event) -> bool:
     """For members-only events: an active member of the organisation, or its coordinator."""
     active = Membership.objects.filter(
         user=user, organisation_id=event.organisation_id, status=Membership.Status.ACTIVE
     )
-    return active.exists() or can_coordinate(user, event.organisation)
+    return active.exists() or can_coordinate(user=user, organisation=event.organisation)
 
 
 def signups_by_shift(*, user: User | None, shift_ids: list[int]) -> dict[int, SignUp]:
@@ -181,10 +183,10 @@ def signups_by_shift(*, user: User | None, shift_ids: list[int]) -> dict[int, Si
     if not user or not user.is_authenticated or not shift_ids:
         return {}
     mine = SignUp.objects.filter(user=user, shift_id__in=shift_ids, status__in=SignUp.ACTIVE)
-    return {signup.shift_id: signup for signup in with_positions(mine)}
+    return {signup.shift_id: signup for signup in with_positions(signups=mine)}
 
 
-def with_positions(signups: QuerySet[SignUp]) -> QuerySet[SignUp]:
+def with_positions(*, signups: QuerySet[SignUp]) -> QuerySet[SignUp]:
     """Annotate `position` (1 = first in line) in the same query, for those in line."""
     ahead = SignUp.objects.filter(
         Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
@@ -204,7 +206,7 @@ def with_positions(signups: QuerySet[SignUp]) -> QuerySet[SignUp]:
 def my_signups(*, user: User, now: datetime | None = None) -> dict[str, list[SignUp]]:
     """Upcoming places, offers, places in line, and history, in one query."""
     now = now or timezone.now()
-    signups = with_positions(SignUp.objects.filter(user=user)).select_related(
+    signups = with_positions(signups=SignUp.objects.filter(user=user)).select_related(
         "shift__task__event__organisation"
     )
     groups: dict[str, list[SignUp]] = {"offers": [], "upcoming": [], "waiting": [], "history": []}
@@ -316,3 +318,71 @@ def _clashes(
             if other.shift.starts_at < end and other.shift.ends_at > start:
                 found.append(Clash(people[other.user_id], shifts[shift_id], other.shift))
     return found
+
+
+# --- the coordinators' planning pages ------------------------------------------------------
+
+
+def planned_events(
+    *, organisations: list[Organisation], past: bool = False, now: datetime | None = None
+) -> QuerySet[Event]:
+    """Events of these organisations with their shifts' totals, from the shifts' counters.
+
+    Upcoming: drafts (whatever their date) and events that have not ended, soonest first.
+    Past: events that have ended and were not left as drafts, most recent first.
+    """
+    now = now or timezone.now()
+    events = Event.objects.filter(organisation__in=organisations)
+    if past:
+        events = events.filter(ends_at__lte=now).exclude(status=Event.Status.DRAFT)
+        order = ["-starts_at", "-id"]
+    else:
+        events = events.filter(Q(status=Event.Status.DRAFT) | Q(ends_at__gt=now))
+        order = ["starts_at", "id"]
+    open_shift = Q(tasks__shifts__is_cancelled=False)
+    return (
+        events.select_related("organisation")
+        .annotate(
+            shift_count=Count("tasks__shifts", filter=open_shift),
+            places=Sum("tasks__shifts__capacity", filter=open_shift, default=0),
+            confirmed=Sum("tasks__shifts__confirmed_count", filter=open_shift, default=0),
+            offered=Sum("tasks__shifts__offered_count", filter=open_shift, default=0),
+            waiting=Sum("tasks__shifts__waitlist_count", filter=open_shift, default=0),
+        )
+        .order_by(*order)
+    )
+
+
+def event_tasks(*, event: Event) -> list[Task]:
+    """The event's tasks, each with all its shifts (cancelled ones too), in two queries."""
+    shifts = Shift.objects.order_by("starts_at", "id")
+    return list(event.tasks.order_by("id").prefetch_related(Prefetch("shifts", queryset=shifts)))
+
+
+def event_has_open_shifts(*, event: Event) -> bool:
+    return Shift.objects.filter(task__event=event, is_cancelled=False).exists()
+
+
+def event_people_counts(*, event: Event) -> dict[str, int]:
+    """How many people a cancellation of the event tells: confirmed, offered, waiting."""
+    return Shift.objects.filter(task__event=event, is_cancelled=False).aggregate(
+        confirmed=Sum("confirmed_count", default=0),
+        offered=Sum("offered_count", default=0),
+        waiting=Sum("waitlist_count", default=0),
+    )
+
+
+def shift_roster(*, shift: Shift) -> dict[str, list[SignUp]]:
+    """Who is on the shift, offered a place, in line (in order), and who left, in one query."""
+    groups: dict[str, list[SignUp]] = {"confirmed": [], "offered": [], "waiting": [], "left": []}
+    signups = SignUp.objects.filter(shift=shift).select_related("user")
+    for signup in signups.order_by("waitlisted_at", "confirmed_at", "id"):
+        group = {"confirmed": "confirmed", "offered": "offered", "waitlisted": "waiting"}
+        groups[group.get(signup.status, "left")].append(signup)
+    groups["confirmed"].sort(key=lambda s: (s.confirmed_at or s.created_at, s.pk))
+    groups["left"].sort(key=lambda s: (s.ended_at or s.created_at, s.pk), reverse=True)
+    return groups
+
+
+def active_user_by_email(*, email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()

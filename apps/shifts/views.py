@@ -5,23 +5,20 @@ Changes are POST only; a GET on a change's address goes back to the page of its 
 """
 
 import copy
-from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import User
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate, organisations_coordinated_by
+from apps.organisations.permissions import require_coordinator, require_coordinator_somewhere
 from apps.shifts.forms import (
     AddPersonForm,
     CapacityForm,
@@ -32,6 +29,13 @@ from apps.shifts.forms import (
     TaskForm,
 )
 from apps.shifts.models import Event, Shift, SignUp, Task
+from apps.shifts.selectors import (
+    active_user_by_email,
+    event_people_counts,
+    event_tasks,
+    planned_events,
+    shift_roster,
+)
 from apps.shifts.services.planning import (
     event_cancel,
     event_copy,
@@ -46,89 +50,30 @@ from apps.shifts.services.planning import (
     task_create,
 )
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
-from kernel.forms import actor, add_service_error
+from kernel.forms import add_service_error
+from kernel.http import AuthedHttpRequest
 
 PAGE_SIZE = 20
-
-# --- reads of these pages (small; candidates for apps.shifts.selectors) -----------------
-
-
-def planned_events(
-    organisations: list[Organisation], *, past: bool = False, now: datetime | None = None
-) -> QuerySet[Event]:
-    """Events of these organisations with their shifts' totals, from the shifts' counters.
-
-    Upcoming: drafts (whatever their date) and events that have not ended, soonest first.
-    Past: events that have ended and were not left as drafts, most recent first.
-    """
-    now = now or timezone.now()
-    events = Event.objects.filter(organisation__in=organisations)
-    if past:
-        events = events.filter(ends_at__lte=now).exclude(status=Event.Status.DRAFT)
-        order = ["-starts_at", "-id"]
-    else:
-        events = events.filter(Q(status=Event.Status.DRAFT) | Q(ends_at__gt=now))
-        order = ["starts_at", "id"]
-    open_shift = Q(tasks__shifts__is_cancelled=False)
-    return (
-        events.select_related("organisation")
-        .annotate(
-            shift_count=Count("tasks__shifts", filter=open_shift),
-            places=Sum("tasks__shifts__capacity", filter=open_shift, default=0),
-            confirmed=Sum("tasks__shifts__confirmed_count", filter=open_shift, default=0),
-            offered=Sum("tasks__shifts__offered_count", filter=open_shift, default=0),
-            waiting=Sum("tasks__shifts__waitlist_count", filter=open_shift, default=0),
-        )
-        .order_by(*order)
-    )
-
-
-def event_tasks(event: Event) -> list[Task]:
-    """The event's tasks, each with all its shifts (cancelled ones too), in two queries."""
-    shifts = Shift.objects.order_by("starts_at", "id")
-    return list(event.tasks.order_by("id").prefetch_related(Prefetch("shifts", queryset=shifts)))
-
-
-def shift_roster(shift: Shift) -> dict[str, list[SignUp]]:
-    """Who is on the shift, offered a place, in line (in order), and who left, in one query."""
-    groups: dict[str, list[SignUp]] = {"confirmed": [], "offered": [], "waiting": [], "left": []}
-    signups = SignUp.objects.filter(shift=shift).select_related("user")
-    for signup in signups.order_by("waitlisted_at", "confirmed_at", "id"):
-        group = {"confirmed": "confirmed", "offered": "offered", "waitlisted": "waiting"}
-        groups[group.get(signup.status, "left")].append(signup)
-    groups["confirmed"].sort(key=lambda s: (s.confirmed_at or s.created_at, s.pk))
-    groups["left"].sort(key=lambda s: (s.ended_at or s.created_at, s.pk), reverse=True)
-    return groups
-
-
-def user_by_email(email: str) -> User | None:
-    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
-
 
 # --- who may ------------------------------------------------------------------------------
 
 
-def _may_coordinate(request: HttpRequest, organisation: Organisation) -> None:
-    if not can_coordinate(request.user, organisation):  # type: ignore[arg-type]
-        raise Http404
-
-
-def _event(request: HttpRequest, event_id: int) -> Event:
+def _event(request: AuthedHttpRequest, event_id: int) -> Event:
     event = get_object_or_404(Event.objects.select_related("organisation"), pk=event_id)
-    _may_coordinate(request, event.organisation)
+    require_coordinator(request.user, event.organisation)
     return event
 
 
-def _task(request: HttpRequest, task_id: int) -> Task:
+def _task(request: AuthedHttpRequest, task_id: int) -> Task:
     task = get_object_or_404(Task.objects.select_related("event__organisation"), pk=task_id)
-    _may_coordinate(request, task.event.organisation)
+    require_coordinator(request.user, task.event.organisation)
     return task
 
 
-def _shift(request: HttpRequest, shift_id: int) -> Shift:
+def _shift(request: AuthedHttpRequest, shift_id: int) -> Shift:
     shifts = Shift.objects.select_related("task__event__organisation")
     shift = get_object_or_404(shifts, pk=shift_id)
-    _may_coordinate(request, shift.task.event.organisation)
+    require_coordinator(request.user, shift.task.event.organisation)
     return shift
 
 
@@ -144,12 +89,10 @@ def _refusal(error: ValidationError) -> str:
 
 
 @login_required
-def planning_home(request: HttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(actor(request))
-    if not organisations:
-        raise Http404
+def planning_home(request: AuthedHttpRequest) -> HttpResponse:
+    organisations = require_coordinator_somewhere(request.user)
     past = request.GET.get("vis") == "tidligere"
-    events = planned_events(organisations, past=past)
+    events = planned_events(organisations=organisations, past=past)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("side"))
     context = {"page": page, "past": past, "organisations": organisations}
     return render(request, "shifts/planning_home.html", context)
@@ -159,21 +102,21 @@ def planning_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def event_new(request: HttpRequest) -> HttpResponse:
-    organisations = organisations_coordinated_by(actor(request))
-    if not organisations:
-        raise Http404
+def event_new(request: AuthedHttpRequest) -> HttpResponse:
+    organisations = require_coordinator_somewhere(request.user)
     choices = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
     form = EventForm(request.POST or None, request.FILES or None, organisations=choices)
     if request.method == "POST" and form.is_valid():
         try:
+            data = form.cleaned_data
             event = event_create(
-                actor=actor(request),
-                organisation=form.cleaned_data["organisation"],
-                **form.service_fields(),
+                actor=request.user,
+                organisation=data["organisation"],
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                **form.event_details(),
             )
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -186,19 +129,19 @@ def event_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_edit(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     # The form fills its instance while it validates; the page keeps showing the saved event.
     form = EventForm(request.POST or None, request.FILES or None, instance=copy.copy(event))
     if request.method == "POST" and form.is_valid():
         from apps.shifts.change_views import event_time_changes
 
-        changed = form.service_fields(only_changed=True)
+        changed = form.event_changes()
         if (answer := event_time_changes(request, event, form, changed)) is not None:
             return answer  # new times: who is affected, confirmed first (change_views.py)
         try:
             if changed:
-                event_update(actor=actor(request), event=event, **changed)
+                event_update(actor=request.user, event=event, **changed)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -209,9 +152,9 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def event_plan(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_plan(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
-    tasks = event_tasks(event)
+    tasks = event_tasks(event=event)
     public_url = reverse("event", args=[event.pk])
     if event.visibility == Event.Visibility.SECRET:
         public_url += f"?n={event.secret_token}"
@@ -225,11 +168,11 @@ def event_plan(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def event_publish_view(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_publish_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     if request.method == "POST":
         try:
-            event_publish(actor=actor(request), event=event)
+            event_publish(actor=request.user, event=event)
         except ValidationError as error:
             messages.error(request, _refusal(error))
         else:
@@ -238,35 +181,31 @@ def event_publish_view(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def event_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_cancel_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     if event.status == Event.Status.CANCELLED:
         messages.info(request, _("The event is already cancelled."))
         return redirect("planning-event", event.pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        event_cancel(actor=actor(request), event=event, reason=form.cleaned_data["reason"])
+        event_cancel(actor=request.user, event=event, reason=form.cleaned_data["reason"])
         messages.success(
             request, _("The event is cancelled. Everyone signed up or waiting is being told.")
         )
         return redirect("planning-event", event.pk)
-    told = Shift.objects.filter(task__event=event, is_cancelled=False).aggregate(
-        confirmed=Sum("confirmed_count", default=0),
-        offered=Sum("offered_count", default=0),
-        waiting=Sum("waitlist_count", default=0),
-    )
+    told = event_people_counts(event=event)
     context = {"event": event, "form": form, "told": told, "told_total": sum(told.values())}
     status = 400 if form.errors else 200
     return render(request, "shifts/event_cancel.html", context, status=status)
 
 
 @login_required
-def event_copy_view(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_copy_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     form = CopyEventForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
-            copied = event_copy(actor=actor(request), event=event, starts_at=form.new_start())
+            copied = event_copy(actor=request.user, event=event, starts_at=form.new_start())
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -283,12 +222,22 @@ def event_copy_view(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def task_new(request: HttpRequest, event_id: int) -> HttpResponse:
+def task_new(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     form = TaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            task = task_create(actor=actor(request), event=event, **form.cleaned_data)
+            data = form.cleaned_data
+            task = task_create(
+                actor=request.user,
+                event=event,
+                title=data["title"],
+                description=data["description"],
+                meeting_point=data["meeting_point"],
+                min_age=data["min_age"],
+                skills=data["skills"],
+                needs_child_check=data["needs_child_check"],
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -299,7 +248,7 @@ def task_new(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def shifts_new(request: HttpRequest, task_id: int) -> HttpResponse:
+def shifts_new(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     task = _task(request, task_id)
     event = task.event
     form = ShiftForm(
@@ -322,31 +271,36 @@ def shifts_new(request: HttpRequest, task_id: int) -> HttpResponse:
     return render(request, "shifts/shift_form.html", context, status=status)
 
 
-def _create_shifts(request: HttpRequest, task: Task, form: ShiftForm) -> int:
+def _create_shifts(request: AuthedHttpRequest, task: Task, form: ShiftForm) -> int:
     data, until = form.cleaned_data, form.series_end()
     if until is None:
         shift_create(
-            actor=actor(request),
+            actor=request.user,
             task=task,
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
-            **form.shift_fields(),
+            capacity=data["capacity"],
+            signup_deadline=data.get("signup_deadline"),
+            waitlist_policy=data["waitlist_policy"],
+            offer_hours=data["offer_hours"],
         )
         return 1
     starts = recurring_starts(first=data["starts_at"], until=until, every=form.every())
     created = shifts_create(
-        actor=actor(request),
+        actor=request.user,
         task=task,
         starts=starts,
         duration=data["ends_at"] - data["starts_at"],
         signup_closes_before=form.closes_before(),
-        **form.shift_fields(),
+        capacity=data["capacity"],
+        waitlist_policy=data["waitlist_policy"],
+        offer_hours=data["offer_hours"],
     )
     return len(created)
 
 
 @login_required
-def shift_capacity(request: HttpRequest, shift_id: int) -> HttpResponse:
+def shift_capacity(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
     shift = _shift(request, shift_id)
     back = (
         reverse("planning-roster", args=[shift.pk])
@@ -361,7 +315,7 @@ def shift_capacity(request: HttpRequest, shift_id: int) -> HttpResponse:
         return redirect(back)
     try:
         shift_update_capacity(
-            actor=actor(request), shift_id=shift.pk, capacity=form.cleaned_data["capacity"]
+            actor=request.user, shift_id=shift.pk, capacity=form.cleaned_data["capacity"]
         )
     except ValidationError as error:
         messages.error(request, _refusal(error))
@@ -376,7 +330,7 @@ def shift_capacity(request: HttpRequest, shift_id: int) -> HttpResponse:
 
 
 @login_required
-def shift_cancel_view(request: HttpRequest, shift_id: int) -> HttpResponse:
+def shift_cancel_view(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
     shift = _shift(request, shift_id)
     back = _plan_url(shift.task.event_id, f"vagt-{shift.pk}")
     if request.method != "POST":
@@ -387,7 +341,7 @@ def shift_cancel_view(request: HttpRequest, shift_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     told = shift.confirmed_count + shift.offered_count + shift.waitlist_count
-    shift_cancel(actor=actor(request), shift_id=shift.pk, reason=reason)
+    shift_cancel(actor=request.user, shift_id=shift.pk, reason=reason)
     messages.success(
         request,
         ngettext(
@@ -404,7 +358,7 @@ def shift_cancel_view(request: HttpRequest, shift_id: int) -> HttpResponse:
 
 
 @login_required
-def roster(request: HttpRequest, shift_id: int) -> HttpResponse:
+def roster(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
     shift = _shift(request, shift_id)
     return _render_roster(request, shift, AddPersonForm())
 
@@ -417,24 +371,24 @@ def _render_roster(
         "task": shift.task,
         "event": shift.task.event,
         "form": form,
-        **shift_roster(shift),
+        **shift_roster(shift=shift),
     }
     return render(request, "shifts/roster.html", context, status=status)
 
 
 @login_required
-def roster_add(request: HttpRequest, shift_id: int) -> HttpResponse:
+def roster_add(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
     shift = _shift(request, shift_id)
     if request.method != "POST":
         return redirect("planning-roster", shift.pk)
     form = AddPersonForm(request.POST)
     if form.is_valid():
-        person = user_by_email(form.cleaned_data["email"])
+        person = active_user_by_email(email=form.cleaned_data["email"])
         if person is None:
             form.add_error("email", _("Nobody with this email has an account here."))
         else:
             try:
-                signup = shift_sign_up(shift_id=shift.pk, user=person, added_by=actor(request))
+                signup = shift_sign_up(shift_id=shift.pk, user=person, added_by=request.user)
             except ValidationError as refusal:
                 form.add_error("email", _refusal(refusal))
             else:
@@ -450,16 +404,16 @@ def _added_message(signup: SignUp, person: User) -> str:
 
 
 @login_required
-def roster_remove(request: HttpRequest, signup_id: int) -> HttpResponse:
+def roster_remove(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
     signups = SignUp.objects.select_related("user", "shift__task__event__organisation")
     signup = get_object_or_404(signups, pk=signup_id)
-    _may_coordinate(request, signup.shift.task.event.organisation)
+    require_coordinator(request.user, signup.shift.task.event.organisation)
     if request.method != "POST":
         return redirect("planning-roster", signup.shift_id)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        signup_cancel(signup_id=signup.pk, actor=actor(request), reason=reason)
+        signup_cancel(signup_id=signup.pk, actor=request.user, reason=reason)
     except ValidationError as refusal:
         messages.error(request, _refusal(refusal))
     else:

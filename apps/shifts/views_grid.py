@@ -36,7 +36,7 @@ from apps.shifts.grid import (
 from apps.shifts.models import Event
 from apps.shifts.services.bulk import shifts_cancel, shifts_update_capacity
 from apps.shifts.views import _event
-from kernel.forms import actor
+from kernel.http import AuthedHttpRequest
 
 
 def grid_url(
@@ -55,7 +55,7 @@ def _view_of(data: QueryDict) -> str:
 
 
 @login_required
-def grid_page(request: HttpRequest, event_id: int) -> HttpResponse:
+def grid_page(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     selected = shift_ids_from(request.GET.getlist("vagt"))
     return _render_grid(
@@ -108,7 +108,7 @@ def _first_day(grid: Grid) -> date:
 
 
 @login_required
-def grid_selection(request: HttpRequest, event_id: int) -> HttpResponse:
+def grid_selection(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     """htmx: how many shifts are chosen and how many people are on them."""
     event = _event(request, event_id)
     selected = shift_ids_from(request.POST.getlist("vagt"))
@@ -117,7 +117,7 @@ def grid_selection(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @login_required
-def grid_bulk(request: HttpRequest, event_id: int) -> HttpResponse:
+def grid_bulk(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     view, day = _view_of(request.POST), parse_day(request.POST.get("dato"))
     if request.method != "POST":
@@ -163,7 +163,7 @@ def _choose(
 
 
 def _change_capacity(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     event: Event,
     view: str,
     day: date | None,
@@ -179,7 +179,7 @@ def _change_capacity(
     places = form.cleaned_data["capacity"]
     try:
         changed = shifts_update_capacity(
-            actor=actor(request), event=event, shift_ids=selected, capacity=places
+            actor=request.user, event=event, shift_ids=selected, capacity=places
         )
     except ValidationError as refusal:
         return _render_grid(
@@ -205,7 +205,7 @@ def _change_capacity(
 
 
 def _cancel(
-    request: HttpRequest, event: Event, view: str, day: date | None, selected: list[int]
+    request: AuthedHttpRequest, event: Event, view: str, day: date | None, selected: list[int]
 ) -> HttpResponse:
     """First a page that says who is told; cancelled when that page's button is pressed."""
     selection = chosen_shifts(event, selected)
@@ -218,7 +218,7 @@ def _cancel(
         told = selection.people
         try:
             cancelled = shifts_cancel(
-                actor=actor(request),
+                actor=request.user,
                 event=event,
                 shift_ids=[shift.pk for shift in open_shifts],
                 reason=form.cleaned_data["reason"],

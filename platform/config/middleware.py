@@ -1,14 +1,17 @@
-"""Per-request tenant context: status page, time zone, language, Sentry tag."""
+"""Per-request tenant context (status page, time zone, language, Sentry tag) and the one
+place a refused coordinator action becomes a 404."""
 
 import zoneinfo
 from collections.abc import Callable
 
 import sentry_sdk
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+
+from apps.organisations.permissions import NotCoordinator
 
 ALWAYS_OPEN_PATHS = ("/healthz", "/livez", "/static/", "/i18n/")
 
@@ -41,6 +44,21 @@ class TenantContextMiddleware:
         if closed and not request.path.startswith(ALWAYS_OPEN_PATHS):
             return render(request, "tenants/suspended.html", {"tenant": tenant}, status=503)
         return self.get_response(request)
+
+
+class NotCoordinatorAs404:
+    """The one place a refused coordinator action becomes an answer: 404, not 403, so
+    nobody learns that another organisation's event, message or member exists."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotCoordinator):
+            raise Http404 from exception
 
 
 def _language_for(request: HttpRequest, tenant: object | None) -> str:

@@ -1,14 +1,9 @@
 """Small helpers that every app's views and forms share."""
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpRequest
-
-if TYPE_CHECKING:  # the kernel imports no app; the annotation only
-    from apps.accounts.models import User
 
 
 def add_service_error(
@@ -25,8 +20,3 @@ def add_service_error(
         target = name if name in form.fields and name != NON_FIELD_ERRORS else None
         for message in ValidationError(errors).messages:
             form.add_error(target, message)
-
-
-def actor(request: HttpRequest) -> "User":
-    """The signed-in person (views that call this are behind login_required)."""
-    return request.user  # type: ignore[return-value]

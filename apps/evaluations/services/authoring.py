@@ -3,7 +3,7 @@
 Questions are fixed once answers exist, so the results always match the questions asked.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ from apps.audit.services import audit_record
 from apps.evaluations.models import EvaluationRule, Question, Questionnaire
 from apps.evaluations.selectors import may_edit_questionnaire, questionnaires_usable_for
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import NotCoordinator, require_coordinator
 from apps.shifts.models import Event, Task
 
 MAX_DELAY_HOURS = 14 * 24
@@ -30,12 +30,12 @@ def questionnaire_create(
     if organisation_id is not None:
         organisation = Organisation.objects.filter(pk=organisation_id).first()
         if organisation is None:
-            raise PermissionDenied
+            raise NotCoordinator
     questionnaire = Questionnaire(
         organisation=organisation, title=title.strip(), intro=intro, is_anonymous=is_anonymous
     )
-    if not may_edit_questionnaire(actor, questionnaire):
-        raise PermissionDenied
+    if not may_edit_questionnaire(user=actor, questionnaire=questionnaire):
+        raise NotCoordinator
     with transaction.atomic():
         questionnaire.save()
         audit_record(actor=actor, action="evaluation.questionnaire_create", target=questionnaire)
@@ -49,8 +49,8 @@ def _locked(actor: User, questionnaire_id: int) -> Questionnaire:
         .filter(pk=questionnaire_id)
         .first()
     )
-    if questionnaire is None or not may_edit_questionnaire(actor, questionnaire):
-        raise PermissionDenied
+    if questionnaire is None or not may_edit_questionnaire(user=actor, questionnaire=questionnaire):
+        raise NotCoordinator
     return questionnaire
 
 
@@ -124,7 +124,7 @@ def question_remove(*, actor: User, question_id: int) -> int:
         Question.objects.filter(pk=question_id).values_list("questionnaire_id", flat=True).first()
     )
     if questionnaire_id is None:
-        raise PermissionDenied
+        raise NotCoordinator
     with transaction.atomic():
         questionnaire = _locked(actor, questionnaire_id)
         _refuse_when_answered(questionnaire)
@@ -144,14 +144,17 @@ def rule_create(
     delay_hours: int = 2,
 ) -> EvaluationRule:
     event = Event.objects.select_related("organisation").filter(pk=event_id).first()
-    if event is None or not can_coordinate(actor, event.organisation):
-        raise PermissionDenied
+    if event is None:
+        raise NotCoordinator
+    require_coordinator(actor, event.organisation)
     task = None
     if task_id is not None:
         task = Task.objects.filter(pk=task_id, event=event).first()
         if task is None:
             raise ValidationError({"task": _("Choose a task of this event.")})
-    questionnaire = questionnaires_usable_for(event.organisation).filter(pk=questionnaire_id)
+    questionnaire = questionnaires_usable_for(organisation=event.organisation).filter(
+        pk=questionnaire_id
+    )
     if not questionnaire.exists():
         raise ValidationError({"questionnaire": _("Choose a questionnaire in use.")})
     if not questionnaire.filter(questions__isnull=False).exists():
@@ -179,11 +182,10 @@ def rule_set_active(*, actor: User, rule_id: int, active: bool) -> EvaluationRul
             .first()
         )
         if rule is None:
-            raise PermissionDenied
+            raise NotCoordinator
         event = rule.task.event if rule.task else rule.event
         assert event is not None
-        if not can_coordinate(actor, event.organisation):
-            raise PermissionDenied
+        require_coordinator(actor, event.organisation)
         rule.is_active = active
         rule.save(update_fields=["is_active"])
         audit_record(actor=actor, action="evaluation.rule_active", target=rule, active=active)

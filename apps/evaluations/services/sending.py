@@ -114,7 +114,7 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
     return sent
 
 
-def invitation_mail(*, invitation: Invitation, tenant: object = None) -> None:
+def invitation_mail(*, invitation: Invitation) -> None:
     """Put the invitation in the outbox (it obeys the person's switch for evaluations)."""
     messages.send(
         EVALUATION,

@@ -8,4 +8,4 @@ register = template.Library()
 
 @register.filter
 def event_url(event: Event) -> str:
-    return selectors.event_url(event)
+    return selectors.event_url(event=event)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Func, Value
@@ -25,7 +25,8 @@ from apps.members.imports.columns import FIELDS, Mapping, check_mapping, guess_m
 from apps.members.imports.parsing import Table
 from apps.members.models import Membership, Profile
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import require_coordinator
+from kernel.phones import normalise_phone
 
 PREVIEW_ROWS = 20
 BATCH_SIZE = 2000
@@ -126,8 +127,7 @@ def members_import(
     are. New people become users without a password (they sign in by a link) with a profile;
     people already registered under the same email only become members.
     """
-    if not can_coordinate(actor, organisation):
-        raise PermissionDenied
+    require_coordinator(actor, organisation)
     preview = import_preview(
         organisation=organisation, table=table, filename=filename, mapping=mapping
     )
@@ -276,20 +276,6 @@ def _clean(line: int, cells: list[str], mapping: Mapping) -> Row:
                 _("“%(year)s” is not a plausible birth year.") % {"year": raw_year[:20]}
             )
     return row
-
-
-def normalise_phone(value: str) -> str | None:
-    """+45 and eight digits for Danish numbers; other countries keep their + form."""
-    number = re.sub(r"[\s\-./()]", "", value)
-    if number.startswith("00"):
-        number = "+" + number[2:]
-    if re.fullmatch(r"\d{8}", number):
-        return "+45" + number
-    if re.fullmatch(r"45\d{8}", number):
-        return "+" + number
-    if re.fullmatch(r"\+\d{7,15}", number):
-        return number
-    return None
 
 
 def birth_year(value: str) -> int | None:

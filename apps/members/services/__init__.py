@@ -1,36 +1,39 @@
 """Write paths for the member register: a volunteer keeps their own profile."""
 
-from typing import Any
-
 from django.db import transaction
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.members.models import AVAILABILITY_CODES, Profile, Tag
 
-USER_FIELDS = ("full_name", "phone", "birth_year")
-PROFILE_FIELDS = (
-    "postcode",
-    "area",
-    "max_shifts_per_month",
-    "max_hours_per_month",
-    "emergency_contact_name",
-    "emergency_contact_phone",
-)
-
 
 def profile_update(
-    *, user: User, tags: list[Tag], availability: list[str], pause: bool, **fields: Any
+    *,
+    user: User,
+    tags: list[Tag],
+    availability: list[str],
+    pause: bool,
+    full_name: str,
+    phone: str = "",
+    birth_year: int | None = None,
+    postcode: str = "",
+    area: str = "",
+    max_shifts_per_month: int | None = None,
+    max_hours_per_month: int | None = None,
+    emergency_contact_name: str = "",
+    emergency_contact_phone: str = "",
 ) -> Profile:
     """The person's own changes. Pausing is theirs to choose; other statuses follow the
     recruitment pipeline and coordinators."""
     with transaction.atomic():
         profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
-        for name in USER_FIELDS:
-            setattr(user, name, fields[name])
-        user.save(update_fields=list(USER_FIELDS))
-        for name in PROFILE_FIELDS:
-            setattr(profile, name, fields[name])
+        user.full_name, user.phone, user.birth_year = full_name, phone, birth_year
+        user.save(update_fields=["full_name", "phone", "birth_year"])
+        profile.postcode, profile.area = postcode, area
+        profile.max_shifts_per_month = max_shifts_per_month
+        profile.max_hours_per_month = max_hours_per_month
+        profile.emergency_contact_name = emergency_contact_name
+        profile.emergency_contact_phone = emergency_contact_phone
         profile.availability = [code for code in AVAILABILITY_CODES if code in set(availability)]
         profile.status = _status_after(profile.status, pause)
         profile.save()

@@ -4,7 +4,7 @@ its coordinators. Approving makes the membership; each side hears by mail."""
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from apps.audit.services import audit_record
 from apps.members.models import Membership, MembershipRequest, Profile
 from apps.members.notifications import membership_answered_send, membership_requested_send
 from apps.members.selectors import is_member
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import require_coordinator
 
 if TYPE_CHECKING:  # shifts builds on members: the event arrives from its page
     from apps.shifts.models import Event
@@ -29,7 +29,7 @@ def membership_request(*, user: User, event: "Event", message: str = "") -> Memb
     first request waits changes nothing; after a refusal the person is told so."""
     if event.visibility != event.Visibility.MEMBERS:
         raise Refused(_("This event is open to everyone."), code="not_members_only")
-    if is_member(user, event.organisation):
+    if is_member(user=user, organisation=event.organisation):
         raise Refused(_("You are already a member."), code="member")
     organisation = event.organisation
     last = (
@@ -69,8 +69,7 @@ def membership_request_answer(
             .select_related("organisation", "user")
             .get(pk=request_id)
         )
-        if not can_coordinate(actor, request.organisation):
-            raise PermissionDenied
+        require_coordinator(actor, request.organisation)
         if request.status != MembershipRequest.Status.PENDING:
             raise Refused(_("This request has already been answered."), code="answered")
         request.status = (

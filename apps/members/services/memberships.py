@@ -1,6 +1,5 @@
 """Memberships of volunteers in organisations, and the coordinators' notes on them."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -11,15 +10,14 @@ from apps.accounts.services import email_link_send
 from apps.audit.services import audit_record
 from apps.members.models import MemberNote, Membership, Profile
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import require_coordinator
 
 
 def membership_add(
     *, actor: User, organisation: Organisation, user: User, contact_person: User | None = None
 ) -> Membership:
     """Make a person a member (an employee, for a company). Adding twice changes nothing."""
-    if not can_coordinate(actor, organisation):
-        raise PermissionDenied
+    require_coordinator(actor, organisation)
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
             user=user,
@@ -33,8 +31,7 @@ def membership_add(
 
 
 def member_note_add(*, actor: User, membership: Membership, text: str) -> MemberNote:
-    if not can_coordinate(actor, membership.organisation):
-        raise PermissionDenied
+    require_coordinator(actor, membership.organisation)
     with transaction.atomic():
         note = MemberNote.objects.create(membership=membership, author=actor, text=text.strip())
         audit_record(actor=actor, action="note.added", target=membership)
@@ -43,8 +40,7 @@ def member_note_add(*, actor: User, membership: Membership, text: str) -> Member
 
 def member_notes(*, actor: User, membership: Membership) -> QuerySet[MemberNote]:
     """Notes stay inside the organisation that wrote them; reading them is logged."""
-    if not can_coordinate(actor, membership.organisation):
-        raise PermissionDenied
+    require_coordinator(actor, membership.organisation)
     audit_record(actor=actor, action="note.read", target=membership)
     return membership.notes.select_related("author")
 
@@ -54,8 +50,7 @@ def member_invite(
 ) -> Membership:
     """Add someone by email, making their account if they have none, and mail them a
     sign-in link: how a company brings its employees in, or a club its old members."""
-    if not can_coordinate(actor, organisation):
-        raise PermissionDenied
+    require_coordinator(actor, organisation)
     email = User.objects.normalize_email(email).lower()
     with transaction.atomic():
         user = User.objects.filter(email=email).first()

@@ -4,8 +4,9 @@ shifts. Each is a message with a dedupe key through the outbox (kernel.messages.
 tick that runs twice, or overlaps the next, sends nothing twice."""
 
 from datetime import datetime, timedelta
+from typing import TypedDict, Unpack
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -17,8 +18,9 @@ from apps.audit.services import audit_record
 from apps.messaging.messages import ORIENTATION, REMINDER, UNFILLED
 from apps.messaging.models import Kind, OrientationTemplate
 from apps.messaging.selectors import audience_users
-from apps.organisations.selectors import can_coordinate, coordinators
-from apps.shifts.models import Event, Shift
+from apps.organisations.permissions import require_coordinator
+from apps.organisations.selectors import coordinators
+from apps.shifts.models import Event, Shift, Task
 from kernel import messages
 from tenants.models import Tenant
 from tenants.selectors import current_tenant
@@ -33,7 +35,7 @@ def _upcoming(now: datetime) -> QuerySet[Shift]:
 
 
 def _on_shift(shift: Shift) -> QuerySet[User]:
-    return audience_users("shift", shift.pk)
+    return audience_users(kind="shift", audience_id=shift.pk)
 
 
 def reminders_due(*, now: datetime | None = None) -> int:
@@ -67,22 +69,32 @@ def _remind(tenant: Tenant, shift: Shift) -> None:
     )
 
 
+class OrientationFields(TypedDict, total=False):
+    """An orientation mail's fields; those left out keep their value. No task: the whole
+    event's shifts."""
+
+    task: Task | None
+    days_before: int
+    subject: str
+    body_markdown: str
+    is_active: bool
+
+
 def orientation_save(
     *,
     actor: User,
     event: Event,
     template: OrientationTemplate | None = None,
-    **fields: object,
+    **fields: Unpack[OrientationFields],
 ) -> OrientationTemplate:
     """Make an orientation mail for an event (or one of its tasks), or change one."""
-    if not can_coordinate(actor, event.organisation):
-        raise PermissionDenied
+    require_coordinator(actor, event.organisation)
     task = fields.pop("task", None) if "task" in fields else (template.task if template else None)
-    if task is not None and task.event_id != event.pk:  # type: ignore[attr-defined]
+    if task is not None and task.event_id != event.pk:
         raise ValidationError(_("Choose a task of this event."))
     with transaction.atomic():
         template = template or OrientationTemplate(author=actor)
-        template.event, template.task = (None, task) if task else (event, None)  # type: ignore[assignment]
+        template.event, template.task = (None, task) if task else (event, None)
         for name, value in fields.items():
             setattr(template, name, value)
         template.save()
@@ -147,7 +159,7 @@ def _alert_unfilled(tenant: Tenant, shift: Shift) -> None:
     organisation = shift.task.event.organisation
     messages.send(
         UNFILLED,
-        to=coordinators(organisation),
+        to=coordinators(organisation=organisation),
         dedupe_key=f"unfilled:{shift.pk}",
         params={"shift_id": shift.pk},
         organisation_id=organisation.pk,

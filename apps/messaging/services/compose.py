@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -20,21 +20,12 @@ from apps.messaging.selectors import (
 )
 from apps.messaging.services.outbox import BATCH_SIZE
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import NotCoordinator, require_coordinator
 from kernel import messages
 from kernel.attachments import check_attachments, stored_fields
 from kernel.tasks import enqueue_on_commit
 
 PARALLEL_CHAINS = 4  # delivery chains side by side per message (see deliveries_expand)
-
-
-def _check_may(actor: User | None, organisation: Organisation | None) -> None:
-    """The scheduler (no actor) may; a person only for an organisation they coordinate
-    (a message about an account has none, so nobody may touch it by hand)."""
-    if actor is None:
-        return
-    if organisation is None or not can_coordinate(actor, organisation):
-        raise PermissionDenied
 
 
 def message_create(
@@ -51,13 +42,13 @@ def message_create(
 ) -> Message:
     """A coordinator's info mail, as a draft; attachments are checked before anything is
     stored, so a refused file loses nothing else of what was written (the form keeps it)."""
-    _check_may(actor, organisation)
-    owner = audience_organisation(audience_kind, audience_id)
+    require_coordinator(actor, organisation)
+    owner = audience_organisation(kind=audience_kind, audience_id=audience_id)
     if owner is None or owner.pk != organisation.pk:
         raise ValidationError(_("Choose who gets the message."))
     shifts = []
     if audience_kind == Message.Audience.SHIFTS:
-        shifts = chosen_shifts_of(audience_id, audience_shift_ids)
+        shifts = chosen_shifts_of(event_id=audience_id, shift_ids=audience_shift_ids)
         if not shifts or len(shifts) != len(set(audience_shift_ids)):
             raise ValidationError(_("Choose who gets the message."))
     files = list(attachments)
@@ -79,6 +70,13 @@ def message_create(
     return message
 
 
+def _require_coordinator_of(actor: User, message: Message) -> None:
+    """A mail about an account has no organisation: nobody may touch it by hand."""
+    if message.organisation is None:
+        raise NotCoordinator
+    require_coordinator(actor, message.organisation)
+
+
 def _attach(message: Message, upload: UploadedFile) -> Attachment:
     return Attachment.objects.create(message=message, **stored_fields(upload))
 
@@ -86,7 +84,7 @@ def _attach(message: Message, upload: UploadedFile) -> Attachment:
 def message_schedule(*, actor: User, message_id: int, send_at: datetime) -> Message:
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
-        _check_may(actor, message.organisation)
+        _require_coordinator_of(actor, message)
         if message.status not in (Message.Status.DRAFT, Message.Status.SCHEDULED):
             raise ValidationError(_("This message has already been sent."))
         message.status = Message.Status.SCHEDULED
@@ -102,7 +100,8 @@ def message_send(*, actor: User | None, message_id: int) -> int:
     """
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
-        _check_may(actor, message.organisation)
+        if actor is not None:  # None is the scheduler
+            _require_coordinator_of(actor, message)
         if message.status == Message.Status.SENT:
             return 0
         if message.status != Message.Status.SENDING:
@@ -110,7 +109,10 @@ def message_send(*, actor: User | None, message_id: int) -> int:
             message.save(update_fields=["status"])
     shift_ids = message.audience_shifts.values_list("pk", flat=True)
     users = audience_users(
-        message.audience_kind, message.audience_id, message.audience_tag_id, shift_ids
+        kind=message.audience_kind,
+        audience_id=message.audience_id,
+        tag_id=message.audience_tag_id,
+        shift_ids=shift_ids,
     )
     return deliveries_expand(message=message, users=users)
 
@@ -124,7 +126,7 @@ def deliveries_expand(
     from apps.messaging.tasks import deliver_batch
 
     created = 0
-    for channel, recipients in channel_recipients(message, users):
+    for channel, recipients in channel_recipients(message=message, users=users):
         if channel not in channels:
             continue
         chunk: list[Delivery] = []

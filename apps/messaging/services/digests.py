@@ -58,5 +58,5 @@ def digest_send(*, user_id: int, now: datetime | None = None) -> int:
 
 def digest_recipients() -> list[int]:
     """Followers, except those who switched the digest off in their message settings."""
-    followers = Follow.objects.exclude(user_id__in=email_turned_off(DIGEST.slug))
+    followers = Follow.objects.exclude(user_id__in=email_turned_off(kind=DIGEST.slug))
     return list(followers.values_list("user_id", flat=True).distinct().order_by("user_id"))

@@ -175,7 +175,8 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[str, int]:
 def _send_one(tenant: Tenant, delivery: Delivery, connection, files: list) -> str:
     if delivery.channel == Delivery.Channel.SMS:
         # Here, not at the top: sms loads phonenumbers' numbering plans, only needed for SMS.
-        from apps.messaging.sms import SmsPermanentError, normalise_phone, send_sms
+        from apps.messaging.sms import SmsPermanentError, send_sms
+        from kernel.phones import normalise_phone
 
         to = normalise_phone(delivery.address)
         if to is None:

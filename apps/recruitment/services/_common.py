@@ -1,29 +1,18 @@
 from calendar import monthrange
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.accounts.models import User
-from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate
+from kernel.times import now_or
 
 
 class Refused(ValidationError):
     """A recruitment rule said no; the message is for the person, in their language."""
 
 
-def now_or(now: datetime | None) -> datetime:
-    return now or timezone.now()
-
-
 def today(now: datetime | None = None) -> date:
     return timezone.localdate(now_or(now))
-
-
-def must_coordinate(actor: User, organisation: Organisation) -> None:
-    if not can_coordinate(actor, organisation):
-        raise PermissionDenied
 
 
 def add_months(day: date, months: int) -> date:

@@ -7,10 +7,12 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.organisations.permissions import require_coordinator
 from apps.recruitment.models import Application, Interview
 from apps.recruitment.notifications import interview_invitation_send
-from apps.recruitment.services._common import Refused, must_coordinate, now_or
+from apps.recruitment.services._common import Refused
 from apps.recruitment.services.pipeline import application_move
+from kernel.times import now_or
 
 SCHEDULABLE = (Application.Status.SCREENING, Application.Status.INTERVIEW)
 
@@ -28,7 +30,7 @@ def interview_schedule(
     """Book the interview and queue the invitation. From screening it moves the application
     on to the interview stage (that move is logged like any other)."""
     now = now_or(now)
-    must_coordinate(actor, application.posting.organisation)
+    require_coordinator(actor, application.posting.organisation)
     if ends_at <= starts_at:
         raise Refused({"ends_at": _("The interview must end after it starts.")})
     if starts_at <= now:

@@ -8,14 +8,13 @@ asked for nor stored.
 import re
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.members.models import Membership
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import require_coordinator
 from apps.recruitment.models import (
     AgreementTemplate,
     Application,
@@ -27,7 +26,6 @@ from apps.recruitment.models import (
 from apps.recruitment.services._common import (
     Refused,
     add_months,
-    must_coordinate,
     today,
 )
 from kernel import dates
@@ -134,7 +132,7 @@ def onboarding_attach(*, application: Application, membership: Membership) -> No
 
 def onboarding_for_member(*, actor: User, membership: Membership) -> Onboarding:
     """A checklist for a member who did not come through an application."""
-    must_coordinate(actor, membership.organisation)
+    require_coordinator(actor, membership.organisation)
     with transaction.atomic():
         onboarding, created = Onboarding.objects.get_or_create(
             membership=membership,
@@ -172,7 +170,7 @@ def onboarding_accept(
         "confidentiality": "confidentiality_accepted_on",
     }[what]
     if actor.pk != onboarding.user_id:
-        must_coordinate(actor, onboarding.organisation)
+        require_coordinator(actor, onboarding.organisation)
     day = on or today()
     if day > today():
         raise Refused(_("The date cannot be in the future."))
@@ -188,7 +186,7 @@ def onboarding_accept(
 def introduction_record(
     *, actor: User, onboarding: Onboarding, done_on: date | None = None
 ) -> Onboarding:
-    must_coordinate(actor, onboarding.organisation)
+    require_coordinator(actor, onboarding.organisation)
     day = done_on or today()
     with transaction.atomic():
         locked = _locked(onboarding)
@@ -201,7 +199,7 @@ def introduction_record(
 
 def trial_end_set(*, actor: User, onboarding: Onboarding, ends_on: date) -> Onboarding:
     """A new end date gets its own reminder."""
-    must_coordinate(actor, onboarding.organisation)
+    require_coordinator(actor, onboarding.organisation)
     if ends_on < onboarding.starts_on:
         raise Refused({"trial_ends_on": _("The trial period cannot end before it starts.")})
     with transaction.atomic():
@@ -225,7 +223,7 @@ def record_check_set(
 ) -> RecordCheck:
     """Set a check's status. OK needs the date it was checked (today unless given); it is
     valid for the tenant's renewal months, and `checked_by` is who recorded it."""
-    must_coordinate(actor, onboarding.organisation)
+    require_coordinator(actor, onboarding.organisation)
     if kind not in RecordCheck.Kind.values or status not in RecordCheck.Status.values:
         raise Refused(_("Choose a kind of check and a status."))
     day = today(now)
@@ -258,7 +256,7 @@ def record_check_set(
 def status_meeting_add(
     *, actor: User, onboarding: Onboarding, held_on: date, note: str = ""
 ) -> StatusMeeting:
-    must_coordinate(actor, onboarding.organisation)
+    require_coordinator(actor, onboarding.organisation)
     if held_on > today():
         raise Refused({"held_on": _("The date cannot be in the future.")})
     with transaction.atomic():
@@ -269,10 +267,7 @@ def status_meeting_add(
     return meeting
 
 
-def may_see_onboarding(user: User, onboarding: Onboarding) -> bool:
-    return user.pk == onboarding.user_id or can_coordinate(user, onboarding.organisation)
-
-
 def must_see_onboarding(user: User, onboarding: Onboarding) -> None:
-    if not may_see_onboarding(user, onboarding):
-        raise PermissionDenied
+    """The person themselves, or a coordinator of the organisation; NotCoordinator else."""
+    if user.pk != onboarding.user_id:
+        require_coordinator(user, onboarding.organisation)

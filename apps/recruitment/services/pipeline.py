@@ -12,18 +12,18 @@ someone else's name.
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.members.models import AVAILABILITY_CODES, Membership, Profile
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import require_coordinator
 from apps.recruitment.models import Application, ApplicationEvent, Posting
 from apps.recruitment.notifications import agreement_ready_send, application_received_send
-from apps.recruitment.services._common import Refused, must_coordinate, now_or, today
+from apps.recruitment.services._common import Refused, today
 from apps.recruitment.services.onboarding import onboarding_attach, onboarding_open, trial_start
+from kernel.times import now_or
 
 S = Application.Status
 CLOSING = (S.REJECTED, S.WITHDRAWN)
@@ -118,7 +118,7 @@ def application_move(
     organisation = application.posting.organisation
     own_withdrawal = to == S.WITHDRAWN and actor.pk == application.user_id
     if not own_withdrawal:
-        must_coordinate(actor, organisation)
+        require_coordinator(actor, organisation)
     with transaction.atomic():
         locked = (
             Application.objects.select_for_update(of=("self",))
@@ -162,10 +162,8 @@ def application_move(
 
 
 def application_withdraw(*, user: User, application: Application, note: str = "") -> Application:
-    if application.user_id != user.pk and not can_coordinate(
-        user, application.posting.organisation
-    ):
-        raise PermissionDenied
+    if application.user_id != user.pk:
+        require_coordinator(user, application.posting.organisation)
     return application_move(actor=user, application=application, to=S.WITHDRAWN, note=note)
 
 

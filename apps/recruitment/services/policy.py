@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
+from apps.organisations.permissions import require_coordinator
 from apps.recruitment.models import AgreementTemplate, RecruitmentSettings
-from apps.recruitment.services._common import Refused, must_coordinate
+from apps.recruitment.services._common import Refused
 
 
 def recruitment_settings_update(
@@ -45,7 +46,7 @@ def agreement_template_save(
         if not (actor.is_authenticated and actor.is_active and actor.is_owner_admin):
             raise PermissionDenied
     else:
-        must_coordinate(actor, organisation)
+        require_coordinator(actor, organisation)
     if not text.strip():
         raise Refused({"text": _("The agreement needs a text.")})
     with transaction.atomic():

@@ -1,6 +1,7 @@
 """Coordinators prepare a posting as a draft, then publish it to the marketplace."""
 
 from datetime import date, datetime
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -8,21 +9,10 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
+from apps.organisations.permissions import require_coordinator
 from apps.recruitment.models import Posting
-from apps.recruitment.services._common import Refused, must_coordinate, now_or, today
-
-POSTING_FIELDS = (
-    "title",
-    "description",
-    "skills",
-    "hours_per_month",
-    "place",
-    "contact_person",
-    "opens_on",
-    "closes_on",
-    "needs_criminal_record_check",
-    "needs_child_check",
-)
+from apps.recruitment.services._common import Refused, today
+from kernel.times import now_or
 
 
 def _check_dates(opens_on: date, closes_on: date | None) -> None:
@@ -46,7 +36,7 @@ def posting_create(
     needs_child_check: bool = False,
 ) -> Posting:
     """A new posting, saved as a draft."""
-    must_coordinate(actor, organisation)
+    require_coordinator(actor, organisation)
     opens_on = opens_on or today()
     _check_dates(opens_on, closes_on)
     with transaction.atomic():
@@ -67,9 +57,24 @@ def posting_create(
     return posting
 
 
-def posting_update(*, actor: User, posting: Posting, **changes: object) -> Posting:
-    must_coordinate(actor, posting.organisation)
-    unknown = set(changes) - set(POSTING_FIELDS)
+class PostingChanges(TypedDict, total=False):
+    """The fields an edit may change; those left out keep their value."""
+
+    title: str
+    description: str
+    skills: str
+    hours_per_month: int | None
+    place: str
+    contact_person: User | None
+    opens_on: date
+    closes_on: date | None
+    needs_criminal_record_check: bool
+    needs_child_check: bool
+
+
+def posting_update(*, actor: User, posting: Posting, **changes: Unpack[PostingChanges]) -> Posting:
+    require_coordinator(actor, posting.organisation)
+    unknown = set(changes) - set(PostingChanges.__annotations__)
     if unknown:
         raise TypeError(f"posting_update() got unknown fields {sorted(unknown)}")
     for field, value in changes.items():
@@ -82,7 +87,7 @@ def posting_update(*, actor: User, posting: Posting, **changes: object) -> Posti
 
 
 def posting_publish(*, actor: User, posting: Posting, now: datetime | None = None) -> Posting:
-    must_coordinate(actor, posting.organisation)
+    require_coordinator(actor, posting.organisation)
     if posting.status == Posting.Status.PUBLISHED:
         return posting
     if not posting.organisation.is_approved:
@@ -98,7 +103,7 @@ def posting_publish(*, actor: User, posting: Posting, now: datetime | None = Non
 
 def posting_close(*, actor: User, posting: Posting) -> Posting:
     """No new applications; the ones already in the pipeline carry on."""
-    must_coordinate(actor, posting.organisation)
+    require_coordinator(actor, posting.organisation)
     with transaction.atomic():
         posting.status = Posting.Status.CLOSED
         posting.save(update_fields=["status"])

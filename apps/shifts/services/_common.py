@@ -1,7 +1,4 @@
-from datetime import datetime
-
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.shifts.models import Shift, SignUp
@@ -11,10 +8,6 @@ from tenants.selectors import current_tenant
 
 class Refused(ValidationError):
     """A sign-up rule said no; the message is for the volunteer, in their language."""
-
-
-def now_or(now: datetime | None) -> datetime:
-    return now or timezone.now()
 
 
 def locked_shift(shift_id: int) -> Shift:

@@ -10,13 +10,13 @@ shift that gave it; nothing is changed then.
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
-from apps.organisations.selectors import can_coordinate
+from apps.organisations.permissions import require_coordinator
 from apps.shifts.models import Event, Shift
 from apps.shifts.services.planning import shift_cancel, shift_update_capacity
 from kernel import dates
@@ -60,8 +60,7 @@ def shifts_update_capacity(
 ) -> list[Shift]:
     """Give every chosen shift `capacity` places; where that frees places, the waitlist
     fill runs once per shift after the commit (as for a single change)."""
-    if not can_coordinate(actor, event.organisation):
-        raise PermissionDenied
+    require_coordinator(actor, event.organisation)
     errors: list[str] = []
     with transaction.atomic():
         shifts = _locked_shifts(event, shift_ids)
@@ -94,8 +93,7 @@ def shifts_cancel(
 ) -> list[Shift]:
     """Cancel every chosen shift; everyone signed up, offered a place or in line is told
     once, by the single cancellation's mail. Shifts cancelled already are left as they are."""
-    if not can_coordinate(actor, event.organisation):
-        raise PermissionDenied
+    require_coordinator(actor, event.organisation)
     with transaction.atomic():
         shifts = _locked_shifts(event, shift_ids)
         cancelled = [

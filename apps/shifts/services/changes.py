@@ -13,7 +13,7 @@ confirm page warns about them (selectors.reschedule_preview).
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.organisations.permissions import require_coordinator
 from apps.shifts.clock import moved_by, wall_clock_offset
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.notifications import shift_changes_send
 from apps.shifts.services._common import locked_shift
-from apps.shifts.services.planning import _require_coordinator, _require_open
+from apps.shifts.services.planning import EventChanges, _require_open
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def shift_reschedule(
     """New times for one shift; the people on it are told when its start or end changed."""
     with transaction.atomic():
         shift = locked_shift(shift_id)
-        _require_coordinator(actor, shift.task.event.organisation)
+        require_coordinator(actor, shift.task.event.organisation)
         _require_open(shift.task.event)
         if shift.is_cancelled:
             raise ValidationError(_("A cancelled shift cannot be moved."))
@@ -80,22 +81,22 @@ def shift_reschedule(
 
 
 def event_reschedule(
-    *, actor: User, event: Event, move_shifts: bool = True, **fields: Any
+    *, actor: User, event: Event, move_shifts: bool = True, **changes: Unpack[EventChanges]
 ) -> Rescheduled:
     """Save an event's changed fields, its times among them. With `move_shifts` every shift
     of the event (and its sign-up deadline) moves by the offset of the event's start."""
-    _require_coordinator(actor, event.organisation)
+    require_coordinator(actor, event.organisation)
     with transaction.atomic():
         # The shifts first, then the event's row, in the order event_cancel takes them: two
         # changes of the same event queue instead of deadlocking.
         shifts = _locked_shifts(event)
         saved = Event.objects.select_for_update().get(pk=event.pk)
         was_start, was_end = saved.starts_at, saved.ends_at
-        for name, value in fields.items():
+        for name, value in changes.items():
             setattr(event, name, value)
         event.full_clean()
         event.save()
-        audit_record(actor=actor, action="event.updated", target=event, fields=sorted(fields))
+        audit_record(actor=actor, action="event.updated", target=event, fields=sorted(changes))
         moved: list[Moved] = []
         if move_shifts and event.starts_at != was_start:
             moved = _move_shifts(shifts, wall_clock_offset(was_start, event.starts_at))

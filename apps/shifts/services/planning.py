@@ -1,9 +1,10 @@
 """Coordinators build events, tasks and shifts, publish, copy and cancel them."""
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TypedDict, Unpack
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,23 +12,56 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
-from apps.organisations.selectors import can_coordinate
-from apps.shifts.models import Event, Shift, SignUp, Task
+from apps.organisations.permissions import require_coordinator
+from apps.shifts.models import Category, Event, Shift, SignUp, Task
 from apps.shifts.notifications import signup_notice_send
 from apps.shifts.services._common import locked_shift
 from kernel.tasks import enqueue_on_commit
 
+DEFAULT_OFFER_HOURS = Shift._meta.get_field("offer_hours").get_default()
 MAX_RECURRING = 366  # a year of daily shifts; more is almost surely a typo in the end date
 
 
-def _require_coordinator(actor: User, organisation: Organisation) -> None:
-    if not can_coordinate(actor, organisation):
-        raise PermissionDenied
+class EventDetails(TypedDict, total=False):
+    """An event's fields besides its title and times (all optional when creating)."""
+
+    description: str
+    image: File | str  # "" takes the image away
+    image_alt: str
+    category: Category | None
+    location_name: str
+    address: str
+    postcode: str
+    area: str
+    visibility: str  # Event.Visibility
+    suitable_without_experience: bool
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    reminder_hours: int | None  # None: the site's default
 
 
-def event_create(*, actor: User, organisation: Organisation, **fields: Any) -> Event:
-    _require_coordinator(actor, organisation)
-    event = Event(organisation=organisation, **fields)
+class EventChanges(EventDetails, total=False):
+    """The fields an edit may change; those left out keep their value."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def event_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    **details: Unpack[EventDetails],
+) -> Event:
+    require_coordinator(actor, organisation)
+    event = Event(
+        organisation=organisation, title=title, starts_at=starts_at, ends_at=ends_at, **details
+    )
     event.full_clean()
     with transaction.atomic():
         event.save()
@@ -35,19 +69,19 @@ def event_create(*, actor: User, organisation: Organisation, **fields: Any) -> E
     return event
 
 
-def event_update(*, actor: User, event: Event, **fields: Any) -> Event:
-    _require_coordinator(actor, event.organisation)
-    for name, value in fields.items():
+def event_update(*, actor: User, event: Event, **changes: Unpack[EventChanges]) -> Event:
+    require_coordinator(actor, event.organisation)
+    for name, value in changes.items():
         setattr(event, name, value)
     event.full_clean()
     with transaction.atomic():
         event.save()
-        audit_record(actor=actor, action="event.updated", target=event, fields=sorted(fields))
+        audit_record(actor=actor, action="event.updated", target=event, fields=sorted(changes))
     return event
 
 
 def event_publish(*, actor: User, event: Event) -> Event:
-    _require_coordinator(actor, event.organisation)
+    require_coordinator(actor, event.organisation)
     if event.status == Event.Status.CANCELLED:
         raise ValidationError(_("A cancelled event cannot be published again; copy it instead."))
     if not Shift.objects.filter(task__event=event, is_cancelled=False).exists():
@@ -66,10 +100,28 @@ def _require_open(event: Event) -> None:
         raise ValidationError(_("The event is cancelled; copy it to plan it again."))
 
 
-def task_create(*, actor: User, event: Event, **fields: Any) -> Task:
-    _require_coordinator(actor, event.organisation)
+def task_create(
+    *,
+    actor: User,
+    event: Event,
+    title: str,
+    description: str = "",
+    meeting_point: str = "",
+    min_age: int | None = None,
+    skills: str = "",
+    needs_child_check: bool = False,
+) -> Task:
+    require_coordinator(actor, event.organisation)
     _require_open(event)
-    task = Task(event=event, **fields)
+    task = Task(
+        event=event,
+        title=title,
+        description=description,
+        meeting_point=meeting_point,
+        min_age=min_age,
+        skills=skills,
+        needs_child_check=needs_child_check,
+    )
     task.full_clean()
     with transaction.atomic():
         task.save()
@@ -77,8 +129,27 @@ def task_create(*, actor: User, event: Event, **fields: Any) -> Task:
     return task
 
 
-def shift_create(*, actor: User, task: Task, **fields: Any) -> Shift:
-    return shifts_create(actor=actor, task=task, starts=[fields.pop("starts_at")], **fields)[0]
+def shift_create(
+    *,
+    actor: User,
+    task: Task,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    signup_deadline: datetime | None = None,
+    waitlist_policy: str = Shift.Policy.PROMOTE,
+    offer_hours: int = DEFAULT_OFFER_HOURS,
+) -> Shift:
+    return shifts_create(
+        actor=actor,
+        task=task,
+        starts=[starts_at],
+        ends_at=ends_at,
+        capacity=capacity,
+        signup_deadline=signup_deadline,
+        waitlist_policy=waitlist_policy,
+        offer_hours=offer_hours,
+    )[0]
 
 
 def shifts_create(
@@ -86,22 +157,34 @@ def shifts_create(
     actor: User,
     task: Task,
     starts: list[datetime],
+    capacity: int,
     ends_at: datetime | None = None,
     duration: timedelta | None = None,
+    signup_deadline: datetime | None = None,
     signup_closes_before: timedelta | None = None,
-    **fields: Any,
+    waitlist_policy: str = Shift.Policy.PROMOTE,
+    offer_hours: int = DEFAULT_OFFER_HOURS,
 ) -> list[Shift]:
     """Bulk creation: one shift per start time, all of the same length. In a series each
     shift's sign-up closes `signup_closes_before` its own start."""
-    _require_coordinator(actor, task.event.organisation)
+    require_coordinator(actor, task.event.organisation)
     _require_open(task.event)
     length = duration or (ends_at - starts[0] if ends_at else None)
     if not length or length <= timedelta(0):
         raise ValidationError({"ends_at": [_("A shift must end after it starts.")]})
     if signup_closes_before is not None:
-        fields["signup_deadline"] = None
+        signup_deadline = None
     shifts = [
-        Shift(task=task, starts_at=start, ends_at=start + length, **fields) for start in starts
+        Shift(
+            task=task,
+            starts_at=start,
+            ends_at=start + length,
+            capacity=capacity,
+            signup_deadline=signup_deadline,
+            waitlist_policy=waitlist_policy,
+            offer_hours=offer_hours,
+        )
+        for start in starts
     ]
     for shift in shifts:
         if signup_closes_before is not None:
@@ -135,7 +218,7 @@ def shift_update_capacity(*, actor: User, shift_id: int, capacity: int) -> Shift
 
     with transaction.atomic():
         shift = locked_shift(shift_id)
-        _require_coordinator(actor, shift.task.event.organisation)
+        require_coordinator(actor, shift.task.event.organisation)
         taken = shift.confirmed_count + shift.offered_count
         if capacity < taken:
             raise ValidationError(
@@ -153,7 +236,7 @@ def shift_cancel(*, actor: User, shift_id: int, reason: str = "") -> Shift:
     """Everyone with a place or in line is told; their sign-ups end, their history stays."""
     with transaction.atomic():
         shift = locked_shift(shift_id)
-        _require_coordinator(actor, shift.task.event.organisation)
+        require_coordinator(actor, shift.task.event.organisation)
         _cancel_locked_shift(shift, actor, reason)
     shift.refresh_from_db()
     return shift
@@ -180,7 +263,7 @@ def _cancel_locked_shift(shift: Shift, actor: User, reason: str) -> None:
 
 
 def event_cancel(*, actor: User, event: Event, reason: str = "") -> Event:
-    _require_coordinator(actor, event.organisation)
+    require_coordinator(actor, event.organisation)
     with transaction.atomic():
         for shift_id in Shift.objects.filter(task__event=event).values_list("pk", flat=True):
             _cancel_locked_shift(locked_shift(shift_id), actor, reason)
@@ -192,7 +275,7 @@ def event_cancel(*, actor: User, event: Event, reason: str = "") -> Event:
 
 def event_copy(*, actor: User, event: Event, starts_at: datetime) -> Event:
     """A draft copy with the same tasks and shifts, moved to start at `starts_at`."""
-    _require_coordinator(actor, event.organisation)
+    require_coordinator(actor, event.organisation)
     # Moved by wall-clock time, so a shift at 10:00 stays at 10:00 across a summer-time change.
     shift_by = _naive_local(starts_at) - _naive_local(event.starts_at)
     with transaction.atomic():

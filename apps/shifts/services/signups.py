@@ -2,7 +2,6 @@
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.members.models import Profile
+from apps.organisations.permissions import require_coordinator
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.notifications import signup_notice_send
@@ -20,11 +20,11 @@ from apps.shifts.services._common import (
     clashing_signup,
     lock_user,
     locked_shift,
-    now_or,
     tenant_policy,
 )
 from kernel import dates
 from kernel.tasks import enqueue_on_commit
+from kernel.times import now_or
 from tenants.selectors import tenant_localtime, tenant_zone
 
 COUNTER: dict[str, str] = {
@@ -53,8 +53,8 @@ def shift_sign_up(
             lock_user(user.pk)
             by_coordinator = added_by is not None and added_by.pk != user.pk
             organisation = shift.task.event.organisation
-            if by_coordinator and not can_coordinate(added_by, organisation):  # type: ignore[arg-type]
-                raise PermissionDenied
+            if by_coordinator and added_by is not None:
+                require_coordinator(added_by, organisation)
             check_can_sign_up(shift, user, now=now, by_coordinator=by_coordinator)
             over = workload_passed(user, shift)
             if over and not over_workload_ok and not by_coordinator:
@@ -134,7 +134,7 @@ def check_can_sign_up(shift: Shift, user: User, *, now: datetime, by_coordinator
     if SignUp.objects.filter(shift=shift, user=user, status__in=SignUp.ACTIVE).exists():
         raise Refused(_("You are already signed up for this shift."), code="duplicate")
     members_only = event.visibility == Event.Visibility.MEMBERS and not by_coordinator
-    if members_only and not is_member_of(user, event):
+    if members_only and not is_member_of(user=user, event=event):
         raise Refused(
             _("This event is for members of %(name)s only.") % {"name": event.organisation},
             code="members_only",
@@ -197,11 +197,12 @@ def signup_cancel(
 
 
 def _check_may_cancel(signup: SignUp, shift: Shift, actor: User, now: datetime) -> bool:
-    if can_coordinate(actor, shift.task.event.organisation):
-        return signup.user_id != actor.pk
+    organisation = shift.task.event.organisation
     if signup.user_id != actor.pk:
-        raise PermissionDenied
-    if now >= shift.starts_at and signup.status == SignUp.Status.CONFIRMED:
+        require_coordinator(actor, organisation)
+        return True
+    started = now >= shift.starts_at and signup.status == SignUp.Status.CONFIRMED
+    if started and not can_coordinate(user=actor, organisation=organisation):
         raise Refused(_("The shift has started. Please call the coordinator."), code="started")
     return False
 

@@ -20,10 +20,10 @@ from apps.shifts.services._common import (
     clashing_signup,
     lock_user,
     locked_shift,
-    now_or,
     tenant_policy,
 )
 from kernel.tasks import enqueue_on_commit
+from kernel.times import now_or
 
 
 def waitlist_fill(*, shift_id: int, now: datetime | None = None) -> list[SignUp]:

@@ -220,6 +220,6 @@ def test_no_shows_are_counted_per_volunteer(morning, kiosk, roklub, nanna, kim, 
     came = shift_sign_up(shift_id=morning.pk, user=bo)
     roll_call_mark(actor=nanna, signup_id=came.pk, status=Attendance.Status.PRESENT)
 
-    counted = [(p.email, p.no_shows) for p in no_shows_per_volunteer([roklub])]
+    counted = [(p.email, p.no_shows) for p in no_shows_per_volunteer(organisations=[roklub])]
     assert counted == [("frida@example.dk", 2)]
-    assert list(no_shows_per_volunteer([kim.roles.get().organisation])) == []
+    assert list(no_shows_per_volunteer(organisations=[kim.roles.get().organisation])) == []

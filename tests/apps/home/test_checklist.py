@@ -27,7 +27,7 @@ def state(checklist) -> dict[str, bool | None]:
 
 def test_it_flips_each_checklist_item_when_it_is_done(nanna, nyborg, in_nyborg, roklub, bo):
     site = copy.copy(nyborg)  # changed in memory only: the session's tenant stays as it is
-    checklist = setup_checklist(nanna, site)
+    checklist = setup_checklist(user=nanna, tenant=site)
     assert state(checklist) == {
         "logo": False,
         "colours": False,
@@ -44,15 +44,17 @@ def test_it_flips_each_checklist_item_when_it_is_done(nanna, nyborg, in_nyborg, 
     site.sms_sender = "Nyborg"
     # Roklub is approved; Nanna's own role there is no invitation, Kamilla's is.
     OrganisationRole.objects.create(organisation=roklub, user=nanna, role="admin")
-    assert state(setup_checklist(nanna, site))["organisation"] is False
+    assert state(setup_checklist(user=nanna, tenant=site))["organisation"] is False
     OrganisationRole.objects.create(organisation=roklub, user=bo, role="coordinator")
     event = published_event(roklub, "Regatta", timezone.now() + timedelta(days=3))
     event.published_at = None
     event.save()
-    assert state(setup_checklist(nanna, site))["event"] is False  # a draft is not published
+    assert (
+        state(setup_checklist(user=nanna, tenant=site))["event"] is False
+    )  # a draft is not published
     event.published_at = timezone.now()
     event.save()
-    checklist = setup_checklist(nanna, site)
+    checklist = setup_checklist(user=nanna, tenant=site)
     assert state(checklist) == {
         "logo": True,
         "colours": True,
@@ -66,10 +68,10 @@ def test_it_flips_each_checklist_item_when_it_is_done(nanna, nyborg, in_nyborg, 
 
     # The admin's own versions of the legal pages (apps.legal) complete it.
     document_publish(document=Document.PRIVACY, body_markdown="# Privatliv i Nyborg", actor=nanna)
-    assert state(setup_checklist(nanna, site))["privacy"] is True
-    assert not setup_checklist(nanna, site).complete
+    assert state(setup_checklist(user=nanna, tenant=site))["privacy"] is True
+    assert not setup_checklist(user=nanna, tenant=site).complete
     document_publish(document=Document.ACCESSIBILITY, body_markdown="# Tilgængelighed", actor=nanna)
-    checklist = setup_checklist(nanna, site)
+    checklist = setup_checklist(user=nanna, tenant=site)
     assert checklist.complete and checklist.put_away and not checklist.dismissed
 
 
@@ -109,7 +111,7 @@ def test_it_takes_the_months_key_figures_from_the_reports_own_sql(
     place(shift_on(regatta, start + timedelta(minutes=1), capacity=4), bo)
     Attendance.objects.create(signup=came, status="present", hours=3)
 
-    figures = month_figures(today)
+    figures = month_figures(today=today)
     month = Period(today.replace(day=1), figures.period.end)
     assert figures.period.start == date(today.year, today.month, 1)
     assert (figures.period.end + timedelta(days=1)).day == 1

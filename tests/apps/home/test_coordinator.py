@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def home_of(user, now):
-    return coordinator_home(user, Days.at(now, tenant_zone()))
+    return coordinator_home(user=user, days=Days.at(now, tenant_zone()))
 
 
 def titles(shifts) -> list[str]:

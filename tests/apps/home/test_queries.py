@@ -78,7 +78,7 @@ def test_the_coordinator_section_costs_six_queries_however_much_there_is(
     for volunteers in (1, 12):
         grow(roklub, volunteers=volunteers, coordinator=None, now=timezone.now())
         with django_assert_num_queries(COORDINATOR):
-            home = coordinator_home(kamilla, days())
+            home = coordinator_home(user=kamilla, days=days())
         assert home is not None and home.applications.total == 1 + 12 * (volunteers == 12)
 
 
@@ -88,10 +88,10 @@ def test_the_admin_section_costs_the_same_however_much_there_is(
     for volunteers in (1, 12):
         grow(roklub, volunteers=volunteers, coordinator=None, now=timezone.now())
         with django_assert_num_queries(CHECKLIST):
-            assert admin_home(nanna, nyborg, days()).figures is None
+            assert admin_home(user=nanna, tenant=nyborg, days=days()).figures is None
     checklist_dismiss(user=nanna, dismissed=True)
     with django_assert_num_queries(CHECKLIST + FIGURES):
-        home = admin_home(nanna, nyborg, days())
+        home = admin_home(user=nanna, tenant=nyborg, days=days())
     assert home.figures is not None and home.figures.totals["active"] >= 12
 
 
@@ -102,7 +102,7 @@ def test_the_volunteer_section_costs_three_queries_however_much_there_is(
         grow(roklub, volunteers=volunteers, coordinator=frida, now=timezone.now())
         Follow.objects.get_or_create(user=frida, organisation=roklub)
         with django_assert_num_queries(VOLUNTEER):
-            home = volunteer_home(frida, days(), only_if_busy=False)
+            home = volunteer_home(user=frida, days=days(), only_if_busy=False)
         assert home is not None and home.next_shift and home.offers.total == volunteers // 12 + 1
 
 
@@ -129,7 +129,7 @@ def test_the_whole_page_costs_the_same_for_a_little_data_as_for_a_lot(
     assert page_queries(browser) == few
     # And what the home itself reads is exactly its sections' sum.
     with CaptureQueriesContext(connection) as captured:
-        home_for(user, nyborg)
+        home_for(user=user, tenant=nyborg)
     expected = {
         "kamilla": COORDINATOR + VOLUNTEER,  # she has a shift of her own here
         "nanna": CHECKLIST + 1 + VOLUNTEER,  # no organisation of her own either

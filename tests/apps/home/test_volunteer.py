@@ -39,7 +39,7 @@ def test_it_shows_the_next_shift_in_the_tenants_zone_with_its_place_and_a_cancel
     assert "Bådhuset, Havnen 1, 5800 Nyborg" in body and "Bådebro" in body
     assert f'action="/tilmeldinger/{first.pk}/afmeld/"' in body
     assert "1 vagt mere på vej" in body  # the Kiosk shift, one click away
-    home = volunteer_home(frida, days(timezone.now()), only_if_busy=False)
+    home = volunteer_home(user=frida, days=days(timezone.now()), only_if_busy=False)
     assert home.next_shift == first and home.upcoming == 2
 
 
@@ -50,7 +50,9 @@ def test_it_lists_offers_to_answer_with_accept_and_decline(frida, bo, roklub, ny
     offer = place(shift_on(shift.task.event, start + timedelta(hours=4)), frida, "offered")
     late = shift_on(shift.task.event, start + timedelta(hours=8))
     place(late, frida, "offered", offer_expires_at=timezone.now() - timedelta(minutes=1))
-    assert volunteer_home(frida, days(timezone.now()), only_if_busy=True).offers.items == [offer]
+    assert volunteer_home(
+        user=frida, days=days(timezone.now()), only_if_busy=True
+    ).offers.items == [offer]
     body = browser_for(frida, nyborg).get("/oversigt/").content.decode()
     assert f'action="/tilmeldinger/{offer.pk}/accepter/"' in body
     assert f'action="/tilmeldinger/{offer.pk}/afvis/"' in body
@@ -81,23 +83,23 @@ def marketplace(roklub, spejderne, kim, wednesday):
 def test_it_suggests_events_from_followed_organisations_categories_and_past_help(
     frida, roklub, marketplace, now
 ):
-    assert [e.title for e in suggestions(frida, days(now))[0]] == [
+    assert [e.title for e in suggestions(user=frida, days=days(now))[0]] == [
         "Spejderløb",
         "Kapsejlads",
         "Sejlerlejr",
         "Standerhejsning",
     ]  # nothing followed: the soonest with free places
-    assert suggestions(frida, days(now))[1] is False
+    assert suggestions(user=frida, days=days(now))[1] is False
 
     Follow.objects.create(user=frida, category=Category.objects.get(slug="sejlads"))
-    events, personal = suggestions(frida, days(now))
+    events, personal = suggestions(user=frida, days=days(now))
     assert personal and [e.title for e in events] == ["Kapsejlads", "Sejlerlejr"]
 
     # Frida helped Roklub before: its events join; the one she is on already leaves.
     past = published_event(roklub, "Sidste år", now - timedelta(days=300))
     place(shift_on(past, now - timedelta(days=300)), frida)
     place(marketplace["Kapsejlads"].tasks.get().shifts.get(), frida)
-    events, personal = suggestions(frida, days(now))
+    events, personal = suggestions(user=frida, days=days(now))
     assert [e.title for e in events] == ["Sejlerlejr", "Standerhejsning"]
 
 
@@ -107,12 +109,12 @@ def test_it_leaves_out_events_that_are_not_public_or_of_unapproved_organisations
     Event.objects.filter(title="Spejderløb").update(visibility=Event.Visibility.MEMBERS)
     roklub.is_approved = False
     roklub.save()
-    assert [e.title for e in suggestions(frida, days(now))[0]] == ["Sejlerlejr"]
+    assert [e.title for e in suggestions(user=frida, days=days(now))[0]] == ["Sejlerlejr"]
 
 
 def test_a_coordinator_without_a_shift_or_offer_has_no_volunteer_section(kamilla, now):
-    assert volunteer_home(kamilla, days(now), only_if_busy=True) is None
-    assert volunteer_home(kamilla, days(now), only_if_busy=False) is not None
+    assert volunteer_home(user=kamilla, days=days(now), only_if_busy=True) is None
+    assert volunteer_home(user=kamilla, days=days(now), only_if_busy=False) is not None
 
 
 def test_a_volunteer_with_nothing_yet_is_shown_where_to_start(frida, nyborg):

@@ -65,7 +65,7 @@ def test_it_publishes_danish_standard_texts_as_version_1_when_a_tenant_is_provis
     for needed in ("WCAG 2.1", "EN 301 549", "Digitaliseringsstyrelsen", "lov nr. 692"):
         assert needed in statement.body_markdown, needed
     with tenant_context(aarhus):
-        theirs = current_version(Document.PRIVACY)
+        theirs = current_version(document=Document.PRIVACY)
     assert theirs is not None and "VisitAarhus er dataansvarlig" in theirs.body_markdown
     assert "litra f" in theirs.body_markdown and "Nyborg" not in theirs.body_markdown
 
@@ -111,7 +111,7 @@ def test_it_numbers_versions_upwards_and_never_changes_a_published_one(nyborg, n
             with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
                 cur.execute(statement)
         assert DocumentVersion.objects.get(pk=first.pk).body_markdown == original
-        assert current_version(Document.PRIVACY) == third
+        assert current_version(document=Document.PRIVACY) == third
         audit = AuditEvent.objects.filter(action="legal.published", target_id=str(third.pk))
         assert audit.get().data == {"document": "privacy", "number": 3, "standard": False}
     # The accessibility statement counts on its own.
@@ -122,7 +122,7 @@ def test_it_refuses_an_empty_text_or_the_same_text_again(nyborg, nanna):
     with pytest.raises(ValidationError):
         publish(nyborg, "   \n", actor=nanna)
     with tenant_context(nyborg):
-        same = current_version(Document.PRIVACY).body_markdown
+        same = current_version(document=Document.PRIVACY).body_markdown
     with pytest.raises(ValidationError):
         publish(nyborg, same, actor=nanna)
 
@@ -185,11 +185,11 @@ def test_it_lets_the_owner_admin_preview_and_then_publish_a_new_version(
     preview = browser.post(PRIVACY_EDIT, {"body_markdown": text, "action": "preview"})
     assert "<h2>Dataansvarlig</h2>" in body(preview)
     with tenant_context(nyborg):
-        assert current_version(Document.PRIVACY).number == 1  # a preview publishes nothing
+        assert current_version(document=Document.PRIVACY).number == 1  # a preview publishes nothing
     published = browser.post(PRIVACY_EDIT, {"body_markdown": text, "action": "publish"})
     assert published.status_code == 302 and published.url == PRIVACY_EDIT
     with tenant_context(nyborg):
-        version = current_version(Document.PRIVACY)
+        version = current_version(document=Document.PRIVACY)
         assert (version.number, version.published_by, version.is_standard) == (2, nanna, False)
         assert version.body_markdown == text + "\n"
     again = browser.post(PRIVACY_EDIT, {"body_markdown": text, "action": "publish"})
@@ -206,7 +206,7 @@ def test_it_lets_nobody_but_the_owner_admin_edit(nyborg, kim, frida, nyborg_clie
             assert browser.get(path).status_code == 404
             assert browser.post(path, data).status_code == 404
     with tenant_context(nyborg):
-        assert current_version(Document.PRIVACY).number == 1
+        assert current_version(document=Document.PRIVACY).number == 1
 
 
 def test_it_shows_anders_only_visitaarhus_texts_and_keeps_his_edits_there(
@@ -220,9 +220,9 @@ def test_it_shows_anders_only_visitaarhus_texts_and_keeps_his_edits_there(
         browser.post(PRIVACY_EDIT, {"body_markdown": text, "action": "publish"}).status_code == 302
     )
     with tenant_context(aarhus):
-        assert current_version(Document.PRIVACY).number == 2
+        assert current_version(document=Document.PRIVACY).number == 2
     with tenant_context(nyborg):
-        assert current_version(Document.PRIVACY).number == 1
+        assert current_version(document=Document.PRIVACY).number == 1
 
 
 def test_it_tells_the_checklist_whether_the_admin_has_published_each_page(nyborg, nanna):

@@ -58,7 +58,7 @@ def test_it_counts_no_free_places_on_shifts_past_their_deadline(roklub, nyborg_c
     _closed, closed_task = an_event(roklub, "Julemarked", days=6)
     make_shift(closed_task, start=in_days(6, 10), capacity=4, signup_deadline=in_days(-1))
 
-    events = {e.title: e for e in marketplace_events(EventFilters())}
+    events = {e.title: e for e in marketplace_events(filters=EventFilters())}
     assert (events["Havnefest"].free_places, events["Havnefest"].signup_open) == (2, True)
     assert (events["Julemarked"].free_places, events["Julemarked"].signup_open) == (0, False)
 
@@ -81,5 +81,5 @@ def test_it_counts_no_free_places_on_shifts_that_have_started(roklub):
         ends_at=timezone.now() + timedelta(hours=2),
         capacity=5,
     )
-    (found,) = marketplace_events(EventFilters())
+    (found,) = marketplace_events(filters=EventFilters())
     assert (found.free_places, found.signup_open) == (0, False)

@@ -18,10 +18,10 @@ from apps.messaging.sms import (
     SmsResult,
     SmsTemporaryError,
     clean_sender,
-    normalise_phone,
     segments,
     send_sms,
 )
+from kernel.phones import normalise_phone
 
 TOKEN = "test-token-123"
 

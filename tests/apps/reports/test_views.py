@@ -1,5 +1,5 @@
 """Who sees which figures: coordinators their own organisations, the system-owner admin all,
-volunteers nothing (403), and nobody anything of another tenant."""
+volunteers nothing (404), and nobody anything of another tenant."""
 
 import re
 
@@ -79,8 +79,8 @@ def test_it_forbids_volunteers_and_contact_persons(client, nyborg, world):
     )
     for user in (volunteer, contact):
         signed_in(client, user, nyborg)
-        assert get(client, "/rapporter/").status_code == 403
-        assert get(client, "/rapporter/eksport/xlsx/").status_code == 403
+        assert get(client, "/rapporter/").status_code == 404
+        assert get(client, "/rapporter/eksport/xlsx/").status_code == 404
 
 
 def test_it_sends_anonymous_visitors_to_sign_in(client, nyborg):

@@ -1,0 +1,20 @@
+"""One reading of a phone number, for everything that stores or texts one."""
+
+import phonenumbers
+
+
+def normalise_phone(raw: str, default_region: str = "DK") -> str | None:
+    """The number in E.164 (+4512345678), or None when it cannot be a phone number.
+
+    "Possible" (the right length for its country), not "valid" (in a range the regulator
+    has allocated, as phonenumbers' metadata knew it when released): stale metadata must
+    not silence a real new number, and the provider refuses unallocated ones anyway.
+    """
+    try:
+        number = phonenumbers.parse(raw, default_region)
+    except phonenumbers.NumberParseException:
+        return None
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
