@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -7,6 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        import_module(f"{self.name}.messages")  # declares this app's kinds of message
         from apps.accounts.receivers import first_admin_invite  # models must be loaded first
         from tenants.signals import tenant_provisioned
 

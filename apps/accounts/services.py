@@ -1,5 +1,6 @@
 """Write paths for accounts."""
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -14,9 +15,8 @@ from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.legal.models import DocumentVersion
 from apps.legal.services import privacy_consent_record
-from kernel.mail import send_templated_mail
-from kernel.tasks import enqueue_on_commit
-from tenants.selectors import current_tenant, tenant_locale, tenant_url
+from kernel import messages
+from tenants.selectors import current_tenant, tenant_url
 
 
 def owner_admin_create(*, email: str, full_name: str, actor: object | None) -> User:
@@ -40,11 +40,14 @@ def invitation_url(*, user: User) -> str:
 
 
 def invitation_send(*, user: User) -> None:
-    """Email the invitation link; sent in the tenant's language and branding."""
-    tenant = current_tenant()
-    with tenant_locale(tenant):
-        context = {"user": user, "tenant": tenant, "url": invitation_url(user=user)}
-        send_templated_mail("emails/invitation", context, [user.email])
+    """Put the invitation in the outbox; its link is made when the mail is rendered (a
+    live token is never stored). Twice in the same minute is once."""
+    messages.send(
+        "invitation",
+        to=[user.pk],
+        dedupe_key=f"invitation:{user.pk}:{timezone.now():%Y%m%d%H%M}",
+        params={"user_id": user.pk},
+    )
     audit_record(actor=None, action="user.invitation_sent", target=user)
 
 
@@ -82,9 +85,7 @@ def volunteer_register(
             audit_record(actor=user, action="user.registered", target=user, consent=True)
             if privacy_version is not None:
                 privacy_consent_record(user=user, version=privacy_version)
-        from apps.accounts.tasks import send_email_link
-
-        enqueue_on_commit(send_email_link, user.pk, next_path)
+        email_link_send(user=user, next_path=next_path)
     return user
 
 
@@ -101,14 +102,15 @@ def email_link_url(*, user: User, next_path: str) -> str:
 
 
 def email_link_send(*, user: User, next_path: str) -> None:
-    tenant = current_tenant()
-    with tenant_locale(tenant):
-        context = {
-            "user": user,
-            "tenant": tenant,
-            "url": email_link_url(user=user, next_path=next_path),
-        }
-        send_templated_mail("emails/email_link", context, [user.email])
+    """Put a sign-in link in the outbox; the token is minted when the mail is rendered.
+    Asking twice in the same minute sends one mail."""
+    stamp = hashlib.sha256(next_path.encode()).hexdigest()[:12]
+    messages.send(
+        "email_link",
+        to=[user.pk],
+        dedupe_key=f"email-link:{user.pk}:{stamp}:{timezone.now():%Y%m%d%H%M}",
+        params={"user_id": user.pk, "next_path": next_path},
+    )
 
 
 def email_link_use(*, uidb64: str, token: str) -> User | None:
@@ -132,6 +134,4 @@ def email_link_request(*, email: str, next_path: str) -> None:
         email=User.objects.normalize_email(email).lower(), is_active=True
     ).first()
     if user is not None:
-        from apps.accounts.tasks import send_email_link
-
-        enqueue_on_commit(send_email_link, user.pk, next_path)
+        email_link_send(user=user, next_path=next_path)

@@ -12,12 +12,3 @@ def send_invitation(user_id: int) -> str:
         return "already-accepted"  # sent twice, or accepted meanwhile: nothing to do
     invitation_send(user=user)
     return user.email
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_email_link(user_id: int, next_path: str) -> None:
-    from apps.accounts.services import email_link_send
-
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is not None:
-        email_link_send(user=user, next_path=next_path)

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,6 @@ class EvaluationsConfig(AppConfig):
     name = "apps.evaluations"
     label = "evaluations"
     verbose_name = "Evaluations"
+
+    def ready(self) -> None:
+        import_module(f"{self.name}.messages")  # declares this app's kinds of message

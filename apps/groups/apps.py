@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,6 @@ class GroupsConfig(AppConfig):
     name = "apps.groups"
     label = "groups"
     verbose_name = "Groups"
+
+    def ready(self) -> None:
+        import_module(f"{self.name}.messages")  # declares this app's kinds of message

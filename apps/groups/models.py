@@ -39,6 +39,8 @@ class Group(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # When the last daily digest went out: the next one starts there (never more than a day).
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]

@@ -10,29 +10,27 @@ it.
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.groups.messages import GROUP_DIGEST, GROUP_POST
 from apps.groups.models import Group, GroupMember, Post, PostAttachment
 from apps.groups.selectors import can_see, is_member, notify_recipients, posts_since
 from apps.members.models import Membership
-from apps.messaging.models import Delivery, Kind, Message
-from apps.messaging.services import notice_send
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import NotCoordinator, require_coordinator
 from apps.shifts.models import Event
+from kernel import messages
 from kernel.attachments import check_attachments, stored_fields
 from kernel.tasks import enqueue_on_commit
-from tenants.selectors import current_tenant, tenant_locale, tenant_url
+from tenants.selectors import current_tenant, tenant_locale, tenant_zone
 
 BODY_MAX = 10_000
 DIGEST_WINDOW = timedelta(days=1)
@@ -195,9 +193,7 @@ def post_hide(*, actor: User, post_id: int, reason: str = "", hidden: bool = Tru
         require_coordinator(actor, post.group.organisation)
         if hidden:
             post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason[:300]
-            Delivery.objects.filter(
-                message__dedupe_key=_post_key(post), status=Delivery.Status.PENDING
-            ).update(status=Delivery.Status.SKIPPED, last_error="post hidden")
+            messages.withdraw(_post_key(post), reason="post hidden")
         else:
             post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
         post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
@@ -207,10 +203,6 @@ def post_hide(*, actor: User, post_id: int, reason: str = "", hidden: bool = Tru
 
 def _post_key(post: Post) -> str:
     return f"group-post:{post.pk}"
-
-
-def group_url(group: Group) -> str:
-    return tenant_url(current_tenant(), reverse("group", args=[group.pk]))
 
 
 def post_notify(*, post_id: int) -> int:
@@ -225,23 +217,17 @@ def post_notify(*, post_id: int) -> int:
         return 0
     if post.parent is not None and post.parent.is_hidden:
         return 0
-    group, tenant = post.group, current_tenant()
+    group = post.group
     users = notify_recipients(group=group, notify=GroupMember.Notify.EACH)
     if post.author_id:
         users = users.exclude(pk=post.author_id)
-    context = {"post": post, "group": group, "url": f"{group_url(group)}#post-{post.pk}"}
-    with tenant_locale(tenant):
-        subject = render_to_string("emails/group_post_subject.txt", context).strip()
-        body = render_to_string("emails/group_post_body.txt", context)
-    notice_send(
-        kind=Kind.GROUP,
+    messages.send(
+        GROUP_POST,
+        to=users,
         dedupe_key=_post_key(post),
-        organisation=group.organisation,
-        subject=subject,
-        body_markdown=body,
-        users=users,
-        author=post.author,
-        channels=("email",),
+        params={"post_id": post.pk},
+        organisation_id=group.organisation_id,
+        author_id=post.author_id,
     )
     return 1
 
@@ -250,41 +236,41 @@ def digest_send(*, group_id: int, now: datetime | None = None) -> int:
     """One mail with the day's visible posts to the members who chose a daily mail; once
     a day per group (the key carries the local date). Returns how many posts it held."""
     now = now or timezone.now()
-    group = Group.objects.select_related("organisation").filter(pk=group_id).first()
-    if group is None or group.is_archived:
-        return 0
-    posts = list(posts_since(group=group, since=_digest_since(group, now)))
-    if not posts:
-        return 0
-    tenant = current_tenant()
-    context = {"group": group, "posts": posts, "url": group_url(group)}
-    with tenant_locale(tenant):
-        day = timezone.localdate(now)
-        subject = render_to_string("emails/group_digest_subject.txt", context).strip()
-        body = render_to_string("emails/group_digest_body.txt", context)
-    notice_send(
-        kind=Kind.GROUP,
-        dedupe_key=f"group-digest:{group.pk}:{day.isoformat()}",
-        organisation=group.organisation,
-        subject=subject,
-        body_markdown=body,
-        users=notify_recipients(group=group, notify=GroupMember.Notify.DAILY),
-        channels=("email",),
-    )
+    with tenant_locale(current_tenant()):
+        day = timezone.localdate(now)  # the tenant's day, not the server's
+    with transaction.atomic():
+        group = Group.objects.select_for_update().filter(pk=group_id).first()
+        if group is None or group.is_archived or _digested_on(group, day):
+            return 0
+        posts = list(posts_since(group=group, since=_digest_since(group, now)))
+        if not posts:
+            return 0
+        group.digest_sent_at = now
+        group.save(update_fields=["digest_sent_at"])
+        _digest_mail(group, posts, day)
     return len(posts)
+
+
+def _digested_on(group: Group, day: date) -> bool:
+    """Today's digest is out already (a second beat tick, a retried task)."""
+    sent = group.digest_sent_at
+    return sent is not None and timezone.localdate(sent, tenant_zone()) == day
+
+
+def _digest_mail(group: Group, posts: list[Post], day: date) -> None:
+    messages.send(
+        GROUP_DIGEST,
+        to=notify_recipients(group=group, notify=GroupMember.Notify.DAILY),
+        dedupe_key=f"group-digest:{group.pk}:{day.isoformat()}",
+        params={"group_id": group.pk, "post_ids": [post.pk for post in posts]},
+        organisation_id=group.organisation_id,
+    )
 
 
 def _digest_since(group: Group, now: datetime) -> datetime:
     """From the last digest (so a late beat neither repeats nor skips a post), but never
     further back than a day."""
-    last = (
-        Message.objects.filter(
-            dedupe_key__startswith=f"group-digest:{group.pk}:", created_at__lt=now
-        )
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
+    last = group.digest_sent_at
     return max(last, now - DIGEST_WINDOW) if last else now - DIGEST_WINDOW
 
 

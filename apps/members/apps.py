@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,6 @@ class MembersConfig(AppConfig):
     name = "apps.members"
     label = "members"
     verbose_name = "Member register"
+
+    def ready(self) -> None:
+        import_module(f"{self.name}.messages")  # declares this app's kinds of message

@@ -1,15 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.messaging.models import (
-    ESSENTIAL_KINDS,
-    SMS_KINDS,
-    Kind,
-    Message,
-    OrientationTemplate,
-    Preference,
-)
+from apps.messaging.models import Message, OrientationTemplate, Preference
+from apps.messaging.selectors import switchable_kinds
 from apps.shifts.models import Task
+from kernel import messages
 from kernel.attachments import MultipleFileField
 
 
@@ -31,35 +26,36 @@ class MessageForm(forms.ModelForm):
 
 
 class PreferencesForm(forms.Form):
-    """One email and one SMS checkbox per kind; SMS only for kinds it is used for, and
-    only when the site sends SMS."""
+    """One email and one SMS checkbox per kind the person may switch off; SMS only for
+    kinds it is used for, and only when the site sends SMS."""
 
     def __init__(
         self, *args, preferences: dict[str, Preference], sms: bool, coordinator: bool, **kwargs
     ):
         super().__init__(*args, **kwargs)
-        self.rows = []
-        for kind in Kind:
-            if kind in ESSENTIAL_KINDS or (kind == Kind.UNFILLED and not coordinator):
-                continue
-            current = preferences[kind.value]
-            self.fields[f"{kind.value}_email"] = forms.BooleanField(
-                label=_("Email"), required=False, initial=current.email
+        self.rows = [
+            self._row(kind, preferences[kind.slug], sms)
+            for kind in switchable_kinds(coordinator=coordinator)
+        ]
+
+    def _row(self, kind: messages.MessageKind, current: Preference, sms: bool) -> dict:
+        self.fields[f"{kind.slug}_email"] = forms.BooleanField(
+            label=_("Email"), required=False, initial=current.email
+        )
+        row = {"label": kind.label, "email": self[f"{kind.slug}_email"], "sms": None}
+        if sms and "sms" in kind.channels:
+            self.fields[f"{kind.slug}_sms"] = forms.BooleanField(
+                label=_("Text message"), required=False, initial=current.sms
             )
-            row = {"label": kind.label, "email": self[f"{kind.value}_email"], "sms": None}
-            if sms and kind in SMS_KINDS:
-                self.fields[f"{kind.value}_sms"] = forms.BooleanField(
-                    label=_("Text message"), required=False, initial=current.sms
-                )
-                row["sms"] = self[f"{kind.value}_sms"]
-            self.rows.append(row)
+            row["sms"] = self[f"{kind.slug}_sms"]
+        return row
 
     def choices(self) -> dict[str, tuple[bool, bool]]:
         data = self.cleaned_data
         return {
-            kind: (data[f"{kind}_email"], data.get(f"{kind}_sms", False))
-            for kind in Kind.values
-            if f"{kind}_email" in data
+            kind.slug: (data[f"{kind.slug}_email"], data.get(f"{kind.slug}_sms", False))
+            for kind in messages.kinds()
+            if f"{kind.slug}_email" in data
         }
 
 

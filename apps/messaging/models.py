@@ -9,40 +9,47 @@ delivery's status makes sending it at most once per claim (see services/outbox.p
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event, Shift, Task
+from kernel import messages
 from kernel.attachments import AttachedFile
 
 
-class Kind(models.TextChoices):
-    """Kinds of message a volunteer can choose to receive by email and/or SMS.
+class Kind:
+    """Slugs of the kinds stored before the registry (kernel.messages); each is declared
+    with its label, templates and switch in the messages.py of the app it belongs to."""
 
-    Essential messages (a cancelled shift, a confirmation, a promotion from the waitlist)
-    are not here: they always go out. The outbox's essential kinds (ESSENTIAL_KINDS) are
-    here only to be sent through it: nobody can switch them off.
-    """
-
-    INFO = "info", _("Info mails from coordinators")
-    ORIENTATION = "orientation", _("Practical information before a shift")
-    REMINDER = "reminder", _("Reminders before a shift")
-    WAITLIST_OFFER = "offer", _("A free place offered from the waitlist")
-    GROUP = "group", _("Posts in my groups")
-    EVALUATION = "evaluation", _("Evaluations after a shift")
-    DIGEST = "digest", _("New events from organisations I follow")
-    UNFILLED = "unfilled", _("Unfilled shifts (coordinators)")
-    CHANGED = "changed", _("Changed times of my shifts")
+    INFO = "info"
+    ORIENTATION = "orientation"
+    REMINDER = "reminder"
+    WAITLIST_OFFER = "offer"
+    GROUP = "group"
+    EVALUATION = "evaluation"
+    DIGEST = "digest"
+    UNFILLED = "unfilled"
+    CHANGED = "changed"
 
 
-# Sent whatever the person's preferences say: no opt-out, no unsubscribe link.
-ESSENTIAL_KINDS = (Kind.CHANGED,)
+def registered_kind(value: str) -> None:
+    """A message's kind must be declared (kernel.messages.register)."""
+    try:
+        messages.kind(value)
+    except messages.UnknownKind:
+        raise ValidationError(
+            _("Unknown kind of message: %(kind)s"), params={"kind": value}
+        ) from None
 
 
-# Defaults when a person has not chosen: email on, SMS only when asked for (opt-in).
-SMS_KINDS = (Kind.REMINDER, Kind.WAITLIST_OFFER)
+def switchable_kind(value: str) -> None:
+    """Only kinds someone may switch off have preferences."""
+    registered_kind(value)
+    if not messages.kind(value).switchable:
+        raise ValidationError(_("This kind of message cannot be switched off."))
 
 
 class Message(models.Model):
@@ -64,19 +71,23 @@ class Message(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
 
-    kind = models.CharField(max_length=12, choices=Kind, default=Kind.INFO)
+    kind = models.CharField(max_length=40, default=Kind.INFO, validators=[registered_kind])
     dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    # None for mails about a person's account (an invitation, a sign-in link).
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="messages"
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
     )
+    # What the kind's context reads back when the mail is rendered (ids, not objects).
+    params = models.JSONField(default=dict, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     shift = models.ForeignKey(
         Shift, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
-    subject = models.CharField(_("subject"), max_length=200)
-    body_markdown = models.TextField(_("message"))
+    # Written kinds store these; templated kinds render them when the mail goes out.
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body_markdown = models.TextField(_("message"), blank=True)
     audience_kind = models.CharField(max_length=12, choices=Audience)
     audience_id = models.PositiveIntegerField()
     # Narrows an organisation's members to those with this skill, interest or language.
@@ -93,7 +104,16 @@ class Message(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return self.subject
+        return self.title
+
+    def get_kind_display(self) -> str:
+        """The kind's label from the registry (kinds are not fixed choices any more)."""
+        return str(messages.kind(self.kind).label)
+
+    @property
+    def title(self) -> str:
+        """The written subject, or the kind's label for a mail rendered from templates."""
+        return self.subject or self.get_kind_display()
 
 
 class Attachment(AttachedFile):
@@ -147,7 +167,7 @@ class Preference(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_preferences"
     )
-    kind = models.CharField(max_length=12, choices=Kind)
+    kind = models.CharField(max_length=40, validators=[switchable_kind])
     email = models.BooleanField(default=True)
     sms = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)

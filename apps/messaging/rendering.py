@@ -1,21 +1,30 @@
 """The multipart mail (or the SMS text) for one delivery, in the tenant's branding and
 language (bodies through kernel.markdown); and the signed links a mail carries."""
 
+from typing import NamedTuple
+
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
-from apps.messaging.models import ESSENTIAL_KINDS, Delivery, Kind, Message
-from kernel import dates
+from apps.messaging.models import Delivery, Kind, Message
+from kernel import messages
 from kernel.markdown import markdown_to_html
 from tenants.models import Tenant
-from tenants.selectors import primary_host, tenant_locale, tenant_url
+from tenants.selectors import current_tenant, primary_host, tenant_locale, tenant_url
 
 UNSUBSCRIBE_SALT = "messaging.unsubscribe"
 CANCEL_SALT = "messaging.cancel"
-BULK_KINDS = (Kind.INFO, Kind.ORIENTATION, Kind.GROUP, Kind.DIGEST)
+LAYOUT = "messaging/emails/message"  # the shared layout of written and Markdown mails
+SMS = "messaging/emails/sms.txt"
+
+
+class Mail(NamedTuple):
+    subject: str
+    text: str
+    html: str
 
 
 # The schema is in every salt, so a token from one tenant means nothing on another.
@@ -29,11 +38,16 @@ def unsubscribe_target(tenant: Tenant, token: str) -> tuple[int, str] | None:
         data = signing.loads(token, salt=f"{UNSUBSCRIBE_SALT}:{tenant.schema_name}")
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("k") not in Kind.values:
-        return None
-    if data["k"] in ESSENTIAL_KINDS:
+    if not isinstance(data, dict) or not _switchable(data.get("k")):
         return None
     return int(data["u"]), str(data["k"])
+
+
+def _switchable(slug: object) -> bool:
+    try:
+        return isinstance(slug, str) and messages.kind(slug).switchable
+    except messages.UnknownKind:
+        return False
 
 
 def cancel_token(tenant: Tenant, shift_id: int, user_id: int) -> str:
@@ -49,38 +63,108 @@ def cancel_target(tenant: Tenant, token: str) -> tuple[int, int] | None:
     return (int(data["s"]), int(data["u"])) if isinstance(data, dict) else None
 
 
+def kind_label(slug: str) -> str:
+    return str(messages.kind(slug).label)
+
+
 def message_context(
     tenant: Tenant, message: Message, unsubscribe_url: str = "", cancel_url: str = ""
 ) -> dict:
+    """What every mail's template gets besides its kind's own context."""
     return {
         "tenant": tenant,
         "message": message,
+        "subject": message.subject,
+        "body_markdown": message.body_markdown,
         "body_html": markdown_to_html(message.body_markdown),
         "unsubscribe_url": unsubscribe_url,
         "cancel_url": cancel_url,
-        "kind_label": Kind(message.kind).label,
+        "kind_label": kind_label(message.kind),
     }
 
 
 def attachment_payloads(message: Message) -> list[tuple[str, bytes, str]]:
-    """(name, content, type) of each attachment, read once per batch."""
+    """(name, content, type) of each attachment, read once per batch: the files stored
+    with a written message, or those its kind builds (an interview's calendar entry)."""
     payloads = []
     for attachment in message.attachments.all():
         with attachment.file.open("rb") as handle:
             payloads.append((attachment.name, handle.read(), attachment.content_type))
+    built = messages.kind(message.kind).attachments
+    if built is not None:
+        with tenant_locale(current_tenant()):
+            payloads.extend(built(message.params))
     return payloads
 
 
 def _links(tenant: Tenant, delivery: Delivery) -> tuple[str, str]:
+    message_kind = messages.kind(delivery.message.kind)
     unsubscribe = ""
-    if delivery.message.kind not in ESSENTIAL_KINDS:  # no way out of an essential mail
-        token = unsubscribe_token(tenant, delivery.user_id, delivery.message.kind)
+    if message_kind.switchable:  # no way out of an essential mail
+        slug = preference_slug(message_kind)
+        token = unsubscribe_token(tenant, delivery.user_id, slug)
         unsubscribe = tenant_url(tenant, reverse("messaging-unsubscribe", args=[token]))
     cancel = ""
     if delivery.message.kind == Kind.REMINDER and delivery.message.shift_id:
         token = cancel_token(tenant, delivery.message.shift_id, delivery.user_id)
         cancel = tenant_url(tenant, reverse("messaging-cancel", args=[token]))
     return unsubscribe, cancel
+
+
+def preference_slug(message_kind: messages.MessageKind) -> str:
+    """The preference a kind obeys: its own, or the one it shares (a group's digest)."""
+    return message_kind.preference or message_kind.slug
+
+
+def rendered(
+    tenant: Tenant,
+    message: Message,
+    unsubscribe: str = "",
+    cancel: str = "",
+    example: dict | None = None,
+) -> Mail:
+    """(subject, text, html) of a message, in the tenant's language and time zone; from
+    its kind's context of the stored params, or from the kind's `example` for a preview."""
+    with tenant_locale(tenant):
+        context = message_context(tenant, message, unsubscribe, cancel)
+        message_kind = messages.kind(message.kind)
+        # A stored subject wins: written kinds, and rows made before kinds were rendered
+        # at delivery (their params are empty), still waiting in the outbox.
+        if not message_kind.template or message.subject:
+            return _in_layout(context)
+        context.update(message_kind.context(message.params) if example is None else example)
+        return _from_templates(message_kind.template, context)
+
+
+def preview(tenant: Tenant, message_kind: messages.MessageKind) -> Mail:
+    """A kind rendered from its example (unsaved instances): nothing is read or stored."""
+    with tenant_locale(tenant):  # the example's moments are made in the tenant's zone
+        example = message_kind.example()
+    draft = Message(
+        kind=message_kind.slug,
+        subject=example.get("subject", ""),
+        body_markdown=example.get("body_markdown", ""),
+    )
+    links = "#" if message_kind.switchable else ""
+    return rendered(
+        tenant, draft, links, "#" if message_kind.slug == Kind.REMINDER else "", example
+    )
+
+
+def _from_templates(base: str, context: dict) -> Mail:
+    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+    text = render_to_string(f"{base}.txt", context)
+    try:
+        html = get_template(f"{base}.html")
+    except TemplateDoesNotExist:  # a Markdown body, shown in the shared layout
+        context.update(subject=subject, body_markdown=text, body_html=markdown_to_html(text))
+        return _in_layout(context)
+    return Mail(subject, text, html.render(context))
+
+
+def _in_layout(context: dict) -> Mail:
+    text = render_to_string(f"{LAYOUT}.txt", context)
+    return Mail(context["subject"], text, render_to_string(f"{LAYOUT}.html", context))
 
 
 def delivery_email(
@@ -91,37 +175,36 @@ def delivery_email(
     """The mail for one recipient; its Message-ID is derived from the delivery, so a resend
     after a crash carries the same id (receivers may drop it, and it can be traced)."""
     unsubscribe, cancel = _links(tenant, delivery)
-    with tenant_locale(tenant):
-        context = message_context(tenant, delivery.message, unsubscribe, cancel)
-        body = render_to_string("emails/message.txt", context)
-        html = render_to_string("emails/message.html", context)
+    mail = rendered(tenant, delivery.message, unsubscribe, cancel)
+    email = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.text,
+        to=[delivery.address],
+        headers=_headers(tenant, delivery, unsubscribe),
+    )
+    email.attach_alternative(mail.html, "text/html")
+    for name, content, content_type in files:
+        email.attach(name, content, content_type)
+    return email
+
+
+def _headers(tenant: Tenant, delivery: Delivery, unsubscribe: str) -> dict[str, str]:
     domain = primary_host(tenant)
     headers = {"Message-ID": f"<delivery.{tenant.schema_name}.{delivery.pk}@{domain}>"}
     if unsubscribe:
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    if delivery.message.kind in BULK_KINDS:
+    if messages.kind(delivery.message.kind).bulk:
         headers["Precedence"] = "bulk"
-    mail = EmailMultiAlternatives(
-        subject=delivery.message.subject, body=body, to=[delivery.address], headers=headers
-    )
-    mail.attach_alternative(html, "text/html")
-    for name, content, content_type in files:
-        mail.attach(name, content, content_type)
-    return mail
+    return headers
 
 
 def delivery_sms_text(tenant: Tenant, delivery: Delivery) -> str:
     """Short: who it is from, what, when, and the link that matters (two segments at most
     for a typical reminder)."""
-    message = delivery.message
-    shift = message.shift
+    cancel = _links(tenant, delivery)[1]
+    subject = rendered(tenant, delivery.message, cancel=cancel).subject
     with tenant_locale(tenant):
-        when = ""
-        if shift is not None:
-            local = timezone.localtime(shift.starts_at)
-            when = dates.show(local, "short_datetime")
-        link = _links(tenant, delivery)[1] or tenant_url(tenant, reverse("my-shifts"))
-        return render_to_string(
-            "emails/sms.txt", {"tenant": tenant, "message": message, "when": when, "link": link}
-        ).strip()
+        link = cancel or tenant_url(tenant, reverse("my-shifts"))
+        context = {"tenant": tenant, "subject": subject, "cancel_url": cancel, "link": link}
+        return render_to_string(SMS, context).strip()

@@ -11,18 +11,11 @@ from apps.accounts.models import User
 from apps.groups.models import Group
 from apps.groups.selectors import group_members_by_id, group_organisation
 from apps.members.models import Membership
-from apps.messaging.models import (
-    ESSENTIAL_KINDS,
-    SMS_KINDS,
-    Delivery,
-    Kind,
-    Message,
-    Preference,
-)
+from apps.messaging.models import Delivery, Kind, Message, Preference
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import coordinators
 from apps.shifts.models import Event, Shift, SignUp, Task
-from kernel import dates
+from kernel import dates, messages
 from tenants.selectors import current_tenant
 
 ON_SHIFT = (SignUp.Status.CONFIRMED, SignUp.Status.OFFERED)
@@ -154,32 +147,43 @@ def channel_recipients(
     *, message: Message, users: QuerySet[User]
 ) -> Iterator[tuple[str, QuerySet]]:
     """(channel, rows of (user id, address)) for everyone in `users` who wants this kind
-    of message by that channel: email unless switched off; SMS only when asked for, the
-    tenant sends SMS, the kind is one SMS is used for, and there is a phone number."""
-    kind = message.kind
+    of message by that channel: email unless switched off (essential kinds cannot be);
+    SMS only when asked for, the tenant sends SMS, the kind is one SMS is used for, and
+    there is a phone number."""
+    message_kind = messages.kind(message.kind)
+    switch = message_kind.preference or message_kind.slug
     emails = users.exclude(email="")
-    if kind not in ESSENTIAL_KINDS:
-        emails = emails.exclude(pk__in=email_turned_off(kind=kind))
+    if message_kind.switchable:
+        emails = emails.exclude(pk__in=email_turned_off(kind=switch))
     yield Delivery.Channel.EMAIL, emails.values_list("pk", "email")
-    if kind in SMS_KINDS and current_tenant().sms_enabled:
+    if "sms" in message_kind.channels and current_tenant().sms_enabled:
         phones = users.exclude(phone="").filter(
-            pk__in=Preference.objects.filter(kind=kind, sms=True).values("user_id")
+            pk__in=Preference.objects.filter(kind=switch, sms=True).values("user_id")
         )
         yield Delivery.Channel.SMS, phones.values_list("pk", "phone")
+
+
+def switchable_kinds(*, coordinator: bool) -> list[messages.MessageKind]:
+    """The kinds this person may switch off, in the order the settings page shows them."""
+    wanted = (messages.EVERYONE, messages.COORDINATORS) if coordinator else (messages.EVERYONE,)
+    return [
+        k for k in messages.kinds() if k.switchable and not k.preference and k.switch_off in wanted
+    ]
 
 
 def preferences_of(*, user: User) -> dict[str, Preference]:
     """The person's choice per kind, with the defaults where they have not chosen."""
     chosen = {p.kind: p for p in Preference.objects.filter(user=user)}
     return {
-        kind: chosen.get(kind) or Preference(user=user, kind=kind, email=True, sms=False)
-        for kind in Kind.values
+        k.slug: chosen.get(k.slug) or Preference(user=user, kind=k.slug, email=True, sms=False)
+        for k in messages.kinds()
+        if k.switchable
     }
 
 
 def email_turned_off(*, kind: str) -> QuerySet:
-    """Ids of the people who switched this kind of mail off, as a subquery; also for mails
-    sent outside the outbox (follow digests, evaluation invitations)."""
+    """Ids of the people who switched this kind of mail off, as a subquery (to leave them
+    out before anything is made for them: the follow digest)."""
     return Preference.objects.filter(kind=kind, email=False).values("user_id")
 
 

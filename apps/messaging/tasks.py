@@ -93,4 +93,5 @@ def send_digests() -> int:
 
 @shared_task(needs_tenant=False, ignore_result=True)  # type: ignore[call-overload]
 def dispatch_digests() -> None:
+    """Beat runs this in public once a day; it fans out to every open tenant."""
     send_to_every_open_tenant(send_digests)

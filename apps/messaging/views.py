@@ -10,14 +10,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.members.models import Tag
 from apps.messaging.forms import MessageForm, OrientationForm, PreferencesForm
-from apps.messaging.models import Delivery, Kind, Message, OrientationTemplate
-from apps.messaging.rendering import cancel_target, message_context, unsubscribe_target
+from apps.messaging.models import Delivery, Message, OrientationTemplate
+from apps.messaging.rendering import (
+    cancel_target,
+    kind_label,
+    preview,
+    rendered,
+    unsubscribe_target,
+)
 from apps.messaging.selectors import (
     audience_organisation,
     audience_summary,
@@ -39,6 +44,7 @@ from apps.organisations.permissions import require_coordinator, require_coordina
 from apps.organisations.selectors import organisations_coordinated_by
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services.signups import signup_cancel
+from kernel import messages as kernel_messages
 from kernel.forms import add_service_error
 from kernel.http import AuthedHttpRequest
 from tenants.selectors import current_tenant
@@ -85,9 +91,7 @@ def message_new(request: AuthedHttpRequest, kind: str, audience_id: int) -> Http
                 return redirect("messaging-message", message_id=message.pk)
         if not form.errors:  # after a refusal the page is about the error, not the preview
             draft = Message(subject=data["subject"], body_markdown=data["body_markdown"])
-            preview = render_to_string(
-                "emails/message.html", message_context(current_tenant(), draft, "#")
-            )
+            preview = rendered(current_tenant(), draft, "#").html
     context = {"form": form, "preview": preview, "organisation": organisation, "tag": tag}
     context["audience"] = Message.Audience(kind).label if kind in Message.Audience else ""
     shift_ids = [shift.pk for shift in chosen] if chosen is not None else []
@@ -143,6 +147,8 @@ def _create_and_send(
 @login_required
 def message_detail(request: AuthedHttpRequest, message_id: int) -> HttpResponse:
     message = get_object_or_404(Message.objects.select_related("organisation"), pk=message_id)
+    if message.organisation is None:  # a mail about an account: nobody's to see
+        raise Http404
     require_coordinator(request.user, message.organisation)
     counts = delivery_counts(message=message)
     context = {
@@ -181,7 +187,7 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     if target is None:
         return render(request, "messaging/unsubscribe.html", {"invalid": True}, status=400)
     user_id, kind = target
-    context: dict[str, object] = {"kind_label": Kind(kind).label}
+    context: dict[str, object] = {"kind_label": kind_label(kind)}
     if request.method == "POST":
         context["done"] = unsubscribe(user_id=user_id, kind=kind)
     return render(request, "messaging/unsubscribe.html", context)
@@ -261,3 +267,29 @@ def orientation_toggle(request: AuthedHttpRequest, template_id: int) -> HttpResp
             actor=request.user, event=event, template=template, is_active=not template.is_active
         )
     return redirect("messaging-orientations", event_id=event.pk)
+
+
+def _site_admin(request: AuthedHttpRequest) -> None:
+    """As the site settings (tenants.views.site_settings): only the system owner's admins."""
+    if not request.user.is_owner_admin:
+        raise Http404
+
+
+@login_required
+def kinds_list(request: AuthedHttpRequest) -> HttpResponse:
+    """Every kind of message the site sends: essential or not, by which channels, and who
+    may switch it off, each with a preview."""
+    _site_admin(request)
+    return render(request, "messaging/kinds.html", {"kinds": kernel_messages.kinds()})
+
+
+@login_required
+def kind_preview(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """One kind rendered from its example, in the site's language and time zone."""
+    _site_admin(request)
+    try:
+        kind = kernel_messages.kind(slug)
+    except kernel_messages.UnknownKind:
+        raise Http404 from None
+    mail = preview(current_tenant(), kind)
+    return render(request, "messaging/kind_preview.html", {"kind": kind, "mail": mail})

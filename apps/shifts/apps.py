@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,6 @@ class ShiftsConfig(AppConfig):
     name = "apps.shifts"
     label = "shifts"
     verbose_name = "Events, tasks and shifts"
+
+    def ready(self) -> None:
+        import_module(f"{self.name}.messages")  # declares this app's kinds of message

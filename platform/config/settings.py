@@ -191,7 +191,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.groups.tasks.dispatch_group_digests",
         "schedule": crontab(hour=17, minute=0),
     },
-    "organisations-digests": {
+    "messaging-follow-digests": {  # new events from the organisations people follow
         "task": "apps.messaging.tasks.dispatch_digests",
         "schedule": crontab(hour=7, minute=0),  # Europe/Copenhagen, before people go to work
     },

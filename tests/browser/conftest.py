@@ -32,6 +32,7 @@ import pytest
 from celery._state import _set_task_join_will_block
 from django.db import connections
 
+from apps.messaging.models import Message
 from tests.conftest import PASSWORD
 from tests.threads import in_tenant
 
@@ -300,6 +301,14 @@ def committed(
         # The server thread ran eager Celery tasks; see test_concurrency.py for this flag.
         _set_task_join_will_block(False)
     assert in_tenant(nyborg, counts) == before, "the test left rows behind in Nyborg"
+
+
+def messages_remove(club: str, people: Any) -> None:
+    """The mails a test made (the outbox keeps each one, and a message protects its
+    organisation): the club's, and those about the test people's accounts (a sign-in link
+    has no organisation). Call it before the people and the club are deleted."""
+    Message.objects.filter(organisation__name=club).delete()  # deliveries with them
+    Message.objects.filter(organisation__isnull=True, deliveries__user__in=people).delete()
 
 
 def sign_in(page: Page, email: str) -> None:

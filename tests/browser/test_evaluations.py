@@ -23,7 +23,14 @@ from apps.evaluations.services import evaluations_due
 from apps.organisations.models import Organisation, OrganisationRole
 from apps.shifts.models import Event, Shift, SignUp, Task
 from tenants.models import Tenant
-from tests.browser.conftest import Site, assert_accessible, check_page, committed, screenshot
+from tests.browser.conftest import (
+    Site,
+    assert_accessible,
+    check_page,
+    committed,
+    messages_remove,
+    screenshot,
+)
 from tests.conftest import PASSWORD
 
 if TYPE_CHECKING:
@@ -113,6 +120,7 @@ def evaluated(nyborg: Tenant) -> Iterator[Evaluated]:
         invitations.delete()
         EvaluationRule.objects.filter(event__organisation__name=CLUB).delete()
         Questionnaire.objects.filter(organisation__name=CLUB).delete()
+        messages_remove(CLUB, people)
         Event.objects.filter(organisation__name=CLUB).delete()
         Organisation.objects.filter(name=CLUB).delete()
         people.delete()

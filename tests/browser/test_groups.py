@@ -19,7 +19,7 @@ from apps.groups.models import Group, GroupMember, Post
 from apps.messaging.models import Delivery, Message
 from apps.organisations.models import Organisation
 from tenants.models import Tenant
-from tests.browser.conftest import Site, check_page, committed, sign_in, sign_out
+from tests.browser.conftest import Site, check_page, committed, messages_remove, sign_in, sign_out
 from tests.conftest import PASSWORD
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def kayak_group(nyborg: Tenant) -> Iterator[int]:
         for session in Session.objects.all():
             if session.get_decoded().get("_auth_user_id") in ids:
                 session.delete()
-        Message.objects.filter(organisation__name=CLUB).delete()  # deliveries with them
+        messages_remove(CLUB, people)
         Group.objects.filter(organisation__name=CLUB).delete()  # members and posts with it
         Organisation.objects.filter(name=CLUB).delete()
         people.delete()

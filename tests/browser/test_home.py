@@ -26,7 +26,7 @@ from apps.organisations.models import Organisation, OrganisationRole
 from apps.recruitment.models import Application, Posting
 from apps.shifts.models import Event, Shift, SignUp, Task
 from tenants.models import Tenant
-from tests.browser.conftest import Site, check_page, committed, sign_in, sign_out
+from tests.browser.conftest import Site, check_page, committed, messages_remove, sign_in, sign_out
 from tests.conftest import PASSWORD
 
 if TYPE_CHECKING:
@@ -141,6 +141,7 @@ def club(nyborg: Tenant) -> Iterator[Club]:
         Group.objects.filter(organisation__name=CLUB).delete()  # posts and visits with it
         SignUp.objects.filter(shift__task__event__organisation__name=CLUB).delete()
         Event.objects.filter(organisation__name=CLUB).delete()  # tasks and shifts with it
+        messages_remove(CLUB, people)
         Organisation.objects.filter(name=CLUB).delete()  # roles with it
         people.delete()
 

@@ -21,7 +21,7 @@ from apps.members.models import MembershipRequest
 from apps.organisations.models import Organisation, OrganisationRole
 from apps.shifts.models import Event
 from tenants.models import Tenant
-from tests.browser.conftest import Site, check_page, committed, sign_in, sign_out
+from tests.browser.conftest import Site, check_page, committed, messages_remove, sign_in, sign_out
 from tests.conftest import PASSWORD
 
 if TYPE_CHECKING:
@@ -67,6 +67,7 @@ def meeting(nyborg: Tenant) -> Iterator[int]:
             target_type="members.MembershipRequest", target_id__in=targets
         ).delete()
         requests.delete()
+        messages_remove(CLUB, people)
         Event.objects.filter(organisation__name=CLUB).delete()
         Organisation.objects.filter(name=CLUB).delete()  # roles with it
         people.delete()

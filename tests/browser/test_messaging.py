@@ -35,7 +35,7 @@ from apps.messaging.rendering import cancel_token
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event, Shift, SignUp, Task
 from tenants.models import Tenant
-from tests.browser.conftest import Site, check_page, committed, sign_in, sign_out
+from tests.browser.conftest import Site, check_page, committed, messages_remove, sign_in, sign_out
 from tests.conftest import PASSWORD
 from tests.threads import in_tenant
 
@@ -129,6 +129,7 @@ def rowing(nyborg: Tenant) -> Iterator[Rowing]:
         for target_type, target_ids in targets.items():
             AuditEvent.objects.filter(target_type=target_type, target_id__in=target_ids).delete()
         messages.delete()  # attachments and deliveries with them
+        messages_remove(CLUB, people)
         signups.delete()
         Event.objects.filter(organisation__name=CLUB).delete()  # tasks, shifts, orientations
         Organisation.objects.filter(name=CLUB).delete()

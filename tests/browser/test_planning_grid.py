@@ -22,7 +22,7 @@ from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event, Shift, SignUp, Task
-from tests.browser.conftest import Site, check_page, committed, sign_in, sign_out
+from tests.browser.conftest import Site, check_page, committed, messages_remove, sign_in, sign_out
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -96,6 +96,7 @@ def regatta(nyborg: Tenant) -> Iterator[Regatta]:
             AuditEvent.objects.filter(
                 target_type=target_type, target_id__in=[str(pk) for pk in ids]
             ).delete()
+        messages_remove(CLUB, User.objects.filter(email__startswith=PREFIX))
         events.delete()  # tasks, shifts and sign-ups with them
         Organisation.objects.filter(name=CLUB).delete()
         User.objects.filter(email__startswith=PREFIX).delete()

@@ -33,6 +33,7 @@ from tests.browser.conftest import (
     assert_no_horizontal_scroll,
     check_page,
     committed,
+    messages_remove,
     screenshot,
     sign_in,
     sign_out,
@@ -101,6 +102,7 @@ def regatta(nyborg: Tenant) -> Iterator[Regatta]:
         targets = [str(pk) for pk in signups.values_list("pk", flat=True)]
         AuditEvent.objects.filter(target_type="shifts.SignUp", target_id__in=targets).delete()
         signups.delete()
+        messages_remove(CLUB, people)
         Event.objects.filter(organisation__name=CLUB).delete()  # tasks and shifts with it
         Organisation.objects.filter(name=CLUB).delete()
         people.delete()

@@ -14,6 +14,8 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from apps.accounts.tasks import send_invitation
+from apps.messaging.models import Message
+from apps.messaging.rendering import rendered
 from config.celery import app as celery_app
 from kernel.tasks import TenantRequired
 
@@ -78,7 +80,7 @@ def _mails(mail_dir: Path) -> list:
 
 @pytest.mark.worker
 def test_it_runs_each_task_in_the_schema_it_was_sent_from(worker, nyborg, aarhus):
-    queue, mail_dir = worker
+    queue, _mail_dir = worker
     pia, ida = pending_user(nyborg, "pia@nyborg.dk"), pending_user(aarhus, "ida@visitaarhus.dk")
     assert pia.pk == ida.pk  # the same id in both schemas: only the schema tells them apart
     results = []
@@ -86,9 +88,12 @@ def test_it_runs_each_task_in_the_schema_it_was_sent_from(worker, nyborg, aarhus
         with tenant_context(tenant):
             results.append(send_invitation.apply_async((pia.pk,), queue=queue))
     assert [r.get(timeout=60) for r in results] == ["pia@nyborg.dk", "ida@visitaarhus.dk"]
-    sent = {m["To"]: m for m in _mails(mail_dir)}
-    assert "Nyborg Kommune" in sent["pia@nyborg.dk"]["Subject"]
-    assert "VisitAarhus" in sent["ida@visitaarhus.dk"]["Subject"]
+    # The invitation is in each tenant's own outbox (its delivery task goes to the default
+    # queue, which this worker does not serve), and renders in that tenant's branding.
+    for tenant, name in ((nyborg, "Nyborg Kommune"), (aarhus, "VisitAarhus")):
+        with tenant_context(tenant):
+            message = Message.objects.get(kind="invitation")
+            assert name in rendered(tenant, message).subject
 
 
 def pending_user(tenant, email):

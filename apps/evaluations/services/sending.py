@@ -10,16 +10,13 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from apps.attendance.models import Attendance
 from apps.audit.services import audit_record
+from apps.evaluations.messages import EVALUATION
 from apps.evaluations.models import EvaluationRule, Invitation
-from apps.messaging.models import Kind
-from apps.messaging.selectors import email_turned_off
-from kernel.mail import send_templated_mail
-from tenants.selectors import current_tenant, tenant_locale, tenant_url
+from kernel import messages
 
 logger = logging.getLogger(__name__)
 
@@ -51,26 +48,20 @@ def invitations_create(*, now: datetime) -> int:
         .order_by("-for_task", "id")
     )
     wanted: dict[tuple[int, int], Invitation] = {}
-    # People who switched evaluations off in their message settings are not asked.
-    turned_off = email_turned_off(kind=Kind.EVALUATION)
     for rule in rules:
         delay = timedelta(hours=rule.delay_hours)
-        attended = (
-            Attendance.objects.filter(
-                status__in=ATTENDED,
-                signup__user__is_active=True,
-                signup__shift__is_cancelled=False,
-                signup__shift__ends_at__lte=now - delay,
-                signup__shift__ends_at__gt=now - delay - WINDOW,
-            )
-            .exclude(
-                Exists(
-                    Invitation.objects.filter(
-                        shift_id=OuterRef("signup__shift_id"), user_id=OuterRef("signup__user_id")
-                    )
+        attended = Attendance.objects.filter(
+            status__in=ATTENDED,
+            signup__user__is_active=True,
+            signup__shift__is_cancelled=False,
+            signup__shift__ends_at__lte=now - delay,
+            signup__shift__ends_at__gt=now - delay - WINDOW,
+        ).exclude(
+            Exists(
+                Invitation.objects.filter(
+                    shift_id=OuterRef("signup__shift_id"), user_id=OuterRef("signup__user_id")
                 )
             )
-            .exclude(signup__user_id__in=turned_off)
         )
         if rule.task_id is not None:
             attended = attended.filter(signup__shift__task_id=rule.task_id)
@@ -106,35 +97,30 @@ def invitations_claim(*, now: datetime) -> list[int]:
 
 
 def invitations_send(*, invitation_ids: list[int]) -> int:
-    tenant = current_tenant()
     invitations = Invitation.objects.filter(pk__in=invitation_ids).select_related(
         "user", "questionnaire", "shift__task__event__organisation"
     )
     sent = 0
-    with tenant_locale(tenant):
-        for invitation in invitations:
-            try:
-                invitation_mail(invitation=invitation, tenant=tenant)
-            except Exception:
-                # Give the claim back: the next sweep tries again.
-                logger.exception("Evaluation invitation %s was not sent", invitation.pk)
-                Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)
-                continue
-            audit_record(actor=None, action="evaluation.invitation_sent", target=invitation)
-            sent += 1
+    for invitation in invitations:
+        try:
+            invitation_mail(invitation=invitation)
+        except Exception:
+            # Give the claim back: the next sweep tries again.
+            logger.exception("Evaluation invitation %s was not sent", invitation.pk)
+            Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)
+            continue
+        audit_record(actor=None, action="evaluation.invitation_sent", target=invitation)
+        sent += 1
     return sent
 
 
-def invitation_mail(*, invitation: Invitation, tenant: object) -> None:
-    shift = invitation.shift
-    context = {
-        "invitation": invitation,
-        "questionnaire": invitation.questionnaire,
-        "shift": shift,
-        "task": shift.task,
-        "event": shift.task.event,
-        "user": invitation.user,
-        "tenant": tenant,
-        "url": tenant_url(tenant, reverse("evaluation-answer", args=[invitation.token])),  # type: ignore[arg-type]
-    }
-    send_templated_mail("evaluations/emails/invitation", context, [invitation.user.email])
+def invitation_mail(*, invitation: Invitation) -> None:
+    """Put the invitation in the outbox (it obeys the person's switch for evaluations)."""
+    messages.send(
+        EVALUATION,
+        to=[invitation.user_id],
+        dedupe_key=f"evaluation:{invitation.pk}",
+        params={"invitation_id": invitation.pk},
+        organisation_id=invitation.shift.task.event.organisation_id,
+        shift_id=invitation.shift_id,
+    )

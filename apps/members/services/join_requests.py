@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.members.models import Membership, MembershipRequest, Profile
+from apps.members.notifications import membership_answered_send, membership_requested_send
 from apps.members.selectors import is_member
 from apps.organisations.permissions import require_coordinator
-from kernel.tasks import enqueue_on_commit
 
 if TYPE_CHECKING:  # shifts builds on members: the event arrives from its page
     from apps.shifts.models import Event
@@ -51,9 +51,7 @@ def membership_request(*, user: User, event: "Event", message: str = "") -> Memb
                 user=user, organisation=organisation, event=event, message=message.strip()
             )
             audit_record(actor=user, action="membership.requested", target=request)
-            from apps.organisations.tasks import send_membership_requested
-
-            enqueue_on_commit(send_membership_requested, request.pk)
+            membership_requested_send(request=request)
     except IntegrityError:  # the same person asked twice at once; the first one counts
         return MembershipRequest.objects.get(
             user=user, organisation=organisation, status=MembershipRequest.Status.PENDING
@@ -83,9 +81,7 @@ def membership_request_answer(
         if approve:
             _make_member(request, actor)
         audit_record(actor=actor, action=f"membership.request_{request.status}", target=request)
-        from apps.organisations.tasks import send_membership_answered
-
-        enqueue_on_commit(send_membership_answered, request.pk)
+        membership_answered_send(request=request)
     return request
 
 

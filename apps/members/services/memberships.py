@@ -6,12 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.tasks import send_email_link
+from apps.accounts.services import email_link_send
 from apps.audit.services import audit_record
 from apps.members.models import MemberNote, Membership, Profile
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import require_coordinator
-from kernel.tasks import enqueue_on_commit
 
 
 def membership_add(
@@ -57,5 +56,5 @@ def member_invite(
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email, full_name=full_name.strip() or email)
-            enqueue_on_commit(send_email_link, user.pk, reverse("profile"))
+            email_link_send(user=user, next_path=reverse("profile"))
         return membership_add(actor=actor, organisation=organisation, user=user)

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from apps.messaging.models import Message
 from apps.messaging.services.automatic import (
-    offer_sms_send,
     orientation_save,
     orientations_due,
     reminders_due,
@@ -21,9 +20,10 @@ from apps.messaging.services.automatic import (
 from apps.messaging.services.compose import (
     deliveries_expand,
     message_create,
+    message_notify,
     message_schedule,
     message_send,
-    notice_send,
+    message_withdraw,
 )
 from apps.messaging.services.outbox import (
     BATCH_SIZE,
@@ -53,11 +53,11 @@ __all__ = [
     "is_permanent",
     "message_create",
     "message_finish",
+    "message_notify",
     "message_schedule",
     "message_send",
+    "message_withdraw",
     "messages_due",
-    "notice_send",
-    "offer_sms_send",
     "orientation_save",
     "orientations_due",
     "preferences_save",

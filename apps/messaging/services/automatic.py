@@ -1,6 +1,6 @@
 """Messages the system sends by itself, from the beat every few minutes: reminders before a
 shift, orientation mails some days before, and alerts to coordinators about unfilled
-shifts. Each is a message with a dedupe key through the outbox (compose.notice_send), so a
+shifts. Each is a message with a dedupe key through the outbox (kernel.messages.send), so a
 tick that runs twice, or overlaps the next, sends nothing twice."""
 
 from datetime import datetime, timedelta
@@ -10,21 +10,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.messaging.messages import ORIENTATION, REMINDER, UNFILLED
 from apps.messaging.models import Kind, OrientationTemplate
 from apps.messaging.selectors import audience_users
-from apps.messaging.services.compose import notice_send
 from apps.organisations.permissions import require_coordinator
 from apps.organisations.selectors import coordinators
-from apps.shifts.models import Event, Shift, SignUp, Task
+from apps.shifts.models import Event, Shift, Task
+from kernel import messages
 from tenants.models import Tenant
-from tenants.selectors import current_tenant, tenant_locale, tenant_url
+from tenants.selectors import current_tenant
 
 HOUR = Value(timedelta(hours=1), output_field=DurationField())
 
@@ -60,29 +59,14 @@ def reminders_due(*, now: datetime | None = None) -> int:
 
 
 def _remind(tenant: Tenant, shift: Shift) -> None:
-    context = _shift_context(tenant, shift)
-    with tenant_locale(tenant):
-        subject = render_to_string("emails/reminder_subject.txt", context).strip()
-        body = render_to_string("emails/reminder_body.txt", context)
-    notice_send(
-        kind=Kind.REMINDER,
+    messages.send(
+        REMINDER,
+        to=_on_shift(shift),
         dedupe_key=f"reminder:{shift.pk}",
-        organisation=shift.task.event.organisation,
-        subject=subject,
-        body_markdown=body,
-        users=_on_shift(shift),
-        shift=shift,
+        params={"shift_id": shift.pk},
+        organisation_id=shift.task.event.organisation_id,
+        shift_id=shift.pk,
     )
-
-
-def _shift_context(tenant: Tenant, shift: Shift) -> dict:
-    return {
-        "tenant": tenant,
-        "shift": shift,
-        "task": shift.task,
-        "event": shift.task.event,
-        "event_url": tenant_url(tenant, reverse("event", args=[shift.task.event_id])),
-    }
 
 
 class OrientationFields(TypedDict, total=False):
@@ -139,15 +123,15 @@ def orientations_due(*, now: datetime | None = None) -> int:
 
 
 def _orient(template: OrientationTemplate, shift: Shift) -> None:
-    notice_send(
-        kind=Kind.ORIENTATION,
+    messages.send(
+        ORIENTATION,
+        to=_on_shift(shift),
         dedupe_key=f"orientation:{template.pk}:{shift.pk}",
-        organisation=shift.task.event.organisation,
+        organisation_id=shift.task.event.organisation_id,
+        shift_id=shift.pk,
+        author_id=template.author_id,
         subject=template.subject,
         body_markdown=template.body_markdown,
-        users=_on_shift(shift),
-        shift=shift,
-        author=template.author,
     )
 
 
@@ -172,39 +156,12 @@ def unfilled_alerts_due(*, now: datetime | None = None) -> int:
 
 
 def _alert_unfilled(tenant: Tenant, shift: Shift) -> None:
-    context = _shift_context(tenant, shift)
-    context["roster_url"] = tenant_url(tenant, reverse("planning-roster", args=[shift.pk]))
-    with tenant_locale(tenant):
-        subject = render_to_string("emails/unfilled_subject.txt", context).strip()
-        body = render_to_string("emails/unfilled_body.txt", context)
     organisation = shift.task.event.organisation
-    notice_send(
-        kind=Kind.UNFILLED,
+    messages.send(
+        UNFILLED,
+        to=coordinators(organisation=organisation),
         dedupe_key=f"unfilled:{shift.pk}",
-        organisation=organisation,
-        subject=subject,
-        body_markdown=body,
-        users=coordinators(organisation=organisation),
-        shift=shift,
-    )
-
-
-def offer_sms_send(*, signup_id: int) -> None:
-    """A text message, to people who asked for one, that a place is offered to them from
-    the waitlist (the mail about it is essential and goes out anyway)."""
-    signup = SignUp.objects.select_related("shift__task__event__organisation").get(pk=signup_id)
-    if signup.status != SignUp.Status.OFFERED or signup.offer_expires_at is None:
-        return
-    tenant, shift = current_tenant(), signup.shift
-    with tenant_locale(tenant):
-        subject = render_to_string("emails/offer_sms_subject.txt", _shift_context(tenant, shift))
-    notice_send(
-        kind=Kind.WAITLIST_OFFER,
-        dedupe_key=f"offer:{signup.pk}:{signup.offer_expires_at.timestamp():.0f}",
-        organisation=shift.task.event.organisation,
-        subject=subject.strip(),
-        body_markdown=subject.strip(),
-        users=User.objects.filter(pk=signup.user_id),
-        shift=shift,
-        channels=("sms",),
+        params={"shift_id": shift.pk},
+        organisation_id=organisation.pk,
+        shift_id=shift.pk,
     )

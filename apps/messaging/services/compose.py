@@ -20,8 +20,8 @@ from apps.messaging.selectors import (
 )
 from apps.messaging.services.outbox import BATCH_SIZE
 from apps.organisations.models import Organisation
-from apps.organisations.permissions import require_coordinator
-from apps.shifts.models import Shift
+from apps.organisations.permissions import NotCoordinator, require_coordinator
+from kernel import messages
 from kernel.attachments import check_attachments, stored_fields
 from kernel.tasks import enqueue_on_commit
 
@@ -70,6 +70,13 @@ def message_create(
     return message
 
 
+def _require_coordinator_of(actor: User, message: Message) -> None:
+    """A mail about an account has no organisation: nobody may touch it by hand."""
+    if message.organisation is None:
+        raise NotCoordinator
+    require_coordinator(actor, message.organisation)
+
+
 def _attach(message: Message, upload: UploadedFile) -> Attachment:
     return Attachment.objects.create(message=message, **stored_fields(upload))
 
@@ -77,7 +84,7 @@ def _attach(message: Message, upload: UploadedFile) -> Attachment:
 def message_schedule(*, actor: User, message_id: int, send_at: datetime) -> Message:
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
-        require_coordinator(actor, message.organisation)
+        _require_coordinator_of(actor, message)
         if message.status not in (Message.Status.DRAFT, Message.Status.SCHEDULED):
             raise ValidationError(_("This message has already been sent."))
         message.status = Message.Status.SCHEDULED
@@ -94,7 +101,7 @@ def message_send(*, actor: User | None, message_id: int) -> int:
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
         if actor is not None:  # None is the scheduler
-            require_coordinator(actor, message.organisation)
+            _require_coordinator_of(actor, message)
         if message.status == Message.Status.SENT:
             return 0
         if message.status != Message.Status.SENDING:
@@ -152,35 +159,49 @@ def _insert(rows: list[Delivery]) -> int:
         return Delivery.objects.filter(message_id=rows[0].message_id).count() - before
 
 
-def notice_send(
+def message_notify(
+    message_kind: messages.MessageKind,
     *,
-    kind: str,
+    to: Iterable[int] | QuerySet[User],
     dedupe_key: str,
-    organisation: Organisation,
-    subject: str,
-    body_markdown: str,
-    users: QuerySet[User],
-    shift: Shift | None = None,
-    author: User | None = None,
-    channels: tuple[str, ...] = ("email", "sms"),
+    params: dict,
+    organisation_id: int | None = None,
+    shift_id: int | None = None,
+    author_id: int | None = None,
+    subject: str = "",
+    body_markdown: str = "",
 ) -> Message:
-    """A message the system makes (a reminder, an orientation, an alert, a group post) to
-    people chosen by the caller. The dedupe key makes it once only: calling again with the
-    same key reuses the first message and reaches only people not reached yet."""
+    """kernel.messages.send: a message the system makes, to people chosen by the caller.
+    The dedupe key makes it once only: calling again with the same key reuses the first
+    message and reaches only people not reached yet."""
     message = _notice_get_or_create(
         dedupe_key,
-        kind=kind,
-        organisation=organisation,
+        kind=message_kind.slug,
+        params=params,
+        organisation_id=organisation_id,
         subject=subject[:200],
         body_markdown=body_markdown,
-        shift=shift,
-        author=author,
+        shift_id=shift_id,
+        author_id=author_id,
         audience_kind=Message.Audience.PEOPLE,
         audience_id=0,
         status=Message.Status.SENDING,
     )
-    deliveries_expand(message=message, users=users, channels=channels)
+    deliveries_expand(message=message, users=_people(to), channels=message_kind.channels)
     return message
+
+
+def message_withdraw(dedupe_key: str, *, reason: str) -> int:
+    """kernel.messages.withdraw: skip the deliveries of this message still waiting."""
+    return Delivery.objects.filter(
+        message__dedupe_key=dedupe_key, status=Delivery.Status.PENDING
+    ).update(status=Delivery.Status.SKIPPED, last_error=reason[:2000])
+
+
+def _people(to: Iterable[int] | QuerySet[User]) -> QuerySet[User]:
+    if isinstance(to, QuerySet):
+        return to
+    return User.objects.filter(pk__in=list(to), is_active=True).order_by("pk")
 
 
 def _notice_get_or_create(dedupe_key: str, **fields: object) -> Message:

@@ -1,20 +1,19 @@
-"""The daily digest of new events from the organisations and categories a person follows
-(the follows themselves are apps.organisations.services.following)."""
+"""The digest of new events from the organisations and categories a person follows: once
+a day, one message through the outbox per person with news (moved here from
+organisations, which only keeps who follows what)."""
 
 from datetime import datetime, timedelta
 
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.messaging.models import Kind
+from apps.messaging.messages import DIGEST
 from apps.messaging.selectors import email_turned_off
 from apps.organisations.models import Follow
 from apps.shifts.models import Event
-from tenants.selectors import current_tenant, tenant_locale, tenant_url
+from kernel import messages
 
 
 def digest_events_for(user: User, *, since: datetime, until: datetime) -> list[Event]:
@@ -38,7 +37,8 @@ def digest_events_for(user: User, *, since: datetime, until: datetime) -> list[E
 
 
 def digest_send(*, user_id: int, now: datetime | None = None) -> int:
-    """Mail one person the events published since their last digest; safe to run twice."""
+    """Put one person's digest of the events published since their last one in the
+    outbox; safe to run twice (the second run finds nothing new)."""
     now = now or timezone.now()
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user_id)
@@ -47,22 +47,16 @@ def digest_send(*, user_id: int, now: datetime | None = None) -> int:
         user.digest_sent_at = now
         user.save(update_fields=["digest_sent_at"])
         if events:
-            transaction.on_commit(lambda: _mail_digest(user, events))
+            messages.send(
+                DIGEST,
+                to=[user.pk],
+                dedupe_key=f"digest:{user.pk}:{now.timestamp():.0f}",
+                params={"user_id": user.pk, "event_ids": [event.pk for event in events]},
+            )
     return len(events)
-
-
-def _mail_digest(user: User, events: list[Event]) -> None:
-    tenant = current_tenant()
-    with tenant_locale(tenant):
-        context = {"user": user, "events": events, "tenant": tenant, "base": tenant_url(tenant, "")}
-        subject = render_to_string("emails/digest_subject.txt", context).strip()
-        message = EmailMultiAlternatives(
-            subject=subject, body=render_to_string("emails/digest.txt", context), to=[user.email]
-        )
-        message.send()
 
 
 def digest_recipients() -> list[int]:
     """Followers, except those who switched the digest off in their message settings."""
-    followers = Follow.objects.exclude(user_id__in=email_turned_off(kind=Kind.DIGEST))
+    followers = Follow.objects.exclude(user_id__in=email_turned_off(kind=DIGEST.slug))
     return list(followers.values_list("user_id", flat=True).distinct().order_by("user_id"))

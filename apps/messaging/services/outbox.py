@@ -30,13 +30,20 @@ import smtplib
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from apps.messaging.models import ESSENTIAL_KINDS, Delivery, Message, Preference
-from apps.messaging.rendering import attachment_payloads, delivery_email, delivery_sms_text
+from apps.messaging.models import Delivery, Message, Preference
+from apps.messaging.rendering import (
+    attachment_payloads,
+    delivery_email,
+    delivery_sms_text,
+    preference_slug,
+)
+from kernel import messages
 from tenants.models import Tenant
 from tenants.selectors import current_tenant
 
@@ -104,10 +111,13 @@ def deliveries_claim(
 
 def _opted_out(deliveries: list[Delivery]) -> set[tuple[int, str]]:
     """(user, channel) pairs that switched this kind off after the audience was expanded."""
-    if not deliveries or deliveries[0].message.kind in ESSENTIAL_KINDS:
+    if not deliveries:
+        return set()
+    message_kind = messages.kind(deliveries[0].message.kind)
+    if not message_kind.switchable:  # essential: preferences are deliberately ignored
         return set()
     rows = Preference.objects.filter(
-        kind=deliveries[0].message.kind, user_id__in=[d.user_id for d in deliveries]
+        kind=preference_slug(message_kind), user_id__in=[d.user_id for d in deliveries]
     ).values_list("user_id", "email", "sms")
     out = set()
     for user_id, email, sms in rows:
@@ -180,11 +190,11 @@ def _send_one(tenant: Tenant, delivery: Delivery, connection, files: list) -> st
 
 
 def is_permanent(error: Exception) -> bool:
-    """The server refused the address for good (5xx, a rejected number): retrying will not
-    help."""
+    """The server refused the address for good (5xx, a rejected number), or what the mail
+    is about is gone (a deleted sign-up): retrying will not help."""
     from apps.messaging.sms import SmsPermanentError  # phonenumbers only when needed (above)
 
-    if isinstance(error, SmsPermanentError):
+    if isinstance(error, SmsPermanentError | ObjectDoesNotExist):
         return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _reply in error.recipients.values())
@@ -240,8 +250,10 @@ def delivery_event_record(*, provider_id: str, event_type: str, description: str
         changed += Delivery.objects.filter(pk=delivery.pk).update(
             status=Delivery.Status.FAILED, last_error=f"{event_type}: {description}"[:2000]
         )
-        if event_type == "complained":
+        if event_type == "complained" and messages.kind(delivery.message.kind).switchable:
             Preference.objects.update_or_create(
-                user_id=delivery.user_id, kind=delivery.message.kind, defaults={"email": False}
+                user_id=delivery.user_id,
+                kind=preference_slug(messages.kind(delivery.message.kind)),
+                defaults={"email": False},
             )
     return changed

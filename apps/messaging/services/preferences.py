@@ -4,15 +4,16 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
-from apps.messaging.models import Kind, Preference
+from apps.messaging.models import Preference, switchable_kind
 
 
 def preferences_save(*, user: User, choices: dict[str, tuple[bool, bool]]) -> None:
     """Store (email, sms) per kind; kinds not named keep what they had."""
     with transaction.atomic():
         for kind, (email, sms) in choices.items():
+            switchable_kind(kind)  # essential kinds have no switch to store
             Preference.objects.update_or_create(
-                user=user, kind=Kind(kind), defaults={"email": email, "sms": sms}
+                user=user, kind=kind, defaults={"email": email, "sms": sms}
             )
         audit_record(actor=user, action="messaging.preferences", target=user)
 
@@ -22,8 +23,9 @@ def unsubscribe(*, user_id: int, kind: str) -> bool:
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return False
+    switchable_kind(kind)
     with transaction.atomic():
-        preference, _created = Preference.objects.get_or_create(user=user, kind=Kind(kind))
+        preference, _created = Preference.objects.get_or_create(user=user, kind=kind)
         if preference.email:
             preference.email = False
             preference.save(update_fields=["email", "updated_at"])

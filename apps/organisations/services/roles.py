@@ -6,10 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.accounts.tasks import send_email_link
+from apps.accounts.services import email_link_send
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation, OrganisationRole
-from kernel.tasks import enqueue_on_commit
 
 Role = OrganisationRole.Role
 
@@ -70,7 +69,7 @@ def role_invite(
         )
         if created:
             audit_record(actor=actor, action="role.granted", target=granted, role=role)
-            enqueue_on_commit(send_email_link, user.pk, reverse("planning"))
+            email_link_send(user=user, next_path=reverse("planning"))
     return granted
 
 

@@ -9,9 +9,9 @@ from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.organisations.permissions import require_coordinator
 from apps.recruitment.models import Application, Interview
+from apps.recruitment.notifications import interview_invitation_send
 from apps.recruitment.services._common import Refused
 from apps.recruitment.services.pipeline import application_move
-from kernel.tasks import enqueue_on_commit
 from kernel.times import now_or
 
 SCHEDULABLE = (Application.Status.SCREENING, Application.Status.INTERVIEW)
@@ -29,8 +29,6 @@ def interview_schedule(
 ) -> Interview:
     """Book the interview and queue the invitation. From screening it moves the application
     on to the interview stage (that move is logged like any other)."""
-    from apps.recruitment.tasks import send_interview_invitation
-
     now = now_or(now)
     require_coordinator(actor, application.posting.organisation)
     if ends_at <= starts_at:
@@ -55,5 +53,6 @@ def interview_schedule(
             organiser=actor,
         )
         audit_record(actor=actor, action="interview.scheduled", target=interview)
-        enqueue_on_commit(send_interview_invitation, interview.pk)
+        interview_invitation_send(interview=interview)
+        Interview.objects.filter(pk=interview.pk).update(invitation_sent_at=now)
     return interview

@@ -20,9 +20,9 @@ from apps.audit.services import audit_record
 from apps.members.models import AVAILABILITY_CODES, Membership, Profile
 from apps.organisations.permissions import require_coordinator
 from apps.recruitment.models import Application, ApplicationEvent, Posting
+from apps.recruitment.notifications import agreement_ready_send, application_received_send
 from apps.recruitment.services._common import Refused, today
 from apps.recruitment.services.onboarding import onboarding_attach, onboarding_open, trial_start
-from kernel.tasks import enqueue_on_commit
 from kernel.times import now_or
 
 S = Application.Status
@@ -64,8 +64,6 @@ def application_submit(
     now: datetime | None = None,
 ) -> Application:
     """A signed-in person applies; the application starts as received."""
-    from apps.recruitment.tasks import send_application_received
-
     now = now_or(now)
     if not posting_is_open(posting, now):
         raise Refused(_("This posting is not open for applications."), code="closed")
@@ -96,7 +94,7 @@ def application_submit(
                 profile.status = Profile.Status.APPLICANT
                 profile.save(update_fields=["status", "updated_at"])
             audit_record(actor=user, action="application.submitted", target=application)
-            enqueue_on_commit(send_application_received, application.pk)
+            application_received_send(application=application)
     except IntegrityError:
         raise Refused(
             _("You have already applied for this role. We will be in touch."), code="twice"
@@ -136,10 +134,8 @@ def application_move(
         from_status = locked.status
         locked.status, locked.status_changed_at = to, now
         if to == S.AGREEMENT:
-            from apps.recruitment.tasks import send_agreement_ready
-
             onboarding = onboarding_open(application=locked, actor=actor, now=now)
-            enqueue_on_commit(send_agreement_ready, onboarding.pk)
+            agreement_ready_send(onboarding=onboarding)
         elif to == S.TRIAL:
             trial_start(application=locked, now=now)
         elif to == S.ACTIVE:

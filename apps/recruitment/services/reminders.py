@@ -10,8 +10,8 @@ from django.db.models import Q
 from apps.audit.services import audit_record
 from apps.members.models import Membership
 from apps.recruitment.models import Application, Onboarding, RecordCheck
+from apps.recruitment.notifications import check_reminder_send, trial_reminder_send
 from apps.recruitment.services._common import today
-from kernel.tasks import enqueue_on_commit
 
 TRIAL_NOTICE = timedelta(days=7)
 CHECK_NOTICE = timedelta(days=30)
@@ -22,8 +22,6 @@ GONE = Q(application__status__in=(Application.Status.REJECTED, Application.Statu
 
 
 def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
-    from apps.recruitment.tasks import send_check_reminder, send_trial_reminder
-
     day = today(now)
     sent = {"trial": 0, "check": 0, "expired": 0}
     trials = Onboarding.objects.filter(
@@ -40,7 +38,7 @@ def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
                 audit_record(
                     actor=None, action="onboarding.trial_reminder", target=Onboarding(pk=pk)
                 )
-                enqueue_on_commit(send_trial_reminder, pk)
+                trial_reminder_send(onboarding=_onboarding(pk))
                 sent["trial"] += 1
     ok = RecordCheck.objects.filter(status=RecordCheck.Status.OK, valid_until__isnull=False)
     # Past its date: the check is no longer valid, whatever anyone did about the reminder.
@@ -59,6 +57,15 @@ def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
                 audit_record(
                     actor=None, action="onboarding.check_reminder", target=RecordCheck(pk=pk)
                 )
-                enqueue_on_commit(send_check_reminder, pk)
+                check_reminder_send(check=_check(pk))
                 sent["check"] += 1
     return sent
+
+
+def _onboarding(pk: int) -> Onboarding:
+    return Onboarding.objects.select_related("organisation", "contact_person").get(pk=pk)
+
+
+def _check(pk: int) -> RecordCheck:
+    related = ("onboarding__organisation", "onboarding__contact_person")
+    return RecordCheck.objects.select_related(*related).get(pk=pk)

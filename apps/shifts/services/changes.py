@@ -24,9 +24,9 @@ from apps.audit.services import audit_record
 from apps.organisations.permissions import require_coordinator
 from apps.shifts.clock import moved_by, wall_clock_offset
 from apps.shifts.models import Event, Shift, SignUp
+from apps.shifts.notifications import shift_changes_send
 from apps.shifts.services._common import locked_shift
 from apps.shifts.services.planning import EventChanges, _require_open
-from kernel.tasks import enqueue_on_commit
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,6 @@ def _move_shifts(shifts: list[Shift], offset: timedelta) -> list[Moved]:
 def _tell(moved: list[Moved], *, organisation_id: int) -> int:
     """Mail, after the commit, everyone with an active sign-up on a moved shift: one mail
     per person, naming all of their moved shifts. Returns how many people."""
-    from apps.shifts.tasks import send_shift_changes
-
     if not moved:
         return 0
     by_id = {m.shift_id: m for m in moved}
@@ -155,7 +153,9 @@ def _tell(moved: list[Moved], *, organisation_id: int) -> int:
         changes = [[m.shift_id, _iso(m.was_start), _iso(m.was_end)] for m in moved]
         payload = [[list(ids), sorted(users)] for ids, users in sorted(groups.items())]
         key = uuid.uuid4().hex[:16]  # the dedupe key's root: a retried task sends nothing twice
-        enqueue_on_commit(send_shift_changes, key, organisation_id, changes, payload)
+        shift_changes_send(
+            key=key, organisation_id=organisation_id, changes=changes, groups=payload
+        )
     return len(shifts_of)
 
 

@@ -14,6 +14,7 @@ from apps.audit.services import audit_record
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import require_coordinator
 from apps.shifts.models import Category, Event, Shift, SignUp, Task
+from apps.shifts.notifications import signup_notice_send
 from apps.shifts.services._common import locked_shift
 from kernel.tasks import enqueue_on_commit
 
@@ -242,8 +243,6 @@ def shift_cancel(*, actor: User, shift_id: int, reason: str = "") -> Shift:
 
 
 def _cancel_locked_shift(shift: Shift, actor: User, reason: str) -> None:
-    from apps.shifts.tasks import send_signup_notice
-
     if shift.is_cancelled:
         return
     active = list(
@@ -259,8 +258,8 @@ def _cancel_locked_shift(shift: Shift, actor: User, reason: str) -> None:
         is_cancelled=True, confirmed_count=0, offered_count=0, waitlist_count=0
     )
     audit_record(actor=actor, action="shift.cancelled", target=shift, told=len(active))
-    for signup_id in active:
-        enqueue_on_commit(send_signup_notice, signup_id, "shift_cancelled")
+    for signup in SignUp.objects.filter(pk__in=active).select_related("shift__task__event"):
+        signup_notice_send(signup=signup, status="shift_cancelled")
 
 
 def event_cancel(*, actor: User, event: Event, reason: str = "") -> Event:

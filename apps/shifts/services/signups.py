@@ -13,6 +13,7 @@ from apps.members.models import Profile
 from apps.organisations.permissions import require_coordinator
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event, Shift, SignUp
+from apps.shifts.notifications import signup_notice_send
 from apps.shifts.selectors import is_member_of
 from apps.shifts.services._common import (
     Refused,
@@ -72,8 +73,6 @@ def shift_sign_up(
 def _take_place(
     shift: Shift, user: User, *, now: datetime, added_by: User | None, over_workload: bool
 ) -> SignUp:
-    from apps.shifts.tasks import send_signup_notice
-
     # Someone already in line goes first, even when a place has just become free.
     if shift.free_places and not shift.waitlist_count:
         status, extra = SignUp.Status.CONFIRMED, {"confirmed_at": now}
@@ -90,7 +89,7 @@ def _take_place(
     Shift.objects.filter(pk=shift.pk).update(**{COUNTER[status]: F(COUNTER[status]) + 1})
     shift.refresh_from_db(fields=list(COUNTER.values()))
     audit_record(actor=added_by or user, action=f"signup.{status}", target=signup)
-    enqueue_on_commit(send_signup_notice, signup.pk, status)
+    signup_notice_send(signup=signup, status=status)
     return signup
 
 
@@ -211,8 +210,6 @@ def _check_may_cancel(signup: SignUp, shift: Shift, actor: User, now: datetime) 
 def _end(
     signup: SignUp, shift: Shift, *, actor: User, reason: str, now: datetime, by_coordinator: bool
 ) -> None:
-    from apps.shifts.tasks import send_signup_notice
-
     previous = signup.status
     late_after = shift.starts_at - timedelta(hours=tenant_policy().cancel_deadline_hours)
     signup.status = SignUp.Status.REMOVED if by_coordinator else SignUp.Status.CANCELLED
@@ -228,7 +225,7 @@ def _end(
         late=signup.is_late,
     )
     if by_coordinator:
-        enqueue_on_commit(send_signup_notice, signup.pk, signup.status)
+        signup_notice_send(signup=signup, status=signup.status)
 
 
 def waitlist_position(signup: SignUp) -> int | None:

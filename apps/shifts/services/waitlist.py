@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.shifts.models import Shift, SignUp
+from apps.shifts.notifications import coordinators_tell_free_place, signup_notice_send
 from apps.shifts.services._common import (
     Refused,
     clashing_signup,
@@ -39,22 +40,20 @@ def promotion_closes_at(shift: Shift) -> datetime:
 
 
 def _fill_one_place(shift_id: int, now: datetime) -> SignUp | None:
-    from apps.shifts.tasks import send_signup_notice, tell_coordinators_of_free_place
-
     with transaction.atomic():
         shift = locked_shift(shift_id)
         if shift.is_cancelled or not shift.free_places or not shift.waitlist_count:
             return None
         if now >= promotion_closes_at(shift):
             # Too close to the start to move people automatically: a human decides.
-            enqueue_on_commit(tell_coordinators_of_free_place, shift.pk)
+            coordinators_tell_free_place(shift=shift)
             return None
         candidate = _first_free_candidate(shift)
         if candidate is None:
             return None
         _give_place(candidate, shift, now)
         kind = "promoted" if candidate.status == SignUp.Status.CONFIRMED else candidate.status
-        enqueue_on_commit(send_signup_notice, candidate.pk, kind)
+        signup_notice_send(signup=candidate, status=kind)
         return candidate
 
 

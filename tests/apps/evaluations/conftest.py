@@ -5,6 +5,7 @@ association; Anders (VisitAarhus) is in another municipality altogether."""
 from datetime import timedelta
 
 import pytest
+from django.test import TestCase
 
 from apps.attendance.services import roll_call_mark
 from apps.evaluations.models import EvaluationRule, Questionnaire
@@ -84,5 +85,11 @@ def after(shift: Shift, **delta: float):
     return shift.ends_at + timedelta(**delta)
 
 
+def delivered():
+    """Run what commits would start (the outbox delivers after the sweep's commit)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def sweep(shift: Shift, **delta: float) -> dict[str, int]:
-    return evaluations_due(now=after(shift, **delta))
+    with delivered():
+        return evaluations_due(now=after(shift, **delta))

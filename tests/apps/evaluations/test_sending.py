@@ -13,7 +13,7 @@ from django_tenants.utils import tenant_context
 from apps.evaluations.models import Invitation
 from apps.evaluations.services import rule_create
 from apps.evaluations.tasks import dispatch_evaluations, send_due_evaluations
-from tests.apps.evaluations.conftest import after, build_questionnaire, sweep
+from tests.apps.evaluations.conftest import after, build_questionnaire, delivered, sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def recipients() -> list[str]:
 
 
 def test_it_sends_only_to_the_people_who_came(came, rule):
-    with time_machine.travel(after(came, hours=2, minutes=5), tick=False):
+    with time_machine.travel(after(came, hours=2, minutes=5), tick=False), delivered():
         send_due_evaluations.delay()
     # Carl did not come, Dorthe was never marked: nothing for them.
     assert recipients() == ["bo@example.dk", "frida@example.dk"]
@@ -63,7 +63,7 @@ def test_it_sends_once_per_person_per_shift_when_run_again_and_two_rules_match(
     other = build_questionnaire(olga, roklub, title="Kiosken")
     rule_create(actor=olga, event_id=regatta.pk, task_id=kiosk.pk, questionnaire_id=other.pk)
     for hours in (2.5, 2.5, 5, 48):
-        with time_machine.travel(after(came, hours=hours), tick=False):
+        with time_machine.travel(after(came, hours=hours), tick=False), delivered():
             send_due_evaluations.delay()
     assert recipients() == ["bo@example.dk", "frida@example.dk"]
     # The task's rule is the more specific one, so its questionnaire is the one sent.
@@ -97,7 +97,7 @@ def test_a_paused_rule_or_a_questionnaire_out_of_use_sends_nothing(came, rule, s
 @pytest.mark.allow_logged_errors  # the sweep logs each mail it could not send
 def test_a_mail_that_fails_is_tried_again_by_the_next_sweep(came, rule):
     with mock.patch(
-        "apps.evaluations.services.sending.send_templated_mail", side_effect=OSError("smtp down")
+        "apps.evaluations.services.sending.messages.send", side_effect=OSError("smtp down")
     ):
         assert sweep(came, hours=3) == {"created": 2, "sent": 0}
     assert Invitation.objects.filter(sent_at__isnull=True).count() == 2
@@ -107,7 +107,7 @@ def test_a_mail_that_fails_is_tried_again_by_the_next_sweep(came, rule):
 
 
 def test_beat_fans_out_to_every_open_tenant(came, rule, nyborg, aarhus):
-    with time_machine.travel(after(came, hours=3), tick=False):
+    with time_machine.travel(after(came, hours=3), tick=False), delivered():
         dispatch_evaluations.delay()
     assert recipients() == ["bo@example.dk", "frida@example.dk"]
     with tenant_context(aarhus):
@@ -118,6 +118,6 @@ def test_nobody_is_asked_who_switched_evaluations_off(came, rule, bo):
     from apps.messaging.models import Kind, Preference
 
     Preference.objects.create(user=bo, kind=Kind.EVALUATION, email=False)
-    with time_machine.travel(after(came, hours=2, minutes=5), tick=False):
+    with time_machine.travel(after(came, hours=2, minutes=5), tick=False), delivered():
         send_due_evaluations.delay()
     assert recipients() == ["frida@example.dk"]

@@ -100,7 +100,7 @@ def test_the_daily_digest_goes_once_a_day_with_the_days_visible_posts(
     second = mail.outbox[1].body
     assert "Anden dag" in second and "Første besked" not in second
     assert "Sent på dagen" in digest.body and "Sent på dagen" not in second  # not twice
-    keys = set(Message.objects.filter(kind="group").values_list("dedupe_key", flat=True))
+    keys = set(Message.objects.filter(kind="group_digest").values_list("dedupe_key", flat=True))
     assert f"group-digest:{crew.pk}:2030-05-01" in keys
 
 

@@ -12,11 +12,13 @@ from django.core import mail
 from django.utils import timezone
 
 from apps.attendance.services import check_in, shift_token
+from apps.messaging.services.digests import digest_send
 from apps.organisations.models import OrganisationRole
-from apps.shifts.models import Shift, SignUp
+from apps.organisations.services.following import follow_set
+from apps.shifts.models import Event, Shift
+from apps.shifts.notifications import coordinators_tell_free_place
 from apps.shifts.services._common import Refused
 from apps.shifts.services.signups import shift_sign_up
-from apps.shifts.tasks import send_signup_notice, tell_coordinators_of_free_place
 from tests.conftest import signed_in
 from tests.personas import in_days, make_shift
 
@@ -73,16 +75,16 @@ def test_it_mails_a_sign_up_in_the_tenants_time_zone_outside_a_request(
     nuuk, kiosk, frida, django_capture_on_commit_callbacks
 ):
     shift = make_shift(kiosk, start=in_days(10, 10).replace(minute=39), hours=1)
-    signup = shift_sign_up(shift_id=shift.pk, user=frida)
     mail.outbox.clear()
-    send_signup_notice(signup.pk, SignUp.Status.CONFIRMED)  # as the worker runs it
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox renders it later
+        shift_sign_up(shift_id=shift.pk, user=frida)
     (message,) = mail.outbox
     assert_tenant_clock(message.body, shift.starts_at)
     assert_tenant_clock(message.alternatives[0][0], shift.starts_at)
 
 
 def test_it_tells_coordinators_of_a_free_place_in_the_tenants_time_zone(
-    nuuk, kiosk, roklub, nanna, frida, bo
+    nuuk, kiosk, roklub, nanna, frida, bo, django_capture_on_commit_callbacks
 ):
     OrganisationRole.objects.create(
         organisation=roklub, user=nanna, role=OrganisationRole.Role.COORDINATOR
@@ -92,16 +94,24 @@ def test_it_tells_coordinators_of_a_free_place_in_the_tenants_time_zone(
     shift_sign_up(shift_id=shift.pk, user=bo)
     Shift.objects.filter(pk=shift.pk).update(capacity=2)
     mail.outbox.clear()
-    tell_coordinators_of_free_place(shift.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinators_tell_free_place(shift=Shift.objects.get(pk=shift.pk))
     (message,) = mail.outbox
     assert_tenant_clock(message.body, shift.starts_at)
 
 
-def test_it_mails_the_follow_digest_in_the_tenants_time_zone(nuuk, regatta, frida):
-    from apps.messaging.services.digests import _mail_digest
-
-    regatta.starts_at = regatta.starts_at.replace(minute=39)
-    _mail_digest(frida, [regatta])
+def test_it_mails_the_follow_digest_in_the_tenants_time_zone(
+    nuuk, regatta, roklub, frida, django_capture_on_commit_callbacks
+):
+    Event.objects.filter(pk=regatta.pk).update(
+        starts_at=regatta.starts_at.replace(minute=39), published_at=timezone.now()
+    )
+    regatta.refresh_from_db()
+    follow_set(user=frida, on=True, organisation=roklub)
+    frida.digest_sent_at = timezone.now() - timedelta(hours=1)
+    frida.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        digest_send(user_id=frida.pk, now=timezone.now() + timedelta(seconds=1))
     (message,) = mail.outbox
     assert_tenant_clock(message.body, regatta.starts_at)
 
