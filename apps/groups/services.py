@@ -173,13 +173,11 @@ def post_create(
             raise ValidationError(_("The post you answer is gone."))
     files = list(attachments)
     check_attachments(files)
-    from apps.groups.tasks import notify_post  # tasks import this module
-
     with transaction.atomic():
         post = Post.objects.create(group=group, author=actor, body=body, parent=parent)
         for upload in files:
             PostAttachment.objects.create(post=post, **stored_fields(upload))
-        enqueue_on_commit(notify_post, post.pk)
+        enqueue_on_commit("apps.groups.tasks.notify_post", post.pk)
     return post
 
 

@@ -23,12 +23,17 @@ def _written_example() -> dict[str, Any]:
 
 INFO = register(
     MessageKind(
-        slug="info", label=_("Info mails from coordinators"), bulk=True, example=_written_example
+        slug="info",
+        label=_("Info mails from coordinators"),
+        bulk=True,
+        listed=True,
+        example=_written_example,
     )
 )
 ORIENTATION = register(
     MessageKind(
         slug="orientation",
+        listed=True,
         label=_("Practical information before a shift"),
         bulk=True,
         example=_written_example,
@@ -63,6 +68,7 @@ def _shift_example() -> dict[str, Any]:
 REMINDER = register(
     MessageKind(
         slug="reminder",
+        listed=True,
         label=_("Reminders before a shift"),
         template="messaging/emails/reminder",
         channels=("email", "sms"),
@@ -73,6 +79,7 @@ REMINDER = register(
 UNFILLED = register(
     MessageKind(
         slug="unfilled",
+        listed=True,
         label=_("Unfilled shifts (coordinators)"),
         template="messaging/emails/unfilled",
         switch_off=COORDINATORS,

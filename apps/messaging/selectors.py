@@ -197,3 +197,12 @@ def delivery_counts(*, message: Message) -> dict[str, int]:
 def delivery_failures(*, message: Message, limit: int = 200) -> QuerySet[Delivery]:
     failed = Q(status=Delivery.Status.FAILED) | Q(status=Delivery.Status.PENDING, attempts__gt=0)
     return message.deliveries.filter(failed).order_by("id")[:limit]
+
+
+def sent_by(*, organisations: Iterable[Organisation]) -> QuerySet[Message]:
+    """What the organisations sent to an audience, newest first; one person's own mails
+    (a confirmation, a sign-in link) would bury them, so only listed kinds."""
+    listed = [kind.slug for kind in messages.kinds() if kind.listed]
+    return Message.objects.filter(organisation__in=organisations, kind__in=listed).select_related(
+        "organisation"
+    )

@@ -30,6 +30,7 @@ from apps.messaging.selectors import (
     delivery_counts,
     delivery_failures,
     preferences_of,
+    sent_by,
 )
 from apps.messaging.services import (
     message_create,
@@ -53,7 +54,7 @@ from tenants.selectors import current_tenant
 @login_required
 def messages_home(request: AuthedHttpRequest) -> HttpResponse:
     organisations = require_coordinator_somewhere(request.user)
-    sent = Message.objects.filter(organisation__in=organisations).select_related("organisation")
+    sent = sent_by(organisations=organisations)
     context = {"messages_sent": sent[:100], "organisations": organisations}
     return render(request, "messaging/home.html", context)
 

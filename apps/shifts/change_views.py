@@ -13,11 +13,11 @@ from django.utils.translation import ngettext
 
 from apps.shifts.clock import wall_clock_offset
 from apps.shifts.forms import EventForm, ShiftTimeForm
+from apps.shifts.loaders import plan_url, shift_for
 from apps.shifts.models import Event
 from apps.shifts.selectors import event_has_open_shifts, reschedule_preview
 from apps.shifts.services.changes import Rescheduled, event_reschedule, shift_reschedule
 from apps.shifts.services.planning import EventChanges
-from apps.shifts.views import _plan_url, _shift
 from kernel.forms import add_service_error
 from kernel.http import AuthedHttpRequest
 
@@ -48,9 +48,9 @@ def _told_message(result: Rescheduled) -> str:
 
 @login_required
 def shift_time(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
-    shift = _shift(request, shift_id)
+    shift = shift_for(request, shift_id)
     event = shift.task.event
-    back = _plan_url(event.pk, f"vagt-{shift.pk}")
+    back = plan_url(event.pk, f"vagt-{shift.pk}")
     if shift.is_cancelled:
         messages.info(request, _("The shift is already cancelled."))
         return redirect(back)

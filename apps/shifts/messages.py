@@ -160,6 +160,7 @@ def _changed_example() -> dict[str, Any]:
 CHANGED = register(
     MessageKind(
         slug="changed",
+        listed=True,
         label=_("Changed times of my shifts"),
         template="shifts/emails/changed",
         essential=True,

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from apps.accounts.models import User
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import require_coordinator, require_coordinator_somewhere
+from apps.shifts.change_views import event_time_changes
 from apps.shifts.forms import (
     AddPersonForm,
     CapacityForm,
@@ -28,6 +29,7 @@ from apps.shifts.forms import (
     ShiftForm,
     TaskForm,
 )
+from apps.shifts.loaders import event_for, plan_url, shift_for, task_for
 from apps.shifts.models import Event, Shift, SignUp, Task
 from apps.shifts.selectors import (
     active_user_by_email,
@@ -54,31 +56,6 @@ from kernel.forms import add_service_error
 from kernel.http import AuthedHttpRequest
 
 PAGE_SIZE = 20
-
-# --- who may ------------------------------------------------------------------------------
-
-
-def _event(request: AuthedHttpRequest, event_id: int) -> Event:
-    event = get_object_or_404(Event.objects.select_related("organisation"), pk=event_id)
-    require_coordinator(request.user, event.organisation)
-    return event
-
-
-def _task(request: AuthedHttpRequest, task_id: int) -> Task:
-    task = get_object_or_404(Task.objects.select_related("event__organisation"), pk=task_id)
-    require_coordinator(request.user, task.event.organisation)
-    return task
-
-
-def _shift(request: AuthedHttpRequest, shift_id: int) -> Shift:
-    shifts = Shift.objects.select_related("task__event__organisation")
-    shift = get_object_or_404(shifts, pk=shift_id)
-    require_coordinator(request.user, shift.task.event.organisation)
-    return shift
-
-
-def _plan_url(event_id: int, anchor: str = "") -> str:
-    return reverse("planning-event", args=[event_id]) + (f"#{anchor}" if anchor else "")
 
 
 def _refusal(error: ValidationError) -> str:
@@ -130,12 +107,10 @@ def event_new(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def event_edit(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
-    event = _event(request, event_id)
+    event = event_for(request, event_id)
     # The form fills its instance while it validates; the page keeps showing the saved event.
     form = EventForm(request.POST or None, request.FILES or None, instance=copy.copy(event))
     if request.method == "POST" and form.is_valid():
-        from apps.shifts.change_views import event_time_changes
-
         changed = form.event_changes()
         if (answer := event_time_changes(request, event, form, changed)) is not None:
             return answer  # new times: who is affected, confirmed first (change_views.py)
@@ -153,7 +128,7 @@ def event_edit(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
 
 @login_required
 def event_plan(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
-    event = _event(request, event_id)
+    event = event_for(request, event_id)
     tasks = event_tasks(event=event)
     public_url = reverse("event", args=[event.pk])
     if event.visibility == Event.Visibility.SECRET:
@@ -169,7 +144,7 @@ def event_plan(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
 
 @login_required
 def event_publish_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
-    event = _event(request, event_id)
+    event = event_for(request, event_id)
     if request.method == "POST":
         try:
             event_publish(actor=request.user, event=event)
@@ -182,7 +157,7 @@ def event_publish_view(request: AuthedHttpRequest, event_id: int) -> HttpRespons
 
 @login_required
 def event_cancel_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
-    event = _event(request, event_id)
+    event = event_for(request, event_id)
     if event.status == Event.Status.CANCELLED:
         messages.info(request, _("The event is already cancelled."))
         return redirect("planning-event", event.pk)
@@ -201,7 +176,7 @@ def event_cancel_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse
 
 @login_required
 def event_copy_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
-    event = _event(request, event_id)
+    event = event_for(request, event_id)
     form = CopyEventForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,7 +198,7 @@ def event_copy_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
 
 @login_required
 def task_new(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
-    event = _event(request, event_id)
+    event = event_for(request, event_id)
     form = TaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -249,7 +224,7 @@ def task_new(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
 
 @login_required
 def shifts_new(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
-    task = _task(request, task_id)
+    task = task_for(request, task_id)
     event = task.event
     form = ShiftForm(
         request.POST or None, initial={"starts_at": event.starts_at, "ends_at": event.ends_at}
@@ -265,7 +240,7 @@ def shifts_new(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
                 ngettext("%(n)s shift is added.", "%(n)s shifts are added.", created)
                 % {"n": created},
             )
-            return redirect(_plan_url(event.pk, f"opgave-{task.pk}"))
+            return redirect(plan_url(event.pk, f"opgave-{task.pk}"))
     context = {"event": event, "task": task, "form": form}
     status = 400 if form.errors else 200
     return render(request, "shifts/shift_form.html", context, status=status)
@@ -301,11 +276,11 @@ def _create_shifts(request: AuthedHttpRequest, task: Task, form: ShiftForm) -> i
 
 @login_required
 def shift_capacity(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
-    shift = _shift(request, shift_id)
+    shift = shift_for(request, shift_id)
     back = (
         reverse("planning-roster", args=[shift.pk])
         if request.POST.get("back") == "roster"
-        else _plan_url(shift.task.event_id, f"vagt-{shift.pk}")
+        else plan_url(shift.task.event_id, f"vagt-{shift.pk}")
     )
     if request.method != "POST":
         return redirect(back)
@@ -331,8 +306,8 @@ def shift_capacity(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
 
 @login_required
 def shift_cancel_view(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
-    shift = _shift(request, shift_id)
-    back = _plan_url(shift.task.event_id, f"vagt-{shift.pk}")
+    shift = shift_for(request, shift_id)
+    back = plan_url(shift.task.event_id, f"vagt-{shift.pk}")
     if request.method != "POST":
         return redirect(back)
     if shift.is_cancelled:
@@ -359,7 +334,7 @@ def shift_cancel_view(request: AuthedHttpRequest, shift_id: int) -> HttpResponse
 
 @login_required
 def roster(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
-    shift = _shift(request, shift_id)
+    shift = shift_for(request, shift_id)
     return _render_roster(request, shift, AddPersonForm())
 
 
@@ -378,7 +353,7 @@ def _render_roster(
 
 @login_required
 def roster_add(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
-    shift = _shift(request, shift_id)
+    shift = shift_for(request, shift_id)
     if request.method != "POST":
         return redirect("planning-roster", shift.pk)
     form = AddPersonForm(request.POST)

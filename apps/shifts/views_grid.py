@@ -33,9 +33,9 @@ from apps.shifts.grid import (
     parse_day,
     shift_ids_from,
 )
+from apps.shifts.loaders import event_for
 from apps.shifts.models import Event
 from apps.shifts.services.bulk import shifts_cancel, shifts_update_capacity
-from apps.shifts.views import _event
 from kernel.http import AuthedHttpRequest
 
 
@@ -56,7 +56,7 @@ def _view_of(data: QueryDict) -> str:
 
 @login_required
 def grid_page(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
-    event = _event(request, event_id)
+    event = event_for(request, event_id)
     selected = shift_ids_from(request.GET.getlist("vagt"))
     return _render_grid(
         request, event, _view_of(request.GET), parse_day(request.GET.get("dato")), selected
@@ -110,7 +110,7 @@ def _first_day(grid: Grid) -> date:
 @login_required
 def grid_selection(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     """htmx: how many shifts are chosen and how many people are on them."""
-    event = _event(request, event_id)
+    event = event_for(request, event_id)
     selected = shift_ids_from(request.POST.getlist("vagt"))
     selection = chosen_shifts(event, selected) if selected else None
     return render(request, "shifts/_grid_selection.html", {"selection": selection})
@@ -118,7 +118,7 @@ def grid_selection(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
 
 @login_required
 def grid_bulk(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
-    event = _event(request, event_id)
+    event = event_for(request, event_id)
     view, day = _view_of(request.POST), parse_day(request.POST.get("dato"))
     if request.method != "POST":
         return redirect(grid_url(event.pk, WEEK, None))

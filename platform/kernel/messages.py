@@ -48,6 +48,9 @@ class MessageKind:
     switch_off: str | None = EVERYONE  # who may switch it off; None when essential
     bulk: bool = False  # Precedence: bulk (newsletters, digests, info mails)
     preference: str = ""  # obey another kind's switch (a group's digest obeys its posts')
+    # Shown in the coordinators' list of what their organisation sent: mails to an
+    # audience (info, orientation, reminders), not one person's confirmations and links.
+    listed: bool = False
     context: Callable[[dict[str, Any]], dict[str, Any]] = _nothing
     example: Callable[[], dict[str, Any]] = _no_example
     attachments: Callable[[dict[str, Any]], list[Attachment]] | None = None

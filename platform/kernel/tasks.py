@@ -7,6 +7,7 @@ itself is made in config.celery, which names `Task` here as its task class.
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils.module_loading import import_string
 from django_tenants.utils import tenant_context
 from tenant_schemas_celery.task import TenantTask
 
@@ -45,13 +46,18 @@ class Task(TenantTask):
 def enqueue_on_commit(task: Any, *args: Any) -> None:
     """Send `task` after the current transaction commits, from the schema that is active now.
 
+    `task` is a task or its dotted path: an app's tasks call its services, so a service
+    names its own app's task by path ("apps.shifts.tasks.fill_waitlist") instead of
+    importing tasks.py back, the way a model names another app's model by string. The path
+    is checked now, so a wrong one fails in the service, not later in a worker.
     on_commit callbacks run in whatever schema the connection is in by then, so the tenant
     is captured here and re-entered when the task is sent.
     """
+    found = import_string(task) if isinstance(task, str) else task
     tenant = connection.tenant  # type: ignore[attr-defined]
 
     def send() -> None:
         with tenant_context(tenant):
-            task.delay(*args)
+            found.delay(*args)
 
     transaction.on_commit(send)

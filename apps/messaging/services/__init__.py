@@ -74,8 +74,6 @@ def messages_due(*, now: datetime | None = None) -> int:
     """Beat: send scheduled messages whose time has come, and pick up retries, rows held
     back by the sending rate and rows abandoned by dead workers. Returns how many scheduled
     messages were started."""
-    from apps.messaging.tasks import deliver_batch
-
     now = now or timezone.now()
     due = list(
         Message.objects.filter(status=Message.Status.SCHEDULED, send_at__lte=now).values_list(
@@ -86,5 +84,5 @@ def messages_due(*, now: datetime | None = None) -> int:
         message_send(actor=None, message_id=message_id)
     with transaction.atomic():
         for message_id in messages_waiting(now=now, exclude=due):
-            enqueue_on_commit(deliver_batch, message_id)
+            enqueue_on_commit("apps.messaging.tasks.deliver_batch", message_id)
     return len(due)

@@ -123,8 +123,6 @@ def deliveries_expand(
     """Add one row per recipient and channel they want (rows already there stay as they
     are), then start delivery. Safe to call again: a later call adds only newcomers, which
     is how a reminder also reaches someone who signed up after it first went out."""
-    from apps.messaging.tasks import deliver_batch
-
     created = 0
     for channel, recipients in channel_recipients(message=message, users=users):
         if channel not in channels:
@@ -146,7 +144,7 @@ def deliveries_expand(
         # Each chain carries on while full batches keep coming (tasks.deliver_batch), so a
         # few chains side by side keep the workers busy without tasks that find nothing.
         for _chain in range(min(PARALLEL_CHAINS, -(-total // BATCH_SIZE))):
-            enqueue_on_commit(deliver_batch, message.pk)
+            enqueue_on_commit("apps.messaging.tasks.deliver_batch", message.pk)
     return created
 
 

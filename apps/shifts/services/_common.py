@@ -5,6 +5,9 @@ from apps.shifts.models import Shift, SignUp
 from tenants.models import Tenant
 from tenants.selectors import current_tenant
 
+# tasks.py calls these services, so the services name its task by its dotted path.
+FILL_WAITLIST = "apps.shifts.tasks.fill_waitlist"
+
 
 class Refused(ValidationError):
     """A sign-up rule said no; the message is for the volunteer, in their language."""

@@ -15,7 +15,7 @@ from apps.organisations.models import Organisation
 from apps.organisations.permissions import require_coordinator
 from apps.shifts.models import Category, Event, Shift, SignUp, Task
 from apps.shifts.notifications import signup_notice_send
-from apps.shifts.services._common import locked_shift
+from apps.shifts.services._common import FILL_WAITLIST, locked_shift
 from kernel.tasks import enqueue_on_commit
 
 DEFAULT_OFFER_HOURS = Shift._meta.get_field("offer_hours").get_default()
@@ -214,8 +214,6 @@ def recurring_starts(*, first: datetime, until: datetime, every: timedelta) -> l
 
 
 def shift_update_capacity(*, actor: User, shift_id: int, capacity: int) -> Shift:
-    from apps.shifts.tasks import fill_waitlist
-
     with transaction.atomic():
         shift = locked_shift(shift_id)
         require_coordinator(actor, shift.task.event.organisation)
@@ -228,7 +226,7 @@ def shift_update_capacity(*, actor: User, shift_id: int, capacity: int) -> Shift
         shift.capacity = capacity
         shift.save(update_fields=["capacity"])
         audit_record(actor=actor, action="shift.capacity", target=shift, capacity=capacity)
-        enqueue_on_commit(fill_waitlist, shift.pk)
+        enqueue_on_commit(FILL_WAITLIST, shift.pk)
     return shift
 
 

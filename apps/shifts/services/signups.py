@@ -16,6 +16,7 @@ from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.notifications import signup_notice_send
 from apps.shifts.selectors import is_member_of
 from apps.shifts.services._common import (
+    FILL_WAITLIST,
     Refused,
     clashing_signup,
     lock_user,
@@ -64,9 +65,7 @@ def shift_sign_up(
         # The constraints are the last word if two requests slip past the checks at once.
         raise Refused(_("You are already signed up for this shift."), code="duplicate") from exc
     if signup.status == SignUp.Status.WAITLISTED and shift.free_places:
-        from apps.shifts.tasks import fill_waitlist
-
-        enqueue_on_commit(fill_waitlist, shift.pk)  # a place is free: the line moves up
+        enqueue_on_commit(FILL_WAITLIST, shift.pk)  # a place is free: the line moves up
     return signup
 
 
@@ -190,9 +189,7 @@ def signup_cancel(
             return signup  # cancelled already: a second click changes nothing
         _end(signup, shift, actor=actor, reason=reason, now=now, by_coordinator=by_coordinator)
     if signup.status != SignUp.Status.WAITLISTED:
-        from apps.shifts.tasks import fill_waitlist
-
-        enqueue_on_commit(fill_waitlist, shift.pk)
+        enqueue_on_commit(FILL_WAITLIST, shift.pk)
     return signup
 
 

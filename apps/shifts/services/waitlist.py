@@ -16,6 +16,7 @@ from apps.audit.services import audit_record
 from apps.shifts.models import Shift, SignUp
 from apps.shifts.notifications import coordinators_tell_free_place, signup_notice_send
 from apps.shifts.services._common import (
+    FILL_WAITLIST,
     Refused,
     clashing_signup,
     lock_user,
@@ -118,8 +119,6 @@ def _close_offer(
     signup_id: int, *, status: str, user: User | None, now: datetime
 ) -> tuple[SignUp, bool]:
     """Returns the sign-up and whether this call closed the offer."""
-    from apps.shifts.tasks import fill_waitlist
-
     with transaction.atomic():
         shift = locked_shift(SignUp.objects.values_list("shift_id", flat=True).get(pk=signup_id))
         mine = SignUp.objects if user is None else SignUp.objects.filter(user=user)
@@ -132,5 +131,5 @@ def _close_offer(
         signup.save(update_fields=["status", "ended_at"])
         Shift.objects.filter(pk=shift.pk).update(offered_count=F("offered_count") - 1)
         audit_record(actor=user, action=f"waitlist.{status}", target=signup)
-        enqueue_on_commit(fill_waitlist, shift.pk)
+        enqueue_on_commit(FILL_WAITLIST, shift.pk)
     return signup, True

@@ -39,8 +39,11 @@ def choose_password(client, path: str):
     return form_page, client.post(set_path, data)
 
 
-def test_it_mails_the_invitation_once_and_the_link_sets_a_password(pia, nyborg, nyborg_client):
-    with tenant_context(nyborg):
+def test_it_mails_the_invitation_once_and_the_link_sets_a_password(
+    pia, nyborg, nyborg_client, django_capture_on_commit_callbacks
+):
+    # The outbox delivers when the task's transaction commits.
+    with tenant_context(nyborg), django_capture_on_commit_callbacks(execute=True):
         assert send_invitation.delay(pia.pk).get() == pia.email
         assert AuditEvent.objects.filter(action="user.invitation_sent", target_id=str(pia.pk))
     link = link_in_mail("/konto/invitation/", to=pia.email)

@@ -95,3 +95,20 @@ def test_the_messages_list_costs_the_same_queries_for_3_or_30_messages(
         return len(queries)
 
     assert count_for(3) == count_for(30) == 7
+
+
+def test_it_lists_what_went_to_an_audience_not_each_persons_confirmation(
+    crew, roklub, nanna, nyborg, nyborg_client
+):
+    for kind, subject in [("info", "Velkommen"), ("signup_confirmed", "Du er tilmeldt")]:
+        Message.objects.create(
+            kind=kind,
+            organisation=roklub,
+            subject=subject,
+            body_markdown="",
+            audience_kind=Message.Audience.PEOPLE,
+            audience_id=0,
+        )
+    page = signed_in(nyborg_client, nanna, nyborg).get("/beskeder/").content.decode()
+    assert "Velkommen" in page
+    assert "Du er tilmeldt" not in page
