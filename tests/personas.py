@@ -39,6 +39,15 @@ def roklub(in_nyborg) -> Organisation:
 
 
 @pytest.fixture
+def nanna_coordinates(roklub, nanna) -> User:
+    """Nanna, the site's admin, also coordinates the rowing club (coordinators' mails)."""
+    OrganisationRole.objects.create(
+        organisation=roklub, user=nanna, role=OrganisationRole.Role.COORDINATOR
+    )
+    return nanna
+
+
+@pytest.fixture
 def kim(in_nyborg) -> User:
     other = Organisation.objects.create(name="Nyborg Spejderne", is_approved=True)
     kim = person("Kim")

@@ -17,7 +17,6 @@ from apps.messaging.services import (
     unfilled_alerts_due,
 )
 from apps.messaging.services.digests import digest_send
-from apps.organisations.models import OrganisationRole
 from apps.organisations.services.following import follow_set
 from apps.shifts.models import Event
 from apps.shifts.services.signups import shift_sign_up
@@ -35,14 +34,6 @@ pytestmark = pytest.mark.django_db
 cases = pytest.mark.parametrize("locale,switched_off", CASES, ids=CASE_IDS)
 
 
-@pytest.fixture
-def coordinator(roklub, nanna):
-    OrganisationRole.objects.create(
-        organisation=roklub, user=nanna, role=OrganisationRole.Role.COORDINATOR
-    )
-    return nanna
-
-
 def _setup(nyborg, person, locale, switched_off) -> None:
     prepare(nyborg, locale=locale)
     if switched_off:
@@ -55,28 +46,28 @@ def soon(kiosk, **extra):
 
 
 @cases
-def test_info(nyborg, roklub, kiosk, frida, coordinator, locale, switched_off):
+def test_info(nyborg, roklub, kiosk, frida, nanna_coordinates, locale, switched_off):
     _setup(nyborg, frida, locale, switched_off)
     shift = soon(kiosk)
     shift_sign_up(shift_id=shift.pk, user=frida)
     message = message_create(
-        actor=coordinator,
+        actor=nanna_coordinates,
         organisation=roklub,
         subject="Praktisk info",
         body_markdown="Mød op ved **Bådhuset**.",
         audience_kind=Message.Audience.SHIFT,
         audience_id=shift.pk,
     )
-    twice(lambda: message_send(actor=coordinator, message_id=message.pk))
+    twice(lambda: message_send(actor=nanna_coordinates, message_id=message.pk))
     assert_kind("info", tenant=nyborg, to=frida, switched_off=switched_off)
 
 
 @cases
-def test_orientation(nyborg, regatta, kiosk, frida, coordinator, locale, switched_off):
+def test_orientation(nyborg, regatta, kiosk, frida, nanna_coordinates, locale, switched_off):
     _setup(nyborg, frida, locale, switched_off)
     shift_sign_up(shift_id=soon(kiosk).pk, user=frida)
     orientation_save(
-        actor=coordinator,
+        actor=nanna_coordinates,
         event=regatta,
         days_before=3,
         subject="Sådan finder du os",
@@ -99,15 +90,15 @@ def test_reminder(nyborg, kiosk, frida, locale, switched_off):
 
 
 @cases
-def test_unfilled(nyborg, kiosk, coordinator, locale, switched_off):
-    _setup(nyborg, coordinator, locale, switched_off)
+def test_unfilled(nyborg, kiosk, nanna_coordinates, locale, switched_off):
+    _setup(nyborg, nanna_coordinates, locale, switched_off)
     nyborg.unfilled_alert_hours = 48
     shift = soon(kiosk, capacity=3)
     twice(unfilled_alerts_due)
     assert_kind(
         "unfilled",
         tenant=nyborg,
-        to=coordinator,
+        to=nanna_coordinates,
         switched_off=switched_off,
         moment=shift.starts_at,
     )

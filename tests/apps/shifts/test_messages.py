@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 
 from apps.messaging.models import Delivery, Preference
-from apps.organisations.models import OrganisationRole
 from apps.shifts.models import Shift, SignUp
 from apps.shifts.notifications import coordinators_tell_free_place, signup_notice_send
 from apps.shifts.services.changes import shift_reschedule
@@ -25,14 +24,6 @@ from tests.personas import in_days, make_shift
 
 pytestmark = pytest.mark.django_db
 cases = pytest.mark.parametrize("locale,switched_off", CASES, ids=CASE_IDS)
-
-
-@pytest.fixture
-def nanna_coordinates(roklub, nanna):
-    OrganisationRole.objects.create(
-        organisation=roklub, user=nanna, role=OrganisationRole.Role.COORDINATOR
-    )
-    return nanna
 
 
 def odd_shift(kiosk, **extra) -> Shift:
