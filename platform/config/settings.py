@@ -61,6 +61,7 @@ TENANT_APPS = [
     "apps.messaging",
     "apps.recruitment",
     "apps.matching",
+    "apps.privacy",
     "apps.marketplace",
     "apps.evaluations",
     "apps.groups",

@@ -1,0 +1,1 @@
+"""A person's GDPR rights (export, erasure), retention and the controller's records."""
