@@ -40,6 +40,7 @@ from apps.privacy.models import LegalHold
 from apps.recruitment.models import Application, Onboarding, StatusMeeting
 from apps.shifts.models import SignUp
 from apps.shifts.services.signups import signup_cancel
+from tenants.selectors import current_tenant, tenant_locale
 
 ERASED_DOMAIN = "invalid.tovholder"
 
@@ -92,6 +93,13 @@ def person_erase(*, actor: User | None, user: User, reason: str) -> ErasureResul
     `erasure_blockers` gives a reason; a second call on an erased person changes nothing."""
     if actor is not None and actor.pk != user.pk and not actor.is_owner_admin:
         raise PermissionDenied
+    # The labels written into the rows ("Slettet person", "(slettet)") are in the site's
+    # language, whoever calls (a request in English, the retention job).
+    with tenant_locale(current_tenant()):
+        return _erase(actor=actor, user=user, reason=reason)
+
+
+def _erase(*, actor: User | None, user: User, reason: str) -> ErasureResult:
     now = timezone.now()
     counts: dict[str, int] = {}
     with transaction.atomic():
