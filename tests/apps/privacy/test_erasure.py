@@ -16,6 +16,7 @@ from apps.accounts.models import User
 from apps.attendance.models import Attendance
 from apps.attendance.services import roll_call_mark
 from apps.audit.models import AuditEvent
+from apps.evaluations.models import Answer, Invitation, Question, Questionnaire, Response
 from apps.groups.models import Group, Post
 from apps.members.models import MemberNote, Membership, Profile
 from apps.members.services.memberships import member_note_add, membership_add
@@ -265,3 +266,29 @@ def test_it_puts_the_erasure_pages_in_the_isolation_sweep():
         "/privatliv/sletning/1/",
         "/privatliv/sletning/1/tilbageholdelse/",
     } <= paths
+
+
+def test_it_detaches_her_named_evaluation_and_keeps_the_scores(frida, nanna, kiosk):
+    past = make_shift(kiosk, start=in_days(-2))
+    survey = Questionnaire.objects.create(title="Hvordan gik det?", is_anonymous=False)
+    scale = Question.objects.create(questionnaire=survey, kind="scale", text="Samlet")
+    words = Question.objects.create(questionnaire=survey, kind="text", text="Fortæl")
+    invitation = Invitation.objects.create(shift=past, user=frida, questionnaire=survey)
+    response = Response.objects.create(
+        questionnaire=survey,
+        invitation=invitation,
+        organisation=kiosk.event.organisation,
+        event=kiosk.event,
+        task=kiosk,
+        shift=past,
+        submitted_on=timezone.localdate(),
+    )
+    Answer.objects.create(response=response, question=scale, scale=4)
+    Answer.objects.create(response=response, question=words, text="Jeg er Frida fra Nyborg")
+
+    person_erase(actor=nanna, user=frida, reason="x")
+
+    response.refresh_from_db()
+    assert response.invitation_id is None and not Invitation.objects.filter(user=frida).exists()
+    assert Answer.objects.get(response=response, question=scale).scale == 4
+    assert Answer.objects.get(response=response, question=words).text == ""
