@@ -1,5 +1,13 @@
 """A person's data and the controller's records, under /privatliv/ (config.urls_tenant)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from apps.privacy import export_views
+
+urlpatterns: list = [
+    # Data export (articles 15 and 20)
+    path("mine-data/", export_views.export_page, name="privacy-export"),
+    path("mine-data/bestil/", export_views.export_ask, name="privacy-export-ask"),
+    path("mine-data/<int:export_id>/hent/", export_views.export_file, name="privacy-export-file"),
+    path("indsigt/", export_views.access_requests, name="privacy-access-requests"),
+]
