@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.privacy.models import DataExport
+from apps.shifts.forms import DateInput
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -23,13 +24,16 @@ class AccessRequestForm(forms.Form):
         choices=[c for c in DataExport.Channel.choices if c[0] != DataExport.Channel.SELF],
     )
     received_on = forms.DateField(
-        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date received"),
+        help_text=_("The person must have the copy within 30 days of this date."),
+        widget=DateInput,
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args: object, people: QuerySet[User], **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["user"].queryset = people  # type: ignore[attr-defined]
+        self.fields["received_on"].initial = timezone.localdate
 
     def clean_received_on(self) -> object:
         received = self.cleaned_data["received_on"]

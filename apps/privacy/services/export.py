@@ -200,6 +200,25 @@ def export_download(*, export_id: int, user: User) -> Download:
     return Download(name=f"{_('my-data')}-{export.created_at:%Y-%m-%d}.zip", content=content)
 
 
+def exports_expired_clear(*, now: datetime | None = None) -> int:
+    """Delete the files of copies whose link has expired unused (the row stays, as the
+    record that the request was answered). Safe to run twice: a cleared row has no file."""
+    now = now or timezone.now()
+    cleared = 0
+    expired = DataExport.objects.filter(status=DataExport.Status.READY, expires_at__lte=now)
+    for export in expired.exclude(file=""):
+        with transaction.atomic():
+            name = export.file.name
+            storage = export.file.storage
+            DataExport.objects.filter(pk=export.pk).update(file="")
+            audit_record(
+                actor=None, action="privacy.export_expired", target=export.user, export_id=export.pk
+            )
+            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        cleared += 1
+    return cleared
+
+
 # --- the contents -------------------------------------------------------------------------
 
 

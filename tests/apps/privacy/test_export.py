@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -277,3 +278,25 @@ def test_it_shows_nothing_to_the_other_tenant(
         export_build(export_id=export.pk)
     browser = signed_in(aarhus_client, anders, aarhus)
     assert browser.get(f"/privatliv/mine-data/{export.pk}/hent/").status_code == 404
+
+
+def test_it_deletes_the_file_of_an_expired_copy_once(nyborg, frida, in_nyborg):
+    from apps.privacy.tasks import clear_expired_exports
+
+    export = export_request(user=frida, requested_by=frida)
+    export_build(export_id=export.pk)
+    export.refresh_from_db()
+    name, storage = export.file.name, export.file.storage
+    assert clear_expired_exports() == 0  # not expired yet
+    DataExport.objects.filter(pk=export.pk).update(expires_at=timezone.now())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert clear_expired_exports() == 1
+    assert clear_expired_exports() == 0
+    assert not storage.exists(name)
+    assert AuditEvent.objects.filter(action="privacy.export_expired").count() == 1
+
+
+def test_it_fills_in_today_as_the_date_received(nyborg, nanna, nyborg_client):
+    page = signed_in(nyborg_client, nanna, nyborg).get("/privatliv/indsigt/").content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in page
+    assert "30 dage" in page
