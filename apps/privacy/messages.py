@@ -16,7 +16,8 @@ from tenants.selectors import current_tenant, tenant_url
 
 
 def _export_fields(export: DataExport) -> dict[str, Any]:
-    url = tenant_url(current_tenant(), reverse("privacy-export"))
+    page = "privacy-access-requests" if export.is_for_staff else "privacy-export"
+    url = tenant_url(current_tenant(), reverse(page))
     return {"export": export, "url": url}
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -195,8 +196,7 @@ def export_download(*, export_id: int, user: User) -> Download:
             target=export.user,
             export_id=export.pk,
         )
-        storage = export.file.storage
-        transaction.on_commit(lambda: storage.delete(name))
+        transaction.on_commit(partial(export.file.storage.delete, name))
     return Download(name=f"{_('my-data')}-{export.created_at:%Y-%m-%d}.zip", content=content)
 
 
@@ -214,7 +214,7 @@ def exports_expired_clear(*, now: datetime | None = None) -> int:
             audit_record(
                 actor=None, action="privacy.export_expired", target=export.user, export_id=export.pk
             )
-            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+            transaction.on_commit(partial(storage.delete, name))
         cleared += 1
     return cleared
 

@@ -217,6 +217,8 @@ def test_it_lets_the_site_admin_answer_a_request_by_letter_with_the_deadline(
     export = DataExport.objects.get()
     assert (export.user, export.requested_by, export.channel) == (frida, nanna, "letter")
     assert export.deadline == received + timedelta(days=30)
+    (sent,) = [m for m in mail.outbox if m.to == [nanna.email]]
+    assert "Frida Hansen" in sent.body and "/privatliv/indsigt/" in sent.body
     listing = browser.get("/privatliv/indsigt/").content.decode()
     deadline = export.deadline
     months = [
