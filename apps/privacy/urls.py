@@ -2,12 +2,15 @@
 
 from django.urls import path
 
-urlpatterns: list = []
+from apps.privacy import erasure_views, export_views
 
-# --- erasure (apps/privacy/erasure_views.py) ---
-from apps.privacy import erasure_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns: list = [
+    # Data export (articles 15 and 20)
+    path("mine-data/", export_views.export_page, name="privacy-export"),
+    path("mine-data/bestil/", export_views.export_ask, name="privacy-export-ask"),
+    path("mine-data/<int:export_id>/hent/", export_views.export_file, name="privacy-export-file"),
+    path("indsigt/", export_views.access_requests, name="privacy-access-requests"),
+    # Erasure (article 17)
     path("slet-min-konto/", erasure_views.erase_self, name="privacy-erase-self"),
     path("sletning/", erasure_views.erase_find, name="privacy-erase-find"),
     path("sletning/<int:user_id>/", erasure_views.erase_person, name="privacy-erase-person"),
