@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, TextField
@@ -36,7 +35,7 @@ from apps.groups.models import GroupMember, Post, PostAttachment
 from apps.members.models import MemberNote, Membership, MembershipRequest, Profile
 from apps.messaging.models import Delivery, Preference
 from apps.organisations.models import Follow, OrganisationRole
-from apps.privacy.models import LegalHold
+from apps.privacy.models import DataExport, LegalHold
 from apps.recruitment.models import Application, Onboarding, StatusMeeting
 from apps.shifts.models import SignUp
 from apps.shifts.services.signups import signup_cancel
@@ -186,21 +185,13 @@ def _delete_personal_rows(person: User) -> dict[str, int]:
 
 
 def _delete_exports(person: User) -> int:
-    """The person's data exports (apps.privacy's export models, when present)."""
-    deleted = 0
-    for model in django_apps.get_app_config("privacy").get_models():
-        if "export" not in model.__name__.lower():
-            continue
-        names = {f.name for f in model._meta.get_fields()}
-        if "user" not in names:
-            continue
-        for row in model._default_manager.filter(user=person):
-            for f in model._meta.concrete_fields:
-                if f.get_internal_type() == "FileField" and getattr(row, f.name):
-                    getattr(row, f.name).delete(save=False)
-            row.delete()
-            deleted += 1
-    return deleted
+    """The person's data exports and their files (a copy of what is being erased)."""
+    exports = list(DataExport.objects.filter(user=person))
+    for export in exports:
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+    return len(exports)
 
 
 def _blank_kept_rows(person: User) -> dict[str, int]:

@@ -475,7 +475,9 @@ SECTIONS: tuple[Section, ...] = (
             ("data", G("Details")),
         ),
         lambda user: AuditEvent.objects.filter(
-            Q(target_type=User._meta.label, target_id=str(user.pk)) | Q(actor=user.email)
+            Q(target_type=User._meta.label, target_id=str(user.pk))
+            | Q(actor_id=user.pk)
+            | Q(actor=user.email)
         ).order_by("created_at", "pk"),
     ),
 )
