@@ -200,6 +200,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.evaluations.tasks.dispatch_evaluations",
         "schedule": 600.0,
     },
+    "privacy-retention": {  # storage limitation: warn, anonymise, delete, blank (03:30)
+        "task": "apps.privacy.tasks.dispatch_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- files ------------------------------------------------------------------------
