@@ -180,7 +180,7 @@ def retention_run(
     _evaluations(report, now=now, rules=rules)
     _messages(report, now=now, rules=rules)
     if not dry_run:
-        audit_record(actor=None, action="retention.run", **report.counts())
+        audit_record(actor=None, action="retention.run", counts=report.counts())
     return report
 
 
