@@ -18,7 +18,7 @@ from apps.audit.models import AuditEvent
 from apps.messaging.models import Delivery, Message
 from apps.organisations.models import OrganisationRole
 from apps.privacy.models import RetentionNotice, RetentionSettings
-from apps.privacy.services.retention import months_before, retention_run
+from apps.privacy.services.retention import anonymised_soonest, months_before, retention_run
 from apps.privacy.tasks import dispatch_retention
 from apps.recruitment.models import Application, Posting
 from apps.recruitment.services.pipeline import application_move, application_submit
@@ -271,3 +271,23 @@ def test_months_before_keeps_the_day_or_takes_the_months_end():
     moment = timezone.now().replace(year=2027, month=3, day=31)
     assert months_before(moment, 1).date().isoformat() == "2027-02-28"
     assert months_before(moment, 15).date().isoformat() == "2025-12-31"
+
+
+def test_it_lists_the_people_anonymised_soonest_in_two_queries(
+    volunteer, bo, carl, django_assert_num_queries
+):
+    for user in (bo, carl):
+        user.last_login = timezone.now()
+        user.save(update_fields=["last_login"])
+    with later(2 * 365 + 10):
+        assert run().warned == 3
+    rules = RetentionSettings.load()
+    with django_assert_num_queries(2):
+        soonest = anonymised_soonest(rules=rules)
+        rows = [(n.user.full_name, n.last_activity, n.erase_at) for n in soonest]
+    assert [name for name, _activity, _erase in rows] == [
+        "Frida Hansen",
+        "Bo Hansen",
+        "Carl Hansen",
+    ]
+    assert all(activity is not None for _name, activity, _erase in rows)
