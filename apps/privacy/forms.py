@@ -42,3 +42,11 @@ class RetentionSettingsForm(forms.ModelForm):
             "evaluation_months",
             "message_months",
         ]
+
+    def to_confirm(self) -> "RetentionSettingsForm":
+        """The same values, hidden, with confirm set: what is confirmed is what was shown."""
+        values = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        form = RetentionSettingsForm(initial={**values, "confirm": True})
+        for field in form.fields.values():
+            field.widget = forms.HiddenInput()
+        return form

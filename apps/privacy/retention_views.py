@@ -36,6 +36,7 @@ def retention_settings(request: AuthedHttpRequest) -> HttpResponse:
         request.POST or None, instance=RetentionSettings.objects.get(pk=current.pk)
     )
     proposed = None
+    changes: list[tuple[object, int, int]] = []
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in SETTING_FIELDS}
         if form.cleaned_data["confirm"]:
@@ -43,15 +44,19 @@ def retention_settings(request: AuthedHttpRequest) -> HttpResponse:
             messages.success(request, _("The retention settings are saved."))
             return redirect("privacy-retention")
         proposed = retention_run(now=when, dry_run=True, rules=RetentionSettings(pk=1, **values))
-        form = RetentionSettingsForm(
-            initial={**values, "confirm": True}, instance=RetentionSettings(pk=1, **values)
-        )
+        changes = [
+            (form.fields[name].label, getattr(current, name), values[name])
+            for name in SETTING_FIELDS
+            if getattr(current, name) != values[name]
+        ]
+        form = form.to_confirm()
     context = {
         "form": form,
         "settings": current,
         "next_run": when,
         "report": retention_run(now=when, dry_run=True, rules=current),
         "proposed": proposed,
+        "changes": changes,
         "soonest": anonymised_soonest(rules=current),
     }
     status = 400 if form.errors else 200

@@ -13,8 +13,9 @@ Rules, with the Danish defaults of `RetentionSettings`:
   are still inactive and nothing blocks their erasure;
 - rejected or withdrawn applications are deleted after 6 months;
 - evaluation invitations are deleted after 12 months (answers stay, without the person);
-- invitations unused for 30 days (never signed in, no password, no other data): the
-  account is deactivated, never deleted;
+- accounts unused for 30 days (an invitation or a registration never taken up: never
+  signed in, no password, nothing else here) are deleted, or deactivated if something
+  still refers to them; the site's admins stay while none of them has signed in;
 - the subject, text and parameters of sent messages are blanked after 12 months; the
   message and its deliveries stay, so counts stay right.
 """
@@ -24,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import ProtectedError, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -57,7 +58,7 @@ class RetentionReport:
     came_back: int = 0  # warned people who were active again: their notice is closed
     applications_deleted: int = 0
     evaluation_invitations_deleted: int = 0
-    invitations_deactivated: int = 0
+    unused_accounts: int = 0  # deleted (deactivated when something protects them)
     messages_blanked: int = 0
     dry_run: bool = False
     blocked: list[int] = field(default_factory=list)  # ids kept because erasure is blocked
@@ -100,8 +101,10 @@ def _without_data(users: QuerySet[User]) -> QuerySet[User]:
 
 
 def unused_invitations(*, now: datetime) -> QuerySet[User]:
-    """Accounts made for someone who never signed in, never set a password and has
-    nothing else here, more than 30 days ago."""
+    """Accounts made more than 30 days ago for someone who never signed in, never set a
+    password and has nothing else here (an admin's invitation, a registration whose
+    link was never used). The site's admins are kept while none of them has signed in,
+    so a site is never left without the admin it was provisioned with."""
     users = User.objects.filter(
         _no_password(),
         is_active=True,
@@ -109,6 +112,10 @@ def unused_invitations(*, now: datetime) -> QuerySet[User]:
         last_login__isnull=True,
         date_joined__lt=now - timedelta(days=INVITATION_DAYS),
     )
+    if not User.objects.filter(
+        is_owner_admin=True, is_active=True, last_login__isnull=False
+    ).exists():
+        users = users.exclude(is_owner_admin=True)
     return _without_data(users)
 
 
@@ -185,15 +192,20 @@ def retention_run(
 
 
 def _invitations(report: RetentionReport, *, now: datetime) -> None:
+    """Delete each unused account (nothing else refers to it); one something still
+    protects is deactivated instead. A new registration makes the account afresh."""
     ids = list(unused_invitations(now=now).values_list("pk", flat=True))
-    report.invitations_deactivated = len(ids)
-    if report.dry_run or not ids:
+    report.unused_accounts = len(ids)
+    if report.dry_run:
         return
-    with transaction.atomic():
-        for user in User.objects.select_for_update().filter(pk__in=ids, is_active=True):
-            user.is_active = False
-            user.save(update_fields=["is_active"])
-            audit_record(actor=None, action="retention.invitation_deactivated", target=user)
+    for user in User.objects.filter(pk__in=ids, is_active=True):
+        with transaction.atomic():
+            audit_record(actor=None, action="retention.unused_account_removed", target=user)
+            try:
+                with transaction.atomic():
+                    user.delete()
+            except ProtectedError:
+                User.objects.filter(pk=user.pk).update(is_active=False)
 
 
 def _inactive(report: RetentionReport, *, now: datetime, rules: RetentionSettings) -> None:

@@ -291,3 +291,52 @@ def test_it_lists_the_people_anonymised_soonest_in_two_queries(
         "Carl Hansen",
     ]
     assert all(activity is not None for _name, activity, _erase in rows)
+
+
+def test_it_removes_accounts_never_taken_up_after_thirty_days_but_keeps_members(
+    nanna, roklub, nyborg
+):
+    from apps.accounts.services import owner_admin_create
+    from apps.members.models import Membership
+
+    nanna.last_login = timezone.now()
+    nanna.save(update_fields=["last_login"])
+    pending = User.objects.get(email="pia@nyborg.dk")
+    invited = owner_admin_create(email="ida@nyborg.dk", full_name="Ida", actor=nanna)
+    member = person("Mette")  # added by a coordinator: never signed in, but a member
+    Membership.objects.create(user=member, organisation=roklub, started_on=timezone.localdate())
+    with later(20):
+        assert run().unused_accounts == 0
+    with later(31):
+        dry = run(dry_run=True)
+        report = run()
+        again = run()
+    assert (dry.unused_accounts, report.unused_accounts, again.unused_accounts) == (2, 2, 0)
+    assert not User.objects.filter(pk__in=[pending.pk, invited.pk]).exists()
+    assert User.objects.filter(pk=member.pk, is_active=True).exists()
+    assert AuditEvent.objects.filter(action="retention.unused_account_removed").count() == 2
+
+
+def test_it_keeps_the_sites_only_admin_while_no_admin_has_signed_in(nanna, in_nyborg):
+    nanna.set_unusable_password()
+    nanna.save()
+    with later(31):
+        run()
+    nanna.refresh_from_db()
+    assert nanna.is_active
+
+
+def test_the_confirmation_confirms_exactly_the_values_shown(nyborg, nanna, nyborg_client):
+    browser = signed_in(nyborg_client, nanna, nyborg)
+    values = {
+        "inactive_months": 36,
+        "warning_days": 30,
+        "application_months": 6,
+        "evaluation_months": 12,
+        "message_months": 12,
+    }
+    asked = browser.post(URL, values)
+    form = asked.context["form"]
+    assert not form.visible_fields()  # no field to change between the dry run and confirm
+    assert {name: form.initial[name] for name in values} == values
+    assert "36" in asked.content.decode()
