@@ -1,11 +1,31 @@
 """A person's GDPR rights (export, erasure), retention and the controller's records."""
 
-# --- retention (storage limitation) -----------------------------------------------------
+# --- erasure (apps.privacy.services.erasure) ---
 
-from django.conf import settings as django_settings
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class LegalHold(models.Model):
+    """The site's admin holds a person's data (a complaint, a case, a court order): while it
+    is set, the person cannot be erased, neither on request nor by retention."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="legal_hold"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"hold on {self.user_id}: {self.reason[:40]}"
+
+
+# --- retention (apps.privacy.services.retention) ---
 
 
 class RetentionSettings(models.Model):
@@ -65,9 +85,7 @@ class RetentionNotice(models.Model):
     """One warning to an inactive person. Open while neither resolved (they came back)
     nor erased; at most one open notice per person, so a run twice warns once."""
 
-    user = models.ForeignKey(
-        django_settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     warned_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
