@@ -340,3 +340,22 @@ def test_the_confirmation_confirms_exactly_the_values_shown(nyborg, nanna, nybor
     assert not form.visible_fields()  # no field to change between the dry run and confirm
     assert {name: form.initial[name] for name in values} == values
     assert "36" in asked.content.decode()
+
+
+def test_it_keeps_a_warned_person_under_a_legal_hold(volunteer, nanna, nyborg, nyborg_client):
+    from apps.privacy.models import LegalHold
+
+    address = volunteer.email
+    with later(2 * 365 + 10):
+        run()
+        LegalHold.objects.create(
+            user=volunteer, reason="Klagesag", set_by=nanna, set_at=timezone.now()
+        )
+    with later(2 * 365 + 45):
+        report = run()
+    assert (report.anonymised, report.blocked) == (0, [volunteer.pk])
+    volunteer.refresh_from_db()
+    assert volunteer.email == address and volunteer.is_active
+    with later(2 * 365 + 46):
+        page = signed_in(nyborg_client, nanna, nyborg).get(URL)
+    assert "tilbageholdelse" in page.content.decode()
