@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,3 +84,82 @@ class LegalHold(models.Model):
 
     def __str__(self) -> str:
         return f"hold on {self.user_id}: {self.reason[:40]}"
+
+
+# --- retention (apps.privacy.services.retention) ---
+
+
+class RetentionSettings(models.Model):
+    """One row per tenant schema (pk 1): how long the site keeps what (Danish defaults)."""
+
+    inactive_months = models.PositiveSmallIntegerField(
+        _("warn volunteers inactive for (months)"), default=24
+    )
+    warning_days = models.PositiveSmallIntegerField(
+        _("anonymise this many days after the warning"), default=30
+    )
+    application_months = models.PositiveSmallIntegerField(
+        _("delete rejected or withdrawn applications after (months)"), default=6
+    )
+    evaluation_months = models.PositiveSmallIntegerField(
+        _("delete evaluation invitations after (months)"), default=12
+    )
+    message_months = models.PositiveSmallIntegerField(
+        _("blank the text of sent messages after (months)"), default=12
+    )
+
+    class Meta:
+        verbose_name = _("retention settings")
+        verbose_name_plural = _("retention settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(inactive_months__gte=6, inactive_months__lte=120),
+                name="retention_inactive_6_to_120_months",
+            ),
+            models.CheckConstraint(
+                condition=Q(warning_days__gte=14, warning_days__lte=180),
+                name="retention_warning_14_to_180_days",
+            ),
+            models.CheckConstraint(
+                condition=Q(application_months__gte=1, application_months__lte=60),
+                name="retention_applications_1_to_60_months",
+            ),
+            models.CheckConstraint(
+                condition=Q(evaluation_months__gte=1, evaluation_months__lte=120),
+                name="retention_evaluations_1_to_120_months",
+            ),
+            models.CheckConstraint(
+                condition=Q(message_months__gte=1, message_months__lte=120),
+                name="retention_messages_1_to_120_months",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Retention settings"))
+
+    @classmethod
+    def load(cls) -> "RetentionSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class RetentionNotice(models.Model):
+    """One warning to an inactive person. Open while neither resolved (they came back)
+    nor erased; at most one open notice per person, so a run twice warns once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    warned_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["warned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(resolved_at__isnull=True, erased_at__isnull=True),
+                name="retention_one_open_notice_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.warned_at:%Y-%m-%d}"

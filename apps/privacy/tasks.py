@@ -1,12 +1,13 @@
 """Privacy: tasks."""
 
-# --- Data export ----------------------------------------------------------------------------
-
 from celery import shared_task
 from django.db import OperationalError
 
 from apps.privacy.services.export import export_build, exports_expired_clear
+from apps.privacy.services.retention import retention_run
 from tenants.tasks import send_to_every_open_tenant
+
+# --- Data export ----------------------------------------------------------------------------
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -24,3 +25,18 @@ def clear_expired_exports() -> int:
 def dispatch_clear_expired_exports() -> None:
     """Beat runs this in public every hour; it fans out to every open tenant."""
     send_to_every_open_tenant(clear_expired_exports)
+
+
+# --- retention ---------------------------------------------------------------------------
+
+
+@shared_task
+def run_retention() -> dict[str, int]:
+    """In one tenant's schema: apply the retention rules (safe twice: see retention_run)."""
+    return retention_run().counts()
+
+
+@shared_task(needs_tenant=False, ignore_result=True)  # type: ignore[call-overload]
+def dispatch_retention() -> None:
+    """Beat runs this in public once a day; it fans out to every open tenant."""
+    send_to_every_open_tenant(run_retention)

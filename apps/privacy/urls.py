@@ -20,3 +20,10 @@ urlpatterns: list = [
         name="privacy-legal-hold",
     ),
 ]
+
+# --- retention (apps/privacy/retention_views.py) ---
+from apps.privacy import retention_views  # noqa: E402
+
+urlpatterns += [
+    path("opbevaring/", retention_views.retention_settings, name="privacy-retention"),
+]

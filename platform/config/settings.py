@@ -204,6 +204,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.privacy.tasks.dispatch_clear_expired_exports",
         "schedule": 3600.0,
     },
+    "privacy-retention": {  # storage limitation: warn, anonymise, delete, blank (03:30)
+        "task": "apps.privacy.tasks.dispatch_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- files ------------------------------------------------------------------------
