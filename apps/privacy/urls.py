@@ -1,5 +1,13 @@
 """A person's data and the controller's records, under /privatliv/ (config.urls_tenant)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from apps.privacy import consent_views
+
+urlpatterns: list = [
+    path(
+        "samtykker/<int:consent_id>/traek-tilbage/",
+        consent_views.consent_withdraw_view,
+        name="consent-withdraw",
+    ),
+]

@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.legal.models import Consent
 from apps.members.imports.columns import FIELDS, Mapping, check_mapping, guess_mapping
 from apps.members.imports.parsing import Table
 from apps.members.models import Membership, Profile
+from apps.members.services.information import information_notice_send
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import require_coordinator
 from kernel.phones import normalise_phone
@@ -195,6 +197,11 @@ def _write(organisation: Organisation, preview: Preview) -> ImportResult:
             for user_id in joining
         ],
         batch_size=BATCH_SIZE,
+    )
+    information_notice_send(
+        organisation=organisation,
+        user_ids=[user.pk for user in users],
+        method=Consent.Method.IMPORT,
     )
     return ImportResult(
         created=len(users),

@@ -8,7 +8,9 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.accounts.services import email_link_send
 from apps.audit.services import audit_record
+from apps.legal.models import Consent
 from apps.members.models import MemberNote, Membership, Profile
+from apps.members.services.information import information_notice_send
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import require_coordinator
 
@@ -57,4 +59,7 @@ def member_invite(
         if user is None:
             user = User.objects.create_user(email, full_name=full_name.strip() or email)
             email_link_send(user=user, next_path=reverse("profile"))
+            information_notice_send(
+                organisation=organisation, user_ids=[user.pk], method=Consent.Method.COORDINATOR
+            )
         return membership_add(actor=actor, organisation=organisation, user=user)
