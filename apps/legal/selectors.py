@@ -38,8 +38,10 @@ def privacy_consents(*, user_id: int) -> QuerySet[PrivacyConsent]:
 
 def consents(*, user_id: int) -> QuerySet[Consent]:
     """What a person was told and agreed to, newest first (one query with the versions)."""
-    return Consent.objects.filter(user_id=user_id).select_related("version").defer(
-        "version__body_markdown"
+    return (
+        Consent.objects.filter(user_id=user_id)
+        .select_related("version")
+        .defer("version__body_markdown")
     )
 
 

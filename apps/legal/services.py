@@ -1,9 +1,8 @@
 """Write paths for the legal pages: publish a version, the standard texts, consent."""
 
 import re
-from typing import TYPE_CHECKING
-
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -163,7 +162,8 @@ def consent_record(
             method=Consent.Method(method).value,
         )
         audit_record(
-            actor=user if method in (Consent.Method.REGISTRATION, Consent.Method.ACCOUNT_PAGE)
+            actor=user
+            if method in (Consent.Method.REGISTRATION, Consent.Method.ACCOUNT_PAGE)
             else None,
             action="legal.consent_given" if basis == Consent.Basis.CONSENT else "legal.informed",
             target=user,
@@ -208,9 +208,7 @@ def consent_withdraw_purpose(*, user: "User", purpose: str) -> int:
             user=user, purpose=purpose, basis=Consent.Basis.CONSENT, withdrawn_at__isnull=True
         ).update(withdrawn_at=timezone.now())
         if changed:
-            audit_record(
-                actor=user, action="legal.consent_withdrawn", target=user, purpose=purpose
-            )
+            audit_record(actor=user, action="legal.consent_withdrawn", target=user, purpose=purpose)
     return changed
 
 

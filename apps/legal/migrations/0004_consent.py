@@ -6,34 +6,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('legal', '0003_standard_versions_for_existing_tenants'),
+        ("legal", "0003_standard_versions_for_existing_tenants"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('privacy_notice', 'Privacy notice'), ('information_notice', 'Information about your data (art. 14)'), ('sms', 'Text messages (SMS)')], max_length=30, verbose_name='purpose')),
-                ('basis', models.CharField(choices=[('consent', 'Consent'), ('information', 'Information')], max_length=20, verbose_name='legal basis')),
-                ('given_at', models.DateTimeField(verbose_name='when')),
-                ('method', models.CharField(choices=[('registration', 'Registration form'), ('import', 'Import by an organisation'), ('coordinator', 'Added by a coordinator'), ('account', 'My account'), ('earlier', 'Recorded before this list')], max_length=20, verbose_name='how')),
-                ('channel', models.CharField(blank=True, max_length=10, verbose_name='channel')),
-                ('sent_message_id', models.BigIntegerField(blank=True, null=True)),
-                ('organisation_name', models.CharField(blank=True, max_length=200, verbose_name='from')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='legal.documentversion', verbose_name='privacy notice version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("privacy_notice", "Privacy notice"),
+                            ("information_notice", "Information about your data (art. 14)"),
+                            ("sms", "Text messages (SMS)"),
+                        ],
+                        max_length=30,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[("consent", "Consent"), ("information", "Information")],
+                        max_length=20,
+                        verbose_name="legal basis",
+                    ),
+                ),
+                ("given_at", models.DateTimeField(verbose_name="when")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("registration", "Registration form"),
+                            ("import", "Import by an organisation"),
+                            ("coordinator", "Added by a coordinator"),
+                            ("account", "My account"),
+                            ("earlier", "Recorded before this list"),
+                        ],
+                        max_length=20,
+                        verbose_name="how",
+                    ),
+                ),
+                ("channel", models.CharField(blank=True, max_length=10, verbose_name="channel")),
+                ("sent_message_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "organisation_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="from"),
+                ),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="withdrawn"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="legal.documentversion",
+                        verbose_name="privacy notice version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent or information',
-                'verbose_name_plural': 'consents and information',
-                'ordering': ['-given_at', '-pk'],
-                'indexes': [models.Index(fields=['user', 'purpose'], name='legal_consent_user_purpose')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('basis', 'consent'), ('withdrawn_at__isnull', True), _connector='OR'), name='legal_consent_only_consent_withdrawn'), models.UniqueConstraint(condition=models.Q(('basis', 'consent'), ('withdrawn_at__isnull', True)), fields=('user', 'purpose'), name='legal_consent_one_active')],
+                "verbose_name": "consent or information",
+                "verbose_name_plural": "consents and information",
+                "ordering": ["-given_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["user", "purpose"], name="legal_consent_user_purpose")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("basis", "consent"), ("withdrawn_at__isnull", True), _connector="OR"
+                        ),
+                        name="legal_consent_only_consent_withdrawn",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("basis", "consent"), ("withdrawn_at__isnull", True)),
+                        fields=("user", "purpose"),
+                        name="legal_consent_one_active",
+                    ),
+                ],
             },
         ),
     ]

@@ -10,9 +10,7 @@ from apps.organisations.models import Organisation
 from kernel import messages
 
 
-def information_notice_send(
-    *, organisation: Organisation, user_ids: list[int], method: str
-) -> int:
+def information_notice_send(*, organisation: Organisation, user_ids: list[int], method: str) -> int:
     """One Message for the whole batch (an import of 10,000 is one row and 10,000
     deliveries) and one information row per person. Call inside the creating service's
     transaction: the mails go when it commits. Returns how many people were told."""

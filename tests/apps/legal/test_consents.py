@@ -58,9 +58,7 @@ def test_it_records_sms_consent_when_sms_is_switched_on_and_shows_it(
     assert "Sms-beskeder" in page and f"/privatliv/samtykker/{sms_on.pk}/traek-tilbage/" in page
 
 
-def test_it_withdraws_sms_consent_switches_sms_off_and_audits(
-    nyborg, frida, sms_on, nyborg_client
-):
+def test_it_withdraws_sms_consent_switches_sms_off_and_audits(nyborg, frida, sms_on, nyborg_client):
     client = signed_in(nyborg_client, frida, nyborg)
     response = client.post(f"/privatliv/samtykker/{sms_on.pk}/traek-tilbage/", follow=True)
     assert response.status_code == 200 and "Du har trukket dit samtykke tilbage" in body(response)
@@ -127,9 +125,7 @@ def test_another_tenant_sees_none_of_it(nyborg, aarhus, frida, anders, sms_on, a
         assert not Consent.objects.filter(purpose=Consent.Purpose.SMS).exists()
 
 
-def test_it_lists_a_persons_consents_in_one_query(
-    nyborg, frida, sms_on, django_assert_num_queries
-):
+def test_it_lists_a_persons_consents_in_one_query(nyborg, frida, sms_on, django_assert_num_queries):
     consent_record(
         user=frida,
         purpose=Consent.Purpose.PRIVACY_NOTICE,
