@@ -58,8 +58,8 @@ def member_invite(
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email, full_name=full_name.strip() or email)
-            email_link_send(user=user, next_path=reverse("profile"))
-            information_notice_send(
+            information_notice_send(  # art. 14: who holds their data now, and why
                 organisation=organisation, user_ids=[user.pk], method=Consent.Method.COORDINATOR
             )
+            email_link_send(user=user, next_path=reverse("profile"))
         return membership_add(actor=actor, organisation=organisation, user=user)
