@@ -135,3 +135,30 @@ def test_it_lists_a_persons_consents_in_one_query(nyborg, frida, sms_on, django_
     with django_assert_num_queries(1):  # frida's fixture keeps us in Nyborg's schema
         rows = list(consents(user_id=frida.pk))
         assert [row.version.number for row in rows if row.version] == [1, 1]
+
+
+def test_the_data_migrations_turn_earlier_records_into_rows(nyborg, frida, bo, carl):
+    """PrivacyConsent rows, a bare consented_at, and SMS switched on before consents were
+    rows (apps/legal/migrations/0005, apps/messaging/migrations/0007)."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from apps.legal.models import PrivacyConsent
+
+    version = current_version(document=Document.PRIVACY)
+    PrivacyConsent.objects.create(user=frida, version=version, accepted_at=timezone.now())
+    User.objects.filter(pk__in=[frida.pk, bo.pk]).update(consented_at=timezone.now())
+    Preference.objects.create(user=carl, kind="info", sms=True)
+    import_module("apps.legal.migrations.0005_consents_from_earlier_records").forwards(apps, None)
+    import_module("apps.messaging.migrations.0007_sms_consents_from_preferences").forwards(
+        apps, None
+    )
+    rows = {(r.user_id, r.purpose, r.method, r.version_id) for r in Consent.objects.all()}
+    assert rows == {
+        (frida.pk, "privacy_notice", "registration", version.pk),
+        (bo.pk, "privacy_notice", "earlier", None),
+        (carl.pk, "sms", "earlier", None),
+    }
+    assert Consent.objects.get(user=carl).withdrawable
