@@ -145,7 +145,7 @@ def members_import(
         raise ValidationError(_("No row can be imported."), code="nothing")
     try:
         with transaction.atomic():
-            result = _write(organisation, preview)
+            result = _write(actor, organisation, preview)
             audit_record(
                 actor=actor,
                 action="members.import",
@@ -166,7 +166,7 @@ def members_import(
     return result
 
 
-def _write(organisation: Organisation, preview: Preview) -> ImportResult:
+def _write(actor: User, organisation: Organisation, preview: Preview) -> ImportResult:
     valid = preview.valid
     new_rows = [row for row in valid if row.existing_user_id is None]
     users = [
@@ -199,6 +199,7 @@ def _write(organisation: Organisation, preview: Preview) -> ImportResult:
         batch_size=BATCH_SIZE,
     )
     information_notice_send(
+        actor=actor,
         organisation=organisation,
         user_ids=[user.pk for user in users],
         method=Consent.Method.IMPORT,

@@ -59,7 +59,10 @@ def member_invite(
         if user is None:
             user = User.objects.create_user(email, full_name=full_name.strip() or email)
             information_notice_send(  # art. 14: who holds their data now, and why
-                organisation=organisation, user_ids=[user.pk], method=Consent.Method.COORDINATOR
+                actor=actor,
+                organisation=organisation,
+                user_ids=[user.pk],
+                method=Consent.Method.COORDINATOR,
             )
             email_link_send(user=user, next_path=reverse("profile"))
         return membership_add(actor=actor, organisation=organisation, user=user)

@@ -148,6 +148,7 @@ def test_the_data_migrations_turn_earlier_records_into_rows(nyborg, frida, bo, c
     from apps.legal.models import PrivacyConsent
 
     version = current_version(document=Document.PRIVACY)
+    assert version is not None
     PrivacyConsent.objects.create(user=frida, version=version, accepted_at=timezone.now())
     User.objects.filter(pk__in=[frida.pk, bo.pk]).update(consented_at=timezone.now())
     Preference.objects.create(user=carl, kind="info", sms=True)
