@@ -43,6 +43,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     digest_sent_at = models.DateTimeField(null=True, blank=True)
     # Secret for the personal calendar feed; a new value revokes the old URL.
     calendar_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Set when the person was erased (apps.privacy.services.erasure): the row stays so that
+    # hours and attendance keep counting, but names nobody.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 

@@ -6,6 +6,9 @@ from django.db import models
 class AuditEvent(models.Model):
     # A label, not a foreign key: the log outlives the accounts it names.
     actor = models.CharField(max_length=254, blank=True)
+    # The actor's user id when the actor was a person (the label is a snapshot): erasure
+    # finds their rows by it and replaces the label.
+    actor_id = models.IntegerField(null=True, blank=True, db_index=True)
     action = models.CharField(max_length=100, db_index=True)
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=100, blank=True)

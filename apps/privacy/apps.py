@@ -5,3 +5,6 @@ class PrivacyConfig(AppConfig):
     name = "apps.privacy"
     label = "privacy"
     verbose_name = "Privacy (GDPR)"
+
+    def ready(self) -> None:
+        from apps.privacy import messages  # noqa: F401  (registers the kinds of message)

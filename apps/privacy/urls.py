@@ -2,9 +2,24 @@
 
 from django.urls import path
 
-from apps.privacy import consent_views
+from apps.privacy import consent_views, erasure_views, export_views
 
 urlpatterns: list = [
+    # Data export (articles 15 and 20)
+    path("mine-data/", export_views.export_page, name="privacy-export"),
+    path("mine-data/bestil/", export_views.export_ask, name="privacy-export-ask"),
+    path("mine-data/<int:export_id>/hent/", export_views.export_file, name="privacy-export-file"),
+    path("indsigt/", export_views.access_requests, name="privacy-access-requests"),
+    # Erasure (article 17)
+    path("slet-min-konto/", erasure_views.erase_self, name="privacy-erase-self"),
+    path("sletning/", erasure_views.erase_find, name="privacy-erase-find"),
+    path("sletning/<int:user_id>/", erasure_views.erase_person, name="privacy-erase-person"),
+    path(
+        "sletning/<int:user_id>/tilbageholdelse/",
+        erasure_views.legal_hold,
+        name="privacy-legal-hold",
+    ),
+    # Consents (article 7(3)): withdrawing one, from the account page
     path(
         "samtykker/<int:consent_id>/traek-tilbage/",
         consent_views.consent_withdraw_view,

@@ -200,6 +200,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.evaluations.tasks.dispatch_evaluations",
         "schedule": 600.0,
     },
+    "privacy-expired-exports": {  # a copy's file is deleted when its link expires unused
+        "task": "apps.privacy.tasks.dispatch_clear_expired_exports",
+        "schedule": 3600.0,
+    },
 }
 
 # --- files ------------------------------------------------------------------------
