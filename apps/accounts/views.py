@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.forms import EmailLinkForm, RegisterForm, SignInForm
 from apps.accounts.services import email_link_request, email_link_use, volunteer_register
 from apps.legal.models import Document
-from apps.legal.selectors import current_version
+from apps.legal.selectors import consents, current_version
 from kernel.http import AuthedHttpRequest
 
 
@@ -41,7 +41,8 @@ class InvitationView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def account(request: AuthedHttpRequest) -> HttpResponse:
-    return render(request, "accounts/account.html")
+    context = {"consents": list(consents(user_id=request.user.pk))}
+    return render(request, "accounts/account.html", context)
 
 
 def register(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from apps.legal.models import DocumentVersion, PrivacyConsent
+from apps.legal.models import Consent, DocumentVersion, PrivacyConsent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -27,3 +27,9 @@ class DocumentVersionAdmin(ReadOnlyAdmin):
 @admin.register(PrivacyConsent)
 class PrivacyConsentAdmin(ReadOnlyAdmin):
     list_display = ("user", "version", "accepted_at")
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    list_display = ("user", "purpose", "basis", "version", "given_at", "method", "withdrawn_at")
+    list_filter = ("purpose", "basis", "method")

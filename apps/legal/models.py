@@ -2,7 +2,8 @@
 
 Each publish is a new immutable version (a database trigger refuses UPDATE and DELETE, so
 not even the admin site or a data fix in psql can rewrite what a person accepted). The
-version a person accepted at registration is kept in PrivacyConsent.
+version a person accepted at registration is kept in PrivacyConsent (kept as it was) and,
+with everything else a person was told or agreed to, in Consent.
 """
 
 from django.conf import settings
@@ -75,3 +76,80 @@ class PrivacyConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} accepted {self.version}"
+
+
+class Consent(models.Model):
+    """One thing a person was told or agreed to: what, on which legal basis, which version
+    of the privacy notice, when, how. Rows are never deleted; a consent is withdrawn by
+    stamping `withdrawn_at` (information given cannot be withdrawn: it was given)."""
+
+    class Purpose(models.TextChoices):
+        # Art. 13: the notice shown, and acknowledged, when the person registered.
+        PRIVACY_NOTICE = "privacy_notice", _("Privacy notice")
+        # Art. 14: told about data an organisation registered about them (import, coordinator).
+        INFORMATION_NOTICE = "information_notice", _("Information about your data (art. 14)")
+        # Art. 6(1)(a): text messages to their phone number.
+        SMS = "sms", _("Text messages (SMS)")
+
+    class Basis(models.TextChoices):
+        CONSENT = "consent", _("Consent")
+        INFORMATION = "information", _("Information")
+
+    class Method(models.TextChoices):
+        REGISTRATION = "registration", _("Registration form")
+        IMPORT = "import", _("Import by an organisation")
+        COORDINATOR = "coordinator", _("Added by a coordinator")
+        ACCOUNT_PAGE = "account", _("My account")
+        EARLIER = "earlier", _("Recorded before this list")
+
+    BASIS = {
+        Purpose.PRIVACY_NOTICE: Basis.INFORMATION,
+        Purpose.INFORMATION_NOTICE: Basis.INFORMATION,
+        Purpose.SMS: Basis.CONSENT,
+    }
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
+    )
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose)
+    basis = models.CharField(_("legal basis"), max_length=20, choices=Basis)
+    version = models.ForeignKey(
+        DocumentVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("privacy notice version"),
+    )
+    given_at = models.DateTimeField(_("when"))
+    method = models.CharField(_("how"), max_length=20, choices=Method)
+    # What the information went out as (art. 14): channel and the outbox message's id
+    # (apps.messaging is above legal, so an id, not a key).
+    channel = models.CharField(_("channel"), max_length=10, blank=True)
+    sent_message_id = models.BigIntegerField(null=True, blank=True)
+    organisation_name = models.CharField(_("from"), max_length=200, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-pk"]
+        indexes = [models.Index(fields=["user", "purpose"], name="legal_consent_user_purpose")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(basis="consent") | models.Q(withdrawn_at__isnull=True),
+                name="legal_consent_only_consent_withdrawn",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "purpose"],
+                condition=models.Q(basis="consent", withdrawn_at__isnull=True),
+                name="legal_consent_one_active",
+            ),
+        ]
+        verbose_name = _("consent or information")
+        verbose_name_plural = _("consents and information")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.purpose} {self.given_at:%Y-%m-%d}"
+
+    @property
+    def withdrawable(self) -> bool:
+        return self.basis == self.Basis.CONSENT and self.withdrawn_at is None

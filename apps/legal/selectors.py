@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from apps.legal.models import Document, DocumentVersion, PrivacyConsent
+from apps.legal.models import Consent, Document, DocumentVersion, PrivacyConsent
 
 
 def current_version(*, document: str) -> DocumentVersion | None:
@@ -34,6 +34,33 @@ def document_versions(*, document: str) -> QuerySet[DocumentVersion]:
 
 def privacy_consents(*, user_id: int) -> QuerySet[PrivacyConsent]:
     return PrivacyConsent.objects.filter(user_id=user_id).select_related("version")
+
+
+def consents(*, user_id: int) -> QuerySet[Consent]:
+    """What a person was told and agreed to, newest first (one query with the versions)."""
+    return (
+        Consent.objects.filter(user_id=user_id)
+        .select_related("version")
+        .defer("version__body_markdown")
+    )
+
+
+def informed(*, user_ids: list[int]) -> dict[int, Consent]:
+    """The newest art. 14 information given to each of these people (for member pages)."""
+    rows = (
+        Consent.objects.filter(user_id__in=user_ids, purpose=Consent.Purpose.INFORMATION_NOTICE)
+        .select_related("version")
+        .defer("version__body_markdown")
+        .order_by("user_id", "-given_at")
+        .distinct("user_id")
+    )
+    return {row.user_id: row for row in rows}
+
+
+def has_consent(*, user_id: int, purpose: str) -> bool:
+    return Consent.objects.filter(
+        user_id=user_id, purpose=purpose, basis=Consent.Basis.CONSENT, withdrawn_at__isnull=True
+    ).exists()
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Write paths for the legal pages: publish a version, the standard texts, consent."""
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
-from apps.legal.models import Document, DocumentVersion, PrivacyConsent
+from apps.legal.models import Consent, Document, DocumentVersion, PrivacyConsent
 from kernel import dates
 from tenants.models import Tenant
 from tenants.selectors import tenant_url
@@ -118,7 +119,124 @@ def privacy_consent_record(*, user: "User", version: DocumentVersion) -> Privacy
         consent = PrivacyConsent.objects.create(
             user=user, version=version, accepted_at=timezone.now()
         )
+        consent_record(
+            user=user,
+            purpose=Consent.Purpose.PRIVACY_NOTICE,
+            method=Consent.Method.REGISTRATION,
+            version=version,
+            given_at=consent.accepted_at,
+        )
         audit_record(
             actor=user, action="legal.privacy_accepted", target=user, version=version.number
         )
     return consent
+
+
+def consent_record(
+    *,
+    user: "User",
+    purpose: str,
+    method: str,
+    version: DocumentVersion | None = None,
+    given_at=None,
+) -> Consent:
+    """Record what the person was told or agreed to. A consent already given (and not
+    withdrawn) is not given twice: the existing row is returned."""
+    purpose = Consent.Purpose(purpose).value
+    basis = Consent.BASIS[Consent.Purpose(purpose)]
+    if version is not None and version.document != Document.PRIVACY:
+        raise ValueError("a consent refers to a version of the privacy notice")
+    with transaction.atomic():
+        if basis == Consent.Basis.CONSENT:
+            active = Consent.objects.filter(
+                user=user, purpose=purpose, withdrawn_at__isnull=True
+            ).first()
+            if active is not None:
+                return active
+        consent = Consent.objects.create(
+            user=user,
+            purpose=purpose,
+            basis=basis,
+            version=version,
+            given_at=given_at or timezone.now(),
+            method=Consent.Method(method).value,
+        )
+        audit_record(
+            actor=user
+            if method in (Consent.Method.REGISTRATION, Consent.Method.ACCOUNT_PAGE)
+            else None,
+            action="legal.consent_given" if basis == Consent.Basis.CONSENT else "legal.informed",
+            target=user,
+            purpose=purpose,
+            method=consent.method,
+            version=version.number if version else None,
+        )
+    return consent
+
+
+def consent_withdraw(*, user: "User", consent_id: int) -> Consent:
+    """The person withdraws a consent of their own. What it allowed must stop: the caller
+    (apps.privacy) switches off what depends on it in the same transaction. Information
+    cannot be withdrawn, nor a consent twice."""
+    with transaction.atomic():
+        consent = Consent.objects.select_for_update().filter(pk=consent_id, user=user).first()
+        if consent is None:
+            raise Consent.DoesNotExist
+        if consent.basis != Consent.Basis.CONSENT:
+            raise ValidationError(
+                _("This is information you were given, not a consent; it cannot be withdrawn.")
+            )
+        if consent.withdrawn_at is not None:
+            raise ValidationError(_("You have already withdrawn this consent."))
+        consent.withdrawn_at = timezone.now()
+        consent.save(update_fields=["withdrawn_at"])
+        audit_record(
+            actor=user,
+            action="legal.consent_withdrawn",
+            target=user,
+            purpose=consent.purpose,
+            consent=consent.pk,
+        )
+    return consent
+
+
+def consent_withdraw_purpose(*, user: "User", purpose: str) -> int:
+    """Withdraw the person's active consent for a purpose (they switched the thing off
+    themselves, e.g. every text message in their message settings). Returns rows changed."""
+    with transaction.atomic():
+        changed = Consent.objects.filter(
+            user=user, purpose=purpose, basis=Consent.Basis.CONSENT, withdrawn_at__isnull=True
+        ).update(withdrawn_at=timezone.now())
+        if changed:
+            audit_record(actor=user, action="legal.consent_withdrawn", target=user, purpose=purpose)
+    return changed
+
+
+def information_record(
+    *,
+    user_ids: Iterable[int],
+    method: str,
+    version: DocumentVersion | None,
+    channel: str,
+    sent_message_id: int | None,
+    organisation_name: str,
+) -> int:
+    """Art. 14: these people were told (by `channel`, in outbox message `sent_message_id`)
+    that an organisation registered data about them. One INSERT per 5,000 people."""
+    now = timezone.now()
+    rows = [
+        Consent(
+            user_id=user_id,
+            purpose=Consent.Purpose.INFORMATION_NOTICE,
+            basis=Consent.Basis.INFORMATION,
+            version=version,
+            given_at=now,
+            method=Consent.Method(method).value,
+            channel=channel,
+            sent_message_id=sent_message_id,
+            organisation_name=organisation_name[:200],
+        )
+        for user_id in user_ids
+    ]
+    Consent.objects.bulk_create(rows, batch_size=5000)  # 11 columns: < 65,535 parameters
+    return len(rows)

@@ -1,5 +1,6 @@
 """Mails about requests to join an organisation: to its coordinators when someone asks,
-and to the person when the request is answered (essential: they asked)."""
+and to the person when the request is answered (essential: they asked); and the
+information (GDPR art. 14) to people an organisation registered (import, added by hand)."""
 
 from typing import Any
 
@@ -61,5 +62,31 @@ MEMBERSHIP_ANSWERED = register(
         switch_off=None,
         context=lambda params: _answered_fields(_request(params)),
         example=lambda: _answered_fields(_example_request(MembershipRequest.Status.APPROVED)),
+    )
+)
+
+
+def _information_fields(organisation: Organisation, source: str) -> dict[str, Any]:
+    path = reverse("privacy-notice")
+    return {
+        "organisation": organisation,
+        "source": source,  # "import" or "coordinator"
+        "privacy_url": tenant_url(current_tenant(), path),
+        "account_url": tenant_url(current_tenant(), reverse("account")),
+    }
+
+
+# Essential: the law requires it (art. 14), so nobody can switch it off.
+INFORMATION_NOTICE = register(
+    MessageKind(
+        slug="information_notice",
+        label=_("Information when an organisation registers you (GDPR art. 14)"),
+        template="members/emails/information_notice",
+        essential=True,
+        switch_off=None,
+        context=lambda params: _information_fields(
+            Organisation.objects.get(pk=params["organisation_id"]), params.get("source", "")
+        ),
+        example=lambda: _information_fields(Organisation(pk=1, name="Nyborg Roklub"), "import"),
     )
 )

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.legal.selectors import informed
 from apps.members.forms import AddMemberForm, NoteForm, ProfileForm
 from apps.members.models import Membership, MembershipRequest, Profile
 from apps.members.selectors import pending_membership_requests
@@ -140,7 +141,13 @@ def member_page(request: AuthedHttpRequest, membership_id: int) -> HttpResponse:
         member_note_add(actor=request.user, membership=membership, text=form.cleaned_data["text"])
         return redirect("member", membership.pk)
     notes = member_notes(actor=request.user, membership=membership)
-    return render(request, "members/member.html", {"m": membership, "notes": notes, "form": form})
+    context = {
+        "m": membership,
+        "notes": notes,
+        "form": form,
+        "informed": informed(user_ids=[membership.user_id]).get(membership.user_id),
+    }
+    return render(request, "members/member.html", context)
 
 
 def _coordinated(request: AuthedHttpRequest, org_id: int) -> Organisation:

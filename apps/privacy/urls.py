@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.privacy import erasure_views, export_views
+from apps.privacy import consent_views, erasure_views, export_views
 
 urlpatterns: list = [
     # Data export (articles 15 and 20)
@@ -18,6 +18,12 @@ urlpatterns: list = [
         "sletning/<int:user_id>/tilbageholdelse/",
         erasure_views.legal_hold,
         name="privacy-legal-hold",
+    ),
+    # Consents (article 7(3)): withdrawing one, from the account page
+    path(
+        "samtykker/<int:consent_id>/traek-tilbage/",
+        consent_views.consent_withdraw_view,
+        name="consent-withdraw",
     ),
 ]
 

@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.legal.models import Consent
 from apps.members.imports.columns import FIELDS, Mapping, check_mapping, guess_mapping
 from apps.members.imports.parsing import Table
 from apps.members.models import Membership, Profile
+from apps.members.services.information import information_notice_send
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import require_coordinator
 from kernel.phones import normalise_phone
@@ -143,7 +145,7 @@ def members_import(
         raise ValidationError(_("No row can be imported."), code="nothing")
     try:
         with transaction.atomic():
-            result = _write(organisation, preview)
+            result = _write(actor, organisation, preview)
             audit_record(
                 actor=actor,
                 action="members.import",
@@ -164,7 +166,7 @@ def members_import(
     return result
 
 
-def _write(organisation: Organisation, preview: Preview) -> ImportResult:
+def _write(actor: User, organisation: Organisation, preview: Preview) -> ImportResult:
     valid = preview.valid
     new_rows = [row for row in valid if row.existing_user_id is None]
     users = [
@@ -195,6 +197,12 @@ def _write(organisation: Organisation, preview: Preview) -> ImportResult:
             for user_id in joining
         ],
         batch_size=BATCH_SIZE,
+    )
+    information_notice_send(
+        actor=actor,
+        organisation=organisation,
+        user_ids=[user.pk for user in users],
+        method=Consent.Method.IMPORT,
     )
     return ImportResult(
         created=len(users),

@@ -8,7 +8,9 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.accounts.services import email_link_send
 from apps.audit.services import audit_record
+from apps.legal.models import Consent
 from apps.members.models import MemberNote, Membership, Profile
+from apps.members.services.information import information_notice_send
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import require_coordinator
 
@@ -56,5 +58,11 @@ def member_invite(
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email, full_name=full_name.strip() or email)
+            information_notice_send(  # art. 14: who holds their data now, and why
+                actor=actor,
+                organisation=organisation,
+                user_ids=[user.pk],
+                method=Consent.Method.COORDINATOR,
+            )
             email_link_send(user=user, next_path=reverse("profile"))
         return membership_add(actor=actor, organisation=organisation, user=user)

@@ -4,6 +4,9 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.legal.models import Consent, Document
+from apps.legal.selectors import current_version
+from apps.legal.services import consent_record, consent_withdraw_purpose
 from apps.messaging.models import Preference, switchable_kind
 
 
@@ -16,6 +19,30 @@ def preferences_save(*, user: User, choices: dict[str, tuple[bool, bool]]) -> No
                 user=user, kind=kind, defaults={"email": email, "sms": sms}
             )
         audit_record(actor=user, action="messaging.preferences", target=user)
+        _sms_consent_follow(user=user)
+
+
+def _sms_consent_follow(*, user: User) -> None:
+    """Text messages go only with consent: switching SMS on for any kind gives it (a row the
+    person sees and can withdraw on their account page); switching every one off withdraws it."""
+    if Preference.objects.filter(user=user, sms=True).exists():
+        consent_record(
+            user=user,
+            purpose=Consent.Purpose.SMS,
+            method=Consent.Method.ACCOUNT_PAGE,
+            version=current_version(document=Document.PRIVACY),
+        )
+    else:
+        consent_withdraw_purpose(user=user, purpose=Consent.Purpose.SMS)
+
+
+def sms_off(*, user: User) -> int:
+    """The person withdrew their consent to text messages: no kind goes by SMS any more
+    (called by apps.privacy in the withdrawal's transaction). Returns switches changed."""
+    changed = Preference.objects.filter(user=user, sms=True).update(sms=False)
+    if changed:
+        audit_record(actor=user, action="messaging.sms_off", target=user, switches=changed)
+    return changed
 
 
 def unsubscribe(*, user_id: int, kind: str) -> bool:

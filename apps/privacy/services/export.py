@@ -35,7 +35,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.evaluations.models import Answer
 from apps.groups.models import GroupMember, Post
-from apps.legal.models import PrivacyConsent
+from apps.legal.models import Consent, PrivacyConsent
 from apps.members.models import Membership, MembershipRequest, Profile
 from apps.messaging.models import Delivery, Preference
 from apps.organisations.selectors import organisations_coordinated_by
@@ -461,6 +461,21 @@ SECTIONS: tuple[Section, ...] = (
             ("accepted_at", G("Accepted")),
         ),
         lambda user: PrivacyConsent.objects.filter(user=user).order_by("accepted_at", "pk"),
+    ),
+    Section(
+        "consent_records",
+        G("Consents and information"),
+        Consent,
+        (
+            ("purpose", G("Purpose")),
+            ("basis", G("Legal basis")),
+            ("version__number", G("Version")),
+            ("given_at", G("When")),
+            ("method", G("How")),
+            ("organisation_name", G("From")),
+            ("withdrawn_at", G("Withdrawn")),
+        ),
+        lambda user: Consent.objects.filter(user=user).order_by("given_at", "pk"),
     ),
     Section(
         "audit",

@@ -3,6 +3,7 @@ see tests/apps/messaging/kinds.py for what each checks), through the services.""
 
 import pytest
 
+from apps.accounts.models import User
 from apps.members.models import MembershipRequest
 from apps.members.notifications import membership_answered_send
 from apps.members.services.join_requests import (
@@ -77,3 +78,19 @@ def test_membership_answered(nyborg, meeting, frida, rikke, locale, switched_off
 
     twice(trigger)
     assert_kind("membership_answered", tenant=nyborg, to=frida, switched_off=switched_off)
+
+
+@cases
+def test_information_notice(nyborg, nanna, roklub, locale, switched_off):
+    from apps.members.services.memberships import member_invite
+
+    prepare(nyborg, locale=locale)
+
+    def trigger():
+        member_invite(actor=nanna, organisation=roklub, email="ny@example.dk", full_name="Ny")
+        if switched_off:  # essential: a switch made after the account exists changes nothing
+            switch_everything_off(User.objects.get(email="ny@example.dk"))
+
+    twice(trigger)
+    ny = User.objects.get(email="ny@example.dk")
+    assert_kind("information_notice", tenant=nyborg, to=ny, switched_off=switched_off)
