@@ -59,3 +59,13 @@ def test_it_shows_nothing_of_nyborg_on_aarhus_to_a_nyborg_user(path, nyborg, nan
         leaked = [trace for trace in NYBORG_TRACES if trace in body]
         assert not leaked, f"{path} shows {leaked}"
         assert response.wsgi_request.user.is_anonymous, f"{path} took Nyborg's session"
+
+
+def test_it_sweeps_the_controllers_records():
+    """The audit log, its CSV and the record of processing (apps/privacy records_views)."""
+    paths = set(tenant_paths())
+    assert {
+        "/privatliv/revisionslog/",
+        "/privatliv/revisionslog/csv/",
+        "/privatliv/fortegnelse/",
+    } <= paths
