@@ -58,23 +58,26 @@ def _site_admin(request: AuthedHttpRequest) -> None:
         raise Http404
 
 
-def _filtered(request: AuthedHttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
+def _filtered(
+    request: AuthedHttpRequest,
+) -> tuple[AuditFilterForm, QuerySet[AuditEvent], dict[str, Any]]:
+    """The filter form and the rows it selects (all rows while the form is not valid)."""
     form = AuditFilterForm(request.GET or None, actions=audit_actions())
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     rows = audit_events(
         person=filters.get("person", ""),
         action=filters.get("action", ""),
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )
-    return form, rows
+    return form, rows, filters
 
 
 @login_required
 def audit_log(request: AuthedHttpRequest) -> HttpResponse:
     """Every audit row of this site, newest first, 50 a page."""
     _site_admin(request)
-    form, rows = _filtered(request)
+    form, rows, _filters = _filtered(request)
     page: Page[AuditEvent] = Paginator(rows, AUDIT_PAGE_SIZE).get_page(request.GET.get("side"))
     entries = [(event, audit_action_label(event.action)) for event in page.object_list]
     query = {k: v for k, v in request.GET.items() if k != "side" and v}
@@ -91,7 +94,7 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
 def audit_log_csv(request: AuthedHttpRequest) -> HttpResponse:
     """The filtered rows as CSV (UTF-8 with BOM, `;`), itself written to the log."""
     _site_admin(request)
-    form, rows = _filtered(request)
+    _form, rows, filters = _filtered(request)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([_("Time"), _("Person"), _("Action"), _("Code"), _("Object"), _("Id")])
@@ -108,8 +111,8 @@ def audit_log_csv(request: AuthedHttpRequest) -> HttpResponse:
                 event.target_id,
             ]
         )
-    filters = {k: str(v) for k, v in (form.cleaned_data if form.is_bound else {}).items() if v}
-    audit_record(actor=request.user, action="audit.exported", rows=count, filters=filters)
+    used = {name: str(value) for name, value in filters.items() if value}
+    audit_record(actor=request.user, action="audit.exported", rows=count, filters=used)
     response = HttpResponse(
         out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
     )
