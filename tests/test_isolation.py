@@ -63,3 +63,13 @@ def test_it_shows_nothing_of_nyborg_on_aarhus_to_a_nyborg_user(path, nyborg, nan
 
 def test_it_sweeps_the_retention_page():
     assert "/privatliv/opbevaring/" in list(tenant_paths())
+
+
+def test_it_sweeps_the_controllers_records():
+    """The audit log, its CSV and the record of processing (apps/privacy records_views)."""
+    paths = set(tenant_paths())
+    assert {
+        "/privatliv/revisionslog/",
+        "/privatliv/revisionslog/csv/",
+        "/privatliv/fortegnelse/",
+    } <= paths

@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from apps.privacy import consent_views, erasure_views, export_views
+from apps.privacy import (
+    consent_views,
+    erasure_views,
+    export_views,
+    records_views,
+    retention_views,
+)
 
 urlpatterns: list = [
     # Data export (articles 15 and 20)
@@ -27,9 +33,14 @@ urlpatterns: list = [
     ),
 ]
 
-# --- retention (apps/privacy/retention_views.py) ---
-from apps.privacy import retention_views  # noqa: E402
-
+# Retention (retention_views.py)
 urlpatterns += [
     path("opbevaring/", retention_views.retention_settings, name="privacy-retention"),
+]
+
+# The controller's records (records_views.py): audit log and record of processing.
+urlpatterns += [
+    path("revisionslog/", records_views.audit_log, name="privacy-audit-log"),
+    path("revisionslog/csv/", records_views.audit_log_csv, name="privacy-audit-log-csv"),
+    path("fortegnelse/", records_views.processing_record_page, name="privacy-processing-record"),
 ]

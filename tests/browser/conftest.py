@@ -32,6 +32,7 @@ import pytest
 from celery._state import _set_task_join_will_block
 from django.db import connections
 
+from apps.audit.models import AuditEvent
 from apps.messaging.models import Message
 from tests.conftest import PASSWORD
 from tests.threads import in_tenant
@@ -281,6 +282,19 @@ def open_person_menu(page: Page) -> None:
 T = TypeVar("T")
 
 
+SIGN_IN_ACTIONS = ("user.signed_in", "user.sign_in_failed")
+
+
+def _last_audit_id() -> int:
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _sign_in_rows_remove(after: int) -> None:
+    """Signing in through the page writes an audit row (apps.accounts.receivers); a test's
+    own sign-ins are its rows too."""
+    AuditEvent.objects.filter(id__gt=after, action__in=SIGN_IN_ACTIONS).delete()
+
+
 def committed(
     nyborg: Tenant,
     create: Callable[[], T],
@@ -294,10 +308,12 @@ def committed(
         return {model.__name__: model.objects.count() for model in touched}
 
     before = in_tenant(nyborg, counts)
+    last_row = in_tenant(nyborg, _last_audit_id)
     try:
         yield in_tenant(nyborg, create)
     finally:
         in_tenant(nyborg, remove)
+        in_tenant(nyborg, lambda: _sign_in_rows_remove(last_row))
         # The server thread ran eager Celery tasks; see test_concurrency.py for this flag.
         _set_task_join_will_block(False)
     assert in_tenant(nyborg, counts) == before, "the test left rows behind in Nyborg"

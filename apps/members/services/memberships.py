@@ -43,7 +43,7 @@ def member_note_add(*, actor: User, membership: Membership, text: str) -> Member
 def member_notes(*, actor: User, membership: Membership) -> QuerySet[MemberNote]:
     """Notes stay inside the organisation that wrote them; reading them is logged."""
     require_coordinator(actor, membership.organisation)
-    audit_record(actor=actor, action="note.read", target=membership)
+    audit_record(actor=actor, action="member.notes_read", target=membership)
     return membership.notes.select_related("author")
 
 
