@@ -9,6 +9,7 @@ from apps.accounts.models import User
 from apps.accounts.services import email_link_send
 from apps.audit.services import audit_record
 from apps.organisations.models import Organisation, OrganisationRole
+from apps.organisations.signals import people_registered
 
 Role = OrganisationRole.Role
 
@@ -61,9 +62,12 @@ def role_invite(
         raise ValidationError({"role": [_("Unknown role.")]})
     email = User.objects.normalize_email(email).lower()
     with transaction.atomic():
-        user = User.objects.filter(email=email).first() or User.objects.create_user(
-            email, full_name=full_name.strip() or email
-        )
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, full_name=full_name.strip() or email)
+            people_registered.send(
+                sender=Organisation, actor=actor, organisation=organisation, user_ids=[user.pk]
+            )
         granted, created = OrganisationRole.objects.get_or_create(
             organisation=organisation, user=user, role=role
         )

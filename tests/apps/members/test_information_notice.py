@@ -14,6 +14,8 @@ from apps.members.imports.parsing import read_table
 from apps.members.imports.services import members_import
 from apps.members.models import Membership
 from apps.messaging.models import Delivery, Message
+from apps.organisations.models import OrganisationRole
+from apps.organisations.services.roles import role_invite
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +119,24 @@ def test_another_tenant_sees_none_of_it(
         assert not Message.objects.filter(kind="information_notice").exists()
     page = signed_in(aarhus_client, anders, aarhus).get("/konto/").content.decode()
     assert "art. 14" not in page and "Nyborg Roklub" not in page
+
+
+def test_it_tells_a_coordinator_invited_by_email_but_not_someone_already_registered(
+    nyborg, nanna, roklub, frida, django_capture_on_commit_callbacks
+):
+    OrganisationRole.objects.create(organisation=roklub, user=nanna, role="admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        role_invite(
+            actor=nanna,
+            organisation=roklub,
+            email="ny@example.dk",
+            full_name="Ny Koordinator",
+            role="coordinator",
+        )
+        role_invite(
+            actor=nanna, organisation=roklub, email=frida.email, full_name="", role="coordinator"
+        )
+    (row,) = Consent.objects.filter(purpose=Consent.Purpose.INFORMATION_NOTICE)
+    assert (row.user.email, row.method) == ("ny@example.dk", "coordinator")
+    (message,) = Message.objects.filter(kind="information_notice")
+    assert list(message.deliveries.values_list("address", flat=True)) == ["ny@example.dk"]
