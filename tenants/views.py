@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kernel.http import AuthedHttpRequest, require_site_admin
 from tenants.forms import SiteSettingsForm
 from tenants.selectors import current_tenant
 from tenants.services import tenant_update_settings
@@ -22,10 +23,9 @@ def unknown_host(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def site_settings(request: HttpRequest) -> HttpResponse:
+def site_settings(request: AuthedHttpRequest) -> HttpResponse:
     """The system owner's admin sets the site's rules for sign-ups and reminders."""
-    if not request.user.is_owner_admin:  # type: ignore[union-attr]
-        raise Http404
+    require_site_admin(request)
     tenant = current_tenant()
     form = SiteSettingsForm(request.POST or None, instance=tenant)
     if request.method == "POST" and form.is_valid():

@@ -10,7 +10,7 @@ from apps.legal.models import Document
 from apps.legal.selectors import current_version, document_version, document_versions
 from apps.legal.services import document_publish, placeholders, tenant_standard_text
 from kernel.forms import add_service_error
-from kernel.http import AuthedHttpRequest
+from kernel.http import AuthedHttpRequest, require_site_admin
 from kernel.markdown import markdown_to_html
 from tenants.selectors import current_tenant
 
@@ -49,15 +49,9 @@ def _document_page(request: HttpRequest, document: str, number: int | None) -> H
     return render(request, "legal/document.html", context)
 
 
-def _require_owner_admin(request: HttpRequest) -> None:
-    # As the site settings: the system owner's admin only; others see no such page.
-    if not request.user.is_owner_admin:  # type: ignore[union-attr]
-        raise Http404
-
-
 @login_required
 def legal_settings(request: AuthedHttpRequest) -> HttpResponse:
-    _require_owner_admin(request)
+    require_site_admin(request)
     rows = []
     for document in Document:
         version = current_version(document=document)
@@ -76,7 +70,7 @@ def legal_settings(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def legal_edit(request: AuthedHttpRequest, document: str) -> HttpResponse:
     """Write, preview, publish. Publishing makes a new version; the old ones stay."""
-    _require_owner_admin(request)
+    require_site_admin(request)
     document = Document(document)
     current = current_version(document=document)
     initial = (

@@ -47,7 +47,7 @@ from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services.signups import signup_cancel
 from kernel import messages as kernel_messages
 from kernel.forms import add_service_error
-from kernel.http import AuthedHttpRequest
+from kernel.http import AuthedHttpRequest, require_site_admin
 from tenants.selectors import current_tenant
 
 
@@ -270,24 +270,18 @@ def orientation_toggle(request: AuthedHttpRequest, template_id: int) -> HttpResp
     return redirect("messaging-orientations", event_id=event.pk)
 
 
-def _site_admin(request: AuthedHttpRequest) -> None:
-    """As the site settings (tenants.views.site_settings): only the system owner's admins."""
-    if not request.user.is_owner_admin:
-        raise Http404
-
-
 @login_required
 def kinds_list(request: AuthedHttpRequest) -> HttpResponse:
     """Every kind of message the site sends: essential or not, by which channels, and who
     may switch it off, each with a preview."""
-    _site_admin(request)
+    require_site_admin(request)
     return render(request, "messaging/kinds.html", {"kinds": kernel_messages.kinds()})
 
 
 @login_required
 def kind_preview(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """One kind rendered from its example, in the site's language and time zone."""
-    _site_admin(request)
+    require_site_admin(request)
     try:
         kind = kernel_messages.kind(slug)
     except kernel_messages.UnknownKind:

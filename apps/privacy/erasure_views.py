@@ -4,7 +4,7 @@ erases a person on request and sets or clears a legal hold. Others get 404."""
 from django.contrib import messages as flash
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -23,13 +23,7 @@ from apps.privacy.services.erasure import (
     legal_hold_set,
     person_erase,
 )
-from kernel.http import AuthedHttpRequest
-
-
-def _site_admin(request: AuthedHttpRequest) -> None:
-    """As the site settings and apps.messaging: only the system owner's admins."""
-    if not request.user.is_owner_admin:
-        raise Http404
+from kernel.http import AuthedHttpRequest, require_site_admin
 
 
 @login_required
@@ -52,7 +46,7 @@ def erase_self(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def erase_find(request: AuthedHttpRequest) -> HttpResponse:
-    _site_admin(request)
+    require_site_admin(request)
     form = FindPersonForm(request.GET or None)
     if form.is_valid():
         person = User.objects.filter(
@@ -66,7 +60,7 @@ def erase_find(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def erase_person(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
-    _site_admin(request)
+    require_site_admin(request)
     person = get_object_or_404(User, pk=user_id)
     form = AdminEraseForm(request.POST or None)
     blockers = erasure_blockers(user=person) if person.erased_at is None else []
@@ -91,7 +85,7 @@ def erase_person(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
 
 @login_required
 def legal_hold(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
-    _site_admin(request)
+    require_site_admin(request)
     person = get_object_or_404(User, pk=user_id, erased_at__isnull=True)
     if request.method != "POST":
         return redirect("privacy-erase-person", user_id=person.pk)

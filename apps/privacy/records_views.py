@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -27,7 +27,7 @@ from apps.privacy.selectors import (
     audit_events,
     processing_record,
 )
-from kernel.http import AuthedHttpRequest
+from kernel.http import AuthedHttpRequest, require_site_admin
 from tenants.selectors import current_tenant
 
 
@@ -52,12 +52,6 @@ class AuditFilterForm(forms.Form):
         self.fields["action"].choices = [("", _("All actions")), *actions]  # type: ignore[attr-defined]
 
 
-def _site_admin(request: AuthedHttpRequest) -> None:
-    """As the site settings (tenants.views.site_settings): only the system owner's admins."""
-    if not request.user.is_owner_admin:
-        raise Http404
-
-
 def _filtered(
     request: AuthedHttpRequest,
 ) -> tuple[AuditFilterForm, QuerySet[AuditEvent], dict[str, Any]]:
@@ -76,7 +70,7 @@ def _filtered(
 @login_required
 def audit_log(request: AuthedHttpRequest) -> HttpResponse:
     """Every audit row of this site, newest first, 50 a page."""
-    _site_admin(request)
+    require_site_admin(request)
     form, rows, _filters = _filtered(request)
     page: Page[AuditEvent] = Paginator(rows, AUDIT_PAGE_SIZE).get_page(request.GET.get("side"))
     entries = [(event, audit_action_label(event.action)) for event in page.object_list]
@@ -93,7 +87,7 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def audit_log_csv(request: AuthedHttpRequest) -> HttpResponse:
     """The filtered rows as CSV (UTF-8 with BOM, `;`), itself written to the log."""
-    _site_admin(request)
+    require_site_admin(request)
     _form, rows, filters = _filtered(request)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -124,7 +118,7 @@ def audit_log_csv(request: AuthedHttpRequest) -> HttpResponse:
 def processing_record_page(request: AuthedHttpRequest) -> HttpResponse:
     """Fortegnelse over behandlingsaktiviteter: printable, and downloadable as HTML or CSV
     (?format=html / ?format=csv)."""
-    _site_admin(request)
+    require_site_admin(request)
     tenant = current_tenant()
     sections = processing_record(tenant=tenant)
     context = {"tenant": tenant, "sections": sections, "today": timezone.localdate()}

@@ -3,9 +3,11 @@ daily run will do and when, and the people anonymised soonest. A change first sh
 dry run ("with this setting, N people would be warned ...") and is saved only on confirm.
 Only the system owner's admins; everyone else gets 404, as for the site settings."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -18,22 +20,18 @@ from apps.privacy.services.retention import (
     retention_run,
     retention_settings_update,
 )
-from kernel.http import AuthedHttpRequest
-
-
-def _site_admin(request: AuthedHttpRequest) -> None:
-    """As the site settings (tenants.views.site_settings): only the system owner's admins."""
-    if not request.user.is_owner_admin:
-        raise Http404
+from kernel.http import AuthedHttpRequest, require_site_admin
 
 
 @login_required
 def retention_settings(request: AuthedHttpRequest) -> HttpResponse:
-    _site_admin(request)
+    require_site_admin(request)
     current = RetentionSettings.load()
     when = next_run_at()
     form = RetentionSettingsForm(
-        request.POST or None, instance=RetentionSettings.objects.get(pk=current.pk)
+        # The form fills its instance while it validates; the preview compares with `current`.
+        request.POST or None,
+        instance=copy.copy(current),
     )
     proposed = None
     changes: list[tuple[object, int, int]] = []

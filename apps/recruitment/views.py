@@ -62,7 +62,7 @@ from apps.recruitment.services.pipeline import (
 from apps.recruitment.services.policy import agreement_template_save, recruitment_settings_update
 from apps.recruitment.services.postings import posting_create, posting_publish
 from kernel.forms import add_service_error
-from kernel.http import AuthedHttpRequest
+from kernel.http import AuthedHttpRequest, require_site_admin
 
 
 def _refusal(error: ValidationError) -> str:
@@ -345,9 +345,8 @@ def _onboarding_change(request: AuthedHttpRequest, onboarding: Onboarding, actio
 
 @login_required
 def policy(request: AuthedHttpRequest) -> HttpResponse:
+    require_site_admin(request)
     me = request.user
-    if not me.is_owner_admin:
-        raise Http404
     current = RecruitmentSettings.load()
     template = AgreementTemplate.objects.filter(organisation__isnull=True).first()
     initial = {
