@@ -47,7 +47,11 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
         "dk:gov:saml:attribute:CprNumberIdentifier": CPR,
     },
     "nanna-verified": {"email": "nanna@nyborg.dk", "email_verified": True, "name": "N N"},
-    "nanna-unverified": {"email": "NANNA@nyborg.dk", "email_verified": False, "name": "Nanna Nyborg"},
+    "nanna-unverified": {
+        "email": "NANNA@nyborg.dk",
+        "email_verified": False,
+        "name": "Nanna Nyborg",
+    },
     "no-email": {"name": "Uden Email"},
     "moved-email": {"email": "somebody.else@example.dk", "email_verified": True, "name": "X"},
     "greedy": {
@@ -86,7 +90,9 @@ class RunningProvider:
 
 
 @contextmanager
-def oidc_provider(redirect_uris: list[str], *, id_token_ttl: int = 3600) -> Iterator[RunningProvider]:
+def oidc_provider(
+    redirect_uris: list[str], *, id_token_ttl: int = 3600
+) -> Iterator[RunningProvider]:
     node = shutil.which("node")
     if node is None:
         _unavailable("node", "apt-get install -y nodejs npm")
@@ -160,7 +166,9 @@ def sign_in_at_provider(authorization_url: str, login: str, redirect_prefix: str
     )
     for _hop in range(10):
         location = urljoin(answer.url, answer.headers.get("Location", ""))
-        assert answer.is_redirect, f"the provider answered {answer.status_code}: {answer.text[:500]}"
+        assert answer.is_redirect, (
+            f"the provider answered {answer.status_code}: {answer.text[:500]}"
+        )
         if location.startswith(redirect_prefix):
             return location
         answer = browser.get(location, allow_redirects=False, timeout=10)

@@ -10,6 +10,16 @@ class ProviderForm(forms.ModelForm):
     """The console's form for one provider; build it (and render it) in the tenant's schema,
     where its organisations are."""
 
+    issuer = forms.URLField(
+        label=_("issuer URL"),
+        max_length=300,
+        assume_scheme="https",
+        help_text=_(
+            "Exactly as the provider's discovery document says, e.g. "
+            "https://login.microsoftonline.com/<tenant id>/v2.0"
+        ),
+    )
+
     class Meta:
         model = Provider
         fields = [
@@ -33,10 +43,6 @@ class ProviderForm(forms.ModelForm):
             "counts_as_second_factor",
         ]
         help_texts = {
-            "issuer": _(
-                "Exactly as the provider's discovery document says, e.g. "
-                "https://login.microsoftonline.com/<tenant id>/v2.0"
-            ),
             "client_secret_file": _(
                 "The name of the file holding the client secret in the mounted secrets folder. "
                 "The secret itself is never stored here."

@@ -52,7 +52,9 @@ def make_provider(nyborg: Tenant, provider_server, secrets_dir) -> Callable[...,
     return make
 
 
-def provider_redirect(client: Client, slug: str, login: str, *, host: str = "nyborg.localhost") -> str:
+def provider_redirect(
+    client: Client, slug: str, login: str, *, host: str = "nyborg.localhost"
+) -> str:
     """Press the button, sign in at the provider as `login`; the callback path (with query)."""
     start = client.get(f"/sso/{slug}/log-ind/")
     assert start.status_code == 302, start.content.decode()[:500]

@@ -29,7 +29,9 @@ def test_it_grants_nothing_from_a_volunteer_only_provider(nyborg, nyborg_client,
 def test_it_grants_owner_admin_only_with_the_configured_claim_value(
     nyborg, nyborg_client, make_provider
 ):
-    make_provider(slug="entra", grant=Provider.Grant.OWNER_ADMIN, role_claim_value="Tovholder.Admin")
+    make_provider(
+        slug="entra", grant=Provider.Grant.OWNER_ADMIN, role_claim_value="Tovholder.Admin"
+    )
     sso_sign_in(nyborg_client, "entra", "staff-admin")
     nyborg_client.logout()
     sso_sign_in(nyborg_client, "entra", "staff-plain")
@@ -53,6 +55,11 @@ def test_it_makes_a_coordinator_of_the_named_organisation_and_nothing_more(
     sso_sign_in(nyborg_client, "mitid", "greedy")
     with tenant_context(nyborg):
         greedy = User.objects.get(email="greedy@example.dk")
-        roles = list(OrganisationRole.objects.filter(user=greedy).values_list("organisation", "role"))
+        roles = list(
+            OrganisationRole.objects.filter(user=greedy).values_list("organisation", "role")
+        )
         assert roles == [(roklub.pk, "coordinator")]
-        assert not greedy.is_owner_admin and not OrganisationRole.objects.filter(organisation=other).exists()
+        assert (
+            not greedy.is_owner_admin
+            and not OrganisationRole.objects.filter(organisation=other).exists()
+        )

@@ -25,7 +25,9 @@ def _signed_in_as(client, nyborg) -> User | None:
         return User.objects.filter(pk=user_id).first() if user_id else None
 
 
-def test_it_sends_the_person_to_the_provider_with_pkce_state_and_nonce(nyborg_client, make_provider):
+def test_it_sends_the_person_to_the_provider_with_pkce_state_and_nonce(
+    nyborg_client, make_provider
+):
     make_provider()
     start = nyborg_client.get("/sso/mitid/log-ind/")
     query = parse_qs(urlsplit(start["Location"]).query)
@@ -46,7 +48,11 @@ def test_it_signs_in_a_new_person_with_a_verified_email(nyborg, nyborg_client, m
         assert user.full_name == "Frida Fra MitID" and user.email_verified_at is not None
         assert not user.is_owner_admin and not user.roles.exists()
         link = Link.objects.get(user=user)
-        assert (link.issuer, link.subject, link.provider_id) == (provider.issuer, "frida-mitid", provider.pk)
+        assert (link.issuer, link.subject, link.provider_id) == (
+            provider.issuer,
+            "frida-mitid",
+            provider.pk,
+        )
         actions = set(AuditEvent.objects.filter(actor_id=user.pk).values_list("action", flat=True))
         assert {"sso.account_created", "sso.account_linked", "sso.signed_in"} <= actions
     assert "second_factor_sso" not in nyborg_client.session
@@ -57,7 +63,9 @@ def test_it_follows_next_back_to_the_page_the_person_came_from(nyborg_client, ma
     start = nyborg_client.get("/sso/mitid/log-ind/?next=/konto/")
     from tests.oidc import sign_in_at_provider
 
-    back = urlsplit(sign_in_at_provider(start["Location"], "frida-mitid", "http://nyborg.localhost/"))
+    back = urlsplit(
+        sign_in_at_provider(start["Location"], "frida-mitid", "http://nyborg.localhost/")
+    )
     assert nyborg_client.get(f"{back.path}?{back.query}")["Location"] == "/konto/"
 
 
@@ -84,7 +92,9 @@ def test_it_matches_an_existing_account_by_verified_email_and_links_it(
     with tenant_context(nyborg):
         assert Link.objects.get(user=nanna).subject == "nanna-verified"
         assert User.objects.get(pk=nanna.pk).full_name == "Nanna Nyborg"  # never from the name
-        assert AuditEvent.objects.filter(action="sso.account_linked", target_id=str(nanna.pk)).exists()
+        assert AuditEvent.objects.filter(
+            action="sso.account_linked", target_id=str(nanna.pk)
+        ).exists()
 
 
 def test_it_matches_a_linked_person_by_subject_whatever_email_the_provider_now_says(
@@ -92,7 +102,9 @@ def test_it_matches_a_linked_person_by_subject_whatever_email_the_provider_now_s
 ):
     provider = make_provider()
     with tenant_context(nyborg):
-        Link.objects.create(provider=provider, user=nanna, issuer=provider.issuer, subject="moved-email")
+        Link.objects.create(
+            provider=provider, user=nanna, issuer=provider.issuer, subject="moved-email"
+        )
     sso_sign_in(nyborg_client, "mitid", "moved-email")
     assert _signed_in_as(nyborg_client, nyborg) == nanna
     with tenant_context(nyborg):
@@ -113,7 +125,9 @@ def test_it_does_not_give_an_unverified_email_the_account_that_has_it(
         assert refusal.data["reason"] == "email_unverified"
 
 
-def test_it_trusts_every_email_of_a_provider_configured_to(nyborg, nanna, nyborg_client, make_provider):
+def test_it_trusts_every_email_of_a_provider_configured_to(
+    nyborg, nanna, nyborg_client, make_provider
+):
     make_provider(trust_email=True)
     sso_sign_in(nyborg_client, "mitid", "nanna-unverified")
     assert _signed_in_as(nyborg_client, nyborg) == nanna
@@ -122,13 +136,19 @@ def test_it_trusts_every_email_of_a_provider_configured_to(nyborg, nanna, nyborg
 def test_it_refuses_a_person_without_an_email(nyborg, nyborg_client, make_provider):
     make_provider()
     response = sso_sign_in(nyborg_client, "mitid", "no-email")
-    assert response.status_code == 400 and "fortalte os ikke din e-mailadresse" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "fortalte os ikke din e-mailadresse" in response.content.decode()
+    )
 
 
 def test_it_creates_no_account_when_the_provider_may_not(nyborg, nyborg_client, make_provider):
     make_provider(create_accounts=False)
     response = sso_sign_in(nyborg_client, "mitid", "frida-mitid")
-    assert response.status_code == 400 and "Der er ingen konto til dig her" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "Der er ingen konto til dig her" in response.content.decode()
+    )
     with tenant_context(nyborg):
         assert not User.objects.filter(email="frida.sso@example.dk").exists()
 
