@@ -62,7 +62,7 @@ class ProviderForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grant_organisation"].queryset = Organisation.objects.filter(is_approved=True)
+        self.fields["grant_organisation"].queryset = Organisation.objects.filter(is_approved=True)  # type: ignore[attr-defined]
 
     def clean_issuer(self) -> str:
         issuer = str(self.cleaned_data["issuer"]).strip()
@@ -71,7 +71,7 @@ class ProviderForm(forms.ModelForm):
         return issuer
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         grant = data.get("grant")
         if grant == Provider.Grant.COORDINATOR and not data.get("grant_organisation"):
             self.add_error("grant_organisation", _("Choose the organisation it coordinates."))

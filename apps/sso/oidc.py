@@ -91,7 +91,7 @@ def _keys(jwks_uri: str, *, fresh: bool = False) -> KeySet:
         data = _get_json(jwks_uri)
         cache.set(key, data, settings.SSO_METADATA_SECONDS)
     try:
-        return KeySet.import_key_set(data)
+        return KeySet.import_key_set(data)  # type: ignore[arg-type]  # checked by joserfc
     except (JoseError, ValueError, TypeError, KeyError) as exc:
         raise OidcError("bad_keys", str(exc)) from exc
 

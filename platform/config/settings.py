@@ -332,7 +332,9 @@ if SENTRY_DSN:
 # --- single sign-on (apps.sso) --------------------------------------------------------
 # Each provider's client secret is a file in this folder (a mounted Kubernetes secret),
 # named in the provider's settings in the console; never a value in the database.
-SSO_SECRETS_DIR = env("SSO_SECRETS_DIR", "/run/secrets/tovholder-sso") or "/run/secrets/tovholder-sso"
+SSO_SECRETS_DIR = (
+    env("SSO_SECRETS_DIR", "/run/secrets/tovholder-sso") or "/run/secrets/tovholder-sso"
+)
 SSO_HTTP_TIMEOUT = float(env("SSO_HTTP_TIMEOUT", "10") or 10)  # seconds per call to a provider
 SSO_METADATA_SECONDS = 3600  # discovery document and signing keys are cached this long
 SSO_CLOCK_LEEWAY = 60  # seconds of clock difference allowed for exp and iat
