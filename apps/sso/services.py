@@ -32,6 +32,7 @@ CPR_VALUE = re.compile(r"(?<!\d)[0-3]\d[01]\d\d\d-?\d{4}(?!\d)")
 
 # Why a sign-in was refused, as the person is told (never which check failed in detail).
 REFUSALS = {
+    "unknown_provider": _("This way of signing in is not available on this site."),
     "provider_unreachable": _("We could not reach the sign-in provider. Try again in a moment."),
     "provider_error": _("The sign-in provider did not sign you in."),
     "bad_state": _(

@@ -84,3 +84,16 @@ def test_it_offers_only_the_tenants_own_organisations_to_coordinate(
     assert browser.post(f"/tenants/{nyborg.pk}/sso/new/", data).status_code == 302
     with tenant_context(nyborg):
         assert Provider.objects.get().grant_organisation == roklub
+
+
+def test_it_changes_a_provider_and_shows_its_redirect_uri(console_client, vera, nyborg):
+    browser = signed_in(console_client, vera, None)
+    browser.post(f"/tenants/{nyborg.pk}/sso/new/", FORM)
+    with tenant_context(nyborg):
+        provider = Provider.objects.get()
+    path = f"/tenants/{nyborg.pk}/sso/{provider.pk}/"
+    assert "http://nyborg.localhost/sso/entra/retur/" in browser.get(path).content.decode()
+    assert browser.post(path, {**FORM, "is_enabled": ""}).status_code == 302
+    with tenant_context(nyborg):
+        assert not Provider.objects.get().is_enabled
+        assert AuditEvent.objects.filter(action="sso.provider_changed").count() == 1

@@ -227,7 +227,9 @@ def test_it_shows_a_button_per_enabled_provider(nyborg_client, make_provider):
 def test_it_keeps_nyborgs_provider_away_from_the_other_tenant(aarhus_client, make_provider):
     make_provider()
     assert "Log ind med MitID" not in aarhus_client.get("/konto/log-ind/").content.decode()
-    assert aarhus_client.get("/sso/mitid/log-ind/").status_code == 404
+    refused = aarhus_client.get("/sso/mitid/log-ind/")
+    assert refused.status_code == 404
+    assert "Denne måde at logge ind på findes ikke" in refused.content.decode()
 
 
 def test_it_refuses_nyborgs_answer_on_the_other_tenants_site(
