@@ -94,11 +94,26 @@ def sign_in_start(*, session: Any, provider: Provider, redirect_uri: str, next_p
     try:
         url, pending = oidc.authorization_start(_client(provider, redirect_uri))
     except oidc.OidcError as exc:
+        _refusal_record(provider, SsoRefused(exc.reason, str(exc)), stage="start")
         raise SsoRefused(exc.reason, str(exc)) from exc
+    except SsoRefused as exc:
+        _refusal_record(provider, exc, stage="start")
+        raise
     started = dict(session.get(SESSION_KEY) or {})
     started[pending.state] = {**asdict(pending), "provider": provider.pk, "next": next_path}
     session[SESSION_KEY] = dict(list(started.items())[-MAX_PENDING:])
     return url
+
+
+def _refusal_record(provider: Provider, refusal: "SsoRefused", *, stage: str) -> None:
+    audit_record(
+        actor=None,
+        action="sso.refused",
+        target=provider,
+        reason=refusal.reason,
+        stage=stage,
+        detail=_clean_text(str(refusal))[:300],
+    )
 
 
 def sign_in_finish(
@@ -109,13 +124,7 @@ def sign_in_finish(
     try:
         return _finish(session=session, provider=provider, redirect_uri=redirect_uri, params=params)
     except SsoRefused as exc:
-        audit_record(
-            actor=None,
-            action="sso.refused",
-            target=provider,
-            reason=exc.reason,
-            detail=_clean_text(str(exc))[:300],
-        )
+        _refusal_record(provider, exc, stage="callback")
         raise
 
 

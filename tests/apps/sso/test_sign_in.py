@@ -202,10 +202,15 @@ def test_it_says_so_when_the_provider_cannot_be_reached(nyborg_client, make_prov
     assert "Vi kunne ikke få forbindelse" in response.content.decode()
 
 
-def test_it_says_so_when_the_secret_file_is_missing(nyborg_client, make_provider, secrets_dir):
+def test_it_says_so_when_the_secret_file_is_missing(
+    nyborg, nyborg_client, make_provider, secrets_dir
+):
     make_provider(client_secret_file="not-mounted")
     response = nyborg_client.get("/sso/mitid/log-ind/")
     assert response.status_code == 400 and "ikke sat rigtigt op" in response.content.decode()
+    with tenant_context(nyborg):
+        refusal = AuditEvent.objects.get(action="sso.refused")
+        assert (refusal.data["reason"], refusal.data["stage"]) == ("misconfigured", "start")
 
 
 def test_it_marks_the_second_factor_only_for_a_provider_that_counts_as_one(
