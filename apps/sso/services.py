@@ -8,6 +8,7 @@ claim are read.
 """
 
 import re
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -100,7 +101,12 @@ def sign_in_start(*, session: Any, provider: Provider, redirect_uri: str, next_p
         _refusal_record(provider, exc, stage="start")
         raise
     started = dict(session.get(SESSION_KEY) or {})
-    started[pending.state] = {**asdict(pending), "provider": provider.pk, "next": next_path}
+    started[pending.state] = {
+        **asdict(pending),
+        "provider": provider.pk,
+        "next": next_path,
+        "started": int(time.time()),
+    }
     session[SESSION_KEY] = dict(list(started.items())[-MAX_PENDING:])
     return url
 
@@ -137,6 +143,8 @@ def _finish(
     session[SESSION_KEY] = started
     if pending is None or pending.get("provider") != provider.pk:
         raise SsoRefused("bad_state")
+    if time.time() - pending.get("started", 0) > settings.SSO_PENDING_SECONDS:
+        raise SsoRefused("expired", "the sign-in was started too long ago")
     if params.get("error"):
         raise SsoRefused("provider_error", params["error"][:100])
     if not params.get("code"):

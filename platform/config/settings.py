@@ -339,3 +339,4 @@ SSO_HTTP_TIMEOUT = float(env("SSO_HTTP_TIMEOUT", "10") or 10)  # seconds per cal
 SSO_METADATA_SECONDS = 3600  # discovery document and signing keys are cached this long
 SSO_CLOCK_LEEWAY = 60  # seconds of clock difference allowed for exp and iat
 SSO_NONCE_SECONDS = 24 * 3600  # a used nonce is remembered (and refused) this long
+SSO_PENDING_SECONDS = 15 * 60  # from pressing the button to coming back from the provider

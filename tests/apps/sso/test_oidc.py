@@ -3,9 +3,12 @@ accepted once, and a token for another nonce, another client or with a broken si
 is refused."""
 
 import base64
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.utils import timezone
 
 from apps.sso import oidc
 from apps.sso.services import claims_clean
@@ -42,6 +45,18 @@ def test_it_accepts_a_nonce_once(client):
     with pytest.raises(oidc.OidcError) as replay:
         oidc.id_token_claims(client, meta, id_token, nonce=pending.nonce)
     assert replay.value.reason == "replayed"
+
+
+def test_it_refuses_an_expired_token(client):
+    id_token, pending = _id_token(client)
+    meta = oidc.metadata(client.issuer)
+    # The provider gave it an hour; a minute of leeway (SSO_CLOCK_LEEWAY) is all it gets.
+    later = time_machine.travel(timezone.now() + timedelta(minutes=62), tick=False)
+    with later, pytest.raises(oidc.OidcError) as refused:
+        oidc.id_token_claims(client, meta, id_token, nonce=pending.nonce)
+    assert refused.value.reason == "expired"
+    with time_machine.travel(timezone.now() + timedelta(minutes=58), tick=False):
+        assert oidc.id_token_claims(client, meta, id_token, nonce=pending.nonce)["sub"]
 
 
 def test_it_refuses_a_token_for_another_nonce(client):

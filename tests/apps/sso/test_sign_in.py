@@ -175,8 +175,9 @@ def test_it_refuses_the_same_answer_twice(nyborg, nyborg_client, make_provider):
     assert _signed_in_as(nyborg_client, nyborg) is None
 
 
-def test_it_refuses_an_expired_id_token(nyborg, nyborg_client, make_provider):
+def test_it_refuses_an_expired_id_token(nyborg, nyborg_client, make_provider, settings):
     make_provider()
+    settings.SSO_PENDING_SECONDS = 3 * 3600  # so that the token's own expiry is what refuses
     back = provider_redirect(nyborg_client, "mitid", "frida-mitid")
     # Only this process travels: the provider issued the token with an hour to live.
     with time_machine.travel(timezone.now() + timezone.timedelta(hours=2), tick=False):
@@ -185,6 +186,17 @@ def test_it_refuses_an_expired_id_token(nyborg, nyborg_client, make_provider):
     assert _signed_in_as(nyborg_client, nyborg) is None
     with tenant_context(nyborg):
         assert AuditEvent.objects.get(action="sso.refused").data["reason"] == "expired"
+
+
+def test_it_refuses_a_sign_in_started_too_long_ago(nyborg, nyborg_client, make_provider):
+    make_provider()
+    back = provider_redirect(nyborg_client, "mitid", "frida-mitid")
+    with time_machine.travel(timezone.now() + timezone.timedelta(minutes=16), tick=False):
+        response = nyborg_client.get(back)
+    assert response.status_code == 400 and "udløbet" in response.content.decode()
+    with tenant_context(nyborg):
+        refusal = AuditEvent.objects.get(action="sso.refused")
+        assert refusal.data["detail"] == "expired: the sign-in was started too long ago"
 
 
 def test_it_shows_the_providers_refusal_as_a_danish_page(nyborg, nyborg_client, make_provider):
