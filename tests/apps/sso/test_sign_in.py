@@ -14,6 +14,7 @@ from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.sso.models import Link
 from tests.apps.sso.conftest import provider_redirect, sso_sign_in
+from tests.conftest import signed_in
 from tests.oidc import CPR
 
 pytestmark = pytest.mark.django_db
@@ -241,8 +242,11 @@ def test_it_shows_a_button_per_enabled_provider(nyborg_client, make_provider):
     assert "/sso/entra/" not in page
 
 
-def test_it_keeps_nyborgs_provider_away_from_the_other_tenant(aarhus_client, make_provider):
+def test_it_keeps_nyborgs_provider_away_from_the_other_tenant(
+    aarhus_client, anders, aarhus, make_provider
+):
     make_provider()
+    signed_in(aarhus_client, anders, aarhus)
     assert "Log ind med MitID" not in aarhus_client.get("/konto/log-ind/").content.decode()
     refused = aarhus_client.get("/sso/mitid/log-ind/")
     assert refused.status_code == 404
