@@ -68,6 +68,7 @@ TENANT_APPS = [
     "apps.reports",
     "apps.legal",
     "apps.home",
+    "apps.sso",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -327,3 +328,15 @@ if SENTRY_DSN:
     from config.sentry import sentry_init
 
     sentry_init(dsn=SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", "production"))
+
+# --- single sign-on (apps.sso) --------------------------------------------------------
+# Each provider's client secret is a file in this folder (a mounted Kubernetes secret),
+# named in the provider's settings in the console; never a value in the database.
+SSO_SECRETS_DIR = (
+    env("SSO_SECRETS_DIR", "/run/secrets/tovholder-sso") or "/run/secrets/tovholder-sso"
+)
+SSO_HTTP_TIMEOUT = float(env("SSO_HTTP_TIMEOUT", "10") or 10)  # seconds per call to a provider
+SSO_METADATA_SECONDS = 3600  # discovery document and signing keys are cached this long
+SSO_CLOCK_LEEWAY = 60  # seconds of clock difference allowed for exp and iat
+SSO_NONCE_SECONDS = 24 * 3600  # a used nonce is remembered (and refused) this long
+SSO_PENDING_SECONDS = 15 * 60  # from pressing the button to coming back from the provider

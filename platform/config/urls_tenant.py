@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("indstillinger/", tenant_views.site_settings, name="site-settings"),
     path("konto/", include("apps.accounts.urls")),
+    path("sso/", include("apps.sso.urls")),
     path("planlaeg/", include("apps.matching.urls")),
     path("privatliv/", include("apps.privacy.urls")),
     path("planlaeg/", include("apps.shifts.urls")),

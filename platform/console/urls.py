@@ -12,4 +12,11 @@ urlpatterns = [
     path("tenants/<int:pk>/status/", views.tenant_status, name="tenant-status"),
     path("tenants/<int:pk>/branding/", views.tenant_branding, name="tenant-branding"),
     path("tenants/<int:pk>/messages/", views.tenant_messaging, name="tenant-messaging"),
+    path("tenants/<int:pk>/sso/", views.tenant_sso, name="tenant-sso"),
+    path("tenants/<int:pk>/sso/new/", views.tenant_sso_provider, name="tenant-sso-create"),
+    path(
+        "tenants/<int:pk>/sso/<int:provider_pk>/",
+        views.tenant_sso_provider,
+        name="tenant-sso-provider",
+    ),
 ]

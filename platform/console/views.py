@@ -3,10 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_tenants.utils import tenant_context
 
 from apps.audit.selectors import audit_events_for
+from apps.sso.forms import ProviderForm
+from apps.sso.models import Provider
+from apps.sso.selectors import all_providers
+from apps.sso.services import provider_save
 from console.decorators import staff_required
 from console.forms import ConsoleSignInForm, StatusForm
 from console.selectors import console_tenant_rows
@@ -130,6 +136,57 @@ def tenant_status(request: HttpRequest, pk: int) -> HttpResponse:
         % {"name": tenant.name, "status": tenant.get_status_display().lower()},
     )
     return redirect("tenant-detail", pk=tenant.pk)
+
+
+@staff_required
+def tenant_sso(request: HttpRequest, pk: int) -> HttpResponse:
+    """The tenant's single sign-on providers (kept in the tenant's own schema)."""
+    tenant = _visible_tenant(pk)
+    with tenant_context(tenant):
+        providers = [
+            (provider, _callback_url(tenant, provider.slug)) for provider in all_providers()
+        ]
+    context = {"t": tenant, "providers": providers}
+    return render(request, "console/tenant_sso.html", context)
+
+
+@staff_required
+def tenant_sso_provider(
+    request: HttpRequest, pk: int, provider_pk: int | None = None
+) -> HttpResponse:
+    """Add or change one provider. The form, its organisations and the save all run in the
+    tenant's schema; the page is rendered there too, as the form's choices are read late."""
+    tenant = _visible_tenant(pk)
+    with tenant_context(tenant):
+        provider = get_object_or_404(Provider, pk=provider_pk) if provider_pk else None
+        form = ProviderForm(request.POST or None, instance=provider)
+        if request.method == "POST" and form.is_valid():
+            try:
+                saved = provider_save(
+                    provider=form.instance, actor=request.user, created=provider is None
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, _("The sign-in provider %(name)s is saved.") % {"name": saved.name}
+                )
+                return redirect("tenant-sso", pk=tenant.pk)
+        context = {
+            "t": tenant,
+            "form": form,
+            "provider": provider,
+            "callback_url": _callback_url(tenant, provider.slug) if provider else "",
+        }
+        return render(
+            request, "console/tenant_sso_form.html", context, status=400 if form.errors else 200
+        )
+
+
+def _callback_url(tenant: Tenant, slug: str) -> str:
+    """The redirect URI to register at the provider."""
+    path = reverse("sso-callback", args=[slug], urlconf="config.urls_tenant")
+    return tenant_url(tenant, path)
 
 
 def _visible_tenant(pk: int) -> Tenant:

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class SsoConfig(AppConfig):
+    name = "apps.sso"
+    label = "sso"
+    verbose_name = "Single sign-on"
+
+    def ready(self) -> None:
+        from django.conf import settings
+        from django.db.models.signals import post_save
+
+        from apps.sso.receivers import erased_unlink  # models must be loaded first
+
+        post_save.connect(erased_unlink, sender=settings.AUTH_USER_MODEL, dispatch_uid="sso.erased")

@@ -1,0 +1,65 @@
+"""A provider grants at most the one role its configuration names, and only to people whose
+token carries the configured value; whatever else a token claims is ignored."""
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from apps.accounts.models import User
+from apps.audit.models import AuditEvent
+from apps.organisations.models import Organisation, OrganisationRole
+from apps.sso.models import Provider
+from tests.apps.sso.conftest import sso_sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _person(nyborg, email: str) -> User:
+    with tenant_context(nyborg):
+        return User.objects.get(email=email)
+
+
+def test_it_grants_nothing_from_a_volunteer_only_provider(nyborg, nyborg_client, make_provider):
+    make_provider()
+    sso_sign_in(nyborg_client, "mitid", "greedy")  # claims admin, owner_admin, coordinator
+    with tenant_context(nyborg):
+        greedy = User.objects.get(email="greedy@example.dk")
+        assert not greedy.is_owner_admin and not greedy.roles.exists()
+
+
+def test_it_grants_owner_admin_only_with_the_configured_claim_value(
+    nyborg, nyborg_client, make_provider
+):
+    make_provider(
+        slug="entra", grant=Provider.Grant.OWNER_ADMIN, role_claim_value="Tovholder.Admin"
+    )
+    sso_sign_in(nyborg_client, "entra", "staff-admin")
+    nyborg_client.logout()
+    sso_sign_in(nyborg_client, "entra", "staff-plain")
+    assert _person(nyborg, "staff.admin@example.dk").is_owner_admin
+    assert not _person(nyborg, "staff.plain@example.dk").is_owner_admin
+    with tenant_context(nyborg):
+        granted = AuditEvent.objects.get(action="role.granted")
+        assert granted.data == {"role": "owner_admin", "via": "entra"}
+
+
+def test_it_makes_a_coordinator_of_the_named_organisation_and_nothing_more(
+    nyborg, roklub, nyborg_client, make_provider
+):
+    with tenant_context(nyborg):
+        other = Organisation.objects.create(name="Nyborg Spejderne", is_approved=True)
+    make_provider(
+        grant=Provider.Grant.COORDINATOR,
+        grant_organisation=roklub,
+        role_claim_value="Tovholder.Koordinator",
+    )
+    sso_sign_in(nyborg_client, "mitid", "greedy")
+    with tenant_context(nyborg):
+        greedy = User.objects.get(email="greedy@example.dk")
+        roles = list(
+            OrganisationRole.objects.filter(user=greedy).values_list("organisation", "role")
+        )
+        assert roles == [(roklub.pk, "coordinator")]
+        assert (
+            not greedy.is_owner_admin
+            and not OrganisationRole.objects.filter(organisation=other).exists()
+        )
