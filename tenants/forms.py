@@ -76,6 +76,8 @@ class SiteSettingsForm(forms.ModelForm):
             "reminder_hours",
             "unfilled_alert_hours",
             "hours_margin",
+            "coordinators_need_second_factor",
+            "staff_idle_minutes",
             "contact_email",
             "contact_phone",
             "contact_address",
@@ -91,6 +93,10 @@ class SiteSettingsForm(forms.ModelForm):
                 "can go further by ticking an override and giving a reason."
             ),
             "contact_email": _("Shown at the bottom of every page, with the phone and address."),
+            "coordinators_need_second_factor": _(
+                "Administrators always need one. Coordinators see volunteers' contact details."
+            ),
+            "staff_idle_minutes": _("Between 5 and 720. Volunteers stay signed in for 14 days."),
         }
         widgets = {
             "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),

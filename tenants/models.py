@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.files.storage import Storage, storages
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -92,6 +92,16 @@ class Tenant(TenantMixin):
     )
     sms_enabled = models.BooleanField(_("send text messages"), default=False)
     sms_sender = models.CharField(_("text message sender name"), max_length=11, blank=True)
+    # Security (issue 13): admins always need a second factor; coordinators when this says so.
+    # Staff sessions end after this much idle time; volunteers' after 14 days (settings).
+    coordinators_need_second_factor = models.BooleanField(
+        _("coordinators must use a second factor"), default=False
+    )
+    staff_idle_minutes = models.PositiveSmallIntegerField(
+        _("staff are signed out after minutes without activity"),
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(720)],
+    )
     is_template = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
