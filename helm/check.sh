@@ -183,6 +183,14 @@ if ingress:
     for rule in ingress["spec"]["rules"]:
         backend = rule["http"]["paths"][0]["backend"]["service"]
         check(backend["name"] == service["metadata"]["name"], f"ingress {rule['host']} backend")
+    # The app sets the security headers (docs/security.md); an ingress snippet adding its own
+    # would send two policies, and browsers enforce both, so the stricter CSP breaks pages.
+    for key, value in (ingress["metadata"].get("annotations") or {}).items():
+        sets = ("add_header", "more_set_headers", "Content-Security-Policy", "X-Frame-Options")
+        check(not any(word in str(value) for word in sets),
+              f"ingress annotation {key} sets response headers; the app sets them")
+check(config["data"].get("TENANT_URL_SCHEME") == "https" and "DEBUG" not in config["data"],
+      "the chart must run with TENANT_URL_SCHEME=https and without DEBUG (the hardened defaults)")
 
 for p in problems:
     print("  problem:", p, file=sys.stderr)

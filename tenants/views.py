@@ -34,3 +34,21 @@ def site_settings(request: AuthedHttpRequest) -> HttpResponse:
         messages.success(request, _("The settings are saved."))
         return redirect("site-settings")
     return render(request, "tenants/site_settings.html", {"form": form})
+
+
+def brand_css(request: HttpRequest) -> HttpResponse:
+    """The tenant's colours as CSS custom properties: a stylesheet, not an inline <style>,
+    so the Content-Security-Policy can say style-src 'self' and nothing more. Pages link it
+    with the colours in the query, so a new colour is a new URL and this one can be cached."""
+    tenant = current_tenant()
+    colours = f"--brand-primary: {tenant.primary_colour}; --brand-accent: {tenant.accent_colour};"
+    body = f":root {{ {colours} }}\n"
+    response = HttpResponse(body, content_type="text/css; charset=utf-8")
+    versioned = request.GET.get("v") == brand_version(tenant)
+    response["Cache-Control"] = "public, max-age=31536000, immutable" if versioned else "no-cache"
+    return response
+
+
+def brand_version(tenant: object) -> str:
+    # Colours are validated as #rrggbb when saved, so they make a short, URL-safe version.
+    return f"{tenant.primary_colour}{tenant.accent_colour}".replace("#", "")  # type: ignore[attr-defined]

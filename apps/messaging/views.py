@@ -46,6 +46,7 @@ from apps.organisations.selectors import organisations_coordinated_by
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services.signups import signup_cancel
 from kernel import messages as kernel_messages
+from kernel.csp import allow_styles_of
 from kernel.forms import add_service_error
 from kernel.http import AuthedHttpRequest, require_site_admin
 from tenants.selectors import current_tenant
@@ -101,7 +102,7 @@ def message_new(request: AuthedHttpRequest, kind: str, audience_id: int) -> Http
     context["summary"] = audience_summary(
         kind=kind, audience_id=audience_id, tag_id=tag.pk if tag else None, shift_ids=shift_ids
     )
-    return render(request, "messaging/compose.html", context)
+    return allow_styles_of(render(request, "messaging/compose.html", context), preview)
 
 
 def _chosen_shifts(request: HttpRequest, kind: str, event_id: int) -> list[Shift] | None:
@@ -287,4 +288,5 @@ def kind_preview(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     except kernel_messages.UnknownKind:
         raise Http404 from None
     mail = preview(current_tenant(), kind)
-    return render(request, "messaging/kind_preview.html", {"kind": kind, "mail": mail})
+    response = render(request, "messaging/kind_preview.html", {"kind": kind, "mail": mail})
+    return allow_styles_of(response, mail.html)

@@ -7,6 +7,7 @@ the file so that an operator can override a mounted secret by hand.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -40,3 +41,13 @@ def env_bool(name: str, default: bool = False) -> bool:
 def env_list(name: str, default: str = "") -> list[str]:
     value = env(name, default) or ""
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def url_origins(*urls: str | None) -> list[str]:
+    """scheme://host[:port] of each URL given, for a Content-Security-Policy source list."""
+    origins = []
+    for url in filter(None, urls):
+        parts = urlsplit(url)
+        if parts.scheme and parts.netloc:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins

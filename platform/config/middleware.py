@@ -13,7 +13,7 @@ from django.utils.cache import patch_vary_headers
 
 from apps.organisations.permissions import NotCoordinator
 
-ALWAYS_OPEN_PATHS = ("/healthz", "/livez", "/static/", "/i18n/")
+ALWAYS_OPEN_PATHS = ("/healthz", "/livez", "/static/", "/i18n/", "/brand.css")
 
 
 class TenantContextMiddleware:
@@ -68,3 +68,15 @@ def _language_for(request: HttpRequest, tenant: object | None) -> str:
     if chosen in available:
         return str(chosen)
     return getattr(tenant, "locale", None) or settings.LANGUAGE_CODE
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy, which Django's SecurityMiddleware does not set (settings.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env, env_bool, env_list, env_required
+from config.env import env, env_bool, env_list, env_required, url_origins
 
 # An installed (non-editable) package lives in site-packages, away from templates/, static/
 # and locale/: images say where those are with TOVHOLDER_BASE_DIR (deploy/Dockerfile: /app).
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
     "config.middleware.TenantContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -299,14 +302,47 @@ SMS_SENDER = env("SMS_SENDER", "Tovholder") or "Tovholder"  # cut to 11 characte
 SMS_TIMEOUT = float(env("SMS_TIMEOUT", "10") or 10)  # seconds, per request to the provider
 
 # --- security ---------------------------------------------------------------------
-SESSION_COOKIE_SECURE = not DEBUG and TENANT_URL_SCHEME == "https"
+# Production (DEBUG off, https) gets every hardening header by default; docs/security.md
+# lists them and why. Development and tests over http keep the same CSP, so a browser test
+# fails on anything the policy would block in production.
+PRODUCTION_HTTPS = not DEBUG and TENANT_URL_SCHEME == "https"
+SESSION_COOKIE_SECURE = PRODUCTION_HTTPS
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0") or 0)  # often set by the ingress
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION_HTTPS else "0") or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION_HTTPS)
+# Kubernetes probes ask the pod over plain http, without the ingress's X-Forwarded-Proto.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
+SECURE_REFERRER_POLICY = "same-origin"  # sign-in and cancel links carry tokens in the path
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
+# No inline script or style anywhere (the tenant's colours come as /brand.css); mail
+# previews allow exactly their own styles by hash (kernel/csp.py).
+# Media may come from the object store's own host (AWS_S3_CUSTOM_DOMAIN / endpoint).
+MEDIA_HOSTS = env_list("CSP_MEDIA_HOSTS", "") + url_origins(AWS_S3_ENDPOINT_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *MEDIA_HOSTS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Features no page uses are switched off; passkeys need WebAuthn on our own origin.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=(), "
+    "publickey-credentials-get=(self), publickey-credentials-create=(self)"
+)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -17,6 +17,7 @@ tracking_webhooks = [
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
+    path("brand.css", tenant_views.brand_css, name="brand-css"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("indstillinger/", tenant_views.site_settings, name="site-settings"),
     path("konto/", include("apps.accounts.urls")),

@@ -154,8 +154,20 @@ def page(browser: Browser, site: Site, width: int, _http_cookies: None) -> Itera
     )
     context.set_default_timeout(10_000)
     tab = context.new_page()
+    # Every page runs under the production Content-Security-Policy: anything it blocks
+    # (an inline style or script slipped into a template) fails the test that saw it.
+    refused: list[str] = []
+    tab.on(
+        "console",
+        lambda m: (
+            refused.append(f"{m.location['url']}: {m.text[:160]}")
+            if "Content Security" in m.text
+            else None
+        ),
+    )
     yield tab
     context.close()
+    assert not refused, "blocked by the Content-Security-Policy:\n" + "\n".join(refused)
 
 
 # --- checks shared by the tests -------------------------------------------------------
@@ -163,7 +175,7 @@ def page(browser: Browser, site: Site, width: int, _http_cookies: None) -> Itera
 
 def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=axe_source)
+        page.evaluate(axe_source)  # through DevTools: a <script> tag would break the CSP
     options = json.dumps({"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     results = page.evaluate(f"async () => await axe.run(document, {options})")
     return list(results["violations"])

@@ -27,7 +27,7 @@ from tests.browser.conftest import (
 from tests.conftest import PASSWORD
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 NYBORG = "nyborg.localhost"
 AARHUS = "visitaarhus.localhost"
@@ -51,11 +51,33 @@ def test_it_catches_accessibility_faults_planted_in_a_page(
         """() => {
           const main = document.querySelector('main');
           main.insertAdjacentHTML('beforeend',
-            '<input type="text"><p style="color:#bbb">Pale text</p><img src="x.png">');
+            '<input type="text"><p class="pale">Pale text</p><img src="x.png">');
+          // Through the CSSOM: a style attribute would be refused by the CSP (next test).
+          document.querySelector('.pale').style.color = '#bbb';
         }"""
     )
     found = {violation["id"] for violation in axe_violations(page, axe_source)}
     assert {"label", "color-contrast", "image-alt"} <= found, found
+
+
+def test_it_refuses_inline_style_and_script_under_the_csp(browser: Browser, site: Site) -> None:
+    # Its own context: the `page` fixture fails any test that the policy blocks something in.
+    context = browser.new_context()
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    page.goto(site.url(NYBORG))
+    page.evaluate(
+        """() => document.querySelector('main').insertAdjacentHTML('beforeend',
+             '<p id="planted" style="color: rgb(1, 2, 3)">x</p>'
+             + '<img id="pwn" src="x.png" onerror="document.title = 1">')"""
+    )
+    page.wait_for_timeout(300)
+    colour = page.evaluate("() => getComputedStyle(document.getElementById('planted')).color")
+    assert colour != "rgb(1, 2, 3)"
+    assert page.title() != "1"
+    assert len(refused) >= 2, refused
+    context.close()
 
 
 # --- the tenant's site -----------------------------------------------------------------
