@@ -36,6 +36,8 @@ def test_the_site_admin_sets_reminder_hours_and_nobody_else_can(nyborg, nanna, n
         "reminder_hours": "48",
         "unfilled_alert_hours": "0",
         "hours_margin": "2",
+        "coordinators_need_second_factor": "on",
+        "staff_idle_minutes": "30",
     }
     assert nyborg_client.post("/indstillinger/", data).status_code == 302
     tenant = Tenant.objects.get(pk=nyborg.pk)
@@ -44,6 +46,7 @@ def test_the_site_admin_sets_reminder_hours_and_nobody_else_can(nyborg, nanna, n
         0,
         12,
     )
+    assert (tenant.coordinators_need_second_factor, tenant.staff_idle_minutes) == (True, 30)
     with schema_context("public"):  # the vendor's history of the tenant
         assert AuditEvent.objects.filter(action="tenant.settings").exists()
 
@@ -52,3 +55,12 @@ def test_the_site_admin_sets_reminder_hours_and_nobody_else_can(nyborg, nanna, n
     volunteer = signed_in(nyborg_client, pia, nyborg)
     assert volunteer.post("/indstillinger/", {**data, "reminder_hours": "1"}).status_code == 404
     assert Tenant.objects.get(pk=nyborg.pk).reminder_hours == 48
+
+
+def test_it_keeps_the_staff_idle_time_between_5_minutes_and_12_hours(nyborg, nanna, nyborg_client):
+    browser = signed_in(nyborg_client, nanna, nyborg)
+    data = {"cancel_deadline_hours": "24", "waitlist_stop_hours": "2", "reminder_hours": "24"}
+    data |= {"unfilled_alert_hours": "48", "hours_margin": "2", "staff_idle_minutes": "721"}
+    response = browser.post("/indstillinger/", data)
+    assert response.status_code == 200 and "720" in response.content.decode()
+    assert Tenant.objects.get(pk=nyborg.pk).staff_idle_minutes == 60

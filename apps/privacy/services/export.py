@@ -240,7 +240,7 @@ def _signups(user: User) -> models.QuerySet[Any]:
     return SignUp.objects.filter(user=user).order_by("shift__starts_at", "pk")
 
 
-SECTIONS: tuple[Section, ...] = (
+SECTIONS: list[Section] = [
     Section(
         "profile",
         G("Profile"),
@@ -495,7 +495,15 @@ SECTIONS: tuple[Section, ...] = (
             | Q(actor=user.email)
         ).order_by("created_at", "pk"),
     ),
-)
+]
+
+
+def section_register(section: Section) -> None:
+    """A section from an app above this one (e.g. apps.sso's links to a provider), added in
+    its AppConfig.ready: this app may not import it, and the export must still be whole."""
+    if all(known.slug != section.slug for known in SECTIONS):
+        SECTIONS.append(section)
+
 
 PERSON_FIELDS: tuple[tuple[str, Any], ...] = (
     ("full_name", G("Name")),

@@ -39,3 +39,14 @@ def test_it_refuses_a_linked_person_whose_account_is_closed(
     )
     response = sso_sign_in(nyborg_client, "mitid", "frida-mitid")
     assert response.status_code == 400 and "Din konto her er lukket" in response.content.decode()
+
+
+def test_it_puts_the_link_in_the_persons_data_export(make_provider, in_nyborg):
+    from apps.privacy.services.export import collect
+
+    provider = make_provider()
+    frida = person("Frida")
+    Link.objects.create(provider=provider, user=frida, issuer=provider.issuer, subject="f-1")
+    Link.objects.create(provider=provider, user=person("Else"), issuer=provider.issuer, subject="e")
+    rows = collect(user=frida)["sign_in_providers"]
+    assert [(row["provider__name"], row["subject"]) for row in rows] == [(provider.name, "f-1")]
