@@ -40,3 +40,21 @@ def env_bool(name: str, default: bool = False) -> bool:
 def env_list(name: str, default: str = "") -> list[str]:
     value = env(name, default) or ""
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A limit as `COUNT/PERIOD`, the period in seconds or with a unit: `5/15m`, `10/1h`,
+    `3/900`. Returns (count, seconds)."""
+    value = (env(name, default) or default).strip().lower()
+    try:
+        count, period = value.split("/")
+        unit = _UNITS.get(period[-1:], 0)
+        seconds = int(period[:-1]) * unit if unit else int(period)
+        if int(count) < 1 or seconds < 1:
+            raise ValueError(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={value!r}: write COUNT/PERIOD, e.g. 5/15m") from exc
+    return int(count), seconds
