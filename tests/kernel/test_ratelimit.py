@@ -21,73 +21,74 @@ CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
 @pytest.fixture
-def two_per_second() -> Limit:
-    return Limit(name="test_two", count=2, seconds=1)
+def two_per_minute() -> Limit:
+    return Limit(name="test_two", count=2, seconds=60)
 
 
-def test_it_allows_count_hits_then_refuses_with_the_time_left(two_per_second):
-    first, second, third = (ratelimit.hit(two_per_second, "a@example.dk") for _ in range(3))
+def test_it_allows_count_hits_then_refuses_with_the_time_left(two_per_minute):
+    first, second, third = (ratelimit.hit(two_per_minute, "a@example.dk") for _ in range(3))
     assert (first.allowed, second.allowed, third.allowed) == (True, True, False)
     assert (second.exhausted, third.count) == (True, 3)
-    assert third.retry_after == 1 and third.minutes == 1
+    assert 58 <= third.retry_after <= 60 and third.minutes == 1
 
 
-def test_it_counts_each_identity_apart(two_per_second):
-    ratelimit.hit(two_per_second, "a@example.dk")
-    ratelimit.hit(two_per_second, "a@example.dk")
-    assert ratelimit.hit(two_per_second, "b@example.dk").count == 1
-    assert ratelimit.peek(two_per_second, "a@example.dk").exhausted
+def test_it_counts_each_identity_apart(two_per_minute):
+    ratelimit.hit(two_per_minute, "a@example.dk")
+    ratelimit.hit(two_per_minute, "a@example.dk")
+    assert ratelimit.hit(two_per_minute, "b@example.dk").count == 1
+    assert ratelimit.peek(two_per_minute, "a@example.dk").exhausted
 
 
-def test_it_opens_a_new_window_when_the_old_one_expires(two_per_second):
+def test_it_opens_a_new_window_when_the_old_one_expires():
+    one_second = Limit(name="test_short", count=2, seconds=1)
     for _ in range(3):
-        ratelimit.hit(two_per_second, "a@example.dk")
+        ratelimit.hit(one_second, "a@example.dk")
     time.sleep(1.1)
-    assert ratelimit.peek(two_per_second, "a@example.dk").count == 0
-    assert ratelimit.hit(two_per_second, "a@example.dk").allowed
+    assert ratelimit.peek(one_second, "a@example.dk").count == 0
+    assert ratelimit.hit(one_second, "a@example.dk").allowed
 
 
-def test_it_keeps_the_counts_of_each_schema_apart(two_per_second):
+def test_it_keeps_the_counts_of_each_schema_apart(two_per_minute):
     with schema_context("nyborg"):
         for _ in range(3):
-            ratelimit.hit(two_per_second, "same@example.dk")
+            ratelimit.hit(two_per_minute, "same@example.dk")
     with schema_context("visitaarhus"):
-        assert ratelimit.peek(two_per_second, "same@example.dk").count == 0
+        assert ratelimit.peek(two_per_minute, "same@example.dk").count == 0
     with schema_context("nyborg"):
-        assert ratelimit.peek(two_per_second, "same@example.dk").count == 3
+        assert ratelimit.peek(two_per_minute, "same@example.dk").count == 3
 
 
-def test_it_keeps_no_address_in_the_clear_and_gives_every_key_an_expiry(two_per_second):
-    ratelimit.hit(two_per_second, "secret@example.dk")
+def test_it_keeps_no_address_in_the_clear_and_gives_every_key_an_expiry(two_per_minute):
+    ratelimit.hit(two_per_minute, "secret@example.dk")
     client = ratelimit._client()
     assert client is not None
     keys = list(client.scan_iter(match=f"{ratelimit._prefix()}:*"))
     assert len(keys) == 1 and b"secret" not in keys[0] and b":public:test_two:" in keys[0]
-    assert 0 < client.ttl(keys[0]) <= 1
+    assert 0 < client.ttl(keys[0]) <= 60
 
 
-def test_it_forgets_a_reset_identity_and_forget_all_empties_only_its_prefix(two_per_second):
+def test_it_forgets_a_reset_identity_and_forget_all_empties_only_its_prefix(two_per_minute):
     client = ratelimit._client()
     assert client is not None
     client.set("not-a-limiter-key", 1, ex=60)
-    ratelimit.hit(two_per_second, "a@example.dk")
-    ratelimit.hit(two_per_second, "b@example.dk")
-    ratelimit.reset(two_per_second, "a@example.dk")
-    assert ratelimit.peek(two_per_second, "a@example.dk").count == 0
+    ratelimit.hit(two_per_minute, "a@example.dk")
+    ratelimit.hit(two_per_minute, "b@example.dk")
+    ratelimit.reset(two_per_minute, "a@example.dk")
+    assert ratelimit.peek(two_per_minute, "a@example.dk").count == 0
     assert ratelimit.forget_all() == 1
     assert client.get("not-a-limiter-key") == b"1"
     client.delete("not-a-limiter-key")
 
 
 def test_it_lets_everything_through_and_warns_once_when_redis_is_down(
-    settings, two_per_second, caplog
+    settings, two_per_minute, caplog
 ):
     settings.RATELIMIT_REDIS_URL = CLOSED_PORT
     started = time.monotonic()
     with caplog.at_level(logging.WARNING, logger="kernel.ratelimit"):
-        verdicts = [ratelimit.hit(two_per_second, "a@example.dk") for _ in range(10)]
-        assert not ratelimit.peek(two_per_second, "a@example.dk").exhausted
-        ratelimit.reset(two_per_second, "a@example.dk")
+        verdicts = [ratelimit.hit(two_per_minute, "a@example.dk") for _ in range(10)]
+        assert not ratelimit.peek(two_per_minute, "a@example.dk").exhausted
+        ratelimit.reset(two_per_minute, "a@example.dk")
     assert all(v.allowed for v in verdicts)
     assert time.monotonic() - started < 1  # refused at once, and then not asked at all
     warnings = [r for r in caplog.records if r.name == "kernel.ratelimit"]

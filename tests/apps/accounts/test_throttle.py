@@ -126,11 +126,19 @@ def test_guessing_spread_over_addresses_meets_the_softer_account_limit(
     assert asked.status_code == 200 and [m.to for m in mail.outbox] == [[nanna.email]]
 
 
-def test_the_lock_ends_with_its_window(settings, nanna, nyborg_client):
-    settings.RATELIMIT_SIGNIN_ACCOUNT_IP = (2, 1)
-    assert [sign_in(nyborg_client, nanna.email).status_code for _ in range(2)] == [200, 429]
+def end_windows() -> None:
+    """Let every open window run out now (as 15 minutes would): Redis expires the keys."""
+    client = ratelimit._client()
+    assert client is not None
+    for key in client.scan_iter(match=f"{ratelimit._prefix()}:*"):
+        client.pexpire(key, 1)
+    time.sleep(0.01)
+
+
+def test_the_lock_ends_with_its_window(nanna, nyborg_client):
+    assert [sign_in(nyborg_client, nanna.email).status_code for _ in range(5)][-1] == 429
     assert sign_in(nyborg_client, nanna.email, PASSWORD).status_code == 429
-    time.sleep(1.1)
+    end_windows()
     assert is_signed_in(sign_in(nyborg_client, nanna.email, PASSWORD))
 
 
