@@ -1,3 +1,4 @@
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -35,6 +36,13 @@ class SignInView(ThrottledSignInMixin, auth_views.LoginView):
 
     def get_redirect_url(self) -> str:
         return _chosen_next(super().get_redirect_url())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if "lockout" in kwargs:  # the way out the lockout names, with the address filled in
+            initial = {"email": self.throttle.email}
+            context["link_form"] = EmailLinkForm(auto_id="link_%s", initial=initial)
+        return context
 
 
 class InvitationView(auth_views.PasswordResetConfirmView):
