@@ -298,3 +298,15 @@ def test_it_sends_links_when_redis_is_down(
     finally:
         ratelimit._resting_until.pop(settings.RATELIMIT_REDIS_URL, None)
     assert {a.status_code for a in answers} == {200} and len(mail.outbox) == 5
+
+
+def test_an_english_visitor_is_told_in_english(settings, nanna, nyborg_client):
+    nyborg_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    settings.RATELIMIT_LINK_IP = (1, 600)
+    for _ in range(5):
+        locked = sign_in(nyborg_client, nanna.email)
+    assert "Wait 15 minutes before you try your password again." in locked.content.decode()
+    assert locked["Content-Language"] == "en"
+    flooded = [ask_link(nyborg_client, f"n{n}@example.dk") for n in range(2)][-1]
+    assert flooded.status_code == 429 and flooded["Retry-After"] in {"599", "600"}
+    assert "Wait 10 minutes and try again." in flooded.content.decode()
