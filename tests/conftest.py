@@ -18,6 +18,7 @@ from django_tenants.utils import schema_context, tenant_context
 from apps.accounts.models import User
 from apps.messaging import sms
 from config.celery import app as celery_app
+from kernel import ratelimit
 from tenants.models import Tenant
 from tenants.services import tenant_provision
 
@@ -81,6 +82,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _password_only_console(settings) -> None:
     # Production demands two-factor for vendor staff; tests opt back in where they test it.
     settings.CONSOLE_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    # The suite signs in (and fails to) many times from 127.0.0.1: every test starts with
+    # no counts (only this worker's: the keys carry the cache prefix set above).
+    ratelimit.forget_all()
 
 
 @pytest.fixture(autouse=True)

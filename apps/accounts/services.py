@@ -135,3 +135,26 @@ def email_link_request(*, email: str, next_path: str) -> None:
     ).first()
     if user is not None:
         email_link_send(user=user, next_path=next_path)
+
+
+def sign_in_lock_record(*, email: str, ip: str, limit: str, minutes: int) -> None:
+    """Audit a lock of password sign-ins as it starts (apps.accounts.throttle).
+
+    On the account when the lock is about one that exists (a lock per IP concerns many, so
+    it names none); the attempted address is not stored when it has no account, as it may
+    be someone's mistyped address. The client's IP is kept: it is what an admin looking
+    into an attack needs.
+    """
+    scope = limit.removeprefix("ratelimit_signin_")
+    user = None
+    if scope != "ip":
+        user = User.objects.filter(email=User.objects.normalize_email(email).lower()).first()
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="user.sign_in_locked",
+            target=user,
+            scope=scope,
+            minutes=minutes,
+            ip=ip,
+        )

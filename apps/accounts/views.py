@@ -1,3 +1,4 @@
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,12 +14,18 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.forms import EmailLinkForm, RegisterForm, SignInForm
 from apps.accounts.services import email_link_request, email_link_use, volunteer_register
+from apps.accounts.throttle import (
+    ThrottledSignInMixin,
+    address_may_get_mail,
+    ip_flooding,
+    too_many_requests,
+)
 from apps.legal.models import Document
 from apps.legal.selectors import consents, current_version
 from kernel.http import AuthedHttpRequest
 
 
-class SignInView(auth_views.LoginView):
+class SignInView(ThrottledSignInMixin, auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
@@ -29,6 +36,13 @@ class SignInView(auth_views.LoginView):
 
     def get_redirect_url(self) -> str:
         return _chosen_next(super().get_redirect_url())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if "lockout" in kwargs:  # the way out the lockout names, with the address filled in
+            initial = {"email": self.throttle.email}
+            context["link_form"] = EmailLinkForm(auto_id="link_%s", initial=initial)
+        return context
 
 
 class InvitationView(auth_views.PasswordResetConfirmView):
@@ -52,14 +66,20 @@ def register(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = volunteer_register(
-            full_name=data["full_name"],
-            email=data["email"],
-            phone=data["phone"],
-            next_path=next_path,
-            privacy_version=data["privacy_version"],
-        )
-        context = {"email": user.email, "registering": True}  # step 2 of registering
+        if flood := ip_flooding(request, "RATELIMIT_REGISTER_IP"):
+            return too_many_requests(request, flood)
+        # An address that has had its mails for now gets the same page, and nothing more
+        # (it registered with the first of them).
+        email = data["email"].lower()
+        if address_may_get_mail(email):
+            email = volunteer_register(
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                next_path=next_path,
+                privacy_version=data["privacy_version"],
+            ).email
+        context = {"email": email, "registering": True}  # step 2 of registering
         return render(request, "accounts/check_email.html", context)
     status = 400 if form.errors else 200
     return render(
@@ -97,5 +117,11 @@ def email_link_ask(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Write the email address you signed up with."))
         return redirect(f"{reverse('login')}?{urlencode({'next': next_path})}")
-    email_link_request(email=form.cleaned_data["email"], next_path=next_path)
-    return render(request, "accounts/check_email.html", {"email": form.cleaned_data["email"]})
+    email = form.cleaned_data["email"]
+    if flood := ip_flooding(request, "RATELIMIT_LINK_IP"):
+        return too_many_requests(request, flood)
+    # Over the address's share: the same answer without a mail, so the page tells nobody
+    # whether the address has an account (its owner already has the earlier links).
+    if address_may_get_mail(email):
+        email_link_request(email=email, next_path=next_path)
+    return render(request, "accounts/check_email.html", {"email": email})

@@ -38,6 +38,7 @@ AUDIT_PAGE_SIZE = 50
 AUDIT_ACTION_LABELS: dict[str, Promise] = {
     "user.signed_in": _("Signed in"),
     "user.sign_in_failed": _("Failed sign-in"),
+    "user.sign_in_locked": _("Sign-in paused after failed attempts"),
     "user.registered": _("Registered"),
     "user.invited": _("Invited"),
     "user.invitation_sent": _("Invitation sent"),

@@ -51,3 +51,20 @@ def url_origins(*urls: str | None) -> list[str]:
         if parts.scheme and parts.netloc:
             origins.append(f"{parts.scheme}://{parts.netloc}")
     return origins
+
+_UNITS = {"s": 1, "m": 60, "h": 3600}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A limit as `COUNT/PERIOD`, the period in seconds or with a unit: `5/15m`, `10/1h`,
+    `3/900`. Returns (count, seconds)."""
+    value = (env(name, default) or default).strip().lower()
+    try:
+        count, period = value.split("/")
+        unit = _UNITS.get(period[-1:], 0)
+        seconds = int(period[:-1]) * unit if unit else int(period)
+        if int(count) < 1 or seconds < 1:
+            raise ValueError(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={value!r}: write COUNT/PERIOD, e.g. 5/15m") from exc
+    return int(count), seconds

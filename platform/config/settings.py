@@ -9,7 +9,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env, env_bool, env_list, env_required, url_origins
+from config.env import env, env_bool, env_list, env_rate, env_required, url_origins
 
 # An installed (non-editable) package lives in site-packages, away from templates/, static/
 # and locale/: images say where those are with TOVHOLDER_BASE_DIR (deploy/Dockerfile: /app).
@@ -343,6 +343,31 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=(), interest-cohort=(), "
     "publickey-credentials-get=(self), publickey-credentials-create=(self)"
 )
+
+# The client's address: X-Forwarded-For is believed only this many proxies deep (the
+# ingress in production: 1; nothing in front in development: 0). See kernel.http.client_ip.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0") or 0)
+
+# --- throttling (kernel/ratelimit.py, apps/accounts/throttle.py; docs/security.md) ------
+# Fail-open: with Redis unreachable, requests go through and a warning is logged; Redis
+# is then not asked again for RATELIMIT_REDIS_REST_SECONDS.
+RATELIMIT_REDIS_URL = env("RATELIMIT_REDIS_URL", REDIS_URL) or REDIS_URL
+RATELIMIT_REDIS_TIMEOUT = float(env("RATELIMIT_REDIS_TIMEOUT", "0.2") or 0.2)  # seconds
+RATELIMIT_REDIS_REST_SECONDS = 10
+# Failed password sign-ins (each window per tenant schema). The lock that matters is per
+# account *and* IP: a stranger guessing locks only themselves. The per-IP limit stops one
+# address from trying many accounts; the per-account limit, softer, catches guessing spread
+# over many addresses: one address alone can never reach it (5 per 15 min = 20 an hour).
+RATELIMIT_SIGNIN_ACCOUNT_IP = env_rate("RATELIMIT_SIGNIN_ACCOUNT_IP", "5/15m")
+RATELIMIT_SIGNIN_IP = env_rate("RATELIMIT_SIGNIN_IP", "20/15m")
+RATELIMIT_SIGNIN_ACCOUNT = env_rate("RATELIMIT_SIGNIN_ACCOUNT", "50/1h")
+# Mails a stranger can make us send: sign-in links and registrations share the count per
+# address (no inbox gets more than 3 in 15 minutes); per IP they are counted apart, the
+# registration more generously (a stand at a festival signs people up from one tablet).
+RATELIMIT_MAIL_ADDRESS = env_rate("RATELIMIT_MAIL_ADDRESS", "3/15m")
+RATELIMIT_LINK_IP = env_rate("RATELIMIT_LINK_IP", "20/1h")
+RATELIMIT_REGISTER_IP = env_rate("RATELIMIT_REGISTER_IP", "30/1h")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tenants.utils import tenant_context
 
+from apps.accounts.throttle import ThrottledSignInMixin
 from apps.audit.selectors import audit_events_for
 from apps.sso.forms import ProviderForm
 from apps.sso.models import Provider
@@ -30,10 +31,16 @@ from tenants.services import (
 )
 
 
-class SignInView(auth_views.LoginView):
+class SignInView(ThrottledSignInMixin, auth_views.LoginView):
+    """Password (and one-time code): failed passwords are throttled as on the tenants'
+    sites, in the public schema's own counts; wrong codes by django-otp's device throttle."""
+
     template_name = "console/sign_in.html"
     authentication_form = ConsoleSignInForm
     redirect_authenticated_user = False
+
+    def lockout_help(self) -> str:
+        return _("If it was not you, tell another member of the vendor staff.")
 
 
 @staff_required
