@@ -52,6 +52,7 @@ def url_origins(*urls: str | None) -> list[str]:
             origins.append(f"{parts.scheme}://{parts.netloc}")
     return origins
 
+
 _UNITS = {"s": 1, "m": 60, "h": 3600}
 
 
