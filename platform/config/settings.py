@@ -86,7 +86,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600  # invitation links are valid for a week
+# Link lifetimes (issue 13). An admin's invitation waits a week: it may arrive on a Friday.
+# A sign-in link is a key to the account in a mailbox: 15 minutes, once, only the newest.
+INVITATION_TIMEOUT = 7 * 24 * 3600
+EMAIL_LINK_TIMEOUT = 15 * 60
+PASSWORD_RESET_TIMEOUT = INVITATION_TIMEOUT  # the longest of the two: each checks its own
 CONSOLE_REQUIRE_2FA = env_bool("CONSOLE_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = "Tovholder"
 
