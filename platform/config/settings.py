@@ -91,6 +91,10 @@ LOGOUT_REDIRECT_URL = "home"
 INVITATION_TIMEOUT = 7 * 24 * 3600
 EMAIL_LINK_TIMEOUT = 15 * 60
 PASSWORD_RESET_TIMEOUT = INVITATION_TIMEOUT  # the longest of the two: each checks its own
+# A mail's unsubscribe link (and its List-Unsubscribe header) works this long: longer than
+# the law's 30 days and than the gap between a quarterly newsletter's issues, so the last
+# mail a person has always works; short enough that an old forwarded mail stops acting.
+UNSUBSCRIBE_LINK_DAYS = 90
 CONSOLE_REQUIRE_2FA = env_bool("CONSOLE_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = "Tovholder"
 
