@@ -240,6 +240,8 @@ POLICY_FIELDS = (
     "reminder_hours",
     "unfilled_alert_hours",
     "hours_margin",
+    "coordinators_need_second_factor",
+    "staff_idle_minutes",
 )
 VENDOR_FIELDS = ("sms_enabled", "sms_sender", "mail_rate_per_minute")
 # The system owner's contact details, shown in every page's footer.

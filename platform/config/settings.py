@@ -95,6 +95,9 @@ PASSWORD_RESET_TIMEOUT = INVITATION_TIMEOUT  # the longest of the two: each chec
 # the law's 30 days and than the gap between a quarterly newsletter's issues, so the last
 # mail a person has always works; short enough that an old forwarded mail stops acting.
 UNSUBSCRIBE_LINK_DAYS = 90
+# The check-in QR on the coordinator's screen changes this often; a scan is taken in the
+# code's own window and the next (apps/attendance/services.py), so 2-4 minutes.
+ATTENDANCE_CODE_MINUTES = 2
 CONSOLE_REQUIRE_2FA = env_bool("CONSOLE_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = "Tovholder"
 
