@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.IdleSignOut",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.NotCoordinatorAs404",
 ]
@@ -313,6 +314,9 @@ SMS_TIMEOUT = float(env("SMS_TIMEOUT", "10") or 10)  # seconds, per request to t
 SESSION_COOKIE_SECURE = not DEBUG and TENANT_URL_SCHEME == "https"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+# Volunteers stay signed in 14 days from their last visit; staff are signed out after their
+# tenant's `staff_idle_minutes` (config.middleware.IdleSignOut).
+SESSION_COOKIE_AGE = 14 * 24 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0") or 0)  # often set by the ingress
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
