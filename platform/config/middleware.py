@@ -66,12 +66,12 @@ class IdleSignOut:
         user = getattr(request, "user", None)
         if (
             tenant is None
-            or connection.schema_name == "public"
+            or getattr(connection, "schema_name", "public") == "public"
             or user is None
             or not user.is_authenticated
         ):
             return self.get_response(request)
-        if session_idle_over(request, user, tenant.staff_idle_minutes):  # type: ignore[arg-type]
+        if session_idle_over(request, user, tenant.staff_idle_minutes):
             logout(request)
             text = _(
                 "You were signed out after %(minutes)s minutes without activity. Sign in again."
