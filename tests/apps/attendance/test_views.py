@@ -81,9 +81,9 @@ def test_the_code_page_shows_a_qr_of_the_scan_address(english, nyborg, nanna, mo
 
 
 def test_the_code_page_fetches_the_new_code_in_place(english, nyborg, nanna, morning):
-    signed_in(english, nanna, nyborg)
     url = reverse("attendance-code", args=[morning.pk])
     with time_machine.travel(morning.starts_at - timedelta(minutes=30), tick=False):
+        signed_in(english, nanna, nyborg)  # staff: signed in when the screen goes up
         page = english.get(url).content.decode()
         assert 'hx-trigger="every 30s"' in page and "htmx.min.js" in page
     with time_machine.travel(morning.starts_at - timedelta(minutes=26), tick=False):
@@ -92,6 +92,7 @@ def test_the_code_page_fetches_the_new_code_in_place(english, nyborg, nanna, mor
         assert scan_url(morning) in fragment and scan_url(morning) not in page
     # After check-out has closed, the screen stops asking (and keeping the session alive).
     with time_machine.travel(morning.ends_at + timedelta(hours=3, minutes=1), tick=False):
+        signed_in(english, nanna, nyborg)
         assert "hx-trigger" not in english.get(url).content.decode()
 
 
