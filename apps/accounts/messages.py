@@ -20,11 +20,14 @@ def _invitation_context(params: dict[str, Any]) -> dict[str, Any]:
 
 def _email_link_context(params: dict[str, Any]) -> dict[str, Any]:
     user = User.objects.get(pk=params["user_id"])
-    return {"user": user, "url": email_link_url(user=user, next_path=params["next_path"])}
+    invited = bool(params.get("invited"))
+    url = email_link_url(user=user, next_path=params["next_path"], invited=invited)
+    return {"user": user, "url": url, "invited": invited}
 
 
 def _example() -> dict[str, Any]:
-    return {"user": User(pk=1, email="nanna@nyborg.dk", full_name="Nanna"), "url": EXAMPLE_URL}
+    user = User(pk=1, email="nanna@nyborg.dk", full_name="Nanna")
+    return {"user": user, "url": EXAMPLE_URL, "invited": False}
 
 
 INVITATION = register(

@@ -38,6 +38,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Status of a child-protection check, never the certificate itself.
     child_check_valid_until = models.DateField(null=True, blank=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    # How many sign-in links the person has asked for; it is in each link's token, so asking
+    # for a new link makes the older ones stop working (one valid link at a time).
+    sign_in_links = models.PositiveIntegerField(default=0, editable=False)
     # When the person accepted that the tenant stores their data (the GDPR issue adds history).
     consented_at = models.DateTimeField(null=True, blank=True)
     digest_sent_at = models.DateTimeField(null=True, blank=True)

@@ -4,12 +4,13 @@ import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
@@ -27,12 +28,63 @@ def owner_admin_create(*, email: str, full_name: str, actor: object | None) -> U
     return user
 
 
+class LimitedTokenGenerator(PasswordResetTokenGenerator):
+    """A one-time token (its hash holds the password and the last sign-in, so using it once
+    spends it) that lives `timeout_setting` seconds instead of PASSWORD_RESET_TIMEOUT."""
+
+    timeout_setting = "PASSWORD_RESET_TIMEOUT"
+
+    def check_token(self, user: User | None, token: str | None) -> bool:
+        if not super().check_token(user, token):  # also refuses anything older than a week
+            return False
+        try:
+            made = base36_to_int(str(token).split("-")[0])
+        except ValueError:
+            return False
+        age = self._num_seconds(self._now()) - made
+        return age <= getattr(settings, self.timeout_setting)
+
+
+class InvitationTokenGenerator(LimitedTokenGenerator):
+    """An admin's invitation. Django's default salt on purpose: invitations mailed before
+    the sign-in links got their own generator keep working until their natural end."""
+
+    timeout_setting = "INVITATION_TIMEOUT"
+
+
+class EmailLinkTokenGenerator(LimitedTokenGenerator):
+    """Sign-in links: 15 minutes, once (signing in changes last_login), and only the newest
+    (`sign_in_links` counts the links asked for)."""
+
+    key_salt = "tovholder.accounts.email_link"
+    timeout_setting = "EMAIL_LINK_TIMEOUT"
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
+        count = getattr(user, "sign_in_links", 0)
+        # 0 adds nothing, so a link mailed before the counter existed still works for its
+        # last minutes (its 15 minutes are counted from when it was made).
+        return super()._make_hash_value(user, timestamp) + (str(count) if count else "")
+
+
+class WelcomeLinkTokenGenerator(EmailLinkTokenGenerator):
+    """The sign-in link in the mail of someone a coordinator added (a member, a new
+    coordinator): an invitation, unexpected, so it keeps an invitation's week."""
+
+    key_salt = "tovholder.accounts.welcome_link"
+    timeout_setting = "INVITATION_TIMEOUT"
+
+
+invitation_tokens = InvitationTokenGenerator()
+email_link_tokens = EmailLinkTokenGenerator()
+welcome_link_tokens = WelcomeLinkTokenGenerator()
+
+
 def invitation_url(*, user: User) -> str:
     path = reverse(
         "invitation",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
+            "token": invitation_tokens.make_token(user),
         },
         urlconf=settings.ROOT_URLCONF,
     )
@@ -49,15 +101,6 @@ def invitation_send(*, user: User) -> None:
         params={"user_id": user.pk},
     )
     audit_record(actor=None, action="user.invitation_sent", target=user)
-
-
-class EmailLinkTokenGenerator(PasswordResetTokenGenerator):
-    """One-time sign-in links: a token stops working once the person has signed in."""
-
-    key_salt = "tovholder.accounts.email_link"
-
-
-email_link_tokens = EmailLinkTokenGenerator()
 
 
 def volunteer_register(
@@ -89,27 +132,34 @@ def volunteer_register(
     return user
 
 
-def email_link_url(*, user: User, next_path: str) -> str:
+def email_link_url(*, user: User, next_path: str, invited: bool = False) -> str:
+    tokens = welcome_link_tokens if invited else email_link_tokens
     path = reverse(
         "email-link",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": email_link_tokens.make_token(user),
+            "token": tokens.make_token(user),
         },
         urlconf=settings.ROOT_URLCONF,
     )
     return tenant_url(current_tenant(), f"{path}?{urlencode({'next': next_path})}")
 
 
-def email_link_send(*, user: User, next_path: str) -> None:
+def email_link_send(*, user: User, next_path: str, invited: bool = False) -> None:
     """Put a sign-in link in the outbox; the token is minted when the mail is rendered.
-    Asking twice in the same minute sends one mail."""
+    Asking twice in the same minute sends one mail. Asking again makes the links mailed
+    before stop working: one valid link at a time. `invited`: someone else added the
+    person (a coordinator), so the link lives as long as an invitation."""
+    User.objects.filter(pk=user.pk).update(sign_in_links=F("sign_in_links") + 1)
     stamp = hashlib.sha256(next_path.encode()).hexdigest()[:12]
+    params: dict[str, object] = {"user_id": user.pk, "next_path": next_path}
+    if invited:
+        params["invited"] = True
     messages.send(
         "email_link",
         to=[user.pk],
-        dedupe_key=f"email-link:{user.pk}:{stamp}:{timezone.now():%Y%m%d%H%M}",
-        params={"user_id": user.pk, "next_path": next_path},
+        dedupe_key=f"email-link:{user.pk}:{stamp}:{int(invited)}:{timezone.now():%Y%m%d%H%M}",
+        params=params,
     )
 
 
@@ -119,7 +169,9 @@ def email_link_use(*, uidb64: str, token: str) -> User | None:
         user = User.objects.get(pk=int(urlsafe_base64_decode(uidb64).decode()), is_active=True)
     except (ValueError, User.DoesNotExist):
         return None
-    if not email_link_tokens.check_token(user, token):
+    if not (
+        email_link_tokens.check_token(user, token) or welcome_link_tokens.check_token(user, token)
+    ):
         return None
     if user.email_verified_at is None:
         user.email_verified_at = timezone.now()

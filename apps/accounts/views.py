@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.forms import EmailLinkForm, RegisterForm, SignInForm
-from apps.accounts.services import email_link_request, email_link_use, volunteer_register
+from apps.accounts.services import (
+    email_link_request,
+    email_link_use,
+    invitation_tokens,
+    volunteer_register,
+)
 from apps.accounts.throttle import (
     ThrottledSignInMixin,
     address_may_get_mail,
@@ -49,6 +54,7 @@ class InvitationView(auth_views.PasswordResetConfirmView):
     """An invited admin chooses a password, which also proves the email address."""
 
     template_name = "accounts/invitation.html"
+    token_generator = invitation_tokens
     post_reset_login = True
     success_url = reverse_lazy("dashboard")  # where the set-up checklist waits
 

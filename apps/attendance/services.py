@@ -6,10 +6,12 @@ coordinator may correct them with a reason, recorded with who and when.
 
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
-from django.core import signing
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import formats, timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -28,23 +30,50 @@ OPENS_BEFORE = timedelta(minutes=60)
 CHECK_OUT_AFTER = timedelta(hours=3)
 
 
-def _signer() -> signing.Signer:
-    # The schema is in the salt: shift ids repeat across tenants, their codes must not.
+class Code(StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"  # this shift's code, from a window that is over
+    WRONG = "wrong"  # another shift's, another site's, a printed static code, or made up
+
+
+def _window_seconds() -> int:
+    return int(settings.ATTENDANCE_CODE_MINUTES) * 60
+
+
+def _window(moment: datetime) -> int:
+    return int(moment.timestamp()) // _window_seconds()
+
+
+def _mac(shift_id: int, window: int) -> str:
+    # The schema is in the key: shift ids repeat across tenants, their codes must not. An
+    # HMAC of (shift, time window) needs no table: any server can make and check it.
     schema = getattr(connection, "schema_name", "public")
-    return signing.Signer(salt=f"{SALT}:{schema}")
+    value = f"{shift_id}:{window}"
+    return salted_hmac(f"{SALT}:{schema}", value, algorithm="sha256").hexdigest()[:20]
 
 
-def shift_token(shift_id: int) -> str:
-    """The code printed on the shift's QR: the shift id signed with the site's secret."""
-    return _signer().sign(str(shift_id)).split(":", 1)[1]
+def shift_token(shift_id: int, at: datetime | None = None) -> str:
+    """The code on the coordinator's screen: it changes every ATTENDANCE_CODE_MINUTES, so a
+    photo of it sent home stops working within minutes."""
+    window = _window(at or timezone.now())
+    return f"{window}-{_mac(shift_id, window)}"
 
 
-def token_valid(shift_id: int, token: str) -> bool:
-    try:
-        _signer().unsign(f"{shift_id}:{token}")
-    except signing.BadSignature:
-        return False
-    return True
+def token_check(shift_id: int, token: str, at: datetime | None = None) -> Code:
+    """Valid in its own window and the one after it (grace for the walk from the screen to
+    the button, and for a screen that refreshes every 30 seconds); one window ahead is
+    taken too, for servers whose clocks differ by a little."""
+    window_text, _dash, mac = token.partition("-")
+    if not window_text.isdigit() or not constant_time_compare(
+        mac, _mac(shift_id, int(window_text))
+    ):
+        return Code.WRONG
+    age = _window(at or timezone.now()) - int(window_text)
+    return Code.VALID if -1 <= age <= 1 else Code.EXPIRED
+
+
+def token_valid(shift_id: int, token: str, at: datetime | None = None) -> bool:
+    return token_check(shift_id, token, at) is Code.VALID
 
 
 def _hours_between(start: datetime, end: datetime) -> Decimal:
@@ -174,8 +203,12 @@ def hours_correct(
     return attendance
 
 
-def _scan(*, user: User, shift_id: int, token: str) -> tuple[Shift, SignUp]:
-    if not token_valid(shift_id, token):
+def _scan(*, user: User, shift_id: int, token: str, scanned_at: datetime) -> tuple[Shift, SignUp]:
+    code = token_check(shift_id, token, scanned_at)
+    if code is Code.EXPIRED:
+        text = _("This code has expired. Scan the code on the coordinator's screen again.")
+        raise Refused(text, code="expired")
+    if code is not Code.VALID:
         raise Refused(_("This code belongs to another shift."), code="wrong_shift")
     shift = Shift.objects.select_related("task__event").filter(pk=shift_id).first()
     if shift is None or shift.is_cancelled:
@@ -194,10 +227,19 @@ def _scan(*, user: User, shift_id: int, token: str) -> tuple[Shift, SignUp]:
 
 
 @transaction.atomic
-def check_in(*, user: User, shift_id: int, token: str, now: datetime | None = None) -> Attendance:
-    """The volunteer scans the code at the venue: present, or late after the start."""
+def check_in(
+    *,
+    user: User,
+    shift_id: int,
+    token: str,
+    now: datetime | None = None,
+    scanned_at: datetime | None = None,
+) -> Attendance:
+    """The volunteer scans the code at the venue: present, or late after the start.
+    `scanned_at`: when this person's session saw the code valid (they signed in between);
+    the code is checked at that moment, else now."""
     now = now_or(now)
-    shift, signup = _scan(user=user, shift_id=shift_id, token=token)
+    shift, signup = _scan(user=user, shift_id=shift_id, token=token, scanned_at=scanned_at or now)
     attendance = Attendance.objects.select_for_update().filter(signup=signup).first()
     if attendance is not None and attendance.checked_in_at is not None:
         text = _("You are already checked in at %(time)s.")
@@ -224,10 +266,17 @@ def check_in(*, user: User, shift_id: int, token: str, now: datetime | None = No
 
 
 @transaction.atomic
-def check_out(*, user: User, shift_id: int, token: str, now: datetime | None = None) -> Attendance:
+def check_out(
+    *,
+    user: User,
+    shift_id: int,
+    token: str,
+    now: datetime | None = None,
+    scanned_at: datetime | None = None,
+) -> Attendance:
     """The volunteer scans again when leaving; the hours become check-in to check-out."""
     now = now_or(now)
-    shift, signup = _scan(user=user, shift_id=shift_id, token=token)
+    shift, signup = _scan(user=user, shift_id=shift_id, token=token, scanned_at=scanned_at or now)
     attendance = Attendance.objects.select_for_update().filter(signup=signup).first()
     if attendance is None or attendance.checked_in_at is None:
         raise Refused(_("You have not checked in on this shift."), code="not_checked_in")

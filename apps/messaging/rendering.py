@@ -1,8 +1,10 @@
 """The multipart mail (or the SMS text) for one delivery, in the tenant's branding and
 language (bodies through kernel.markdown); and the signed links a mail carries."""
 
+from datetime import timedelta
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
@@ -10,6 +12,7 @@ from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 
 from apps.messaging.models import Delivery, Kind, Message
+from apps.shifts.models import SignUp
 from kernel import messages
 from kernel.markdown import markdown_to_html
 from tenants.models import Tenant
@@ -32,10 +35,21 @@ def unsubscribe_token(tenant: Tenant, user_id: int, kind: str = Kind.INFO) -> st
     return signing.dumps({"u": user_id, "k": kind}, salt=f"{UNSUBSCRIBE_SALT}:{tenant.schema_name}")
 
 
+class LinkExpired(Exception):
+    """A link of ours, signed rightly, whose time is over (the page says so, not "forged")."""
+
+
 def unsubscribe_target(tenant: Tenant, token: str) -> tuple[int, str] | None:
-    """(user id, kind) from an unsubscribe token, or None when it is not one of ours."""
+    """(user id, kind) from an unsubscribe token, or None when it is not one of ours;
+    LinkExpired when it is older than UNSUBSCRIBE_LINK_DAYS (links mailed before the limit
+    existed carry their signing time too, so they end by the same rule)."""
+    max_age = timedelta(days=settings.UNSUBSCRIBE_LINK_DAYS)
     try:
-        data = signing.loads(token, salt=f"{UNSUBSCRIBE_SALT}:{tenant.schema_name}")
+        data = signing.loads(
+            token, salt=f"{UNSUBSCRIBE_SALT}:{tenant.schema_name}", max_age=max_age
+        )
+    except signing.SignatureExpired:
+        raise LinkExpired from None
     except signing.BadSignature:
         return None
     if not isinstance(data, dict) or not _switchable(data.get("k")):
@@ -50,17 +64,36 @@ def _switchable(slug: object) -> bool:
         return False
 
 
-def cancel_token(tenant: Tenant, shift_id: int, user_id: int) -> str:
-    return signing.dumps({"s": shift_id, "u": user_id}, salt=f"{CANCEL_SALT}:{tenant.schema_name}")
+class CancelTarget(NamedTuple):
+    """What a cancel link names: one sign-up; or, for a link mailed before links named
+    their sign-up, a shift and a person (accepted until that shift starts, like any)."""
+
+    signup_id: int | None = None
+    shift_id: int | None = None
+    user_id: int | None = None
 
 
-def cancel_target(tenant: Tenant, token: str) -> tuple[int, int] | None:
-    """(shift id, user id) from a cancel link, or None when it is not one of ours."""
+def cancel_token(tenant: Tenant, signup_id: int) -> str:
+    """The reminder's cancel link names the sign-up itself, so it can never cancel another
+    (the person's next sign-up on the same shift, say). It ends when the shift starts: the
+    view looks at the shift's start now, so a moved shift moves the end too."""
+    return signing.dumps({"g": signup_id}, salt=f"{CANCEL_SALT}:{tenant.schema_name}")
+
+
+def cancel_target(tenant: Tenant, token: str) -> CancelTarget | None:
+    """The sign-up (or old-style shift and person) of a cancel link; None if not ours."""
     try:
         data = signing.loads(token, salt=f"{CANCEL_SALT}:{tenant.schema_name}")
     except signing.BadSignature:
         return None
-    return (int(data["s"]), int(data["u"])) if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    try:
+        if "g" in data:
+            return CancelTarget(signup_id=int(data["g"]))
+        return CancelTarget(shift_id=int(data["s"]), user_id=int(data["u"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def kind_label(slug: str) -> str:
@@ -106,8 +139,19 @@ def _links(tenant: Tenant, delivery: Delivery) -> tuple[str, str]:
         unsubscribe = tenant_url(tenant, reverse("messaging-unsubscribe", args=[token]))
     cancel = ""
     if delivery.message.kind == Kind.REMINDER and delivery.message.shift_id:
-        token = cancel_token(tenant, delivery.message.shift_id, delivery.user_id)
-        cancel = tenant_url(tenant, reverse("messaging-cancel", args=[token]))
+        signup_id = (
+            SignUp.objects.filter(
+                shift_id=delivery.message.shift_id,
+                user_id=delivery.user_id,
+                status__in=SignUp.ACTIVE,
+            )
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if signup_id is not None:  # none left to cancel: the mail offers no link
+            token = cancel_token(tenant, signup_id)
+            cancel = tenant_url(tenant, reverse("messaging-cancel", args=[token]))
     return unsubscribe, cancel
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -17,6 +18,8 @@ from apps.members.models import Tag
 from apps.messaging.forms import MessageForm, OrientationForm, PreferencesForm
 from apps.messaging.models import Delivery, Message, OrientationTemplate
 from apps.messaging.rendering import (
+    CancelTarget,
+    LinkExpired,
     cancel_target,
     kind_label,
     preview,
@@ -185,7 +188,10 @@ def preferences(request: AuthedHttpRequest) -> HttpResponse:
 @csrf_exempt  # mail clients POST "List-Unsubscribe=One-Click" without a session or token
 def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks (link scanners must not unsubscribe anyone); POST unsubscribes, no login."""
-    target = unsubscribe_target(current_tenant(), token)
+    try:
+        target = unsubscribe_target(current_tenant(), token)
+    except LinkExpired:
+        return render(request, "messaging/unsubscribe.html", {"expired": True}, status=410)
     if target is None:
         return render(request, "messaging/unsubscribe.html", {"invalid": True}, status=400)
     user_id, kind = target
@@ -197,20 +203,18 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
 
 def cancel_view(request: HttpRequest, token: str) -> HttpResponse:
     """The reminder's cancel link: GET shows the shift and one button (link scanners must
-    not cancel anyone's place); POST cancels, without signing in."""
+    not cancel anyone's place); POST cancels, without signing in. The link cancels only the
+    sign-up it was made for, and only until its shift starts; after that the page says whom
+    to tell instead."""
     target = cancel_target(current_tenant(), token)
-    if target is None:
-        return render(request, "messaging/cancel.html", {"invalid": True}, status=400)
-    shift_id, user_id = target
-    signup = (
-        SignUp.objects.filter(shift_id=shift_id, user_id=user_id)
-        .select_related("shift__task__event", "user")
-        .order_by("-pk")
-        .first()
-    )
+    signup = _cancel_link_signup(target) if target is not None else None
     if signup is None:
-        raise Http404
+        return render(request, "messaging/cancel.html", {"invalid": True}, status=400)
     context: dict[str, object] = {"signup": signup, "active": signup.status in SignUp.ACTIVE}
+    if timezone.now() >= signup.shift.starts_at:
+        context["too_late"] = True
+        context["event"] = signup.shift.task.event
+        return render(request, "messaging/cancel.html", context, status=410)
     if request.method == "POST" and context["active"]:
         try:
             signup_cancel(
@@ -221,6 +225,17 @@ def cancel_view(request: HttpRequest, token: str) -> HttpResponse:
         else:
             context["done"] = True
     return render(request, "messaging/cancel.html", context)
+
+
+def _cancel_link_signup(target: CancelTarget) -> SignUp | None:
+    signups = SignUp.objects.select_related("shift__task__event__organisation", "user")
+    if target.signup_id is not None:
+        return signups.filter(pk=target.signup_id).first()
+    if target.shift_id is None or target.user_id is None:
+        return None
+    # A link mailed before links named their sign-up: the person's latest on that shift.
+    latest = signups.filter(shift_id=target.shift_id, user_id=target.user_id).order_by("-pk")
+    return latest.first()
 
 
 def _event(request: AuthedHttpRequest, event_id: int) -> Event:

@@ -1,17 +1,23 @@
-"""Per-request tenant context (status page, time zone, language, Sentry tag) and the one
-place a refused coordinator action becomes a 404."""
+"""Per-request tenant context (status page, time zone, language, Sentry tag), staff's
+idle sign-out, and the one place a refused coordinator action becomes a 404."""
 
 import zoneinfo
 from collections.abc import Callable
 
 import sentry_sdk
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from apps.organisations.permissions import NotCoordinator
+from apps.organisations.sessions import session_idle_over
 
 ALWAYS_OPEN_PATHS = ("/healthz", "/livez", "/static/", "/i18n/", "/brand.css")
 
@@ -43,6 +49,39 @@ class TenantContextMiddleware:
         closed = tenant is not None and tenant.is_closed  # type: ignore[attr-defined]
         if closed and not request.path.startswith(ALWAYS_OPEN_PATHS):
             return render(request, "tenants/suspended.html", {"tenant": tenant}, status=503)
+        return self.get_response(request)
+
+
+class IdleSignOut:
+    """Staff are signed out after the tenant's `staff_idle_minutes` without a request, and
+    sent to sign in with a message saying why; volunteers' sessions last 14 days from their
+    last request (apps/organisations/sessions.py). Tenant sites only: the console has its
+    own rules."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        tenant = getattr(request, "tenant", None)
+        user = getattr(request, "user", None)
+        if (
+            tenant is None
+            or getattr(connection, "schema_name", "public") == "public"
+            or user is None
+            or not user.is_authenticated
+        ):
+            return self.get_response(request)
+        if session_idle_over(request, user, tenant.staff_idle_minutes):
+            logout(request)
+            text = _(
+                "You were signed out after %(minutes)s minutes without activity. Sign in again."
+            )
+            messages.info(request, text % {"minutes": tenant.staff_idle_minutes})
+            if request.headers.get("HX-Request"):  # htmx would swap the sign-in page in
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+                return response
+            return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 
 

@@ -87,7 +87,18 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600  # invitation links are valid for a week
+# Link lifetimes (issue 13). An admin's invitation waits a week: it may arrive on a Friday.
+# A sign-in link is a key to the account in a mailbox: 15 minutes, once, only the newest.
+INVITATION_TIMEOUT = 7 * 24 * 3600
+EMAIL_LINK_TIMEOUT = 15 * 60
+PASSWORD_RESET_TIMEOUT = INVITATION_TIMEOUT  # the longest of the two: each checks its own
+# A mail's unsubscribe link (and its List-Unsubscribe header) works this long: longer than
+# the law's 30 days and than the gap between a quarterly newsletter's issues, so the last
+# mail a person has always works; short enough that an old forwarded mail stops acting.
+UNSUBSCRIBE_LINK_DAYS = 90
+# The check-in QR on the coordinator's screen changes this often; a scan is taken in the
+# code's own window and the next (apps/attendance/services.py), so 2-4 minutes.
+ATTENDANCE_CODE_MINUTES = 2
 CONSOLE_REQUIRE_2FA = env_bool("CONSOLE_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = "Tovholder"
 
@@ -104,6 +115,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.IdleSignOut",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.NotCoordinatorAs404",
 ]
@@ -309,6 +321,9 @@ PRODUCTION_HTTPS = not DEBUG and TENANT_URL_SCHEME == "https"
 SESSION_COOKIE_SECURE = PRODUCTION_HTTPS
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+# Volunteers stay signed in 14 days from their last visit; staff are signed out after their
+# tenant's `staff_idle_minutes` (config.middleware.IdleSignOut).
+SESSION_COOKIE_AGE = 14 * 24 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION_HTTPS else "0") or 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0

@@ -98,11 +98,13 @@ def rowing(nyborg: Tenant) -> Iterator[Rowing]:
         )
         frida = User.objects.create_user(FRIDA, PASSWORD, full_name="Frida Åre")
         bo = User.objects.create_user(f"{PREFIX}.bo@example.dk", full_name="Bo Bølge")
-        for person in (frida, bo):
+        signups = [
             SignUp.objects.create(shift=shift, user=person, status=SignUp.Status.CONFIRMED)
+            for person in (frida, bo)
+        ]
         shift.confirmed_count = 2
         shift.save(update_fields=["confirmed_count"])
-        token = cancel_token(nyborg, shift.pk, frida.pk)
+        token = cancel_token(nyborg, signups[0].pk)
         return Rowing(event_id=event.pk, shift_id=shift.pk, cancel_token=token)
 
     def remove() -> None:

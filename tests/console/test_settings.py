@@ -41,6 +41,7 @@ def test_the_site_admin_sets_reminder_hours_and_nobody_else_can(nyborg, nanna, n
     }
     assert nyborg_client.post("/indstillinger/", data).status_code == 302
     tenant = Tenant.objects.get(pk=nyborg.pk)
+    assert tenant.staff_idle_minutes == 30  # issue 13: staff sign-out after idle minutes
     assert (tenant.reminder_hours, tenant.unfilled_alert_hours, tenant.cancel_deadline_hours) == (
         48,
         0,

@@ -64,5 +64,5 @@ def member_invite(
                 user_ids=[user.pk],
                 method=Consent.Method.COORDINATOR,
             )
-            email_link_send(user=user, next_path=reverse("profile"))
+            email_link_send(user=user, next_path=reverse("profile"), invited=True)
         return membership_add(actor=actor, organisation=organisation, user=user)

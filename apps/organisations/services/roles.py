@@ -73,7 +73,7 @@ def role_invite(
         )
         if created:
             audit_record(actor=actor, action="role.granted", target=granted, role=role)
-            email_link_send(user=user, next_path=reverse("planning"))
+            email_link_send(user=user, next_path=reverse("planning"), invited=True)
     return granted
 
 

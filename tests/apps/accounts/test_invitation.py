@@ -87,3 +87,23 @@ def test_it_refuses_nyborgs_invitation_on_visitaarhus(pia, nyborg, aarhus, aarhu
     assert "Linket virker ikke længere" in form_page.content.decode()
     with tenant_context(aarhus):
         assert not User.objects.get(pk=ida.pk).has_usable_password()
+
+
+def test_it_still_takes_an_invitation_on_its_last_day(pia, nyborg, nyborg_client):
+    """Sign-in links live 15 minutes; an invitation keeps its week (it may come on a Friday)."""
+    path = invitation_path(pia, nyborg)
+    with time_machine.travel(timezone.localtime() + timedelta(days=6, hours=23)):
+        _form_page, saved = choose_password(nyborg_client, path)
+    assert saved.status_code == 302
+    with tenant_context(nyborg):
+        assert User.objects.get(pk=pia.pk).check_password(NEW_PASSWORD)
+
+
+def test_it_refuses_a_sign_in_token_as_an_invitation(pia, nyborg, nyborg_client):
+    from apps.accounts.services import email_link_tokens
+
+    with tenant_context(nyborg):
+        token = email_link_tokens.make_token(pia)
+    path = invitation_path(pia, nyborg).rsplit("/", 2)[0] + f"/{token}/"
+    form_page, _saved = choose_password(nyborg_client, path)
+    assert "Linket virker ikke længere" in form_page.content.decode()

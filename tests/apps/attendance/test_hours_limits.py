@@ -110,6 +110,7 @@ def test_the_system_owners_admin_sets_the_margin(nyborg, nanna, nyborg_client):
         "reminder_hours": "24",
         "unfilled_alert_hours": "48",
         "hours_margin": "1",
+        "staff_idle_minutes": "60",
     }
     assert browser.post("/indstillinger/", data).status_code == 302
     assert Tenant.objects.get(pk=nyborg.pk).hours_margin == 1

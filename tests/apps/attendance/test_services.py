@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied
 from apps.attendance.models import Attendance
 from apps.attendance.selectors import no_shows_per_volunteer
 from apps.attendance.services import (
+    Code,
     check_in,
     check_out,
     hours_correct,
     roll_call_mark,
     shift_token,
+    token_check,
     token_valid,
 )
 from apps.audit.models import AuditEvent
@@ -50,23 +52,73 @@ def test_a_token_is_valid_only_for_its_own_shift(morning, kiosk):
     assert not token_valid(morning.pk, "forged")
 
 
+def test_the_code_rotates_and_the_previous_one_is_taken_as_grace(morning, settings):
+    settings.ATTENDANCE_CODE_MINUTES = 2
+    start = morning.starts_at.replace(second=0, microsecond=0)
+    window_start = start - timedelta(minutes=start.minute % 2)
+    shown = shift_token(morning.pk, at=window_start)
+    assert shift_token(morning.pk, at=window_start + timedelta(seconds=119)) == shown
+    assert shift_token(morning.pk, at=window_start + timedelta(minutes=2)) != shown
+    assert token_check(morning.pk, shown, window_start + timedelta(minutes=3)) is Code.VALID
+    assert token_check(morning.pk, shown, window_start + timedelta(minutes=4)) is Code.EXPIRED
+    assert token_check(morning.pk, shown, window_start + timedelta(hours=5)) is Code.EXPIRED
+
+
+def test_an_old_code_is_refused_with_its_own_reason(morning, frida, frida_on):
+    photo = shift_token(morning.pk, at=morning.starts_at - timedelta(minutes=30))
+    with pytest.raises(Refused) as old:
+        check_in(user=frida, shift_id=morning.pk, token=photo, now=morning.starts_at)
+    assert refusal_code(old) == "expired"
+    assert not Attendance.objects.exists()
+
+
+def test_a_scan_remembered_from_before_signing_in_is_checked_at_its_moment(
+    morning, frida, frida_on
+):
+    scanned = morning.starts_at - timedelta(minutes=5)
+    token = shift_token(morning.pk, at=scanned)
+    attendance = check_in(
+        user=frida, shift_id=morning.pk, token=token, now=morning.starts_at, scanned_at=scanned
+    )
+    assert attendance.checked_in_at == morning.starts_at
+
+
+def test_a_static_code_from_before_rotation_no_longer_works(morning):
+    from django.core import signing
+    from django.db import connection
+
+    salt = f"attendance.shift-code:{connection.schema_name}"
+    printed = signing.Signer(salt=salt).sign(str(morning.pk)).split(":", 1)[1]
+    assert token_check(morning.pk, printed) is Code.WRONG
+
+
+def test_a_code_made_on_visitaarhus_is_refused_in_nyborg(morning, aarhus):
+    from django_tenants.utils import tenant_context
+
+    with tenant_context(aarhus):  # the same shift id may exist there
+        foreign = shift_token(morning.pk)
+    assert token_check(morning.pk, foreign) is Code.WRONG
+
+
 # --- check-in rules ---------------------------------------------------------------------
 
 
 def test_check_in_opens_an_hour_before_the_start(morning, frida, frida_on):
-    token = shift_token(morning.pk)
     with pytest.raises(Refused) as early:
         check_in(
             user=frida,
             shift_id=morning.pk,
-            token=token,
+            token=shift_token(morning.pk, at=morning.starts_at - timedelta(minutes=61)),
             now=morning.starts_at - timedelta(minutes=61),
         )
     assert refusal_code(early) == "too_early"
     assert "09:00" in early.value.messages[0]
 
     attendance = check_in(
-        user=frida, shift_id=morning.pk, token=token, now=morning.starts_at - timedelta(minutes=60)
+        user=frida,
+        shift_id=morning.pk,
+        token=shift_token(morning.pk, at=morning.starts_at - timedelta(minutes=60)),
+        now=morning.starts_at - timedelta(minutes=60),
     )
     assert attendance.status == Attendance.Status.PRESENT
     assert attendance.hours == Decimal("3.00")
@@ -77,7 +129,7 @@ def test_check_in_after_the_end_is_too_late(morning, frida, frida_on):
         check_in(
             user=frida,
             shift_id=morning.pk,
-            token=shift_token(morning.pk),
+            token=shift_token(morning.pk, at=morning.ends_at + timedelta(minutes=1)),
             now=morning.ends_at + timedelta(minutes=1),
         )
     assert refusal_code(late) == "too_late"
@@ -89,7 +141,7 @@ def test_check_in_after_the_start_is_late(morning, frida, frida_on):
     attendance = check_in(
         user=frida,
         shift_id=morning.pk,
-        token=shift_token(morning.pk),
+        token=shift_token(morning.pk, at=morning.starts_at + timedelta(minutes=20)),
         now=morning.starts_at + timedelta(minutes=20),
     )
     assert attendance.status == Attendance.Status.LATE
@@ -99,18 +151,25 @@ def test_a_code_of_another_shift_is_refused(morning, kiosk, frida, frida_on):
     other = make_shift(kiosk, start=morning.ends_at)
     with pytest.raises(Refused) as wrong:
         check_in(
-            user=frida, shift_id=morning.pk, token=shift_token(other.pk), now=morning.starts_at
+            user=frida,
+            shift_id=morning.pk,
+            token=shift_token(other.pk, at=morning.starts_at),
+            now=morning.starts_at,
         )
     assert refusal_code(wrong) == "wrong_shift"
     assert "en anden vagt" in wrong.value.messages[0]
 
 
 def test_checking_in_twice_says_when(morning, frida, frida_on):
-    token = shift_token(morning.pk)
     first = morning.starts_at - timedelta(minutes=5)
-    check_in(user=frida, shift_id=morning.pk, token=token, now=first)
+    check_in(user=frida, shift_id=morning.pk, token=shift_token(morning.pk, at=first), now=first)
     with pytest.raises(Refused) as twice:
-        check_in(user=frida, shift_id=morning.pk, token=token, now=morning.starts_at)
+        check_in(
+            user=frida,
+            shift_id=morning.pk,
+            token=shift_token(morning.pk, at=morning.starts_at),
+            now=morning.starts_at,
+        )
     assert refusal_code(twice) == "twice"
     assert "allerede tjekket ind kl. 09:55" in twice.value.messages[0]
     assert Attendance.objects.get().checked_in_at == first
@@ -118,7 +177,12 @@ def test_checking_in_twice_says_when(morning, frida, frida_on):
 
 def test_only_people_on_the_shift_check_in(morning, bo):
     with pytest.raises(Refused) as stranger:
-        check_in(user=bo, shift_id=morning.pk, token=shift_token(morning.pk), now=morning.starts_at)
+        check_in(
+            user=bo,
+            shift_id=morning.pk,
+            token=shift_token(morning.pk, at=morning.starts_at),
+            now=morning.starts_at,
+        )
     assert refusal_code(stranger) == "not_signed_up"
     assert "koordinatoren" in stranger.value.messages[0]
 
@@ -127,7 +191,10 @@ def test_a_cancelled_sign_up_cannot_check_in(morning, frida, frida_on):
     SignUp.objects.filter(pk=frida_on.pk).update(status=SignUp.Status.CANCELLED)
     with pytest.raises(Refused) as gone:
         check_in(
-            user=frida, shift_id=morning.pk, token=shift_token(morning.pk), now=morning.starts_at
+            user=frida,
+            shift_id=morning.pk,
+            token=shift_token(morning.pk, at=morning.starts_at),
+            now=morning.starts_at,
         )
     assert refusal_code(gone) == "not_signed_up"
 
@@ -136,12 +203,16 @@ def test_a_cancelled_sign_up_cannot_check_in(morning, frida, frida_on):
 
 
 def test_hours_come_from_check_in_and_out(morning, frida, frida_on):
-    token = shift_token(morning.pk)
-    check_in(user=frida, shift_id=morning.pk, token=token, now=morning.starts_at)
+    check_in(
+        user=frida,
+        shift_id=morning.pk,
+        token=shift_token(morning.pk, at=morning.starts_at),
+        now=morning.starts_at,
+    )
     attendance = check_out(
         user=frida,
         shift_id=morning.pk,
-        token=token,
+        token=shift_token(morning.pk, at=morning.starts_at + timedelta(hours=2, minutes=15)),
         now=morning.starts_at + timedelta(hours=2, minutes=15),
     )
     assert attendance.hours == Decimal("2.25")
@@ -149,13 +220,17 @@ def test_hours_come_from_check_in_and_out(morning, frida, frida_on):
 
 
 def test_check_out_closes_three_hours_after_the_end(morning, frida, frida_on):
-    token = shift_token(morning.pk)
-    check_in(user=frida, shift_id=morning.pk, token=token, now=morning.starts_at)
+    check_in(
+        user=frida,
+        shift_id=morning.pk,
+        token=shift_token(morning.pk, at=morning.starts_at),
+        now=morning.starts_at,
+    )
     with pytest.raises(Refused) as late:
         check_out(
             user=frida,
             shift_id=morning.pk,
-            token=token,
+            token=shift_token(morning.pk, at=morning.ends_at + timedelta(hours=3, minutes=1)),
             now=morning.ends_at + timedelta(hours=3, minutes=1),
         )
     assert refusal_code(late) == "too_late"
@@ -165,7 +240,10 @@ def test_check_out_closes_three_hours_after_the_end(morning, frida, frida_on):
 def test_check_out_needs_a_check_in(morning, frida, frida_on):
     with pytest.raises(Refused) as never:
         check_out(
-            user=frida, shift_id=morning.pk, token=shift_token(morning.pk), now=morning.ends_at
+            user=frida,
+            shift_id=morning.pk,
+            token=shift_token(morning.pk, at=morning.ends_at),
+            now=morning.ends_at,
         )
     assert refusal_code(never) == "not_checked_in"
 

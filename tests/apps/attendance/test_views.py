@@ -80,6 +80,50 @@ def test_the_code_page_shows_a_qr_of_the_scan_address(english, nyborg, nanna, mo
     assert scan_url(morning) in page
 
 
+def test_the_code_page_fetches_the_new_code_in_place(english, nyborg, nanna, morning):
+    url = reverse("attendance-code", args=[morning.pk])
+    with time_machine.travel(morning.starts_at - timedelta(minutes=30), tick=False):
+        signed_in(english, nanna, nyborg)  # staff: signed in when the screen goes up
+        page = english.get(url).content.decode()
+        assert 'hx-trigger="every 30s"' in page and "htmx.min.js" in page
+    with time_machine.travel(morning.starts_at - timedelta(minutes=26), tick=False):
+        fragment = english.get(url, headers={"HX-Request": "true"}).content.decode()
+        assert fragment.startswith('<div id="check-in-code"') and "<html" not in fragment
+        assert scan_url(morning) in fragment and scan_url(morning) not in page
+    # After check-out has closed, the screen stops asking (and keeping the session alive).
+    with time_machine.travel(morning.ends_at + timedelta(hours=3, minutes=1), tick=False):
+        signed_in(english, nanna, nyborg)
+        assert "hx-trigger" not in english.get(url).content.decode()
+
+
+def test_a_photo_of_the_code_is_refused_minutes_later(english, nyborg, morning, frida, frida_on):
+    signed_in(english, frida, nyborg)
+    with time_machine.travel(morning.starts_at - timedelta(minutes=30), tick=False):
+        photo = scan_url(morning)
+    with time_machine.travel(morning.starts_at - timedelta(minutes=20), tick=False):
+        assert english.get(photo).status_code == 400
+        refused = english.post(photo, {"action": "in"})
+    assert refused.status_code == 400
+    assert "This code has expired" in refused.content.decode()
+    assert not Attendance.objects.exists()
+
+
+def test_a_scan_survives_signing_in_while_the_code_rotates(
+    english, nyborg, morning, frida, frida_on
+):
+    with time_machine.travel(morning.starts_at - timedelta(minutes=10), tick=False):
+        scanned = scan_url(morning)
+        assert english.get(scanned).status_code == 302  # to sign in, the scan remembered
+    signed_in(english, frida, nyborg)  # minutes later, the code on the screen is another
+    with time_machine.travel(morning.starts_at - timedelta(minutes=2), tick=False):
+        done = english.post(scanned, {"action": "in"})
+    assert done.status_code == 200, done.content.decode()[-2000:]
+    assert Attendance.objects.get().checked_in_at is not None
+    with time_machine.travel(morning.starts_at + timedelta(minutes=20), tick=False):
+        late = english.post(scanned, {"action": "out"})  # remembered 15 minutes, no longer
+    assert late.status_code == 400
+
+
 def test_corrections_need_a_reason(english, nyborg, nanna, morning, frida_on):
     signed_in(english, nanna, nyborg)
     url = reverse("attendance-correct", args=[frida_on.pk])
