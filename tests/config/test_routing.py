@@ -26,9 +26,13 @@ def test_it_routes_the_console_host_to_the_public_urlconf(console_client, nyborg
     assert console_client.get("/konto/").status_code == 404  # no tenant pages on the console
 
 
-def test_it_applies_the_tenant_colours_as_css_custom_properties(aarhus_client):
+def test_it_applies_the_tenant_colours_as_css_custom_properties(aarhus_client, nyborg):
     page = aarhus_client.get("/").content.decode()
-    assert "--brand-primary: #1d5c4d" in page
+    assert '<link rel="stylesheet" href="/brand.css?v=' in page
+    css = aarhus_client.get("/brand.css")
+    assert css["Content-Type"] == "text/css; charset=utf-8"
+    assert "--brand-primary: #1d5c4d" in css.content.decode()
+    assert nyborg.primary_colour not in css.content.decode()  # another tenant's colours
 
 
 def test_it_speaks_danish_first_and_english_on_request(nyborg_client):

@@ -36,7 +36,8 @@ def test_it_stores_the_logo_under_the_tenants_prefix(vera_client, nyborg, media,
     assert (media / "platform" / "branding" / "nyborg" / "logo.png").read_bytes() == PNG
     page = nyborg_client.get("/").content.decode()
     assert 'src="/media/platform/branding/nyborg/logo.png"' in page
-    assert "--brand-primary: #2b4a1f" in page
+    assert 'href="/brand.css?v=2b4a1f8b2a2a"' in page  # a new colour is a new URL
+    assert "--brand-primary: #2b4a1f" in nyborg_client.get("/brand.css").content.decode()
 
 
 def test_it_refuses_a_logo_that_is_not_an_image(vera_client, nyborg, media):
