@@ -106,7 +106,7 @@ def send_or_keep(task: Any, *args: Any) -> bool:
         return True
     if time.monotonic() >= _broker_paused_until:
         try:
-            task.delay(*args)
+            _publish(task, list(args))
             return True
         except BROKER_ERRORS as exc:
             _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
@@ -140,10 +140,13 @@ def pending_tasks_send(*, limit: int = 10_000) -> int:
     from kernel.models import PendingTask
 
     sent = 0
+    unknown: list[int] = []  # rows naming no registered task: kept, not tried again now
     while sent < limit:
         with schema_context("public"), transaction.atomic():
             rows = list(
-                PendingTask.objects.select_for_update(skip_locked=True).order_by("id")[:SWEEP_BATCH]
+                PendingTask.objects.exclude(pk__in=unknown)
+                .select_for_update(skip_locked=True)
+                .order_by("id")[:SWEEP_BATCH]
             )
             if not rows:
                 return sent
@@ -156,6 +159,7 @@ def pending_tasks_send(*, limit: int = 10_000) -> int:
                     PendingTask.objects.filter(pk=row.pk).update(
                         attempts=row.attempts + 1, last_error="not a registered task"
                     )
+                    unknown.append(row.pk)
                     continue
                 except BROKER_ERRORS as error:
                     PendingTask.objects.filter(pk=row.pk).update(
@@ -173,7 +177,15 @@ def pending_tasks_send(*, limit: int = 10_000) -> int:
 def _send_row(row: Any) -> None:
     task = current_app.tasks[row.task]
     with schema_context(row.schema_name):
-        task.apply_async(args=row.args)
+        _publish(task, row.args)
+
+
+def _publish(task: Any, args: list) -> None:
+    # Nobody reads the result of a task sent after commit, so none is asked for: asking
+    # makes a web process subscribe to the result in Redis at send time, and with Redis
+    # down that subscription fails with a RuntimeError after its own retries (about 20 s
+    # by default), which no broker-error handler would catch.
+    task.apply_async(args=args, ignore_result=True)
 
 
 @shared_task(needs_tenant=False, ignore_result=True)  # type: ignore[call-overload]

