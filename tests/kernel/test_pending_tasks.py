@@ -80,3 +80,19 @@ def test_the_sweep_passes_over_a_task_the_code_no_longer_has(nyborg):
     PendingTask.objects.create(schema_name="nyborg", task=INVITE, args=[pia])
     assert pending_tasks_send() == 1
     assert list(PendingTask.objects.values_list("pk", "attempts")) == [(gone.pk, 1)]
+
+
+def test_the_beat_runs_the_sweep_every_minute_in_public():
+    from django.conf import settings
+
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    entry = settings.CELERY_BEAT_SCHEDULE["kernel-pending-tasks"]
+    assert entry["schedule"] == 60.0
+    sweep = app.tasks[entry["task"]]
+    assert sweep.needs_tenant is False
+    missing = [
+        e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] not in app.tasks
+    ]
+    assert missing == []
