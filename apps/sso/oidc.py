@@ -22,7 +22,7 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
-from kernel.cache import cache_get, cache_set
+from kernel.cache import CACHE_ERRORS, cache_get, cache_set
 
 # What providers sign ID tokens with (Entra: RS256; brokers: RS256/PS256/ES256). Never "none".
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
@@ -193,6 +193,11 @@ def id_token_claims(
 
 def _nonce_spend(nonce: str) -> None:
     # cache.add is atomic in Redis: of two requests with the same nonce, one wins.
+    # Without Redis a nonce cannot be checked, so the sign-in is refused (never let through).
     key = _cache_key("nonce", nonce)
-    if not cache.add(key, 1, timeout=settings.SSO_NONCE_SECONDS):
+    try:
+        fresh = cache.add(key, 1, timeout=settings.SSO_NONCE_SECONDS)
+    except CACHE_ERRORS as exc:
+        raise OidcError("unavailable", f"cache: {exc!r}") from exc
+    if not fresh:
         raise OidcError("replayed")
