@@ -17,9 +17,10 @@ another organisation with its ~330 attendances).
 
 Then what one attendance recorded costs with good statistics and with those a vacuum leaves
 after a mass delete or a rolled-back import (reltuples 0 with pages: the planner takes every
-table for one row), by migration 0002's join and by 0003's primary-key look-ups, at 1,000,000
+table for one row), by migration 0002's join, by 0003's primary-key look-ups and by 0004's
+(the same, schema-qualified from TG_TABLE_SCHEMA through EXECUTE format), at 1,000,000
 sign-ups and in tenants of 1,000, 10,000 and 100,000; and a bulk insert of 100,000
-attendances by both (0003 keeps the join for big statements).
+attendances by each (0003 and 0004 keep the join for big statements).
 `bench/reports.py statistics` runs only these, without the million.
 Target: figures under 1 s. These machines are noisy; compare within one run.
 """
@@ -115,11 +116,11 @@ def seed(scale: int = 1) -> None:
         # take turns.
         cursor.execute(
             """
-            INSERT INTO shifts_event (organisation_id, title, description, image, category_id,
-                location_name, address, postcode, area, starts_at, ends_at, visibility,
+            INSERT INTO shifts_event (organisation_id, title, description, image, image_alt,
+                category_id, location_name, address, postcode, area, starts_at, ends_at, visibility,
                 secret_token, status, suitable_without_experience, contact_name,
                 contact_email, contact_phone, created_at)
-            SELECT %(org)s + n %% %(orgs)s, 'Arrangement ' || n, '', '',
+            SELECT %(org)s + n %% %(orgs)s, 'Arrangement ' || n, '', '', '',
                    %(category)s + n %% %(categories)s, '', '', '5800', 'Nyborg',
                    timestamptz '2023-01-01 08:00+01' + (n - 1) * interval '1095 days' / %(events)s,
                    timestamptz '2023-01-01 08:00+01' + n * interval '1095 days' / %(events)s,
@@ -340,11 +341,12 @@ GIVE_UP_S = 10
 
 def measure_statistics() -> None:
     """One attendance recorded, with good statistics and with those a vacuum leaves after a
-    mass delete, by 0002's join and by 0003's look-ups; and a bulk insert by both."""
+    mass delete, by 0002's join, 0003's look-ups and 0004's schema-qualified look-ups
+    (EXECUTE format); and a bulk insert by each."""
     from django_tenants.utils import tenant_context
 
     print(
-        "fact trigger, one attendance recorded: 0002 join / 0003 look-ups "
+        "fact trigger, one attendance recorded: 0002 join / 0003 look-ups / 0004 EXECUTE "
         f"(median of {RUNS}; load average {os.getloadavg()[0]:.1f}):"
     )
     for scale in (1000, 100, 10):
@@ -357,25 +359,29 @@ def measure_statistics() -> None:
 
 def single_insert_by_statistics(size: str) -> None:
     for state in ("good", "bad"):
-        old = one_insert(old=True, bad=state == "bad")
-        new = one_insert(old=False, bad=state == "bad")
-        assert new is not None, "0003's look-ups gave up"
+        old = one_insert(version="0002", bad=state == "bad")
+        before = one_insert(version="0003", bad=state == "bad")
+        new = one_insert(version="0004", bad=state == "bad")
+        assert new is not None and before is not None, "the look-ups gave up"
         shown = f"> {GIVE_UP_S} s (cancelled)" if old is None else f"{old * 1000:8.2f} ms"
         ratio = f"{GIVE_UP_S / new:,.0f}+" if old is None else f"{old / new:,.1f}"
         print(
-            f"  {size + ', ' + state + ' statistics':<40} {shown} / {new * 1000:6.2f} ms"
-            f"  (x{ratio})"
+            f"  {size + ', ' + state + ' statistics':<40} {shown} / {before * 1000:6.2f} ms"
+            f" / {new * 1000:6.2f} ms  (0002/0004 x{ratio}, 0004/0003 x{new / before:,.1f})"
         )
 
 
-def old_functions() -> str:
-    """0002's trigger functions, as migration 0003 puts them back when it is reversed."""
-    return importlib.import_module(
-        "apps.reports.migrations.0003_fact_triggers_by_primary_key"
-    ).REVERSE
+def old_functions(version: str = "0002") -> str:
+    """The trigger functions of an earlier migration, as the next one puts them back when it
+    is reversed; "" for the current ones (0004)."""
+    undo = {
+        "0002": "apps.reports.migrations.0003_fact_triggers_by_primary_key",
+        "0003": "apps.reports.migrations.0004_fact_triggers_by_trigger_schema",
+    }
+    return importlib.import_module(undo[version]).REVERSE if version in undo else ""
 
 
-def one_insert(*, old: bool, bad: bool) -> float | None:
+def one_insert(*, version: str, bad: bool) -> float | None:
     """The median time of one attendance INSERT (with its trigger), each in a transaction
     rolled back; the trigger's plans are made by one insert before the one timed."""
     from django.db import connection, transaction
@@ -384,8 +390,8 @@ def one_insert(*, old: bool, bad: bool) -> float | None:
     times = []
     for run in range(RUNS):
         with transaction.atomic(), connection.cursor() as cursor:
-            if old:
-                cursor.execute(old_functions())
+            if old_functions(version):
+                cursor.execute(old_functions(version))
             cursor.execute(
                 "SELECT signup_id FROM attendance_attendance ORDER BY id LIMIT 2 OFFSET %s",
                 [run * 2],
@@ -414,15 +420,15 @@ def one_insert(*, old: bool, bad: bool) -> float | None:
 
 
 def bulk_insert() -> None:
-    """All attendances again in one statement, by 0002's and 0003's functions."""
+    """All attendances again in one statement, by 0002's, 0003's and 0004's functions."""
     from django.db import connection, transaction
 
-    for label, old in (("0002 join", True), ("0003", False)):
+    for label, version in (("0002 join", "0002"), ("0003", "0003"), ("0004", "0004")):
         times = []
         for _ in range(3):
             with transaction.atomic(), connection.cursor() as cursor:
-                if old:
-                    cursor.execute(old_functions())
+                if old_functions(version):
+                    cursor.execute(old_functions(version))
                 cursor.execute(
                     "CREATE TEMPORARY TABLE kept ON COMMIT DROP AS "
                     "SELECT * FROM attendance_attendance"

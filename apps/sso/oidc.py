@@ -22,6 +22,8 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
+from kernel.cache import CACHE_ERRORS, cache_get, cache_set
+
 # What providers sign ID tokens with (Entra: RS256; brokers: RS256/PS256/ES256). Never "none".
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
 
@@ -71,7 +73,7 @@ def _cache_key(kind: str, url: str) -> str:
 def metadata(issuer: str) -> dict[str, Any]:
     """The provider's discovery document, cached; its `issuer` must be the configured one."""
     key = _cache_key("discovery", issuer)
-    found = cache.get(key)
+    found = cache_get(key)  # Redis down: a miss, the provider is asked
     if found is not None:
         return dict(found)
     data = _get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
@@ -80,16 +82,16 @@ def metadata(issuer: str) -> dict[str, Any]:
     for name in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
         if not isinstance(data.get(name), str):
             raise OidcError("provider_unreachable", f"discovery lacks {name}")
-    cache.set(key, data, settings.SSO_METADATA_SECONDS)
+    cache_set(key, data, settings.SSO_METADATA_SECONDS)
     return data
 
 
 def _keys(jwks_uri: str, *, fresh: bool = False) -> KeySet:
     key = _cache_key("jwks", jwks_uri)
-    data = None if fresh else cache.get(key)
+    data = None if fresh else cache_get(key)
     if data is None:
         data = _get_json(jwks_uri)
-        cache.set(key, data, settings.SSO_METADATA_SECONDS)
+        cache_set(key, data, settings.SSO_METADATA_SECONDS)
     try:
         return KeySet.import_key_set(data)  # type: ignore[arg-type]  # checked by joserfc
     except (JoseError, ValueError, TypeError, KeyError) as exc:
@@ -191,6 +193,11 @@ def id_token_claims(
 
 def _nonce_spend(nonce: str) -> None:
     # cache.add is atomic in Redis: of two requests with the same nonce, one wins.
+    # Without Redis a nonce cannot be checked, so the sign-in is refused (never let through).
     key = _cache_key("nonce", nonce)
-    if not cache.add(key, 1, timeout=settings.SSO_NONCE_SECONDS):
+    try:
+        fresh = cache.add(key, 1, timeout=settings.SSO_NONCE_SECONDS)
+    except CACHE_ERRORS as exc:
+        raise OidcError("unavailable", f"cache: {exc!r}") from exc
+    if not fresh:
         raise OidcError("replayed")

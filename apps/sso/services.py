@@ -36,6 +36,7 @@ REFUSALS = {
     "unknown_provider": _("This way of signing in is not available on this site."),
     "provider_unreachable": _("We could not reach the sign-in provider. Try again in a moment."),
     "provider_error": _("The sign-in provider did not sign you in."),
+    "unavailable": _("Signing in this way is not possible right now. Try again in a few minutes."),
     "bad_state": _(
         "This sign-in was not started here, or it has already been used. Start again from "
         "the sign-in page."

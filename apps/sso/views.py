@@ -82,5 +82,7 @@ def _refused(
 ) -> HttpResponse:
     if refusal.reason == "provider_unreachable":
         status = 502
+    elif refusal.reason == "unavailable":  # our cache (Redis) is down
+        status = 503
     context = {"provider": provider, "message": refusal.message}
     return render(request, "sso/refused.html", context, status=status)

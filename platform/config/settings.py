@@ -36,6 +36,7 @@ SHARED_APPS = [
     "console",
     "billing",
     "demo",  # seed_demo (make run); runs per tenant through tenant_context, no models
+    "kernel",  # one public table: tasks kept while the broker was down (kernel.models)
     "apps.accounts",
     "apps.audit",
     "django.contrib.contenttypes",
@@ -168,6 +169,12 @@ REDIS_URL = env_required(
     "REDIS_URL",
     "Run `make run` or `make test` (they start an embedded Redis), or point REDIS_URL at Redis.",
 )
+# Redis may die or freeze; nothing may then wait on it for long. A request gives up on
+# Redis within REDIS_TIMEOUT seconds (connect and each reply); callers that can do without
+# the cache catch its errors (kernel.cache), and a task that cannot be sent after commit
+# is kept in the database for the beat (kernel.tasks.send_or_keep). Measured figures:
+# docs/architecture.md, "When Redis is down".
+REDIS_TIMEOUT = float(env("REDIS_TIMEOUT", "0.5") or 0.5)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -175,10 +182,33 @@ CACHES = {
         # Every key carries the schema name, so tenants never read each other's cache.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "th") or "th",
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
     }
 }
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL)
+# A publish to a dead broker fails within about two seconds instead of hanging: short
+# socket timeouts and one quick retry (which is what a stale pooled connection needs after
+# Redis restarts). The worker's BRPOP waits in its event loop, not on these timeouts.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+    "retry_on_timeout": False,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_RETRY_ON_TIMEOUT = False
+# The result backend's own reconnect loop (20 tries by default) must not hold a request.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.1}
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -191,6 +221,8 @@ CELERY_TIMEZONE = "Europe/Copenhagen"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "platform-heartbeat": {"task": "tenants.tasks.platform_heartbeat", "schedule": 60.0},
+    # Tasks kept in the database while the broker was down (kernel.tasks.send_or_keep).
+    "kernel-pending-tasks": {"task": "kernel.tasks.send_pending_tasks", "schedule": 60.0},
     "shifts-expire-offers": {"task": "apps.shifts.tasks.dispatch_expire_offers", "schedule": 60.0},
     "messaging-due-messages": {
         "task": "apps.messaging.tasks.dispatch_due_messages",
