@@ -52,6 +52,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes (apps.twofactor)
     "apps.accounts",
     "apps.audit",
     "apps.organisations",
@@ -69,6 +70,7 @@ TENANT_APPS = [
     "apps.legal",
     "apps.home",
     "apps.sso",
+    "apps.twofactor",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -89,6 +91,10 @@ LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600  # invitation links are valid for a week
 CONSOLE_REQUIRE_2FA = env_bool("CONSOLE_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = "Tovholder"
+# Wrong codes: django-otp's own throttle per device, waits of 1, 2, 4, 8, 16 ... seconds after
+# each successive failure (apps.twofactor shows the wait); the counter resets on success.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
@@ -100,6 +106,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After OTPMiddleware (it sets user.is_verified): staff without a second factor go to
+    # set-up, anybody with one but an unverified session to the code page.
+    "apps.twofactor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.NotCoordinatorAs404",
