@@ -32,7 +32,7 @@ class SecondFactorMiddleware:
 
     def _detour(self, request: HttpRequest) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or connection.schema_name == "public":
+        if not user.is_authenticated or connection.schema_name == "public":  # type: ignore[attr-defined]
             return None  # the console checks its staff itself (console.decorators)
         if user.is_verified() or request.session.get(SSO_SECOND_FACTOR_KEY):  # type: ignore[attr-defined]
             return None

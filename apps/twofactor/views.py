@@ -173,7 +173,7 @@ def _verified(request: HttpRequest) -> bool:
 
 
 def _required(request: AuthedHttpRequest) -> bool:
-    tenant = getattr(request, "tenant", connection.tenant)
+    tenant = getattr(request, "tenant", None) or connection.tenant  # type: ignore[attr-defined]
     coordinators_too = bool(getattr(tenant, "coordinators_need_second_factor", False))
     return second_factor_required(user=request.user, coordinators_too=coordinators_too)
 
