@@ -49,7 +49,10 @@ class SecondFactorMiddleware:
 
 def _is_open(path: str) -> bool:
     # Not the overview: removing a device or new recovery codes need a verified session.
-    return path in {reverse("twofactor-setup"), reverse("twofactor-verify"), reverse("logout")}
+    # The passkey endpoints are: django-otp-webauthn refuses to register a passkey for
+    # someone who has a device but an unverified session, and verifying is their purpose.
+    open_paths = {reverse("twofactor-setup"), reverse("twofactor-verify"), reverse("logout")}
+    return path in open_paths or path.startswith(reverse("twofactor") + "webauthn/")
 
 
 def _redirect(request: HttpRequest, name: str) -> HttpResponse:

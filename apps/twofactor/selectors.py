@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from apps.accounts.models import User
 from apps.organisations.models import Organisation, OrganisationRole
@@ -24,9 +25,16 @@ def app_devices(*, user: User) -> list[TOTPDevice]:
     return list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"))
 
 
+def passkeys(*, user: User) -> list[WebAuthnCredential]:
+    return list(WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("pk"))
+
+
 def has_second_factor(*, user: User) -> bool:
-    """An authenticator app set up and confirmed (recovery codes alone do not count)."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """An authenticator app or a passkey, confirmed (recovery codes alone do not count)."""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def recovery_codes_left(*, user: User) -> int:
@@ -58,7 +66,7 @@ def may_reset(*, actor: User, person: User) -> bool:
 
 def staff_for(*, actor: User) -> list[User]:
     """The people whose second factor `actor` may reset, with `has_device` set (one query
-    for the people, one for their devices)."""
+    for the people, one for their apps, one for their passkeys)."""
     if actor.is_owner_admin:
         people = User.objects.filter(Q(is_owner_admin=True) | Q(roles__isnull=False))
     else:
@@ -70,6 +78,10 @@ def staff_for(*, actor: User) -> list[User]:
     staff = list(people.distinct().order_by("full_name", "pk"))
     with_device = set(
         TOTPDevice.objects.filter(user__in=staff, confirmed=True).values_list("user_id", flat=True)
+    ) | set(
+        WebAuthnCredential.objects.filter(user__in=staff, confirmed=True).values_list(
+            "user_id", flat=True
+        )
     )
     for person in staff:
         person.has_device = person.pk in with_device  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django_otp.models import Device, VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
@@ -136,26 +137,49 @@ def _devices_for(*, user: User, token: str) -> list[Device]:
 
 @transaction.atomic
 def app_remove(*, user: User, device_id: int, required: bool) -> None:
-    """Remove one of the person's authenticator apps. Removing the last one turns the
-    second factor off (recovery codes go too) — not allowed for those who must use it."""
+    """Remove one of the person's authenticator apps (see `_factor_remove`)."""
     device = TOTPDevice.objects.select_for_update().get(pk=device_id, user=user)
-    others = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
-    if required and device.confirmed and not others.exists():
+    _factor_remove(user=user, device=device, required=required, kind="app")
+
+
+@transaction.atomic
+def passkey_remove(*, user: User, device_id: int, required: bool) -> None:
+    """Remove one of the person's passkeys (see `_factor_remove`)."""
+    device = WebAuthnCredential.objects.select_for_update().get(pk=device_id, user=user)
+    _factor_remove(user=user, device=device, required=required, kind="passkey")
+
+
+def _factor_remove(*, user: User, device: Device, required: bool, kind: str) -> None:
+    # Removing the last app or passkey turns the second factor off (recovery codes go
+    # too) — not allowed for those who must use it.
+    apps = TOTPDevice.objects.filter(user=user, confirmed=True)
+    keys = WebAuthnCredential.objects.filter(user=user, confirmed=True)
+    others = apps.exclude(pk=device.pk) if kind == "app" else keys.exclude(pk=device.pk)
+    left = others.count() + (keys if kind == "app" else apps).count()
+    if required and device.confirmed and not left:
         raise LastDevice
     device.delete()
-    if not others.exists():
+    if not left:
         StaticDevice.objects.filter(user=user).delete()
-    audit_record(actor=user, action="twofactor.device_removed", target=user, kind="app")
+    audit_record(actor=user, action="twofactor.device_removed", target=user, kind=kind)
+
+
+def passkey_added(*, device: WebAuthnCredential) -> None:
+    """Called when django-otp-webauthn saves a new passkey (apps.twofactor.receivers)."""
+    audit_record(
+        actor=device.user, action="twofactor.device_added", target=device.user, kind="passkey"
+    )
 
 
 @transaction.atomic
 def second_factor_reset(*, actor: User, person: User) -> None:
-    """Lost phone: an admin removes the person's apps and recovery codes. Their sessions
+    """Lost phone: an admin removes the person's apps, passkeys and recovery codes. Their sessions
     lose their verification at once (the device is gone); if they must use a second factor,
     their next page is the set-up."""
     if not may_reset(actor=actor, person=person):
         raise PermissionDenied
     TOTPDevice.objects.filter(user=person).delete()
+    WebAuthnCredential.objects.filter(user=person).delete()
     StaticDevice.objects.filter(user=person).delete()
     audit_record(actor=actor, action="twofactor.reset", target=person)
 

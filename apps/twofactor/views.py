@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from apps.accounts.models import User
 from apps.twofactor.forms import AppCodeForm, VerifyForm
@@ -23,6 +24,7 @@ from apps.twofactor.selectors import (
     app_devices,
     has_second_factor,
     may_reset,
+    passkeys,
     recovery_codes_left,
     second_factor_required,
     staff_for,
@@ -34,6 +36,7 @@ from apps.twofactor.services import (
     app_remove,
     app_setup_confirm,
     app_setup_start,
+    passkey_remove,
     recovery_codes_new,
     second_factor_reset,
     second_factor_verify,
@@ -46,6 +49,7 @@ def overview(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     context = {
         "devices": app_devices(user=user),
+        "passkeys": passkeys(user=user),
         "codes_left": recovery_codes_left(user=user),
         "required": _required(request),
         "resets_others": _resets_others(user),
@@ -113,7 +117,7 @@ def verify(request: AuthedHttpRequest) -> HttpResponse:
                     % {"left": left},
                 )
             return redirect(_next(request, reverse("dashboard")))
-    context = {"form": form, "next": _next(request, "")}
+    context = {"form": form, "next": _next(request, ""), "passkeys": passkeys(user=user)}
     return render(request, "twofactor/verify.html", context, status=400 if form.errors else 200)
 
 
@@ -135,6 +139,19 @@ def app_remove_view(request: AuthedHttpRequest, device_id: int) -> HttpResponse:
         messages.error(request, _("You must use two-factor sign-in: set up another app first."))
     else:
         messages.success(request, _("The app is removed."))
+    return redirect("twofactor")
+
+
+@login_required
+@require_POST
+def passkey_remove_view(request: AuthedHttpRequest, device_id: int) -> HttpResponse:
+    device = get_object_or_404(WebAuthnCredential, pk=device_id, user=request.user)
+    try:
+        passkey_remove(user=request.user, device_id=device.pk, required=_required(request))
+    except LastDevice:
+        messages.error(request, _("You must use two-factor sign-in: set up another app first."))
+    else:
+        messages.success(request, _("The passkey is removed."))
     return redirect("twofactor")
 
 

@@ -53,6 +53,7 @@ TENANT_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # recovery codes (apps.twofactor)
+    "django_otp_webauthn",  # passkeys (apps.twofactor)
     "apps.accounts",
     "apps.audit",
     "apps.organisations",
@@ -95,6 +96,14 @@ OTP_TOTP_ISSUER = "Tovholder"
 # each successive failure (apps.twofactor shows the wait); the counter resets on success.
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys: each tenant's host is its own relying party (apps/twofactor/webauthn.py); the
+# fixed origin below only satisfies the package's start-up check, the helper answers per host.
+# A passkey is a second factor here, never a sign-in on its own.
+OTP_WEBAUTHN_RP_ID_CALLABLE = "apps.twofactor.webauthn.rp_id"
+OTP_WEBAUTHN_RP_NAME_CALLABLE = "apps.twofactor.webauthn.rp_name"
+OTP_WEBAUTHN_HELPER_CLASS = "apps.twofactor.webauthn.TenantWebAuthnHelper"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{TENANT_URL_SCHEME}://{TENANT_BASE_DOMAIN}"]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
