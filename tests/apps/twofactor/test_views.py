@@ -348,3 +348,47 @@ def test_it_never_lets_a_device_or_session_of_nyborg_count_on_aarhus(
     assert anders_browser.get("/oversigt/")["Location"].startswith(VERIFY)
     with tenant_context(nyborg):
         assert not AuditEvent.objects.filter(action__startswith="twofactor.").exists()
+
+
+# --- passkeys (the ceremony itself: tests/browser/test_passkeys.py) -------------------------
+
+
+def test_it_makes_each_tenants_host_its_own_relying_party(
+    nyborg, aarhus, frida, anders, nyborg_client, aarhus_client
+):
+    begin = "/tofaktor/webauthn/registration/begin/"
+    nyborg_options = signed_in(nyborg_client, frida, nyborg).post(begin).json()
+    aarhus_options = signed_in(aarhus_client, anders, aarhus).post(begin).json()
+    assert nyborg_options["rp"] == {"name": "Nyborg Kommune", "id": "nyborg.localhost"}
+    assert aarhus_options["rp"] == {"name": "VisitAarhus", "id": "visitaarhus.localhost"}
+
+
+def test_it_does_not_let_a_password_only_session_add_a_passkey_to_an_account_with_an_app(
+    nyborg, nanna, nyborg_client
+):
+    with tenant_context(nyborg):
+        app_device(nanna)
+    browser = password_only(nyborg_client, nanna, nyborg)
+    refused = browser.post("/tofaktor/webauthn/registration/begin/")
+    assert refused.status_code >= 400 and "challenge" not in refused.content.decode()
+
+
+def test_it_resets_passkeys_with_the_rest(nyborg, nanna, roklub, frida, nyborg_client):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    with tenant_context(nyborg):
+        with_role(frida, roklub, OrganisationRole.Role.COORDINATOR)
+        WebAuthnCredential.objects.create(
+            user=frida,
+            name="Telefon",
+            confirmed=True,
+            credential_id=b"x" * 16,
+            public_key=b"y" * 16,
+            sign_count=0,
+        )
+        assert AuditEvent.objects.filter(action="twofactor.device_added").count() == 1
+    admin = signed_in(nyborg_client, nanna, nyborg)
+    assert "Frida" in admin.get("/tofaktor/personale/").content.decode()
+    admin.post(f"/tofaktor/personale/{frida.pk}/nulstil/")
+    with tenant_context(nyborg):
+        assert not WebAuthnCredential.objects.filter(user=frida).exists()
