@@ -136,7 +136,7 @@ def app_remove_view(request: AuthedHttpRequest, device_id: int) -> HttpResponse:
     try:
         app_remove(user=request.user, device_id=device.pk, required=_required(request))
     except LastDevice:
-        messages.error(request, _("You must use two-factor sign-in: set up another app first."))
+        messages.error(request, _last_factor_message())
     else:
         messages.success(request, _("The app is removed."))
     return redirect("twofactor")
@@ -149,7 +149,7 @@ def passkey_remove_view(request: AuthedHttpRequest, device_id: int) -> HttpRespo
     try:
         passkey_remove(user=request.user, device_id=device.pk, required=_required(request))
     except LastDevice:
-        messages.error(request, _("You must use two-factor sign-in: set up another app first."))
+        messages.error(request, _last_factor_message())
     else:
         messages.success(request, _("The passkey is removed."))
     return redirect("twofactor")
@@ -176,6 +176,10 @@ def reset(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
         % {"name": person.full_name or person.email},
     )
     return redirect("twofactor-staff")
+
+
+def _last_factor_message() -> str:
+    return _("You must use two-factor sign-in: add another app or passkey first.")
 
 
 def _codes_page(request: HttpRequest, codes: list[str], *, first: bool) -> HttpResponse:
