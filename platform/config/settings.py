@@ -44,6 +44,10 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Not used in the console, but django-otp asks every installed device model about a
+    # user (devices_for_user), and vendor staff live here: the tables must exist.
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "anymail",
 ]
 TENANT_APPS = [
