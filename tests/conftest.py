@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_tenants.utils import schema_context, tenant_context
 
 from apps.accounts.models import User
@@ -21,6 +22,7 @@ from config.celery import app as celery_app
 from kernel import ratelimit
 from tenants.models import Tenant
 from tenants.services import tenant_provision
+from tests.twofactor import app_device
 
 # The regatta's personas (Frida, Bo, Carl, Dorthe, Kim, the roklub and its shifts) and
 # `place`; strict: undefined template variables and errors logged with a traceback fail.
@@ -138,10 +140,22 @@ def host_client(host: str) -> Client:
     return Client(HTTP_HOST=host)
 
 
-def signed_in(client: Client, user: User, tenant: Tenant | None) -> Client:
-    """Sign in on `tenant`'s site (None: the console); the session lives in that schema."""
+def signed_in(
+    client: Client, user: User, tenant: Tenant | None, *, verified: bool = True
+) -> Client:
+    """Sign in on `tenant`'s site (None: the console); the session lives in that schema.
+
+    On a tenant's site the session is verified by a second factor (apps.twofactor), as
+    after a real sign-in with a code: the person gets an authenticator app if they have
+    none. `verified=False`: signed in with the password only."""
     with schema_context(tenant.schema_name if tenant else "public"):
         client.force_login(user)
+        if tenant is not None and verified:
+            # What django_otp.login stores after a code was accepted (force_login's request
+            # has no user, so django-otp's own user_logged_in receiver cannot do it).
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = app_device(user).persistent_id
+            session.save()
     return client
 
 

@@ -172,6 +172,8 @@ def banner(port: str) -> str:
             f"  Volunteer login on each tenant: {demo.VOLUNTEER_EMAIL};"
             f" coordinator: {demo.COORDINATOR_EMAIL}",
             f"  Password for every demo login: {demo.DEMO_PASSWORD}",
+            f"  Admins' second factor: authenticator-app key {demo.DEMO_TOTP_KEY}"
+            f" or a recovery code {demo.DEMO_RECOVERY_CODES[0]} ... {demo.DEMO_RECOVERY_CODES[-1]}",
             "  Stop with Ctrl-C.",
             "",
         ]

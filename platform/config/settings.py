@@ -46,6 +46,10 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Not used in the console, but django-otp asks every installed device model about a
+    # user (devices_for_user), and vendor staff live here: the tables must exist.
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "anymail",
 ]
 TENANT_APPS = [
@@ -54,6 +58,8 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes (apps.twofactor)
+    "django_otp_webauthn",  # passkeys (apps.twofactor)
     "apps.accounts",
     "apps.audit",
     "apps.organisations",
@@ -71,6 +77,7 @@ TENANT_APPS = [
     "apps.legal",
     "apps.home",
     "apps.sso",
+    "apps.twofactor",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -102,6 +109,18 @@ UNSUBSCRIBE_LINK_DAYS = 90
 ATTENDANCE_CODE_MINUTES = 2
 CONSOLE_REQUIRE_2FA = env_bool("CONSOLE_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = "Tovholder"
+# Wrong codes: django-otp's own throttle per device, waits of 1, 2, 4, 8, 16 ... seconds after
+# each successive failure (apps.twofactor shows the wait); the counter resets on success.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys: each tenant's host is its own relying party (apps/twofactor/webauthn.py); the
+# fixed origin below only satisfies the package's start-up check, the helper answers per host.
+# A passkey is a second factor here, never a sign-in on its own.
+OTP_WEBAUTHN_RP_ID_CALLABLE = "apps.twofactor.webauthn.rp_id"
+OTP_WEBAUTHN_RP_NAME_CALLABLE = "apps.twofactor.webauthn.rp_name"
+OTP_WEBAUTHN_HELPER_CLASS = "apps.twofactor.webauthn.TenantWebAuthnHelper"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{TENANT_URL_SCHEME}://{TENANT_BASE_DOMAIN}"]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
@@ -115,6 +134,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After OTPMiddleware (it sets user.is_verified): staff without a second factor go to
+    # set-up, anybody with one but an unverified session to the code page.
+    "apps.twofactor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.IdleSignOut",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("indstillinger/", tenant_views.site_settings, name="site-settings"),
     path("konto/", include("apps.accounts.urls")),
     path("sso/", include("apps.sso.urls")),
+    path("tofaktor/", include("apps.twofactor.urls")),
     path("planlaeg/", include("apps.matching.urls")),
     path("privatliv/", include("apps.privacy.urls")),
     path("planlaeg/", include("apps.shifts.urls")),

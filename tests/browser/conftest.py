@@ -36,6 +36,7 @@ from apps.audit.models import AuditEvent
 from apps.messaging.models import Message
 from tests.conftest import PASSWORD
 from tests.threads import in_tenant
+from tests.twofactor import TEST_KEY, app_device, code_now, fresh
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -129,6 +130,29 @@ def site(django_db_setup: None, _async_unsafe_allowed: None) -> Iterator[Site]:
         yield Site(port=server.thread.port)
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _admins_apps(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The tenants' admins (Nanna, Anders) must use a second factor (apps.twofactor): an
+    authenticator app with the suite's key, committed for the live server, removed after.
+    `sign_in` types its code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from apps.accounts.models import User
+    from tenants.models import Tenant
+
+    with django_db_blocker.unblock():
+        tenants = list(Tenant.objects.filter(schema_name__in=["nyborg", "visitaarhus"]))
+        for tenant in tenants:
+            in_tenant(
+                tenant, lambda: [app_device(u) for u in User.objects.filter(is_owner_admin=True)]
+            )
+    yield
+    with django_db_blocker.unblock():
+        for tenant in tenants:
+            in_tenant(tenant, lambda: TOTPDevice.objects.filter(key=TEST_KEY).delete())
+        connections.close_all()
 
 
 @pytest.fixture
@@ -343,4 +367,26 @@ def sign_in(page: Page, email: str) -> None:
     page.get_by_label("E-mail").first.fill(email)  # the password form comes before the link form
     page.get_by_label("Adgangskode").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Log ind").click()
+    page.wait_for_load_state()
+    if "/tofaktor/bekraeft/" in page.url:
+        second_factor(page, email)
+
+
+def second_factor(page: Page, email: str) -> None:
+    """Type the code of the person's app (the suite's key), as after a real sign-in. The
+    device forgets its last code first: django-otp takes each code once, and one test may
+    sign in twice within its 30 seconds."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tenants.models import Tenant
+
+    host = page.url.split("//", 1)[1].split("/", 1)[0].split(":", 1)[0]
+    tenant = Tenant.objects.get(domains__domain=host)
+    apps = in_tenant(
+        tenant, lambda: [fresh(d) for d in TOTPDevice.objects.filter(user__email=email)]
+    )
+    if not apps:
+        return  # a passkey only: the test presses its button itself
+    page.locator("main input[name=token]").fill(code_now())
+    page.locator("main form").first.locator("button[type=submit]").click()
     page.wait_for_load_state()

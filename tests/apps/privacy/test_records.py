@@ -85,7 +85,7 @@ def test_it_pages_fifty_rows_with_a_constant_number_of_queries(
 
 # The tenant's domain and two search_path switches (django-tenants), the session, the
 # user, the actions for the select, the count, the page of rows.
-AUDIT_QUERIES = 8
+AUDIT_QUERIES = 9  # with the second factor's device (apps.twofactor), checked each request
 
 
 def test_it_is_a_404_for_coordinators_and_volunteers(in_nyborg, frida, kim, nyborg):

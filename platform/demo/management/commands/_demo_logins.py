@@ -8,6 +8,12 @@ DEMO_PASSWORD = "tovholder-demo"
 CONSOLE_EMAIL = "vendor@tovholder.dk"
 VOLUNTEER_EMAIL = "frivillig@example.dk"
 COORDINATOR_EMAIL = "koordinator@example.dk"
+# The demo admins must use two-factor sign-in (apps.twofactor) like real ones. Their
+# authenticator app has this published key (add it to any app by hand, or
+# `oathtool --totp -b KEY`), and these recovery codes are restored at every `make run`.
+# Demo only: a real key is random and a recovery code is used once.
+DEMO_TOTP_KEY = "TOVHOLDERDEMOTOVHOLDERDEMO234567"  # base32, 20 bytes
+DEMO_RECOVERY_CODES = [f"demo{number:04d}" for number in range(1, 11)]
 DEMO_TENANTS: list[dict[str, str]] = [
     {
         "slug": "nyborg",

@@ -12,6 +12,7 @@ from demo.management.commands._demo_logins import (
     VOLUNTEER_EMAIL,
 )
 from demo.management.commands._demo_marketplace import seed_marketplace
+from demo.management.commands._demo_twofactor import seed_second_factor
 from tenants.models import Tenant
 from tenants.services import tenant_provision
 
@@ -39,5 +40,6 @@ class Command(BaseCommand):
             if not admin.has_usable_password():
                 admin.set_password(DEMO_PASSWORD)
                 admin.save(update_fields=["password"])
+            seed_second_factor(admin=admin)
             seed_marketplace(password=DEMO_PASSWORD, volunteer_email=VOLUNTEER_EMAIL)
             seed_history()

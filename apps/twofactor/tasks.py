@@ -1,0 +1,1 @@
+# No background work: set-up, verification and resets happen inside the request.
