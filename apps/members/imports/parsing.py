@@ -142,3 +142,19 @@ def _table(rows: list[list[str]]) -> Table:
     width = max(len(row) for row in rows)
     padded = [row + [""] * (width - len(row)) for row in rows]
     return Table(headers=padded[0], rows=padded[1:])
+
+
+def table_csv(table: Table) -> bytes:
+    """The table as plain UTF-8 CSV (`;`), kept between upload and import: read back by
+    `read_table` in a fraction of the time an XLSX takes, with the same line numbers."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(table.headers)
+    writer.writerows(table.rows)
+    return out.getvalue().encode()
+
+
+def read_kept(data: bytes) -> Table:
+    """A table written by `table_csv` (no guessing of encoding or separator: it was ours)."""
+    reader = csv.reader(io.StringIO(data.decode(), newline=""), delimiter=";")
+    return _table(list(reader))

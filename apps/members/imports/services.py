@@ -145,7 +145,13 @@ def members_import(
         raise ValidationError(_("No row can be imported."), code="nothing")
     try:
         with transaction.atomic():
-            result = _write(actor, organisation, preview)
+            created, joined = rows_write(actor=actor, organisation=organisation, rows=preview.valid)
+            result = ImportResult(
+                created=created,
+                joined=joined,
+                already_members=preview.already_members,
+                skipped=len(preview.invalid),
+            )
             audit_record(
                 actor=actor,
                 action="members.import",
@@ -166,8 +172,10 @@ def members_import(
     return result
 
 
-def _write(actor: User, organisation: Organisation, preview: Preview) -> ImportResult:
-    valid = preview.valid
+def rows_write(*, actor: User, organisation: Organisation, rows: list[Row]) -> tuple[int, int]:
+    """Write checked, valid rows (call inside a transaction): new people become users with a
+    profile, and everyone not yet a member joins. Returns (created, joined)."""
+    valid = rows
     new_rows = [row for row in valid if row.existing_user_id is None]
     users = [
         User(
@@ -204,12 +212,7 @@ def _write(actor: User, organisation: Organisation, preview: Preview) -> ImportR
         user_ids=[user.pk for user in users],
         method=Consent.Method.IMPORT,
     )
-    return ImportResult(
-        created=len(users),
-        joined=len(joining) - len(users),
-        already_members=preview.already_members,
-        skipped=len(preview.invalid),
-    )
+    return len(users), len(joining) - len(users)
 
 
 def _unusable_password() -> str:
@@ -223,9 +226,9 @@ def _unusable_password() -> str:
 
 def check_rows(table: Table, mapping: Mapping, organisation: Organisation) -> list[Row]:
     """Clean and check every row, then look for duplicates in the file and the register."""
-    rows = [_clean(line, cells, mapping) for line, cells in table.lines()]
-    _mark_duplicates_in_file(rows)
-    _mark_registered(rows, organisation)
+    rows = [clean_row(line, cells, mapping) for line, cells in table.lines()]
+    mark_duplicates(rows)
+    mark_registered(rows, organisation)
     return rows
 
 
@@ -234,7 +237,7 @@ def _cell(cells: list[str], mapping: Mapping, name: str) -> str:
     return cells[index].strip() if index is not None else ""
 
 
-def _clean(line: int, cells: list[str], mapping: Mapping) -> Row:
+def clean_row(line: int, cells: list[str], mapping: Mapping) -> Row:
     row = Row(line=line)
     name = _cell(cells, mapping, "full_name") or " ".join(
         part
@@ -296,9 +299,15 @@ def birth_year(value: str) -> int | None:
     return year if this_year - OLDEST_AGE <= year <= this_year else None
 
 
-def _mark_duplicates_in_file(rows: list[Row]) -> None:
-    first_by_email: dict[str, int] = {}
-    first_by_phone: dict[str, int] = {}
+def mark_duplicates(
+    rows: list[Row],
+    first_by_email: dict[str, int] | None = None,
+    first_by_phone: dict[str, int] | None = None,
+) -> None:
+    """A second row with an email or phone of an earlier one is an error. The dicts (value →
+    first line) carry what earlier chunks of the same file held."""
+    first_by_email = {} if first_by_email is None else first_by_email
+    first_by_phone = {} if first_by_phone is None else first_by_phone
     for row in rows:
         if row.email:
             if row.email in first_by_email:
@@ -318,7 +327,7 @@ def _mark_duplicates_in_file(rows: list[Row]) -> None:
                 first_by_phone[row.phone] = row.line
 
 
-def _mark_registered(rows: list[Row], organisation: Organisation) -> None:
+def mark_registered(rows: list[Row], organisation: Organisation) -> None:
     """People already in the tenant's register, found by email (two queries in all).
 
     A phone number registered to someone with another email is most likely the same person
