@@ -480,7 +480,7 @@ def test_kim_frida_and_strangers_find_no_import_pages(
     stranger = Client(HTTP_HOST="nyborg.localhost")
     for url in paths:
         assert stranger.get(url).status_code == 302, url  # to the sign-in page
-    assert roklub.memberships.count() == 2  # Nanna's import, nothing of Kim's or Frida's
+    assert roklub.memberships.count() == 3  # Nanna's import, nothing of Kim's or Frida's
 
 
 def test_the_isolation_sweep_finds_nothing_of_nyborg_on_aarhus(wired, nyborg, nanna, aarhus_client):
