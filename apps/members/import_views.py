@@ -1,8 +1,8 @@
 """Import of volunteers and export of member lists, for an organisation's coordinators.
 
 Upload → preview (columns, the first rows checked) → the import in the background, whose
-page shows its progress and then its result (apps.members.imports.jobs). Everyone who may not coordinate the
-organisation gets 404, as if it did not exist.
+page shows its progress and then its result (apps.members.imports.jobs). Everyone who may
+not coordinate the organisation gets 404, as if it did not exist.
 
 The uploaded file waits between preview and import in the tenant's own storage (under
 `imports/`, which the storage puts under the schema's prefix), as plain CSV however it came

@@ -188,7 +188,7 @@ def test_the_progress_page_polls_until_done_in_a_fixed_number_of_queries(
 def test_anders_on_visitaarhus_cannot_see_nyborgs_job(
     nanna, roklub, media, aarhus_client, anders, aarhus, django_capture_on_commit_callbacks
 ):
-    lines = csv_rows(2) + ["Bent;Bad;bent(at)example.dk;;;"]
+    lines = [*csv_rows(2), "Bent;Bad;bent(at)example.dk;;;"]
     job = start_job(nanna, roklub, csv_file(lines), django_capture_on_commit_callbacks)
     assert job.error_report
     browser = signed_in(aarhus_client, anders, aarhus)
