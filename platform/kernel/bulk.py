@@ -19,13 +19,18 @@ def bulk_insert(
     model: type[models.Model],
     columns: Mapping[str, Sequence[Any]],
     *,
+    constants: Mapping[str, Any] | None = None,
+    ignore_conflicts: bool = False,
     batch_size: int = BATCH_SIZE,
 ) -> list[int]:
     """Insert one row per position of the `columns` lists (field name or attname → values,
     ready for the database: str, int, date, None) and return the new primary keys in order.
 
-    A field left out takes its default, computed once for all rows — except a unique field
+    `constants` are the same for every row (field name → value, prepared by the field). A
+    field left out takes its default, computed once for all rows — except a unique field
     with a callable default (a token), which gets one per row. No signals, no save().
+    With `ignore_conflicts`, rows that would break a unique constraint are left out (ON
+    CONFLICT DO NOTHING) and only the inserted rows' keys are returned.
     """
     meta = model._meta
     if not isinstance(meta.pk, models.AutoField | models.BigAutoField | models.SmallAutoField):
@@ -40,21 +45,26 @@ def bulk_insert(
             raise TypeError(f"{model.__name__}.{name} is not a column")
         values[field] = list(rows)
     template = model()
-    constants: dict[models.Field, Any] = {}
+    fixed: dict[models.Field, Any] = {}
+    for name, value in (constants or {}).items():
+        field = meta.get_field(name)
+        if not isinstance(field, models.Field):
+            raise TypeError(f"{model.__name__}.{name} is not a column")
+        fixed[field] = field.get_db_prep_save(value, connection)
     for field in meta.concrete_fields:
-        if field in values or field.primary_key:
+        if field in values or field in fixed or field.primary_key:
             continue
         if field.unique and callable(field.default):
             values[field] = [field.get_default() for _ in range(count)]
         else:
             value = field.pre_save(template, add=True)
-            constants[field] = field.get_db_prep_save(value, connection)
+            fixed[field] = field.get_db_prep_save(value, connection)
     varying = list(values)
     quote = connection.ops.quote_name
-    target = ", ".join(quote(str(field.column)) for field in [*varying, *constants])
+    target = ", ".join(quote(str(field.column)) for field in [*varying, *fixed])
     select = ", ".join(
         [f"u.c{index}" for index in range(len(varying))]
-        + [f"%s::{_db_type(field)}" for field in constants]
+        + [f"%s::{_db_type(field)}" for field in fixed]
     )
     arrays = ", ".join(f"%s::{_db_type(field)}[]" for field in varying)
     aliases = ", ".join(f"c{index}" for index in range(len(varying)))
@@ -62,14 +72,16 @@ def bulk_insert(
     # is a parameter.
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({target}) SELECT {select} "  # noqa: S608
-        f"FROM unnest({arrays}) AS u({aliases}) RETURNING {quote(meta.pk.column)}"
+        f"FROM unnest({arrays}) AS u({aliases})"
+        + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+        + f" RETURNING {quote(meta.pk.column)}"
     )
     ids: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, count, batch_size):
             # In the order of the text: the constants (select list), then the arrays.
             params = [
-                *constants.values(),
+                *fixed.values(),
                 *(values[field][start : start + batch_size] for field in varying),
             ]
             cursor.execute(sql, params)
