@@ -124,17 +124,18 @@ def _run(job: ImportJob) -> ImportJob:
     table = table_kept(job.path)
     mapping: Mapping = {name: int(index) for name, index in job.mapping.items()}
     lines = table.lines()
+    this_year = timezone.localdate().year
     first_by_email: dict[str, int] = {}
     first_by_phone: dict[str, int] = {}
     # A rerun: what the chunks already written held, for the duplicates further down.
     mark_duplicates(
-        [clean_row(line, cells, mapping) for line, cells in lines[: job.rows_done]],
+        [clean_row(line, cells, mapping, this_year) for line, cells in lines[: job.rows_done]],
         first_by_email,
         first_by_phone,
     )
     for start in range(job.rows_done, len(lines), CHUNK_ROWS):
         part = lines[start : start + CHUNK_ROWS]
-        rows = [clean_row(line, cells, mapping) for line, cells in part]
+        rows = [clean_row(line, cells, mapping, this_year) for line, cells in part]
         mark_duplicates(rows, first_by_email, first_by_phone)
         if not _chunk_write(job, actor, organisation, start, rows, table, part):
             job.refresh_from_db()
