@@ -62,7 +62,7 @@ def timed_import(slug: str, data: bytes, filename: str) -> None:
 
     from apps.accounts.models import User
     from apps.members.imports.columns import guess_mapping
-    from apps.members.imports.jobs import CHUNK_ROWS, import_job_run, import_job_start, table_keep
+    from apps.members.imports.jobs import CHUNK_ROWS, file_keep, import_job_run, import_job_start
     from apps.members.imports.parsing import read_table
     from apps.members.models import ImportJob
     from apps.organisations.models import Organisation
@@ -75,8 +75,9 @@ def timed_import(slug: str, data: bytes, filename: str) -> None:
         admin = User.objects.get(email=f"admin@{slug}.dk")
         organisation = Organisation.objects.create(name="Bench Roklub", is_approved=True)
         started = time.perf_counter()
-        table = read_table(data, filename)
-        path = table_keep(table)
+        # What the upload page does: the first rows and the count, then the file is kept.
+        table = read_table(data, filename, first=1000)
+        path = file_keep(data)
         upload_seconds = time.perf_counter() - started
         started = time.perf_counter()
         # Not inside a transaction: the task is sent at once. Sent to nowhere here, and run

@@ -5,10 +5,10 @@ page shows its progress and then its result (apps.members.imports.jobs). Everyon
 not coordinate the organisation gets 404, as if it did not exist.
 
 The uploaded file waits between preview and import in the tenant's own storage (under
-`imports/`, which the storage puts under the schema's prefix), as plain CSV however it came
-(an XLSX is read once), not in the session: a 50,000-row file would make every request of
-the session load and save megabytes. The
-session holds only which files this browser uploaded, so another person's link leads nowhere.
+`imports/`, which the storage puts under the schema's prefix), as uploaded, not in the
+session: a 50,000-row file would make every request of the session load and save
+megabytes. The session holds only which files this browser uploaded, so another person's
+link leads nowhere.
 """
 
 import uuid
@@ -26,8 +26,8 @@ from apps.audit.services import audit_record
 from apps.members.exports import members_csv, members_xlsx
 from apps.members.imports.columns import FIELDS, guess_mapping
 from apps.members.imports.forms import MappingForm, UploadForm
-from apps.members.imports.jobs import error_report, import_job_start, table_keep, table_kept
-from apps.members.imports.parsing import Table, read_table
+from apps.members.imports.jobs import error_report, file_keep, import_job_start, table_kept
+from apps.members.imports.parsing import read_table
 from apps.members.imports.services import import_preview
 from apps.members.models import ImportJob
 from apps.organisations.models import Organisation
@@ -48,9 +48,9 @@ def _organisation(request: AuthedHttpRequest, organisation_id: int) -> Organisat
 # --- the kept file ------------------------------------------------------------------------
 
 
-def _keep(request: HttpRequest, organisation: Organisation, table: Table, filename: str) -> str:
+def _keep(request: HttpRequest, organisation: Organisation, data: bytes, filename: str) -> str:
     upload_id = uuid.uuid4().hex
-    path = table_keep(table)
+    path = file_keep(data)
     uploads = request.session.get(UPLOADS, {})
     # A new file for the organisation replaces the one this browser left in preview.
     for earlier_id, earlier in list(uploads.items()):
@@ -75,17 +75,19 @@ def _kept(request: HttpRequest, organisation: Organisation, upload_id: str) -> d
 @login_required
 def import_upload(request: AuthedHttpRequest, organisation_id: int) -> HttpResponse:
     """Checks what is quick to check (type, size, header, at most 50,000 rows) and keeps
-    the file; the rows are checked on the next page (the first rows) and by the import."""
+    the file; the rows are checked on the next page (the first rows) and by the import.
+    An XLSX is read only as far as the preview shows (its rows are counted, not read)."""
     organisation = _organisation(request, organisation_id)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
-            table = read_table(upload.read(), upload.name)
+            read_table(data, upload.name, first=PREVIEW_CHECKED)
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            upload_id = _keep(request, organisation, table, upload.name)
+            upload_id = _keep(request, organisation, data, upload.name)
             return redirect("members-import-preview", organisation.pk, upload_id)
     status = 400 if form.errors else 200
     context = {"form": form, "organisation": organisation}
@@ -103,7 +105,7 @@ def import_preview_page(
         return redirect("members-import-job", organisation.pk, job_id)
     upload = _kept(request, organisation, upload_id)
     try:
-        table = table_kept(upload["path"])
+        table = table_kept(upload["path"], upload["filename"], first=PREVIEW_CHECKED)
     except FileNotFoundError:
         raise Http404 from None
     form = MappingForm(
@@ -130,18 +132,16 @@ def import_preview_page(
             request.session[UPLOADS] = uploads
             request.session[RESULTS] = {**request.session.get(RESULTS, {}), upload_id: job.pk}
             return redirect("members-import-job", organisation.pk, job.pk)
-    rows_total = len(table.lines())
     # The first rows only: a 50,000-row file is checked by the import, in the background.
-    first = Table(headers=table.headers, rows=table.rows[:PREVIEW_CHECKED])
     preview = import_preview(
-        organisation=organisation, table=first, filename=upload["filename"], mapping=mapping
+        organisation=organisation, table=table, filename=upload["filename"], mapping=mapping
     )
     context: dict[str, Any] = {
         "organisation": organisation,
         "form": form,
         "preview": preview,
-        "rows_total": rows_total,
-        "checked_all": len(preview.rows) == rows_total,
+        "rows_total": table.total,
+        "checked_all": table.total <= PREVIEW_CHECKED,
         "column_fields": [form[f"col_{name}"] for name in FIELDS],
     }
     return render(request, "members/import_preview.html", context, status=status)

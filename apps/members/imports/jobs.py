@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.members.imports.columns import Mapping, check_mapping
-from apps.members.imports.parsing import Table, read_kept, table_csv
+from apps.members.imports.parsing import Table, read_table
 from apps.members.imports.services import (
     Row,
     clean_row,
@@ -49,22 +49,23 @@ SHOWN_ERRORS = 200  # rows in error kept on the job for the page; the report has
 KEPT = "imports"  # the folder in the tenant's storage (the storage adds the schema prefix)
 
 
-def table_keep(table: Table) -> str:
-    """Store an uploaded table (already read and checked) until it is imported."""
-    return default_storage.save(f"{KEPT}/upload.csv", ContentFile(table_csv(table)))
+def file_keep(data: bytes) -> str:
+    """Store an uploaded file (already checked by `read_table`) until it is imported."""
+    return default_storage.save(f"{KEPT}/upload", ContentFile(data))
 
 
-def table_kept(path: str) -> Table:
+def table_kept(path: str, filename: str, *, first: int | None = None) -> Table:
+    """The kept file read again (see parsing.read_table for `first`)."""
     with default_storage.open(path, "rb") as handle:
-        return read_kept(handle.read())
+        return read_table(handle.read(), filename, first=first)
 
 
 def import_job_start(
     *, actor: User, organisation: Organisation, path: str, filename: str, mapping: Mapping
 ) -> ImportJob:
-    """Queue the import of a kept file (see `table_keep`) with the columns as chosen."""
+    """Queue the import of a kept file (see `file_keep`) with the columns as chosen."""
     require_coordinator(actor, organisation)
-    table = table_kept(path)
+    table = table_kept(path, filename, first=1)  # the header and the count, not the rows
     problems = check_mapping(mapping, table.headers)
     if problems:
         raise ValidationError(problems, code="mapping")
@@ -75,7 +76,7 @@ def import_job_start(
             filename=filename[:255],
             path=path,
             mapping=mapping,
-            rows_total=len(table.lines()),
+            rows_total=table.total,  # exact once the task has read the file
         )
         audit_record(
             actor=actor,
@@ -121,9 +122,12 @@ def _run(job: ImportJob) -> ImportJob:
         job.refresh_from_db()
         return job
     organisation = job.organisation
-    table = table_kept(job.path)
+    table = table_kept(job.path, job.filename)
     mapping: Mapping = {name: int(index) for name, index in job.mapping.items()}
     lines = table.lines()
+    if job.rows_total != len(lines):  # rows without anything in them are not counted
+        job.rows_total = len(lines)
+        ImportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
     this_year = timezone.localdate().year
     first_by_email: dict[str, int] = {}
     first_by_phone: dict[str, int] = {}
