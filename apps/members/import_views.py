@@ -27,7 +27,7 @@ from apps.members.exports import members_csv, members_xlsx
 from apps.members.imports.columns import FIELDS, guess_mapping
 from apps.members.imports.forms import MappingForm, UploadForm
 from apps.members.imports.jobs import error_report, file_keep, import_job_start, table_kept
-from apps.members.imports.parsing import read_table
+from apps.members.imports.parsing import Table, read_table
 from apps.members.imports.services import import_preview
 from apps.members.models import ImportJob
 from apps.organisations.models import Organisation
@@ -48,7 +48,9 @@ def _organisation(request: AuthedHttpRequest, organisation_id: int) -> Organisat
 # --- the kept file ------------------------------------------------------------------------
 
 
-def _keep(request: HttpRequest, organisation: Organisation, data: bytes, filename: str) -> str:
+def _keep(
+    request: HttpRequest, organisation: Organisation, data: bytes, table: Table, filename: str
+) -> str:
     upload_id = uuid.uuid4().hex
     path = file_keep(data)
     uploads = request.session.get(UPLOADS, {})
@@ -57,7 +59,13 @@ def _keep(request: HttpRequest, organisation: Organisation, data: bytes, filenam
         if earlier["organisation"] == organisation.pk:
             default_storage.delete(earlier["path"])
             del uploads[earlier_id]
-    uploads[upload_id] = {"organisation": organisation.pk, "path": path, "filename": filename}
+    uploads[upload_id] = {
+        "organisation": organisation.pk,
+        "path": path,
+        "filename": filename,
+        "headers": table.headers,
+        "total": table.total,
+    }
     request.session[UPLOADS] = uploads
     return upload_id
 
@@ -83,11 +91,11 @@ def import_upload(request: AuthedHttpRequest, organisation_id: int) -> HttpRespo
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            read_table(data, upload.name, first=PREVIEW_CHECKED)
+            table = read_table(data, upload.name, first=1)
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            upload_id = _keep(request, organisation, data, upload.name)
+            upload_id = _keep(request, organisation, data, table, upload.name)
             return redirect("members-import-preview", organisation.pk, upload_id)
     status = 400 if form.errors else 200
     context = {"form": form, "organisation": organisation}
@@ -120,6 +128,8 @@ def import_preview_page(
                 organisation=organisation,
                 path=upload["path"],
                 filename=upload["filename"],
+                headers=upload["headers"],
+                rows_total=upload["total"],
                 mapping=mapping,
             )
         except ValidationError as error:
