@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.legal.models import Document, DocumentVersion
 from apps.legal.selectors import document_version
+from kernel.forms import ID_MAX
 
 
 class SignInForm(AuthenticationForm):
@@ -39,7 +40,9 @@ class RegisterForm(forms.Form):
         error_messages={"required": _("We need your consent to sign you up.")},
     )
     # The version of the privacy notice linked beside the box: the one the person accepts.
-    privacy_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    privacy_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=ID_MAX
+    )
 
     def __init__(self, *args: Any, privacy_notice: DocumentVersion | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from apps.audit.services import audit_record
 from apps.legal.models import Consent, Document, DocumentVersion, PrivacyConsent
 from kernel import dates
+from kernel.bulk import bulk_insert
 from tenants.models import Tenant
 from tenants.selectors import tenant_url
 
@@ -223,20 +224,20 @@ def information_record(
 ) -> int:
     """Art. 14: these people were told (by `channel`, in outbox message `sent_message_id`)
     that an organisation registered data about them. One INSERT per 5,000 people."""
-    now = timezone.now()
-    rows = [
-        Consent(
-            user_id=user_id,
-            purpose=Consent.Purpose.INFORMATION_NOTICE,
-            basis=Consent.Basis.INFORMATION,
-            version=version,
-            given_at=now,
-            method=Consent.Method(method).value,
-            channel=channel,
-            sent_message_id=sent_message_id,
-            organisation_name=organisation_name[:200],
-        )
-        for user_id in user_ids
-    ]
-    Consent.objects.bulk_create(rows, batch_size=5000)  # 11 columns: < 65,535 parameters
-    return len(rows)
+    # kernel.bulk_insert: the person is the only column that differs (an import of 50,000
+    # people would otherwise spend seconds building Consent objects).
+    ids = bulk_insert(
+        Consent,
+        {"user_id": list(user_ids)},
+        constants={
+            "purpose": Consent.Purpose.INFORMATION_NOTICE.value,
+            "basis": Consent.Basis.INFORMATION.value,
+            "version": version.pk if version else None,
+            "given_at": timezone.now(),
+            "method": Consent.Method(method).value,
+            "channel": channel,
+            "sent_message_id": sent_message_id,
+            "organisation_name": organisation_name[:200],
+        },
+    )
+    return len(ids)

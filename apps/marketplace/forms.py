@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.shifts.models import Category
 from apps.shifts.selectors import EventFilters
+from kernel.forms import ID_MAX, DayField
 
 
 class EventFilterForm(forms.Form):
@@ -15,15 +16,17 @@ class EventFilterForm(forms.Form):
         empty_label=_("All categories"),
     )
     area = forms.CharField(label=_("Area or postcode"), required=False, max_length=100)
-    date_from = forms.DateField(
+    date_from = DayField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DayField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     free_now = forms.BooleanField(label=_("Free places now"), required=False)
     beginners = forms.BooleanField(label=_("Suitable without experience"), required=False)
-    organisation = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    organisation = forms.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput
+    )
 
     def has_filters(self) -> bool:
         """Any filter beyond the search words, so the folded filters open when in use."""
@@ -35,7 +38,9 @@ class EventFilterForm(forms.Form):
         return self.filters() != EventFilters()
 
     def filters(self) -> EventFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        # The fields that are valid still filter (a bad date leaves the search words).
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         category = data.get("category")
         return EventFilters(
             q=(data.get("q") or "").strip(),

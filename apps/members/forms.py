@@ -48,11 +48,12 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # PositiveSmallIntegerFields: without a bound, 99999 failed in the database (a 500).
     max_shifts_per_month = forms.IntegerField(
-        label=_("Most shifts a month"), min_value=0, required=False
+        label=_("Most shifts a month"), min_value=0, max_value=100, required=False
     )
     max_hours_per_month = forms.IntegerField(
-        label=_("Most hours a month"), min_value=0, required=False
+        label=_("Most hours a month"), min_value=0, max_value=744, required=False
     )
     emergency_contact_name = forms.CharField(
         label=_("Emergency contact"), max_length=200, required=False

@@ -145,3 +145,58 @@ class MembershipRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.organisation} ({self.status})"
+
+
+class ImportJob(models.Model):
+    """One file of volunteers being imported in the background (apps.members.tasks).
+
+    The upload page checks the file and stores it; a Celery task writes it chunk by chunk,
+    each chunk in its own transaction together with the counters below, so the page can
+    show progress and a rerun of the task carries on after the last chunk it committed.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    # The uploaded file, as normalised CSV in the tenant's storage; deleted when done.
+    path = models.CharField(max_length=255, blank=True)
+    mapping = models.JSONField(default=dict)  # field → column index, as the preview chose
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    joined = models.PositiveIntegerField(default=0)
+    already_members = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    # The first rows in error ([line, [messages]]), for the page; all of them are in the
+    # downloadable report (`error_report`, a CSV in the tenant's storage).
+    errors = models.JSONField(default=list)
+    error_report = models.CharField(max_length=255, blank=True)
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} → {self.organisation} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.rows_total else min(100, self.rows_done * 100 // self.rows_total)

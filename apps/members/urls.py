@@ -31,9 +31,14 @@ urlpatterns = [
         name="members-import-preview",
     ),
     path(
-        "medlemmer/organisationer/<int:organisation_id>/import/<str:upload_id>/resultat/",
-        import_views.import_result,
-        name="members-import-result",
+        "medlemmer/organisationer/<int:organisation_id>/import/koersler/<int:job_id>/",
+        import_views.import_job_page,
+        name="members-import-job",
+    ),
+    path(
+        "medlemmer/organisationer/<int:organisation_id>/import/koersler/<int:job_id>/fejl.csv",
+        import_views.import_job_errors,
+        name="members-import-errors",
     ),
     path(
         "medlemmer/organisationer/<int:organisation_id>/eksport.csv",

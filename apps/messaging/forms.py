@@ -6,10 +6,11 @@ from apps.messaging.selectors import switchable_kinds
 from apps.shifts.models import Task
 from kernel import messages
 from kernel.attachments import MultipleFileField
+from kernel.forms import MomentField, bound
 
 
 class MessageForm(forms.ModelForm):
-    send_at = forms.DateTimeField(
+    send_at = MomentField(
         label=_("Send at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -76,3 +77,4 @@ class OrientationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["task"].queryset = Task.objects.filter(event=event)  # type: ignore[attr-defined]
         self.fields["days_before"].min_value = 1  # type: ignore[attr-defined]
+        bound(self.fields["days_before"], max_value=365)  # a smallint column

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.privacy.models import DataExport, RetentionSettings
 from apps.shifts.forms import DateInput
+from kernel.forms import DayField
 
 # --- Data export: a staff member records an access request made by phone or letter ---------
 
@@ -23,7 +24,7 @@ class AccessRequestForm(forms.Form):
         label=_("Request received"),
         choices=[c for c in DataExport.Channel.choices if c[0] != DataExport.Channel.SELF],
     )
-    received_on = forms.DateField(
+    received_on = DayField(
         label=_("Date received"),
         help_text=_("The person must have the copy within 30 days of this date."),
         widget=DateInput,

@@ -27,6 +27,7 @@ from apps.privacy.selectors import (
     audit_events,
     processing_record,
 )
+from kernel.forms import DayField
 from kernel.http import AuthedHttpRequest, require_site_admin
 from tenants.selectors import current_tenant
 
@@ -36,12 +37,12 @@ class AuditFilterForm(forms.Form):
         label=gettext_lazy("Person (email or name)"), required=False, max_length=254
     )
     action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
-    date_from = forms.DateField(
+    date_from = DayField(
         label=gettext_lazy("From date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    date_to = forms.DateField(
+    date_to = DayField(
         label=gettext_lazy("To date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

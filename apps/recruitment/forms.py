@@ -12,6 +12,7 @@ from apps.organisations.models import Organisation
 from apps.organisations.selectors import COORDINATING_ROLES
 from apps.recruitment.models import Posting, RecordCheck
 from apps.shifts.forms import DateInput, local_datetime_field
+from kernel.forms import DayField, bound
 
 
 def availability_labels(codes: list[str]) -> list[str]:
@@ -47,6 +48,7 @@ class PostingForm(forms.ModelForm):
             "needs_child_check": _("Needs a child-protection check"),
         }
         widgets = {"opens_on": DateInput, "closes_on": DateInput}
+        field_classes = {"opens_on": DayField, "closes_on": DayField}
 
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Organisation")
@@ -55,6 +57,7 @@ class PostingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bound(self.fields["hours_per_month"], max_value=744)  # a smallint column
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
@@ -106,21 +109,21 @@ class InterviewForm(forms.Form):
 
 
 class DateForm(forms.Form):
-    on = forms.DateField(label=_("Date"), required=False, widget=DateInput)
+    on = DayField(label=_("Date"), required=False, widget=DateInput)
 
 
 class TrialEndForm(forms.Form):
-    ends_on = forms.DateField(label=_("Trial period ends"), widget=DateInput)
+    ends_on = DayField(label=_("Trial period ends"), widget=DateInput)
 
 
 class CheckForm(forms.Form):
     kind = forms.ChoiceField(label=_("Check"), choices=RecordCheck.Kind.choices)
     status = forms.ChoiceField(label=_("Status"), choices=RecordCheck.Status.choices)
-    checked_on = forms.DateField(label=_("Checked on"), required=False, widget=DateInput)
+    checked_on = DayField(label=_("Checked on"), required=False, widget=DateInput)
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput)
+    held_on = DayField(label=_("Held on"), widget=DateInput)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

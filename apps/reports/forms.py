@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.reports.figures import Period
 from kernel import dates
+from kernel.forms import DayField
 
 # A period longer than this is most likely a typing error, and would be slow to chart.
 MAX_DAYS = 5 * 366
@@ -15,12 +16,10 @@ class PeriodForm(forms.Form):
     """A whole year, or from one day to another (both included), and an organisation."""
 
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    start = forms.DateField(
+    start = DayField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    end = DayField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     organisation = forms.TypedChoiceField(
         label=_("Organisation"), required=False, coerce=int, empty_value=None
     )

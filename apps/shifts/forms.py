@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event, Shift, Task
 from apps.shifts.services.planning import EventChanges, EventDetails
+from kernel.forms import DayField, MomentField, bound
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -34,8 +35,8 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def local_datetime_field(label: Any, *, required: bool = True, **extra: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(label=label, required=required, widget=LocalDateTimeInput, **extra)
+def local_datetime_field(label: Any, *, required: bool = True, **extra: Any) -> MomentField:
+    return MomentField(label=label, required=required, widget=LocalDateTimeInput, **extra)
 
 
 class EventForm(forms.ModelForm):
@@ -109,6 +110,7 @@ class EventForm(forms.ModelForm):
         self, *args: Any, organisations: QuerySet[Organisation] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        bound(self.fields["reminder_hours"], max_value=336)  # two weeks; a smallint column
         self.fields["category"].empty_label = _("No category")  # type: ignore[attr-defined]
         if organisations is not None:  # a new event: whose is it?
             self.fields = {
@@ -176,6 +178,10 @@ class TaskForm(forms.ModelForm):
             "min_age": forms.NumberInput(attrs={"min": 0, "max": 120, "inputmode": "numeric"}),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound(self.fields["min_age"], max_value=120)  # the widget said so; now the form does
+
 
 class ShiftForm(forms.Form):
     """One shift, or a daily or weekly series of the same length until a date."""
@@ -221,7 +227,7 @@ class ShiftForm(forms.Form):
         ],
         initial=ONCE,
     )
-    until = forms.DateField(
+    until = DayField(
         label=_("Repeat until"),
         required=False,
         widget=DateInput,
@@ -274,7 +280,7 @@ class ReasonForm(forms.Form):
 
 
 class CopyEventForm(forms.Form):
-    starts_on = forms.DateField(
+    starts_on = DayField(
         label=_("New start date"),
         widget=DateInput,
         help_text=_("Tasks and shifts move along with the event, at the same times of day."),

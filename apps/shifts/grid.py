@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from apps.shifts.models import Event, Shift, SignUp, Task
+from kernel import dates
 
 WEEK, DAY = "uge", "dag"
 NEARLY_FULL = 0.75  # share of the places taken from which a shift counts as nearly full
@@ -197,10 +198,8 @@ def _time_rows(cells: list[Cell]) -> list[Row]:
 
 
 def parse_day(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+    """The `dato` parameter; kernel.dates.parse_day keeps it within bounds."""
+    return dates.parse_day(raw)
 
 
 def cells_of_day(grid: Grid, day: date) -> list[Cell]:

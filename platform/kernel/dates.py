@@ -62,3 +62,23 @@ def show(
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value, zone)
     return dateformat.format(value, format_string(name))
+
+
+# --- dates people type ------------------------------------------------------------------
+# A date from a form or a query parameter may be anything Python can parse (9999-12-31):
+# a day added to it, or a time zone applied, overflows. Every date a person types is kept
+# inside these bounds, by `parse_day` (query parameters) and kernel.forms.DayField (forms).
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2199, 12, 31)
+
+
+def parse_day(raw: str | None) -> datetime.date | None:
+    """A query parameter's ISO date (2026-01-06), or None when missing, unreadable or out
+    of bounds: a link with an odd date shows the default, never an error page."""
+    if not raw:
+        return None
+    try:
+        day = datetime.date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None

@@ -30,10 +30,6 @@ class UploadForm(forms.Form):
 class MappingForm(forms.Form):
     """One choice of column per field; the guessed mapping is the starting point."""
 
-    import_valid_rows = forms.BooleanField(
-        label=_("Import the valid rows and leave out the rows with errors"), required=False
-    )
-
     def __init__(self, *args: Any, headers: list[str], mapping: Mapping, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", _("(not imported)"))] + [
@@ -46,8 +42,6 @@ class MappingForm(forms.Form):
                 required=False,
                 initial=str(mapping[name]) if name in mapping else "",
             )
-        # The checkbox comes after the column choices.
-        self.fields["import_valid_rows"] = self.fields.pop("import_valid_rows")
 
     def mapping(self) -> Mapping:
         return {
