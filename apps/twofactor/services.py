@@ -178,10 +178,15 @@ def second_factor_reset(*, actor: User, person: User) -> None:
     their next page is the set-up."""
     if not may_reset(actor=actor, person=person):
         raise PermissionDenied
-    TOTPDevice.objects.filter(user=person).delete()
-    WebAuthnCredential.objects.filter(user=person).delete()
-    StaticDevice.objects.filter(user=person).delete()
+    devices_delete(user=person)
     audit_record(actor=actor, action="twofactor.reset", target=person)
+
+
+def devices_delete(*, user: User) -> None:
+    """Every second factor of `user`: apps (their secret keys), passkeys, recovery codes."""
+    TOTPDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
 
 
 def _until(details: dict | None) -> datetime | None:
