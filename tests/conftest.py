@@ -172,3 +172,16 @@ def aarhus_client() -> Client:
 @pytest.fixture
 def console_client() -> Client:
     return host_client("console.localhost")
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads and generated files go to a fresh folder. django-tenants' storage keeps the
+    first MEDIA_ROOT it saw (its setting_changed handler passes `settings` for `setting`),
+    so the cached path is dropped by hand."""
+    from django.core.files.storage import storages
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    storages["default"].__dict__.pop("relative_media_root", None)
+    yield tmp_path
+    storages["default"].__dict__.pop("relative_media_root", None)

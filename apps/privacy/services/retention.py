@@ -17,13 +17,16 @@ Rules, with the Danish defaults of `RetentionSettings`:
   signed in, no password, nothing else here) are deleted, or deactivated if something
   still refers to them; the site's admins stay while none of them has signed in;
 - the subject, text and parameters of sent messages are blanked after 12 months; the
-  message and its deliveries stay, so counts stay right.
+  message and its deliveries stay, so counts stay right;
+- a member import's error list and error report (they quote the rows: names, addresses)
+  are removed 30 days after the import finished; the job's counts stay.
 """
 
 import calendar
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q, QuerySet
 from django.utils import timezone
@@ -31,7 +34,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.evaluations.models import Invitation as EvaluationInvitation
-from apps.members.models import Membership
+from apps.members.models import ImportJob, Membership
 from apps.messaging.models import Message
 from apps.privacy.models import RetentionNotice, RetentionSettings
 from apps.privacy.services.erasure import erasure_blockers, person_erase
@@ -39,6 +42,7 @@ from apps.recruitment.models import Application
 from kernel import messages
 
 INVITATION_DAYS = 30
+IMPORT_ERRORS_DAYS = 30
 RUN_AT = time(3, 30)  # the beat entry "privacy-retention" (config.settings), local time
 SETTING_FIELDS = (
     "inactive_months",
@@ -60,6 +64,7 @@ class RetentionReport:
     evaluation_invitations_deleted: int = 0
     unused_accounts: int = 0  # deleted (deactivated when something protects them)
     messages_blanked: int = 0
+    import_errors_cleared: int = 0
     dry_run: bool = False
     blocked: list[int] = field(default_factory=list)  # ids kept because erasure is blocked
 
@@ -161,6 +166,11 @@ def old_evaluation_invitations(
     )
 
 
+def old_import_errors(*, now: datetime) -> QuerySet[ImportJob]:
+    finished = now - timedelta(days=IMPORT_ERRORS_DAYS)
+    return ImportJob.objects.filter(finished_at__lt=finished).exclude(errors=[], error_report="")
+
+
 def old_message_texts(*, now: datetime, rules: RetentionSettings) -> QuerySet[Message]:
     return Message.objects.filter(
         status=Message.Status.SENT, sent_at__lt=months_before(now, rules.message_months)
@@ -186,6 +196,7 @@ def retention_run(
     _applications(report, now=now, rules=rules)
     _evaluations(report, now=now, rules=rules)
     _messages(report, now=now, rules=rules)
+    _import_errors(report, now=now)
     if not dry_run:
         audit_record(actor=None, action="retention.run", counts=report.counts())
     return report
@@ -340,3 +351,14 @@ def anonymised_soonest(*, rules: RetentionSettings, limit: int = 20) -> list[Ret
         notice.last_activity = activity.get(notice.user_id)  # type: ignore[attr-defined]
         notice.erase_at = notice.warned_at + timedelta(days=rules.warning_days)  # type: ignore[attr-defined]
     return notices
+
+
+def _import_errors(report: RetentionReport, *, now: datetime) -> None:
+    jobs = list(old_import_errors(now=now).only("pk", "error_report"))
+    report.import_errors_cleared = len(jobs)
+    if report.dry_run or not jobs:
+        return
+    for job in jobs:
+        if job.error_report:
+            default_storage.delete(job.error_report)  # a missing file is no error
+    ImportJob.objects.filter(pk__in=[job.pk for job in jobs]).update(errors=[], error_report="")

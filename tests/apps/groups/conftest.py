@@ -5,7 +5,6 @@ Kim coordinates another association; Anders is in another tenant (VisitAarhus)."
 from datetime import date
 
 import pytest
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -15,15 +14,6 @@ from apps.members.models import Membership
 from tests.conftest import host_client, signed_in
 
 PDF = b"%PDF-1.4\n% a tiny test file\n"
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    # django-tenants' storage keeps the first MEDIA_ROOT it saw; drop the cached path.
-    settings.MEDIA_ROOT = str(tmp_path)
-    storages["default"].__dict__.pop("relative_media_root", None)
-    yield tmp_path
-    storages["default"].__dict__.pop("relative_media_root", None)
 
 
 @pytest.fixture

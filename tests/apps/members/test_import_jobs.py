@@ -41,16 +41,6 @@ def small_chunks(monkeypatch):
     monkeypatch.setattr(jobs, "CHUNK_ROWS", 500)
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    from django.core.files.storage import storages
-
-    settings.MEDIA_ROOT = str(tmp_path)
-    storages["default"].__dict__.pop("relative_media_root", None)
-    yield tmp_path
-    storages["default"].__dict__.pop("relative_media_root", None)
-
-
 def start_job(actor, organisation, data: bytes, capture, filename="liste.csv", *, run=True):
     table = read_table(data, filename, first=1)  # as the upload page reads it
     mapping = {"first_name": 0, "last_name": 1, "email": 2, "phone": 3, "postcode": 4}
@@ -172,13 +162,14 @@ def test_the_progress_page_polls_until_done_in_a_fixed_number_of_queries(
     page = browser.get(url)
     assert 'hx-trigger="every 2s"' in page.text and "Waiting to start" in page.text
     assert "<script>" not in page.text  # htmx from its vendored file, nothing inline
-    # the domain, the session, the user, the job with its organisation, the coordinator
-    # check (two): the same while queued and when done, whatever the file's size
-    with django_assert_num_queries(6):
+    # the domain, the session, the user, the second factor that verified the session, the
+    # job with its organisation, the coordinator check (two): the same while queued and
+    # when done, whatever the file's size
+    with django_assert_num_queries(7):
         fragment = browser.get(url, HTTP_HX_REQUEST="true")
     assert fragment.text.lstrip().startswith('<div id="import-job"')
     import_job_run(job_id=job.pk)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         fragment = browser.get(url, HTTP_HX_REQUEST="true")
     assert "Import done" in fragment.text and "hx-trigger" not in fragment.text
     assert "3 new volunteers registered" in fragment.text

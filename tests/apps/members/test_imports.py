@@ -7,7 +7,6 @@ import io
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import storages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -316,16 +315,6 @@ def test_it_imports_ten_thousand_rows_in_a_few_queries(nanna, roklub, frida):
 def english(nyborg_client):
     nyborg_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return nyborg_client
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    # django-tenants' storage keeps the first MEDIA_ROOT it saw (its setting_changed handler
-    # passes `settings` for `setting`), so the cached path is dropped by hand.
-    settings.MEDIA_ROOT = str(tmp_path)
-    storages["default"].__dict__.pop("relative_media_root", None)
-    yield tmp_path
-    storages["default"].__dict__.pop("relative_media_root", None)
 
 
 @pytest.fixture

@@ -359,3 +359,36 @@ def test_it_keeps_a_warned_person_under_a_legal_hold(volunteer, nanna, nyborg, n
     with later(2 * 365 + 46):
         page = signed_in(nyborg_client, nanna, nyborg).get(URL)
     assert "tilbageholdelse" in page.content.decode()
+
+
+def test_it_removes_an_imports_error_list_30_days_after_it_finished(roklub, media):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from apps.members.models import ImportJob
+
+    def finished(name: str) -> ImportJob:
+        report = default_storage.save(f"imports/{name}.csv", ContentFile(b"linje;fejl\n"))
+        errors = [{"line": 3, "message": "ugyldig e-mail: frida@@example.dk"}]
+        return ImportJob.objects.create(
+            organisation=roklub,
+            filename=f"{name}.csv",
+            status=ImportJob.Status.DONE,
+            rows_total=10,
+            created=9,
+            errors=errors,
+            error_report=report,
+            finished_at=timezone.now(),
+        )
+
+    old = finished("gamle")
+    with later(20):
+        newer = finished("nye")
+    with later(31):
+        assert run(dry_run=True).import_errors_cleared == 1
+        assert run().import_errors_cleared == 1
+    old.refresh_from_db()
+    newer.refresh_from_db()
+    assert (old.errors, old.error_report, old.created) == ([], "", 9)  # the counts stay
+    assert not default_storage.exists("imports/gamle.csv")
+    assert newer.errors and default_storage.exists(newer.error_report)
