@@ -19,7 +19,7 @@ from django.urls import reverse
 from apps.twofactor.selectors import has_second_factor, second_factor_required
 
 SSO_SECOND_FACTOR_KEY = "second_factor_sso"  # the contract with apps.sso (it sets it)
-OPEN_PREFIXES = ("/static/", "/media/", "/healthz", "/livez", "/i18n/", "/favicon")
+OPEN_PREFIXES = ("/static/", "/media/", "/healthz", "/livez", "/i18n/", "/favicon", "/brand.css")
 
 
 class SecondFactorMiddleware:

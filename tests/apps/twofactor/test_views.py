@@ -54,8 +54,9 @@ def test_it_sends_a_system_owners_admin_without_a_device_to_set_up_first(
     response = browser.get("/oversigt/")
     assert response.status_code == 302
     assert response["Location"] == f"{SETUP}?next=%2Foversigt%2F"
-    # The set-up itself and signing out stay open.
+    # The set-up itself, its stylesheets and signing out stay open.
     assert browser.get(SETUP).status_code == 200
+    assert browser.get("/brand.css").status_code == 200
     assert browser.post("/konto/log-ud/")["Location"] == "/"
 
 
