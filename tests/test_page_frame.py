@@ -53,6 +53,7 @@ def test_it_shows_the_system_owners_contact_details_in_every_footer(nanna, nybor
         "reminder_hours": 24,
         "unfilled_alert_hours": 48,
         "hours_margin": 2,
+        "staff_idle_minutes": 60,
         "contact_email": "frivillig@nyborg.dk",
         "contact_phone": "+45 63 33 70 00",
         "contact_address": "Torvet 1\n5800 Nyborg",

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tests.browser.conftest import Site, check_page, sign_out
-from tests.conftest import PASSWORD
+from tests.browser.conftest import Site, check_page, sign_in, sign_out
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -21,10 +20,7 @@ def test_it_shows_the_reports_accessibly_at_every_width(
     page: Page, site: Site, axe_source: str, width: int
 ) -> None:
     page.goto(site.url(NYBORG, "/konto/log-ind/?next=/rapporter/"))
-    page.get_by_label("E-mail").first.fill("nanna@nyborg.dk")
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Log ind").click()
-    page.wait_for_load_state()
+    sign_in(page, "nanna@nyborg.dk")  # with her app's code: she is the site's admin
     try:
         assert page.get_by_role("heading", name="Rapporter", level=1).is_visible()
         charts = page.get_by_role("img", name="Timer pr. måned")
