@@ -17,12 +17,11 @@ from django.http import HttpRequest
 from apps.accounts.models import User
 from apps.organisations.models import OrganisationRole
 from apps.organisations.selectors import COORDINATING_ROLES
+from kernel.sessions import clock_idle_over, clock_start
 
 STAFF = "idle.staff"  # does this session count as staff's (bool)
 CHECKED = "idle.checked"  # when that was last looked up (epoch seconds)
-SEEN = "idle.seen"  # the last request (epoch seconds, at most a minute old)
 ROLE_RECHECK_SECONDS = 600  # a role given or taken counts within ten minutes
-SEEN_RESOLUTION_SECONDS = 60
 
 
 def is_staff_person(user: User) -> bool:
@@ -36,7 +35,7 @@ def session_start(request: HttpRequest, user: User) -> None:
     now = int(time.time())
     request.session[STAFF] = is_staff_person(user)
     request.session[CHECKED] = now
-    request.session[SEEN] = now
+    clock_start(request.session)
 
 
 def session_idle_over(request: HttpRequest, user: User, staff_idle_minutes: int) -> bool:
@@ -48,9 +47,4 @@ def session_idle_over(request: HttpRequest, user: User, staff_idle_minutes: int)
     if staff is None or now - int(session.get(CHECKED, 0)) > ROLE_RECHECK_SECONDS:
         staff = is_staff_person(user)
         session[STAFF], session[CHECKED] = staff, now
-    seen = session.get(SEEN)
-    if staff and seen is not None and now - int(seen) > staff_idle_minutes * 60:
-        return True
-    if seen is None or now - int(seen) >= SEEN_RESOLUTION_SECONDS:
-        session[SEEN] = now
-    return False
+    return clock_idle_over(session, minutes=staff_idle_minutes, applies=bool(staff))

@@ -11,13 +11,15 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render, resolve_url
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from apps.organisations.permissions import NotCoordinator
 from apps.organisations.sessions import session_idle_over
+from kernel.sessions import clock_idle_over
 
 ALWAYS_OPEN_PATHS = ("/healthz", "/livez", "/static/", "/i18n/", "/brand.css")
 
@@ -55,34 +57,38 @@ class TenantContextMiddleware:
 class IdleSignOut:
     """Staff are signed out after the tenant's `staff_idle_minutes` without a request, and
     sent to sign in with a message saying why; volunteers' sessions last 14 days from their
-    last request (apps/organisations/sessions.py). Tenant sites only: the console has its
-    own rules."""
+    last request (apps/organisations/sessions.py). The vendor's staff in the console (the
+    public schema: every tenant's data within reach) after CONSOLE_IDLE_MINUTES."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        tenant = getattr(request, "tenant", None)
         user = getattr(request, "user", None)
-        if (
-            tenant is None
-            or getattr(connection, "schema_name", "public") == "public"
-            or user is None
-            or not user.is_authenticated
-        ):
+        if user is None or not user.is_authenticated:
             return self.get_response(request)
-        if session_idle_over(request, user, tenant.staff_idle_minutes):
-            logout(request)
-            text = _(
-                "You were signed out after %(minutes)s minutes without activity. Sign in again."
-            )
-            messages.info(request, text % {"minutes": tenant.staff_idle_minutes})
-            if request.headers.get("HX-Request"):  # htmx would swap the sign-in page in
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
-                return response
-            return redirect_to_login(request.get_full_path())
+        if getattr(connection, "schema_name", "public") == "public":
+            minutes = settings.CONSOLE_IDLE_MINUTES
+            idle = clock_idle_over(request.session, minutes=minutes)
+        else:
+            minutes = request.tenant.staff_idle_minutes  # type: ignore[attr-defined]
+            idle = session_idle_over(request, user, minutes)
+        if idle:
+            return _signed_out(request, minutes)
         return self.get_response(request)
+
+
+def _signed_out(request: HttpRequest, minutes: int) -> HttpResponse:
+    logout(request)
+    text = _("You were signed out after %(minutes)s minutes without activity. Sign in again.")
+    messages.info(request, text % {"minutes": minutes})
+    # The console's sign-in or the tenant site's: the URLconf django-tenants chose.
+    sign_in = reverse(settings.LOGIN_URL, urlconf=getattr(request, "urlconf", None))
+    if request.headers.get("HX-Request"):  # htmx would swap the sign-in page in
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = sign_in
+        return response
+    return redirect_to_login(request.get_full_path(), sign_in)
 
 
 class NotCoordinatorAs404:

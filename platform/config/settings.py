@@ -108,6 +108,8 @@ UNSUBSCRIBE_LINK_DAYS = 90
 # code's own window and the next (apps/attendance/services.py), so 2-4 minutes.
 ATTENDANCE_CODE_MINUTES = 2
 CONSOLE_REQUIRE_2FA = env_bool("CONSOLE_REQUIRE_2FA", default=not DEBUG)
+# The vendor console reaches every tenant: its staff are signed out after this idle time.
+CONSOLE_IDLE_MINUTES = int(env("CONSOLE_IDLE_MINUTES", "30") or 30)
 OTP_TOTP_ISSUER = "Tovholder"
 # Wrong codes: django-otp's own throttle per device, waits of 1, 2, 4, 8, 16 ... seconds after
 # each successive failure (apps.twofactor shows the wait); the counter resets on success.
