@@ -41,6 +41,7 @@ class ProviderForm(forms.ModelForm):
             "role_claim",
             "role_claim_value",
             "counts_as_second_factor",
+            "second_factor_claim",
         ]
         help_texts = {
             "client_secret_file": _(
@@ -57,6 +58,11 @@ class ProviderForm(forms.ModelForm):
             ),
             "counts_as_second_factor": _(
                 "Only for a provider that itself demands a second factor (Entra ID with MFA)."
+            ),
+            "second_factor_claim": _(
+                "What the ID token must say for that, as claim=value: amr=mfa (Entra ID), "
+                "or acr=https://data.gov.dk/concept/core/nsis/loa/Substantial (MitID). "
+                "Empty: every sign-in through the provider counts."
             ),
         }
 

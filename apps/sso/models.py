@@ -16,6 +16,10 @@ SECRET_FILE_NAME = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
     _("Only the file's name (letters, digits, dot, dash, underscore), no folders."),
 )
+CLAIM_REQUIREMENT = RegexValidator(
+    r"^[A-Za-z0-9_:.\-]+=\S.*$",
+    _("Write it as claim=value, e.g. amr=mfa."),
+)
 
 
 class Provider(models.Model):
@@ -67,6 +71,14 @@ class Provider(models.Model):
     counts_as_second_factor = models.BooleanField(
         _("its sign-in counts as the second factor"), default=False
     )
+    # "claim=value" the ID token must carry for that (amr=mfa, an NSIS level in acr): the
+    # provider may do MFA for some sign-ins only. Empty: every sign-in through it counts.
+    second_factor_claim = models.CharField(
+        _("claim that proves the second factor"),
+        max_length=300,
+        blank=True,
+        validators=[CLAIM_REQUIREMENT],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,6 +100,16 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def proves_second_factor(self, claims: dict) -> bool:
+        """Whether a sign-in with these ID-token claims counts as the second factor."""
+        if not self.counts_as_second_factor:
+            return False
+        if not self.second_factor_claim:
+            return True
+        name, _sep, wanted = self.second_factor_claim.partition("=")
+        value = claims.get(name)
+        return wanted in value if isinstance(value, list) else value == wanted
 
 
 class Link(models.Model):

@@ -125,9 +125,10 @@ def _refusal_record(provider: Provider, refusal: "SsoRefused", *, stage: str) ->
 
 def sign_in_finish(
     *, session: Any, provider: Provider, redirect_uri: str, params: dict[str, str]
-) -> tuple[User, str]:
+) -> tuple[User, str, bool]:
     """Check the provider's answer against what the session remembers, trade the code, and
-    return the person and where to send them. Refusals are audited and raised."""
+    return the person, where to send them, and whether this sign-in was the second factor.
+    Refusals are audited and raised."""
     try:
         return _finish(session=session, provider=provider, redirect_uri=redirect_uri, params=params)
     except SsoRefused as exc:
@@ -137,7 +138,7 @@ def sign_in_finish(
 
 def _finish(
     *, session: Any, provider: Provider, redirect_uri: str, params: dict[str, str]
-) -> tuple[User, str]:
+) -> tuple[User, str, bool]:
     started = dict(session.get(SESSION_KEY) or {})
     # Spent now, whatever follows: the same answer twice finds nothing the second time.
     pending = started.pop(params.get("state", ""), None)
@@ -165,9 +166,7 @@ def _finish(
     except oidc.OidcError as exc:
         raise SsoRefused(exc.reason, str(exc)) from exc
     user = person_for(provider=provider, claims=claims_clean(claims))
-    if provider.counts_as_second_factor:
-        session[SECOND_FACTOR_KEY] = True  # contract with apps.twofactor
-    return user, str(pending.get("next") or "")
+    return user, str(pending.get("next") or ""), provider.proves_second_factor(claims)
 
 
 def claims_clean(claims: dict[str, Any]) -> dict[str, Any]:

@@ -46,7 +46,7 @@ def callback(request: HttpRequest, slug: str) -> HttpResponse:
         return _refused(request, None, SsoRefused("unknown_provider"), status=404)
     params = {key: request.GET.get(key, "") for key in ("state", "code", "error", "iss")}
     try:
-        user, next_path = sign_in_finish(
+        user, next_path, second_factor = sign_in_finish(
             session=request.session,
             provider=provider,
             redirect_uri=_redirect_uri(request, provider),
@@ -57,7 +57,7 @@ def callback(request: HttpRequest, slug: str) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     # After login(): signing in as someone else starts a new session. The flag is the
     # contract with apps.twofactor; a provider without MFA must not leave an old one.
-    if provider.counts_as_second_factor:
+    if second_factor:
         request.session[SECOND_FACTOR_KEY] = True
     else:
         request.session.pop(SECOND_FACTOR_KEY, None)

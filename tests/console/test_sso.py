@@ -27,6 +27,7 @@ FORM = {
     "role_claim": "roles",
     "role_claim_value": "Tovholder.Admin",
     "counts_as_second_factor": "on",
+    "second_factor_claim": "amr=mfa",
 }
 
 
@@ -48,6 +49,7 @@ def test_it_saves_a_provider_in_the_tenants_schema(console_client, vera, nyborg,
     with tenant_context(nyborg):
         provider = Provider.objects.get()
         assert (provider.grant, provider.counts_as_second_factor) == ("owner_admin", True)
+        assert provider.second_factor_claim == "amr=mfa"
         row = AuditEvent.objects.get(action="sso.provider_created")
         assert row.actor == "vera@tovholder.dk (console)" and row.actor_id is None
     with tenant_context(aarhus):
@@ -65,11 +67,17 @@ def test_it_refuses_a_secret_path_a_plain_issuer_and_a_role_without_a_claim_valu
         "client_secret_file": "../../etc/passwd",
         "issuer": "http://login.example.dk",
         "role_claim_value": "",
+        "second_factor_claim": "mfa",
     }
     response = browser.post(f"/tenants/{nyborg.pk}/sso/new/", data)
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert set(errors) == {"client_secret_file", "issuer", "role_claim_value"}
+    assert set(errors) == {
+        "client_secret_file",
+        "issuer",
+        "role_claim_value",
+        "second_factor_claim",
+    }
     with tenant_context(nyborg):
         assert not Provider.objects.exists()
 

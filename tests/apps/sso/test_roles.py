@@ -63,3 +63,30 @@ def test_it_makes_a_coordinator_of_the_named_organisation_and_nothing_more(
             not greedy.is_owner_admin
             and not OrganisationRole.objects.filter(organisation=other).exists()
         )
+
+
+@pytest.mark.parametrize(
+    ("required", "claims", "counts"),
+    [
+        ("", {}, True),  # the provider's own MFA policy is trusted
+        ("amr=mfa", {"amr": ["pwd", "mfa"]}, True),
+        ("amr=mfa", {"amr": ["pwd"]}, False),
+        ("amr=mfa", {}, False),
+        (
+            "acr=https://data.gov.dk/concept/core/nsis/loa/Substantial",
+            {"acr": "https://data.gov.dk/concept/core/nsis/loa/Substantial"},
+            True,
+        ),
+        (
+            "acr=https://data.gov.dk/concept/core/nsis/loa/Substantial",
+            {"acr": "https://data.gov.dk/concept/core/nsis/loa/Low"},
+            False,
+        ),
+    ],
+)
+def test_it_reads_the_second_factor_from_the_claim_asked_for(required, claims, counts):
+    from apps.sso.models import Provider
+
+    provider = Provider(counts_as_second_factor=True, second_factor_claim=required)
+    assert provider.proves_second_factor(claims) is counts
+    assert Provider(second_factor_claim=required).proves_second_factor(claims) is False

@@ -14,7 +14,7 @@ from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.sso.models import Link
 from tests.apps.sso.conftest import provider_redirect, sso_sign_in
-from tests.conftest import signed_in
+from tests.conftest import host_client, signed_in
 from tests.oidc import CPR
 
 pytestmark = pytest.mark.django_db
@@ -232,6 +232,20 @@ def test_it_marks_the_second_factor_only_for_a_provider_that_counts_as_one(
     make_provider(slug="entra", counts_as_second_factor=True)
     sso_sign_in(nyborg_client, "entra", "staff-plain")
     assert nyborg_client.session["second_factor_sso"] is True
+
+
+def test_it_counts_the_second_factor_only_when_the_token_carries_the_claim_asked_for(
+    nyborg, nyborg_client, make_provider
+):
+    # Here the app role stands in for amr=mfa: the check is the same for any claim.
+    make_provider(
+        slug="entra", counts_as_second_factor=True, second_factor_claim="roles=Tovholder.Admin"
+    )
+    sso_sign_in(nyborg_client, "entra", "staff-admin")  # roles: ["Tovholder.Admin"]
+    assert nyborg_client.session["second_factor_sso"] is True
+    other = host_client("nyborg.localhost")
+    sso_sign_in(other, "entra", "staff-plain")  # no such claim: the code is still asked
+    assert "second_factor_sso" not in other.session
 
 
 def test_it_shows_a_button_per_enabled_provider(nyborg_client, make_provider):
