@@ -124,6 +124,9 @@ class Link(models.Model):
     subject = models.CharField(max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The provider's role was given through this link (not by hand): a later sign-in whose
+    # token no longer carries the role's claim value takes it back.
+    granted_role = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -217,7 +217,7 @@ def person_for(*, provider: Provider, claims: dict[str, Any]) -> User:
         if not user.is_active or user.erased_at is not None:
             raise SsoRefused("inactive")
         Link.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
-        _role_grant(provider=provider, user=user, claims=claims)
+        _role_follow(provider=provider, link=link, user=user, claims=claims)
         audit_record(actor=user, action="sso.signed_in", target=provider, user_id=user.pk)
     return user
 
@@ -261,20 +261,30 @@ def _role_values(claims: dict[str, Any], name: str) -> list[str]:
     return []
 
 
-def _role_grant(*, provider: Provider, user: User, claims: dict[str, Any]) -> None:
-    """At most the one role the provider's configuration names, and only to people whose
-    token carries the configured value; whatever else the token claims is ignored."""
+def _role_follow(*, provider: Provider, link: Link, user: User, claims: dict[str, Any]) -> None:
+    """The role follows the provider's directory: given when the token carries the
+    configured value, taken back when a later token does not, but only if it was this link
+    that gave it (a role given by hand stays)."""
     if provider.grant == Provider.Grant.VOLUNTEER:
         return
-    if provider.role_claim_value not in _role_values(claims, provider.role_claim):
-        return
+    if provider.role_claim_value in _role_values(claims, provider.role_claim):
+        if _role_grant(provider=provider, user=user):
+            Link.objects.filter(pk=link.pk).update(granted_role=True)
+    elif link.granted_role:
+        _role_revoke(provider=provider, user=user)
+        Link.objects.filter(pk=link.pk).update(granted_role=False)
+
+
+def _role_grant(*, provider: Provider, user: User) -> bool:
+    """At most the one role the provider's configuration names; True when it was given now."""
     if provider.grant == Provider.Grant.OWNER_ADMIN and not user.is_owner_admin:
         User.objects.filter(pk=user.pk).update(is_owner_admin=True)
         user.is_owner_admin = True
         audit_record(
             actor=None, action="role.granted", target=user, role="owner_admin", via=provider.slug
         )
-    elif provider.grant == Provider.Grant.COORDINATOR and provider.grant_organisation_id:
+        return True
+    if provider.grant == Provider.Grant.COORDINATOR and provider.grant_organisation_id:
         role, created = OrganisationRole.objects.get_or_create(
             organisation_id=provider.grant_organisation_id,
             user=user,
@@ -285,6 +295,31 @@ def _role_grant(*, provider: Provider, user: User, claims: dict[str, Any]) -> No
                 actor=None,
                 action="role.granted",
                 target=role,
+                role="coordinator",
+                via=provider.slug,
+            )
+        return created
+    return False
+
+
+def _role_revoke(*, provider: Provider, user: User) -> None:
+    if provider.grant == Provider.Grant.OWNER_ADMIN and user.is_owner_admin:
+        User.objects.filter(pk=user.pk).update(is_owner_admin=False)
+        user.is_owner_admin = False
+        audit_record(
+            actor=None, action="role.removed", target=user, role="owner_admin", via=provider.slug
+        )
+    elif provider.grant == Provider.Grant.COORDINATOR:
+        gone, _count = OrganisationRole.objects.filter(
+            organisation_id=provider.grant_organisation_id,
+            user=user,
+            role=OrganisationRole.Role.COORDINATOR,
+        ).delete()
+        if gone:
+            audit_record(
+                actor=None,
+                action="role.removed",
+                target=user,
                 role="coordinator",
                 via=provider.slug,
             )

@@ -90,3 +90,48 @@ def test_it_reads_the_second_factor_from_the_claim_asked_for(required, claims, c
     provider = Provider(counts_as_second_factor=True, second_factor_claim=required)
     assert provider.proves_second_factor(claims) is counts
     assert Provider(second_factor_claim=required).proves_second_factor(claims) is False
+
+
+def test_it_takes_back_the_role_when_the_directory_no_longer_gives_it(
+    nyborg, nyborg_client, make_provider
+):
+    provider = make_provider(
+        slug="entra", grant=Provider.Grant.OWNER_ADMIN, role_claim_value="Tovholder.Admin"
+    )
+    sso_sign_in(nyborg_client, "entra", "staff-admin")
+    assert _person(nyborg, "staff.admin@example.dk").is_owner_admin
+    nyborg_client.logout()
+    # Sanne's app role is removed in Entra: her next token no longer carries the value.
+    with tenant_context(nyborg):
+        Provider.objects.filter(pk=provider.pk).update(role_claim_value="Tovholder.Other")
+    sso_sign_in(nyborg_client, "entra", "staff-admin")
+    assert not _person(nyborg, "staff.admin@example.dk").is_owner_admin
+    with tenant_context(nyborg):
+        removed = AuditEvent.objects.get(action="role.removed")
+        assert removed.data == {"role": "owner_admin", "via": "entra"}
+
+
+def test_it_never_takes_a_role_given_by_hand(nyborg, nyborg_client, make_provider, nanna):
+    make_provider(
+        slug="entra", grant=Provider.Grant.OWNER_ADMIN, role_claim_value="Tovholder.Admin"
+    )
+    sso_sign_in(nyborg_client, "entra", "nanna-verified")  # no roles claim at all
+    assert _person(nyborg, "nanna@nyborg.dk").is_owner_admin
+    with tenant_context(nyborg):
+        assert not AuditEvent.objects.filter(action="role.removed").exists()
+
+
+def test_it_takes_back_a_coordinator_role_it_gave(nyborg, roklub, nyborg_client, make_provider):
+    provider = make_provider(
+        grant=Provider.Grant.COORDINATOR,
+        grant_organisation=roklub,
+        role_claim_value="Tovholder.Koordinator",
+    )
+    sso_sign_in(nyborg_client, "mitid", "greedy")
+    nyborg_client.logout()
+    with tenant_context(nyborg):
+        assert OrganisationRole.objects.filter(user__email="greedy@example.dk").count() == 1
+        Provider.objects.filter(pk=provider.pk).update(role_claim_value="Tovholder.Ingen")
+    sso_sign_in(nyborg_client, "mitid", "greedy")
+    with tenant_context(nyborg):
+        assert not OrganisationRole.objects.filter(user__email="greedy@example.dk").exists()
