@@ -13,7 +13,9 @@ EAN_LENGTH = 13
 
 def gs1_check_digit(digits: str) -> int:
     """The GS1 check digit for the digits before it (weights 3, 1, 3, ... from the right)."""
-    total = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(digits)))
+    total = sum(
+        int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(digits))
+    )
     return (10 - total % 10) % 10
 
 

@@ -154,7 +154,7 @@ class InvoiceDocument:
 def invoice_xml(doc: InvoiceDocument) -> bytes:
     """The invoice as a UBL 2.1 Invoice document per Peppol BIS Billing 3.0 (UTF-8 bytes)."""
     _check(doc)
-    root = etree.Element(f"{{{NS_INVOICE}}}Invoice", nsmap=NSMAP)  # type: ignore[dict-item]
+    root = etree.Element(f"{{{NS_INVOICE}}}Invoice", nsmap=NSMAP)  # type: ignore[arg-type]
     _text(root, "cbc:CustomizationID", CUSTOMIZATION_ID)
     _text(root, "cbc:ProfileID", PROFILE_ID)
     _text(root, "cbc:ID", doc.number)
@@ -329,4 +329,3 @@ def _number(value: Decimal) -> str:
     """A plain decimal without exponent or trailing zeros beyond the point ("25", "33.335")."""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
-

@@ -62,7 +62,7 @@ class FileBackend(BaseEInvoiceBackend):
     """Writes `<receiver>_<number>.xml` into EINVOICE_FILE_PATH; never overwrites."""
 
     def __init__(self) -> None:
-        self.folder = Path(settings.EINVOICE_FILE_PATH)
+        self.folder = Path(str(settings.EINVOICE_FILE_PATH))
 
     def send(self, *, document: EInvoice) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,14 @@ from typing import Any
 from lxml import etree
 
 RULES_DIR = Path(str(resources.files("billing") / "peppol_rules"))
-INVOICE_XSD = RULES_DIR / "ubl-2.1" / "maindoc" / "UBL-Invoice-2.1.xsd"
+XSD_DIR = RULES_DIR / "ubl-2.1" / "maindoc"
+# The rules cover both document types of BIS Billing 3.0; we write invoices only so far.
+XSD_BY_ROOT = {
+    "{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice": "UBL-Invoice-2.1.xsd",
+    "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote": (
+        "UBL-CreditNote-2.1.xsd"
+    ),
+}
 SCHEMATRON_FILES = ("CEN-EN16931-UBL.sch", "PEPPOL-EN16931-UBL.sch")
 SVRL = "http://purl.oclc.org/dsdl/svrl"
 
@@ -49,13 +56,19 @@ def validate(xml: bytes) -> list[Failure]:
     findings about a malformed document would only repeat the XSD's in a noisier way.
     """
     try:
-        tree = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        tree = etree.fromstring(
+            xml, parser=etree.XMLParser(resolve_entities=False, no_network=True)
+        )
     except etree.XMLSyntaxError as error:
         return [Failure("XML", FATAL, str(error))]
-    schema = _xsd()
+    if tree.tag not in XSD_BY_ROOT:
+        return [Failure("XSD", FATAL, f"Not a UBL invoice or credit note: {tree.tag}")]
+    schema = _xsd(XSD_BY_ROOT[tree.tag])
     if not schema.validate(tree):
+        entries = schema.error_log  # lxml-stubs 0.5 lacks _ErrorLog.__iter__
         return [
-            Failure("XSD", FATAL, entry.message, f"line {entry.line}") for entry in schema.error_log
+            Failure("XSD", FATAL, entry.message, f"line {entry.line}")
+            for entry in entries  # type: ignore[attr-defined]
         ]
     failures = [failure for name in SCHEMATRON_FILES for failure in _schematron(name, xml)]
     return sorted(failures, key=lambda failure: failure.flag != FATAL)
@@ -75,14 +88,15 @@ def check(xml: bytes) -> list[Failure]:
 
 def warm_up() -> None:
     """Load the XSD and compile both rule sets now (a worker's start, a test session)."""
-    _xsd()
+    for xsd in XSD_BY_ROOT.values():
+        _xsd(xsd)
     for name in SCHEMATRON_FILES:
         _compiled(name)
 
 
 @cache
-def _xsd() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(INVOICE_XSD)))
+def _xsd(name: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(XSD_DIR / name)))
 
 
 # One Saxon processor per process; SaxonC objects are not documented as safe to use
@@ -118,7 +132,7 @@ def _schematron(name: str, xml: bytes) -> list[Failure]:
         Failure(
             rule=assertion.get("id", ""),
             flag=assertion.get("flag", FATAL),
-            text=" ".join("".join(assertion.itertext()).split()),
+            text=" ".join("".join(str(part) for part in assertion.itertext()).split()),
             location=assertion.get("location", ""),
         )
         for assertion in svrl.iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report")

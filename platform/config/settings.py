@@ -371,7 +371,7 @@ SMS_TIMEOUT = float(env("SMS_TIMEOUT", "10") or 10)  # seconds, per request to t
 # Peppol BIS Billing 3.0 documents for buyers with an EAN number. The file backend keeps each
 # validated invoice in a folder; an access point's API is one more backend class.
 EINVOICE_BACKEND = env("EINVOICE_BACKEND") or "billing.sending.FileBackend"
-EINVOICE_FILE_PATH = env("EINVOICE_FILE_PATH", str(BASE_DIR / ".devdata" / "einvoices"))
+EINVOICE_FILE_PATH = env("EINVOICE_FILE_PATH") or str(BASE_DIR / ".devdata" / "einvoices")
 
 # --- security ---------------------------------------------------------------------
 # Production (DEBUG off, https) gets every hardening header by default; docs/security.md
