@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from billing import validation
+from billing.peppol import SCHEME_GLN, InvoiceDocument, invoice_xml
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,13 @@ class EInvoice:
     number: str  # the invoice number, unique for the seller
     receiver: str  # the buyer's endpoint, e.g. "0088:5798000416604"
     xml: bytes
+
+    @classmethod
+    def for_document(cls, doc: InvoiceDocument) -> "EInvoice":
+        """The UBL document of `doc`, addressed to the buyer's EAN."""
+        return cls(
+            number=doc.number, receiver=f"{SCHEME_GLN}:{doc.buyer.ean}", xml=invoice_xml(doc)
+        )
 
 
 @dataclass(frozen=True)

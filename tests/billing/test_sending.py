@@ -15,12 +15,12 @@ Validate = Callable[[bytes], list[Failure]]
 def test_it_writes_the_validated_invoice_to_the_folder(
     peppol_rules: Validate, tmp_path: Path
 ) -> None:
-    xml = invoice_xml(document())
+    einvoice = EInvoice.for_document(document())
     with override_settings(EINVOICE_FILE_PATH=str(tmp_path / "out")):
-        result = send_einvoice(EInvoice(number="2026-0001", receiver="0088:5798000416604", xml=xml))
+        result = send_einvoice(einvoice)
     written = Path(result.reference)
     assert written == tmp_path / "out" / "0088_5798000416604_2026-0001.xml"
-    assert written.read_bytes() == xml
+    assert written.read_bytes() == einvoice.xml == invoice_xml(document())
     assert [warning.flag for warning in result.warnings] == ["warning"] * len(result.warnings)
 
 
