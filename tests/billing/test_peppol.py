@@ -162,6 +162,22 @@ def test_it_needs_only_an_order_reference_or_a_contact_person(peppol_rules: Vali
         invoice_xml(document(buyer=replace(BUYER, contact_person="", order_reference="")))
 
 
+def test_it_escapes_what_people_type(peppol_rules: Validate) -> None:
+    line = replace(SUBSCRIPTION, description='Æblegrød & <b>kager</b> "ø"')
+    buyer = replace(BUYER, contact_person="Åse Ørsted <åse@nyborg.dk>")
+    xml = invoice_xml(document(line, buyer=buyer))
+    assert_valid(peppol_rules, xml)
+    assert value(xml, "cac:InvoiceLine/cac:Item/cbc:Name") == line.description
+    assert value(xml, "cbc:BuyerReference") == buyer.contact_person
+
+
+def test_it_refuses_a_document_with_a_doctype(peppol_rules: Validate) -> None:
+    xml = invoice_xml(document())
+    head, body = xml.split(b"\n", 1)
+    doctyped = head + b'\n<!DOCTYPE Invoice [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n' + body
+    assert [failure.rule for failure in peppol_rules(doctyped)] == ["XML"]
+
+
 def test_it_refuses_a_buyer_with_a_wrong_ean() -> None:
     with pytest.raises(ValueError, match="EAN"):
         invoice_xml(document(buyer=replace(BUYER, ean="5798000416605")))
