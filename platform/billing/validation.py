@@ -61,8 +61,9 @@ def validate(xml: bytes) -> list[Failure]:
         )
     except etree.XMLSyntaxError as error:
         return [Failure("XML", FATAL, str(error))]
-    if tree.getroottree().docinfo.doctype:  # type: ignore[union-attr]  (lxml-stubs 0.5)
-        # UBL has no DTD; Saxon would resolve one, so a document with it goes no further.
+    # UBL has no DTD; Saxon would resolve one, so a document with it goes no further.
+    # (lxml-stubs 0.5 does not know DocInfo.doctype.)
+    if tree.getroottree().docinfo.doctype:  # type: ignore[union-attr]
         return [Failure("XML", FATAL, "A UBL document has no DOCTYPE.")]
     if tree.tag not in XSD_BY_ROOT:
         return [Failure("XSD", FATAL, f"Not a UBL invoice or credit note: {tree.tag}")]
