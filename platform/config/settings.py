@@ -369,6 +369,12 @@ GATEWAYAPI_URL = env("GATEWAYAPI_URL", "https://gatewayapi.com") or "https://gat
 SMS_SENDER = env("SMS_SENDER", "Tovholder") or "Tovholder"  # cut to 11 characters when sent
 SMS_TIMEOUT = float(env("SMS_TIMEOUT", "10") or 10)  # seconds, per request to the provider
 
+# --- e-invoices to public bodies (platform/billing/sending.py) ----------------------------
+# Peppol BIS Billing 3.0 documents for buyers with an EAN number. The file backend keeps each
+# validated invoice in a folder; an access point's API is one more backend class.
+EINVOICE_BACKEND = env("EINVOICE_BACKEND") or "billing.sending.FileBackend"
+EINVOICE_FILE_PATH = env("EINVOICE_FILE_PATH") or str(BASE_DIR / ".devdata" / "einvoices")
+
 # --- security ---------------------------------------------------------------------
 # Production (DEBUG off, https) gets every hardening header by default; docs/security.md
 # lists them and why. Development and tests over http keep the same CSP, so a browser test
