@@ -309,7 +309,7 @@ def _role_revoke(*, provider: Provider, user: User) -> None:
         audit_record(
             actor=None, action="role.removed", target=user, role="owner_admin", via=provider.slug
         )
-    elif provider.grant == Provider.Grant.COORDINATOR:
+    elif provider.grant == Provider.Grant.COORDINATOR and provider.grant_organisation_id:
         gone, _count = OrganisationRole.objects.filter(
             organisation_id=provider.grant_organisation_id,
             user=user,
