@@ -19,7 +19,8 @@ Rules, with the Danish defaults of `RetentionSettings`:
 - the subject, text and parameters of sent messages are blanked after 12 months; the
   message and its deliveries stay, so counts stay right;
 - a member import's error list and error report (they quote the rows: names, addresses)
-  are removed 30 days after the import finished; the job's counts stay.
+  are removed 30 days after the import finished; the job's counts stay; an uploaded file
+  that was previewed but never imported goes after a day.
 """
 
 import calendar
@@ -34,6 +35,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.evaluations.models import Invitation as EvaluationInvitation
+from apps.members.imports.jobs import KEPT as UPLOADS
 from apps.members.models import ImportJob, Membership
 from apps.messaging.models import Message
 from apps.privacy.models import RetentionNotice, RetentionSettings
@@ -43,6 +45,7 @@ from kernel import messages
 
 INVITATION_DAYS = 30
 IMPORT_ERRORS_DAYS = 30
+UPLOAD_HOURS = 24
 RUN_AT = time(3, 30)  # the beat entry "privacy-retention" (config.settings), local time
 SETTING_FIELDS = (
     "inactive_months",
@@ -65,6 +68,7 @@ class RetentionReport:
     unused_accounts: int = 0  # deleted (deactivated when something protects them)
     messages_blanked: int = 0
     import_errors_cleared: int = 0
+    uploads_removed: int = 0
     dry_run: bool = False
     blocked: list[int] = field(default_factory=list)  # ids kept because erasure is blocked
 
@@ -197,6 +201,7 @@ def retention_run(
     _evaluations(report, now=now, rules=rules)
     _messages(report, now=now, rules=rules)
     _import_errors(report, now=now)
+    _uploads(report, now=now)
     if not dry_run:
         audit_record(actor=None, action="retention.run", counts=report.counts())
     return report
@@ -362,3 +367,28 @@ def _import_errors(report: RetentionReport, *, now: datetime) -> None:
         if job.error_report:
             default_storage.delete(job.error_report)  # a missing file is no error
     ImportJob.objects.filter(pk__in=[job.pk for job in jobs]).update(errors=[], error_report="")
+
+
+def left_uploads(*, now: datetime) -> list[str]:
+    """Uploaded member files older than a day that no waiting or running import needs
+    (a preview nobody imported; a finished import deletes its own file)."""
+    try:
+        _folders, files = default_storage.listdir(UPLOADS)
+    except FileNotFoundError:
+        return []
+    names = [f"{UPLOADS}/{name}" for name in files if name.startswith("upload")]
+    busy = set(
+        ImportJob.objects.filter(path__in=names)
+        .exclude(status__in=(ImportJob.Status.DONE, ImportJob.Status.FAILED))
+        .values_list("path", flat=True)
+    )
+    cutoff = now - timedelta(hours=UPLOAD_HOURS)
+    return [n for n in names if n not in busy and default_storage.get_modified_time(n) < cutoff]
+
+
+def _uploads(report: RetentionReport, *, now: datetime) -> None:
+    names = left_uploads(now=now)
+    report.uploads_removed = len(names)
+    if not report.dry_run:
+        for name in names:
+            default_storage.delete(name)

@@ -368,7 +368,7 @@ def test_it_removes_an_imports_error_list_30_days_after_it_finished(roklub, medi
     from apps.members.models import ImportJob
 
     def finished(name: str) -> ImportJob:
-        report = default_storage.save(f"imports/{name}.csv", ContentFile(b"linje;fejl\n"))
+        report = default_storage.save(f"imports/{name}/errors.csv", ContentFile(b"linje;fejl\n"))
         errors = [{"line": 3, "message": "ugyldig e-mail: frida@@example.dk"}]
         return ImportJob.objects.create(
             organisation=roklub,
@@ -390,5 +390,26 @@ def test_it_removes_an_imports_error_list_30_days_after_it_finished(roklub, medi
     old.refresh_from_db()
     newer.refresh_from_db()
     assert (old.errors, old.error_report, old.created) == ([], "", 9)  # the counts stay
-    assert not default_storage.exists("imports/gamle.csv")
+    assert not default_storage.exists("imports/gamle/errors.csv")
     assert newer.errors and default_storage.exists(newer.error_report)
+
+
+def test_it_deletes_an_uploaded_member_file_nobody_imported_after_a_day(roklub, media):
+    import os
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from apps.members.imports.jobs import file_keep
+    from apps.members.models import ImportJob
+
+    left, waiting, fresh = (file_keep(b"navn;email\n") for _ in range(3))
+    ImportJob.objects.create(organisation=roklub, filename="a.csv", path=waiting)
+    a_day_ago = timezone.now().timestamp() - 25 * 3600
+    for name in (left, waiting):
+        os.utime(default_storage.path(name), (a_day_ago, a_day_ago))
+    default_storage.save("imports/job-1/errors.csv", ContentFile(b"x"))  # a job's own folder
+    assert run(dry_run=True).uploads_removed == 1
+    assert run().uploads_removed == 1
+    assert not default_storage.exists(left)
+    assert default_storage.exists(waiting) and default_storage.exists(fresh)
