@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from console import views
+from console import billing_views, views
 
 urlpatterns = [
     path("", views.tenant_list, name="home"),
@@ -12,6 +12,17 @@ urlpatterns = [
     path("tenants/<int:pk>/status/", views.tenant_status, name="tenant-status"),
     path("tenants/<int:pk>/branding/", views.tenant_branding, name="tenant-branding"),
     path("tenants/<int:pk>/messages/", views.tenant_messaging, name="tenant-messaging"),
+    path("tenants/<int:pk>/billing/", billing_views.tenant_billing, name="tenant-billing"),
+    path(
+        "tenants/<int:pk>/billing/plan/",
+        billing_views.tenant_billing_plan,
+        name="tenant-billing-plan",
+    ),
+    path(
+        "tenants/<int:pk>/billing/status/",
+        billing_views.tenant_billing_status,
+        name="tenant-billing-status",
+    ),
     path("tenants/<int:pk>/sso/", views.tenant_sso, name="tenant-sso"),
     path("tenants/<int:pk>/sso/new/", views.tenant_sso_provider, name="tenant-sso-create"),
     path(
