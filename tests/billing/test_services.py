@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from celery._state import _set_task_join_will_block
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django_tenants.utils import schema_context
 
@@ -210,3 +211,17 @@ def test_it_numbers_invoices_without_gaps_when_two_are_issued_at_once(two_paying
         lambda: InvoiceSeries.objects.using("default").get(name="invoice").last_number,
     )
     assert sorted(numbers) == [last - 1, last]  # two numbers, one after the other
+
+
+def test_it_gives_a_rolled_back_invoices_number_to_the_next(nyborg, aarhus, vera):
+    for tenant in (nyborg, aarhus):
+        plan = make_plan(tenant.kind, trial_days=0, name=f"Roll {tenant.pk}")
+        subscription_start(tenant=tenant, plan=plan, actor=vera, today=date(2026, 11, 1))
+        usage(tenant, NOVEMBER, volunteers=1, segments=0)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lost = invoice_issue(tenant=nyborg, month=NOVEMBER).number
+        raise RuntimeError("the caller failed after the invoice")
+    taken = invoice_issue(tenant=aarhus, month=NOVEMBER).number
+    assert taken == lost
+    with schema_context("public"):
+        assert not Invoice.objects.filter(tenant=nyborg).exists()
