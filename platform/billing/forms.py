@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.models import Plan, Subscription
 
 
-class PlanForm(forms.Form):
+class PlanChoiceForm(forms.Form):
     """The vendor puts a tenant on a plan (a new subscription starts with the plan's trial)."""
 
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none(), empty_label=None)
@@ -20,3 +20,23 @@ class StatusForm(forms.Form):
 
     status = forms.ChoiceField(label=_("New status"), choices=Subscription.Status.choices)
     reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class PlanForm(forms.ModelForm):
+    """A plan as the vendor writes it; prices in øre excluding VAT."""
+
+    class Meta:
+        model = Plan
+        fields = [
+            "name",
+            "kind",
+            "period",
+            "base_price",
+            "included_volunteers",
+            "block_size",
+            "block_price",
+            "sms_segment_price",
+            "trial_days",
+            "grace_days",
+            "is_active",
+        ]

@@ -44,6 +44,22 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def plan_save(*, plan: Plan, actor: object | None, created: bool) -> Plan:
+    """Save a plan the vendor wrote (public schema), audited with its prices."""
+    with transaction.atomic(), schema_context("public"):
+        plan.save()
+        audit_record(
+            actor=actor,
+            action="billing.plan_created" if created else "billing.plan_changed_prices",
+            target=plan,
+            base_price=plan.base_price,
+            block_price=plan.block_price,
+            sms_segment_price=plan.sms_segment_price,
+            included_volunteers=plan.included_volunteers,
+        )
+    return plan
+
+
 def subscription_start(
     *, tenant: Tenant, plan: Plan, actor: object | None, today: date | None = None
 ) -> Subscription:

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from billing.forms import PlanForm, StatusForm
+from billing.forms import PlanChoiceForm, PlanForm, StatusForm
+from billing.models import Plan
 from billing.selectors import (
     invoices_for,
     month_start,
@@ -17,7 +18,12 @@ from billing.selectors import (
     usage_for_month,
     usage_months_for,
 )
-from billing.services import subscription_change_plan, subscription_start, subscription_transition
+from billing.services import (
+    plan_save,
+    subscription_change_plan,
+    subscription_start,
+    subscription_transition,
+)
 from console.decorators import staff_required
 from tenants.models import Tenant
 from tenants.selectors import HIDDEN_SCHEMAS
@@ -30,11 +36,11 @@ def _visible_tenant(pk: int) -> Tenant:
 @staff_required
 def tenant_billing(request: HttpRequest, pk: int) -> HttpResponse:
     tenant = _visible_tenant(pk)
-    return _page(request, tenant, PlanForm(plans=plans_for(tenant=tenant)), StatusForm())
+    return _page(request, tenant, PlanChoiceForm(plans=plans_for(tenant=tenant)), StatusForm())
 
 
 def _page(
-    request: HttpRequest, tenant: Tenant, plan_form: PlanForm, status_form: StatusForm
+    request: HttpRequest, tenant: Tenant, plan_form: PlanChoiceForm, status_form: StatusForm
 ) -> HttpResponse:
     month = month_start(timezone.localdate())
     context = {
@@ -56,7 +62,7 @@ def _page(
 def tenant_billing_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a subscription on the chosen plan, or move a running one to it."""
     tenant = _visible_tenant(pk)
-    form = PlanForm(request.POST, plans=plans_for(tenant=tenant))
+    form = PlanChoiceForm(request.POST, plans=plans_for(tenant=tenant))
     if form.is_valid():
         plan = form.cleaned_data["plan"]
         current = subscription_for(tenant=tenant)
@@ -96,4 +102,23 @@ def tenant_billing_status(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("tenant-billing", pk=tenant.pk)
     elif form.is_valid():
         form.add_error(None, _("The tenant has no subscription yet."))
-    return _page(request, tenant, PlanForm(plans=plans_for(tenant=tenant)), form)
+    return _page(request, tenant, PlanChoiceForm(plans=plans_for(tenant=tenant)), form)
+
+
+@staff_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.order_by("kind", "name")
+    return render(request, "console/plan_list.html", {"plans": plans})
+
+
+@staff_required
+def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add a plan or change one; a change applies from each subscription's next invoice."""
+    plan = get_object_or_404(Plan, pk=pk) if pk else None
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        saved = plan_save(plan=form.instance, actor=request.user, created=plan is None)
+        messages.success(request, _("The plan %(name)s is saved.") % {"name": saved.name})
+        return redirect("plan-list")
+    context = {"form": form, "plan": plan}
+    return render(request, "console/plan_form.html", context, status=400 if form.errors else 200)

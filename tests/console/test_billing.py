@@ -11,7 +11,7 @@ from apps.audit.models import AuditEvent
 from billing.models import Invoice, Plan, Subscription, UsageMonth
 from billing.services import invoice_issue, subscription_start
 from tenants.models import Tenant
-from tests.conftest import signed_in
+from tests.conftest import host_client, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +109,32 @@ def test_it_shows_plan_status_usage_and_invoices_in_a_fixed_number_of_queries(
     assert (
         "4.126,31" in page
     )  # 2.500 + 2 blocks of 400 + 3 SMS of 0,35 kr. = 3.301,05, plus 25 % VAT (825,26)
+
+
+PLAN_POST = {
+    "name": "Forening Lille",
+    "kind": "other",
+    "period": "monthly",
+    "base_price": "49900",
+    "included_volunteers": "25",
+    "block_size": "25",
+    "block_price": "10000",
+    "sms_segment_price": "35",
+    "trial_days": "14",
+    "grace_days": "21",
+    "is_active": "on",
+}
+
+
+def test_it_lets_the_vendor_write_a_plan_and_audits_the_prices(vera_client):
+    stranger = host_client("console.localhost")
+    assert stranger.get("/plans/").status_code == 302  # to the sign-in page
+    assert vera_client.post("/plans/new/", PLAN_POST).status_code == 302
+    with schema_context("public"):
+        plan = Plan.objects.get(name="Forening Lille")
+        assert (plan.base_price, plan.trial_days) == (49_900, 14)
+        assert AuditEvent.objects.filter(action="billing.plan_created").exists()
+    page = vera_client.get("/plans/").content.decode()
+    assert "Forening Lille" in page and "499,00" in page
+    bad = vera_client.post(f"/plans/{plan.pk}/", PLAN_POST | {"block_size": "0"})
+    assert bad.status_code == 400
