@@ -40,3 +40,18 @@ class PlanForm(forms.ModelForm):
             "grace_days",
             "is_active",
         ]
+
+
+class PaymentForm(forms.ModelForm):
+    """How the tenant pays: by card through Stripe, or by e-invoice to its EAN number with
+    the order reference and contact person its finance department gave."""
+
+    class Meta:
+        model = Subscription
+        fields = ["payment_method", "ean", "order_reference", "contact_person"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if cleaned.get("payment_method") == Subscription.Method.EAN and not cleaned.get("ean"):
+            self.add_error("ean", _("An e-invoice needs the EAN number it goes to."))
+        return cleaned

@@ -126,6 +126,35 @@ def subscription_change_plan(*, tenant: Tenant, plan: Plan, actor: object | None
     return subscription
 
 
+def subscription_set_payment(
+    *,
+    tenant: Tenant,
+    actor: object | None,
+    payment_method: str,
+    ean: str = "",
+    order_reference: str = "",
+    contact_person: str = "",
+) -> Subscription:
+    """Set how the tenant pays; the next invoice goes that way."""
+    with transaction.atomic(), schema_context("public"):
+        subscription = Subscription.objects.select_for_update().get(tenant=tenant)
+        subscription.payment_method = payment_method
+        subscription.ean = ean
+        subscription.order_reference = order_reference
+        subscription.contact_person = contact_person
+        subscription.full_clean(exclude=["tenant", "plan"])
+        subscription.save()
+        audit_record(
+            actor=actor,
+            action="billing.payment_method",
+            target=tenant,
+            payment_method=payment_method,
+            ean=ean,
+            order_reference=order_reference,
+        )
+    return subscription
+
+
 def subscription_transition(
     *, tenant: Tenant, status: str, actor: object | None, reason: str = ""
 ) -> Subscription:

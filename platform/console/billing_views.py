@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from billing.forms import PlanChoiceForm, PlanForm, StatusForm
-from billing.models import Plan
+from billing.forms import PaymentForm, PlanChoiceForm, PlanForm, StatusForm
+from billing.models import Plan, Subscription
 from billing.selectors import (
     invoices_for,
     month_start,
@@ -21,6 +21,7 @@ from billing.selectors import (
 from billing.services import (
     plan_save,
     subscription_change_plan,
+    subscription_set_payment,
     subscription_start,
     subscription_transition,
 )
@@ -40,12 +41,20 @@ def tenant_billing(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _page(
-    request: HttpRequest, tenant: Tenant, plan_form: PlanChoiceForm, status_form: StatusForm
+    request: HttpRequest,
+    tenant: Tenant,
+    plan_form: PlanChoiceForm,
+    status_form: StatusForm,
+    payment_form: PaymentForm | None = None,
 ) -> HttpResponse:
     month = month_start(timezone.localdate())
+    subscription = subscription_for(tenant=tenant)
+    if payment_form is None and subscription is not None:
+        payment_form = PaymentForm(instance=subscription)
     context = {
         "t": tenant,
-        "subscription": subscription_for(tenant=tenant),
+        "subscription": subscription,
+        "payment_form": payment_form,
         "month": month,
         "usage": usage_for_month(tenant=tenant, month=month),  # so far, counted now
         "invoices": list(invoices_for(tenant=tenant)[:24]),
@@ -53,7 +62,7 @@ def _page(
         "plan_form": plan_form,
         "status_form": status_form,
     }
-    failed = plan_form.errors or status_form.errors
+    failed = plan_form.errors or status_form.errors or (payment_form and payment_form.errors)
     return render(request, "console/tenant_billing.html", context, status=400 if failed else 200)
 
 
@@ -122,3 +131,18 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         return redirect("plan-list")
     context = {"form": form, "plan": plan}
     return render(request, "console/plan_form.html", context, status=400 if form.errors else 200)
+
+
+@staff_required
+@require_POST
+def tenant_billing_payment(request: HttpRequest, pk: int) -> HttpResponse:
+    tenant = _visible_tenant(pk)
+    subscription = get_object_or_404(Subscription, tenant=tenant)
+    form = PaymentForm(request.POST, instance=subscription)
+    if form.is_valid():
+        subscription_set_payment(tenant=tenant, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The payment method is saved."))
+        return redirect("tenant-billing", pk=tenant.pk)
+    return _page(
+        request, tenant, PlanChoiceForm(plans=plans_for(tenant=tenant)), StatusForm(), form
+    )

@@ -138,3 +138,25 @@ def test_it_lets_the_vendor_write_a_plan_and_audits_the_prices(vera_client):
     assert "Forening Lille" in page and "499,00" in page
     bad = vera_client.post(f"/plans/{plan.pk}/", PLAN_POST | {"block_size": "0"})
     assert bad.status_code == 400
+
+
+def test_it_sets_the_payment_method_and_asks_an_e_invoice_for_its_ean(
+    vera_client, nyborg, plan, vera
+):
+    subscription_start(tenant=nyborg, plan=plan, actor=vera)
+    url = billing_url(nyborg, "payment/")
+    missing = vera_client.post(url, {"payment_method": "ean", "ean": ""})
+    assert missing.status_code == 400
+    short = vera_client.post(url, {"payment_method": "ean", "ean": "57980"})
+    assert short.status_code == 400
+    given = {
+        "payment_method": "ean",
+        "ean": "5798000416604",
+        "order_reference": "PO-4711",
+        "contact_person": "Lise Jensen",
+    }
+    assert vera_client.post(url, given).status_code == 302
+    with schema_context("public"):
+        subscription = Subscription.objects.get(tenant=nyborg)
+        assert (subscription.ean, subscription.order_reference) == ("5798000416604", "PO-4711")
+        assert AuditEvent.objects.filter(action="billing.payment_method").count() == 1
