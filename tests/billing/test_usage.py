@@ -207,3 +207,60 @@ def test_it_meters_in_a_task_per_tenant_and_the_task_is_idempotent(nyborg, novem
             )
         )
     assert rows == [(NOVEMBER, 2, 3)]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_it_agrees_with_the_slow_reference_on_random_months(nyborg, roklub, seed):
+    """Random people, shifts near the months' edges, statuses and memberships of every
+    kind: the query and the reference give the same figures for three months."""
+    import random
+
+    rng = random.Random(seed)
+    task = kiosk_task(roklub)
+    message = Message.objects.create(
+        organisation=roklub,
+        subject="Info",
+        body_markdown="Hej",
+        audience_kind=Message.Audience.EVENT,
+        audience_id=0,
+        status=Message.Status.SENT,
+    )
+    edges = [local(1, 0, 30, month=m) for m in (11, 12)] + [local(31, 23, 30, month=10)]
+    edges += [local(30, 23, 30), local(31, 23, 59, month=12), local(15, 12)]
+    for n in range(30):
+        someone = person(f"Random{seed}x{n}")
+        for _shift in range(rng.randint(0, 3)):
+            attended(
+                task,
+                someone,
+                rng.choice(edges) + timedelta(minutes=rng.choice([0, 1, -1, 90])),
+                status=rng.choice([SignUp.Status.CONFIRMED] * 3 + [SignUp.Status.CANCELLED]),
+                mark=rng.choice(["present", "late", "no_show"]),
+            )
+        if rng.random() < 0.6:
+            status = rng.choice(["active", "ended", "paused"])
+            ended = rng.choice([None, date(2026, 10, 31), date(2026, 11, 1), date(2026, 11, 30)])
+            Membership.objects.create(
+                user=someone,
+                organisation=roklub,
+                status=status,
+                started_on=rng.choice([date(2025, 1, 1), date(2026, 11, 30), date(2026, 12, 1)]),
+                ended_on=ended,
+            )
+        if rng.random() < 0.9:
+            sms(
+                message,
+                someone,
+                rng.choice(edges),
+                rng.choice([None, 1, 2, 3]),
+                status=rng.choice([Delivery.Status.SENT] * 2 + [Delivery.Status.FAILED]),
+                channel=rng.choice([Delivery.Channel.SMS] * 2 + [Delivery.Channel.EMAIL]),
+            )
+    figures = []
+    for month in (date(2026, 10, 1), NOVEMBER, date(2026, 12, 1)):
+        usage = usage_for_month(tenant=nyborg, month=month)
+        figures.append((usage.active_volunteers, usage.sms_segments))
+        assert figures[-1] == reference(nyborg, month)
+    # Not a comparison of zeros: people and segments in every month, segments somewhere.
+    assert all(volunteers for volunteers, _segments in figures)
+    assert sum(segments for _volunteers, segments in figures)
