@@ -184,6 +184,21 @@ def subscription_transition(
     return subscription
 
 
+def subscriptions_end_trials(*, today: date) -> int:
+    """Every trial whose last day is before `today` becomes active; how many did."""
+    due = Subscription.objects.filter(status=S.TRIAL, trial_ends_on__lt=today).select_related(
+        "tenant"
+    )
+    ended = 0
+    for subscription in due:
+        try:
+            subscription_transition(tenant=subscription.tenant, status=S.ACTIVE, actor=None)
+        except ValidationError:  # moved on since it was read (cancelled meanwhile)
+            continue
+        ended += 1
+    return ended
+
+
 def _tenant_follows(tenant: Tenant, status: str, actor: object | None) -> None:
     if status == S.SUSPENDED:
         tenant_set_status(tenant=tenant, status=Tenant.Status.SUSPENDED, actor=actor)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from billing.models import Subscription
-from billing.services import usage_record
+from billing.services import subscriptions_end_trials, usage_record
 from tenants.models import Tenant
 from tenants.selectors import current_tenant
 
@@ -37,3 +37,10 @@ def dispatch_meter_month(month: str = "") -> int:
             meter_month.delay(month)
         sent += 1
     return sent
+
+
+@shared_task(ignore_result=True, needs_tenant=False)  # type: ignore[call-overload]
+def end_trials() -> int:
+    """Beat runs this in public every night: a trial past its last day becomes active (the
+    tenant a paying one). Safe to run twice: a subscription no longer in trial is left."""
+    return subscriptions_end_trials(today=timezone.localdate())

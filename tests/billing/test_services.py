@@ -225,3 +225,18 @@ def test_it_gives_a_rolled_back_invoices_number_to_the_next(nyborg, aarhus, vera
     assert taken == lost
     with schema_context("public"):
         assert not Invoice.objects.filter(tenant=nyborg).exists()
+
+
+def test_it_ends_trials_past_their_last_day_once(nyborg, aarhus, vera):
+    from billing.services import subscriptions_end_trials
+
+    subscription_start(tenant=nyborg, plan=make_plan(), actor=vera, today=date(2026, 11, 1))
+    other = make_plan(aarhus.kind, name="Other trial", trial_days=60)
+    subscription_start(tenant=aarhus, plan=other, actor=vera, today=date(2026, 11, 1))
+    assert subscriptions_end_trials(today=date(2026, 12, 1)) == 0  # the last trial day
+    assert subscriptions_end_trials(today=date(2026, 12, 2)) == 1
+    assert subscriptions_end_trials(today=date(2026, 12, 2)) == 0  # a rerun changes nothing
+    with schema_context("public"):
+        statuses = dict(Subscription.objects.values_list("tenant__schema_name", "status"))
+    assert statuses == {"nyborg": S.ACTIVE, "visitaarhus": S.TRIAL}
+    assert Tenant.objects.get(pk=nyborg.pk).status == Tenant.Status.ACTIVE
