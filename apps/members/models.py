@@ -76,6 +76,9 @@ class Membership(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
     started_on = models.DateField(_("member since"))
+    # The last day of the membership (status ended); billing counts a member as active in
+    # every month the membership touched, the month it ended in included.
+    ended_on = models.DateField(_("member until"), null=True, blank=True)
     contact_person = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -147,6 +147,9 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     # The provider's id for the sent message (an ESP's or the SMS gateway's), for bounces.
     provider_id = models.CharField(max_length=200, blank=True, db_index=True)
+    # How many SMS segments the gateway was given (billing passes them on); null for mail
+    # and for SMS sent before the count was kept.
+    segments = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -268,6 +268,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.messaging.tasks.dispatch_digests",
         "schedule": crontab(hour=7, minute=0),  # Europe/Copenhagen, before people go to work
     },
+    "billing-end-trials": {
+        "task": "billing.tasks.end_trials",
+        "schedule": crontab(hour=1, minute=5),
+    },
+    "billing-meter-month": {  # last month's usage per tenant, once the month is over
+        "task": "billing.tasks.dispatch_meter_month",
+        "schedule": crontab(day_of_month=1, hour=2, minute=30),
+    },
     "evaluations-due": {
         "task": "apps.evaluations.tasks.dispatch_evaluations",
         "schedule": 600.0,

@@ -156,7 +156,7 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[str, int]:
                 done["skipped"] += 1
                 continue
             try:
-                provider_id = _send_one(tenant, delivery, connection, files)
+                provider_id, segments = _send_one(tenant, delivery, connection, files)
             except Exception as error:  # any failure is recorded on the row
                 done[_record_failure(mine, delivery, error)] += 1
                 continue
@@ -165,6 +165,7 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[str, int]:
                 sent_at=timezone.now(),
                 last_error="",
                 provider_id=provider_id[:200],
+                segments=segments,
             )
             done["sent"] += 1
     finally:
@@ -172,7 +173,10 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[str, int]:
     return done
 
 
-def _send_one(tenant: Tenant, delivery: Delivery, connection, files: list) -> str:
+def _send_one(
+    tenant: Tenant, delivery: Delivery, connection, files: list
+) -> tuple[str, int | None]:
+    """Send one row; the provider's id and, for an SMS, the segments it cost."""
     if delivery.channel == Delivery.Channel.SMS:
         # Here, not at the top: sms loads phonenumbers' numbering plans, only needed for SMS.
         from apps.messaging.sms import SmsPermanentError, send_sms
@@ -182,11 +186,12 @@ def _send_one(tenant: Tenant, delivery: Delivery, connection, files: list) -> st
         if to is None:
             raise SmsPermanentError(f"not a phone number: {delivery.address}")
         text = delivery_sms_text(tenant, delivery)
-        return send_sms(to=to, text=text, sender=tenant.sms_sender or tenant.name).provider_id
+        result = send_sms(to=to, text=text, sender=tenant.sms_sender or tenant.name)
+        return result.provider_id, result.segments
     mail = delivery_email(tenant, delivery, files)
     connection.send_messages([mail])
     status = getattr(mail, "anymail_status", None)  # set by django-anymail's backends
-    return (status and status.message_id) or mail.extra_headers["Message-ID"]
+    return (status and status.message_id) or mail.extra_headers["Message-ID"], None
 
 
 def is_permanent(error: Exception) -> bool:

@@ -73,6 +73,8 @@ def test_reminders_go_by_sms_to_those_who_asked_and_have_a_phone(
     assert text.startswith("Nyborg Kommune: Påmindelse") and "/beskeder/afbud/" in text
     delivery = Delivery.objects.get(channel=Delivery.Channel.SMS)
     assert delivery.status == Delivery.Status.SENT and delivery.provider_id
+    # The segments the gateway was given are kept: billing passes them on.
+    assert delivery.segments == sms.outbox[0].segments >= 1
 
 
 def test_no_sms_where_the_site_does_not_send_sms(

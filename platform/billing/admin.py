@@ -1,0 +1,2 @@
+"""Billing is run from the console (plans, subscriptions, invoices); the Django admin is not
+mounted."""

@@ -1,0 +1,57 @@
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from billing.models import Plan, Subscription
+
+
+class PlanChoiceForm(forms.Form):
+    """The vendor puts a tenant on a plan (a new subscription starts with the plan's trial)."""
+
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none(), empty_label=None)
+
+    def __init__(self, *args, plans: QuerySet[Plan], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans  # type: ignore[attr-defined]
+
+
+class StatusForm(forms.Form):
+    """The vendor's override of the subscription's status, with a reason for the audit log."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=Subscription.Status.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class PlanForm(forms.ModelForm):
+    """A plan as the vendor writes it; prices in øre excluding VAT."""
+
+    class Meta:
+        model = Plan
+        fields = [
+            "name",
+            "kind",
+            "period",
+            "base_price",
+            "included_volunteers",
+            "block_size",
+            "block_price",
+            "sms_segment_price",
+            "trial_days",
+            "grace_days",
+            "is_active",
+        ]
+
+
+class PaymentForm(forms.ModelForm):
+    """How the tenant pays: by card through Stripe, or by e-invoice to its EAN number with
+    the order reference and contact person its finance department gave."""
+
+    class Meta:
+        model = Subscription
+        fields = ["payment_method", "ean", "order_reference", "contact_person"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if cleaned.get("payment_method") == Subscription.Method.EAN and not cleaned.get("ean"):
+            self.add_error("ean", _("An e-invoice needs the EAN number it goes to."))
+        return cleaned

@@ -1,0 +1,188 @@
+"""Plans, subscriptions, metered usage and invoices (public schema). Money in øre (DKK)."""
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tenants.models import Tenant
+
+VAT_PERCENT = 25  # Danish VAT (moms)
+
+
+class Plan(models.Model):
+    class Period(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        YEARLY = "yearly", _("Yearly")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("for tenants of kind"), max_length=20, choices=Tenant.Kind)
+    period = models.CharField(_("billing period"), max_length=10, choices=Period)
+    base_price = models.PositiveIntegerField(_("base price (øre, excl. VAT)"))
+    included_volunteers = models.PositiveIntegerField(_("included active volunteers"))
+    block_size = models.PositiveIntegerField(
+        _("volunteers per extra block"), default=50, validators=[MinValueValidator(1)]
+    )
+    block_price = models.PositiveIntegerField(_("price per extra block (øre)"), default=0)
+    sms_segment_price = models.PositiveIntegerField(_("price per SMS segment (øre)"), default=0)
+    trial_days = models.PositiveSmallIntegerField(_("trial days"), default=30)
+    grace_days = models.PositiveSmallIntegerField(_("grace days"), default=21)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [models.CheckConstraint(condition=Q(block_size__gte=1), name="plan_block")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subscription(models.Model):
+    class Status(models.TextChoices):
+        TRIAL = "trial", _("Trial")
+        ACTIVE = "active", _("Active")
+        PAST_DUE = "past_due", _("Past due")
+        SUSPENDED = "suspended", _("Suspended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Method(models.TextChoices):
+        CARD = "card", _("Card (Stripe)")
+        EAN = "ean", _("E-invoice to an EAN number")
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.PROTECT, related_name="subscription")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.TRIAL)
+    trial_ends_on = models.DateField(_("trial ends"), null=True, blank=True)
+    current_period_start = models.DateField(null=True, blank=True)
+    current_period_end = models.DateField(null=True, blank=True)
+    next_invoice_on = models.DateField(_("next invoice"), null=True, blank=True)
+    payment_method = models.CharField(
+        _("payment method"), max_length=5, choices=Method, default=Method.CARD
+    )
+    ean = models.CharField(
+        _("EAN number"),
+        max_length=13,
+        blank=True,
+        validators=[RegexValidator(r"^\d{13}$", _("An EAN number has 13 digits."))],
+    )
+    order_reference = models.CharField(_("order reference"), max_length=100, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["trial", "active", "past_due", "suspended", "cancelled"]),
+                name="subscription_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_method__in=["card", "ean"]), name="subscription_method_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant} – {self.plan} ({self.status})"
+
+
+class UsageMonth(models.Model):
+    """What a tenant used in one calendar month (its own time zone); computed once per run,
+    overwritten by a rerun (update_or_create), never added to."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="usage_months")
+    month = models.DateField(_("month"))  # the first day
+    active_volunteers = models.PositiveIntegerField(_("active volunteers"))
+    sms_segments = models.PositiveIntegerField(_("SMS segments"))
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["tenant_id", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "month"], name="usage_once_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="usage_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant} {self.month:%Y-%m}"
+
+
+class InvoiceSeries(models.Model):
+    """The last number given in a series; locked (SELECT … FOR UPDATE) in the transaction
+    that creates the invoice, so numbers have no gaps and no duplicates."""
+
+    name = models.CharField(max_length=20, unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_number}"
+
+
+class Invoice(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued")
+        PAID = "paid", _("Paid")
+        VOID = "void", _("Void")
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="invoices")
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="invoices"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ISSUED)
+    issued_on = models.DateField(_("issued"))
+    due_on = models.DateField(_("due"))
+    net_total = models.PositiveBigIntegerField(_("net (øre)"))
+    vat_total = models.PositiveBigIntegerField(_("VAT (øre)"))
+    gross_total = models.PositiveBigIntegerField(_("total (øre)"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "issued", "paid", "void"]),
+                name="invoice_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(gross_total=models.F("net_total") + models.F("vat_total")),
+                name="invoice_gross_is_net_plus_vat",
+            ),
+            # One invoice per tenant and period (a rerun of the month issues nothing new).
+            models.UniqueConstraint(
+                fields=["tenant", "period_start"],
+                condition=~Q(status="void"),
+                name="invoice_once_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}"
+
+
+class InvoiceLine(models.Model):
+    class Kind(models.TextChoices):
+        BASE = "base", _("Subscription")
+        VOLUNTEERS = "volunteers", _("Extra active volunteers")
+        SMS = "sms", _("SMS segments")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=12, choices=Kind)
+    description = models.CharField(max_length=200)
+    quantity = models.PositiveIntegerField()
+    unit_price = models.PositiveIntegerField()  # øre, excl. VAT
+    amount = models.PositiveBigIntegerField()  # quantity times unit_price
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount=models.F("quantity") * models.F("unit_price")),
+                name="invoice_line_amount",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description

@@ -1,0 +1,148 @@
+"""The vendor's billing page per tenant: plan, status, dates, usage so far, invoices."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from billing.forms import PaymentForm, PlanChoiceForm, PlanForm, StatusForm
+from billing.models import Plan, Subscription
+from billing.selectors import (
+    invoices_for,
+    month_start,
+    plans_for,
+    subscription_for,
+    usage_for_month,
+    usage_months_for,
+)
+from billing.services import (
+    plan_save,
+    subscription_change_plan,
+    subscription_set_payment,
+    subscription_start,
+    subscription_transition,
+)
+from console.decorators import staff_required
+from tenants.models import Tenant
+from tenants.selectors import HIDDEN_SCHEMAS
+
+
+def _visible_tenant(pk: int) -> Tenant:
+    return get_object_or_404(Tenant.objects.exclude(schema_name__in=HIDDEN_SCHEMAS), pk=pk)
+
+
+@staff_required
+def tenant_billing(request: HttpRequest, pk: int) -> HttpResponse:
+    tenant = _visible_tenant(pk)
+    return _page(request, tenant, PlanChoiceForm(plans=plans_for(tenant=tenant)), StatusForm())
+
+
+def _page(
+    request: HttpRequest,
+    tenant: Tenant,
+    plan_form: PlanChoiceForm,
+    status_form: StatusForm,
+    payment_form: PaymentForm | None = None,
+) -> HttpResponse:
+    month = month_start(timezone.localdate())
+    subscription = subscription_for(tenant=tenant)
+    if payment_form is None and subscription is not None:
+        payment_form = PaymentForm(instance=subscription)
+    context = {
+        "t": tenant,
+        "subscription": subscription,
+        "payment_form": payment_form,
+        "month": month,
+        "usage": usage_for_month(tenant=tenant, month=month),  # so far, counted now
+        "invoices": list(invoices_for(tenant=tenant)[:24]),
+        "months": list(usage_months_for(tenant=tenant)[:12]),
+        "plan_form": plan_form,
+        "status_form": status_form,
+    }
+    failed = plan_form.errors or status_form.errors or (payment_form and payment_form.errors)
+    return render(request, "console/tenant_billing.html", context, status=400 if failed else 200)
+
+
+@staff_required
+@require_POST
+def tenant_billing_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a subscription on the chosen plan, or move a running one to it."""
+    tenant = _visible_tenant(pk)
+    form = PlanChoiceForm(request.POST, plans=plans_for(tenant=tenant))
+    if form.is_valid():
+        plan = form.cleaned_data["plan"]
+        current = subscription_for(tenant=tenant)
+        try:
+            if current is None or current.status == current.Status.CANCELLED:
+                subscription_start(tenant=tenant, plan=plan, actor=request.user)
+            else:
+                subscription_change_plan(tenant=tenant, plan=plan, actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is on the plan %(plan)s.") % {"name": tenant.name, "plan": plan.name},
+            )
+            return redirect("tenant-billing", pk=tenant.pk)
+    return _page(request, tenant, form, StatusForm())
+
+
+@staff_required
+@require_POST
+def tenant_billing_status(request: HttpRequest, pk: int) -> HttpResponse:
+    tenant = _visible_tenant(pk)
+    form = StatusForm(request.POST)
+    if form.is_valid() and subscription_for(tenant=tenant) is not None:
+        try:
+            subscription_transition(
+                tenant=tenant,
+                status=form.cleaned_data["status"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error("status", exc)
+        else:
+            messages.success(request, _("The subscription's status is changed."))
+            return redirect("tenant-billing", pk=tenant.pk)
+    elif form.is_valid():
+        form.add_error(None, _("The tenant has no subscription yet."))
+    return _page(request, tenant, PlanChoiceForm(plans=plans_for(tenant=tenant)), form)
+
+
+@staff_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.order_by("kind", "name")
+    return render(request, "console/plan_list.html", {"plans": plans})
+
+
+@staff_required
+def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add a plan or change one; a change applies from each subscription's next invoice."""
+    plan = get_object_or_404(Plan, pk=pk) if pk else None
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        saved = plan_save(plan=form.instance, actor=request.user, created=plan is None)
+        messages.success(request, _("The plan %(name)s is saved.") % {"name": saved.name})
+        return redirect("plan-list")
+    context = {"form": form, "plan": plan}
+    return render(request, "console/plan_form.html", context, status=400 if form.errors else 200)
+
+
+@staff_required
+@require_POST
+def tenant_billing_payment(request: HttpRequest, pk: int) -> HttpResponse:
+    tenant = _visible_tenant(pk)
+    subscription = get_object_or_404(Subscription, tenant=tenant)
+    form = PaymentForm(request.POST, instance=subscription)
+    if form.is_valid():
+        subscription_set_payment(tenant=tenant, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The payment method is saved."))
+        return redirect("tenant-billing", pk=tenant.pk)
+    return _page(
+        request, tenant, PlanChoiceForm(plans=plans_for(tenant=tenant)), StatusForm(), form
+    )
