@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from billing.ean import normalise_ean
 from billing.models import Plan, Subscription
 
 
@@ -46,9 +47,15 @@ class PaymentForm(forms.ModelForm):
     """How the tenant pays: by card through Stripe, or by e-invoice to its EAN number with
     the order reference and contact person its finance department gave."""
 
+    # Room for the spaces and dashes people copy; the model checks the 13 digits after.
+    ean = forms.CharField(label=_("EAN number"), max_length=20, required=False)
+
     class Meta:
         model = Subscription
         fields = ["payment_method", "ean", "order_reference", "contact_person"]
+
+    def clean_ean(self) -> str:
+        return normalise_ean(self.cleaned_data.get("ean") or "")  # "5798 0004 16604" too
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}

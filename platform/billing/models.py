@@ -1,10 +1,11 @@
 """Plans, subscriptions, metered usage and invoices (public schema). Money in øre (DKK)."""
 
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from billing.ean import validate_ean
 from tenants.models import Tenant
 
 VAT_PERCENT = 25  # Danish VAT (moms)
@@ -63,7 +64,7 @@ class Subscription(models.Model):
         _("EAN number"),
         max_length=13,
         blank=True,
-        validators=[RegexValidator(r"^\d{13}$", _("An EAN number has 13 digits."))],
+        validators=[validate_ean],  # 13 digits with a valid GS1 check digit
     )
     order_reference = models.CharField(_("order reference"), max_length=100, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=200, blank=True)

@@ -149,9 +149,11 @@ def test_it_sets_the_payment_method_and_asks_an_e_invoice_for_its_ean(
     assert missing.status_code == 400
     short = vera_client.post(url, {"payment_method": "ean", "ean": "57980"})
     assert short.status_code == 400
+    typo = vera_client.post(url, {"payment_method": "ean", "ean": "5798000416605"})
+    assert typo.status_code == 400 and "kontrolciffer" in typo.content.decode()
     given = {
         "payment_method": "ean",
-        "ean": "5798000416604",
+        "ean": "5798 0004 16604",  # as printed on the municipality's order
         "order_reference": "PO-4711",
         "contact_person": "Lise Jensen",
     }
