@@ -1,5 +1,6 @@
 import math
 from base64 import b32encode
+from typing import Any
 
 import segno
 from django.contrib import messages
@@ -133,25 +134,24 @@ def recovery_codes(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def app_remove_view(request: AuthedHttpRequest, device_id: int) -> HttpResponse:
     device = get_object_or_404(TOTPDevice, pk=device_id, user=request.user)
-    try:
-        app_remove(user=request.user, device_id=device.pk, required=_required(request))
-    except LastDevice:
-        messages.error(request, _last_factor_message())
-    else:
-        messages.success(request, _("The app is removed."))
-    return redirect("twofactor")
+    return _remove(request, app_remove, device.pk, _("The app is removed."))
 
 
 @login_required
 @require_POST
 def passkey_remove_view(request: AuthedHttpRequest, device_id: int) -> HttpResponse:
     device = get_object_or_404(WebAuthnCredential, pk=device_id, user=request.user)
+    return _remove(request, passkey_remove, device.pk, _("The passkey is removed."))
+
+
+def _remove(request: AuthedHttpRequest, action: Any, device_id: int, done: str) -> HttpResponse:
+    # Staff who must use a second factor keep their last one (LastDevice says so).
     try:
-        passkey_remove(user=request.user, device_id=device.pk, required=_required(request))
+        action(user=request.user, device_id=device_id, required=_required(request))
     except LastDevice:
         messages.error(request, _last_factor_message())
     else:
-        messages.success(request, _("The passkey is removed."))
+        messages.success(request, done)
     return redirect("twofactor")
 
 
