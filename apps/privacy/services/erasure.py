@@ -151,8 +151,9 @@ def _delete_personal_rows(person: User) -> dict[str, int]:
     counts: dict[str, int] = {}
     memberships = Membership.objects.filter(user=person)
     counts["notes_deleted"] = MemberNote.objects.filter(membership__in=memberships).delete()[0]
+    # ended_on: the month's usage (billing) still counts the membership it was in force for.
     counts["memberships_ended"] = memberships.exclude(status=Membership.Status.ENDED).update(
-        status=Membership.Status.ENDED
+        status=Membership.Status.ENDED, ended_on=timezone.localdate()
     )
     counts["join_requests_deleted"] = MembershipRequest.objects.filter(user=person).delete()[0]
     # Applications go with their moves and interviews; an onboarding keeps its dates and

@@ -128,7 +128,8 @@ def test_it_erases_frida_and_keeps_her_hours_anonymously(
     assert not Application.objects.filter(user=frida).exists()
     profile = Profile.objects.get(user=frida)
     assert profile.postcode == "" and profile.emergency_contact_name == ""
-    assert Membership.objects.get(user=frida).status == Membership.Status.ENDED
+    ended = Membership.objects.get(user=frida)
+    assert (ended.status, ended.ended_on) == (Membership.Status.ENDED, timezone.localdate())
     post = Post.objects.get(pk=frida_life["post"].pk)
     assert post.body == "(slettet)"
 
