@@ -138,6 +138,10 @@ class Invoice(models.Model):
     net_total = models.PositiveBigIntegerField(_("net (øre)"))
     vat_total = models.PositiveBigIntegerField(_("VAT (øre)"))
     gross_total = models.PositiveBigIntegerField(_("total (øre)"))
+    # The e-invoice (Peppol BIS Billing 3.0) as sent to the tenant's EAN, kept as sent.
+    einvoice_xml = models.BinaryField(blank=True, editable=False)
+    einvoice_reference = models.CharField(max_length=300, blank=True, editable=False)
+    einvoice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -225,9 +225,14 @@ def _amount(parent: etree._Element, tag: str, value: Decimal, currency: str) -> 
 
 def _address(party: etree._Element, address: Address) -> None:
     postal = _sub(party, "cac:PostalAddress")
-    _text(postal, "cbc:StreetName", address.street)
-    _text(postal, "cbc:CityName", address.city)
-    _text(postal, "cbc:PostalZone", address.postal_code)
+    # Only the country is required; an empty element is an error (PEPPOL-EN16931-R008).
+    for tag, text in (
+        ("cbc:StreetName", address.street),
+        ("cbc:CityName", address.city),
+        ("cbc:PostalZone", address.postal_code),
+    ):
+        if text:
+            _text(postal, tag, text)
     country = _sub(postal, "cac:Country")
     _text(country, "cbc:IdentificationCode", address.country)
 

@@ -99,7 +99,8 @@ def subscription_for(*, tenant: Tenant) -> Subscription | None:
 
 
 def invoices_for(*, tenant: Tenant) -> QuerySet[Invoice]:
-    return Invoice.objects.filter(tenant=tenant).order_by("-number")
+    # The kept e-invoice documents are read one at a time, when downloaded.
+    return Invoice.objects.filter(tenant=tenant).defer("einvoice_xml").order_by("-number")
 
 
 def usage_months_for(*, tenant: Tenant) -> QuerySet[UsageMonth]:

@@ -382,6 +382,17 @@ SMS_TIMEOUT = float(env("SMS_TIMEOUT", "10") or 10)  # seconds, per request to t
 # validated invoice in a folder; an access point's API is one more backend class.
 EINVOICE_BACKEND = env("EINVOICE_BACKEND") or "billing.sending.FileBackend"
 EINVOICE_FILE_PATH = env("EINVOICE_FILE_PATH") or str(BASE_DIR / ".devdata" / "einvoices")
+# The vendor on its invoices (billing/einvoice.py): set these in production.
+BILLING_SELLER = {
+    "name": env("BILLING_SELLER_NAME", "Tovholder ApS") or "Tovholder ApS",
+    "cvr": env("BILLING_SELLER_CVR", "12345674") or "12345674",
+    "street": env("BILLING_SELLER_STREET", "Vestergade 1") or "",
+    "postal_code": env("BILLING_SELLER_POSTAL_CODE", "5000") or "",
+    "city": env("BILLING_SELLER_CITY", "Odense C") or "",
+    "email": env("BILLING_SELLER_EMAIL", "faktura@tovholder.dk") or "",
+    "iban": env("BILLING_SELLER_IBAN", "DK5000400440116243") or "",
+    "bic": env("BILLING_SELLER_BIC", "DABADKKK") or "",
+}
 
 # --- security ---------------------------------------------------------------------
 # Production (DEBUG off, https) gets every hardening header by default; docs/security.md

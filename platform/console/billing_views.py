@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from billing.einvoice import invoice_einvoice_send
 from billing.forms import PaymentForm, PlanChoiceForm, PlanForm, StatusForm
-from billing.models import Plan, Subscription
+from billing.models import Invoice, Plan, Subscription
 from billing.selectors import (
     invoices_for,
     month_start,
@@ -146,3 +147,29 @@ def tenant_billing_payment(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(
         request, tenant, PlanChoiceForm(plans=plans_for(tenant=tenant)), StatusForm(), form
     )
+
+
+@staff_required
+def invoice_einvoice(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The e-invoice exactly as it was sent to the tenant's EAN, as a file."""
+    invoice = get_object_or_404(
+        Invoice, tenant=_visible_tenant(pk), number=number, einvoice_sent_at__isnull=False
+    )
+    response = HttpResponse(bytes(invoice.einvoice_xml), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="faktura-{invoice.number}.xml"'
+    return response
+
+
+@staff_required
+@require_POST
+def invoice_einvoice_send_view(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Send an issued invoice to the tenant's EAN now (validated first; sent once)."""
+    tenant = _visible_tenant(pk)
+    invoice = get_object_or_404(
+        Invoice, tenant=tenant, number=number, subscription__payment_method="ean"
+    )
+    if invoice_einvoice_send(invoice_id=invoice.pk):
+        messages.success(
+            request, _("Invoice %(number)s is sent as an e-invoice.") % {"number": number}
+        )
+    return redirect("tenant-billing", pk=tenant.pk)

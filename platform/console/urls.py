@@ -17,6 +17,16 @@ urlpatterns = [
     path("tenants/<int:pk>/messages/", views.tenant_messaging, name="tenant-messaging"),
     path("tenants/<int:pk>/billing/", billing_views.tenant_billing, name="tenant-billing"),
     path(
+        "tenants/<int:pk>/billing/invoices/<int:number>.xml",
+        billing_views.invoice_einvoice,
+        name="tenant-invoice-xml",
+    ),
+    path(
+        "tenants/<int:pk>/billing/invoices/<int:number>/send/",
+        billing_views.invoice_einvoice_send_view,
+        name="tenant-invoice-send",
+    ),
+    path(
         "tenants/<int:pk>/billing/plan/",
         billing_views.tenant_billing_plan,
         name="tenant-billing-plan",

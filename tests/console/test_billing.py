@@ -162,3 +162,33 @@ def test_it_sets_the_payment_method_and_asks_an_e_invoice_for_its_ean(
         subscription = Subscription.objects.get(tenant=nyborg)
         assert (subscription.ean, subscription.order_reference) == ("5798000416604", "PO-4711")
         assert AuditEvent.objects.filter(action="billing.payment_method").count() == 1
+
+
+def test_it_sends_an_ean_invoice_once_and_offers_it_as_sent(
+    vera_client, nyborg, aarhus, plan, vera, settings, tmp_path
+):
+    from billing.validation import validate
+
+    settings.EINVOICE_FILE_PATH = str(tmp_path)
+    subscription_start(tenant=nyborg, plan=plan, actor=vera, today=date(2026, 11, 1))
+    with schema_context("public"):
+        Subscription.objects.filter(tenant=nyborg).update(
+            status="active", payment_method="ean", ean="5798000416604", contact_person="Lise"
+        )
+        UsageMonth.objects.create(
+            tenant=nyborg, month=date(2026, 11, 1), active_volunteers=0, sms_segments=0
+        )
+    invoice = invoice_issue(tenant=nyborg, month=date(2026, 11, 1))
+    xml_url = billing_url(nyborg, f"invoices/{invoice.number}.xml")
+    assert vera_client.get(xml_url).status_code == 404  # nothing sent yet
+    send = billing_url(nyborg, f"invoices/{invoice.number}/send/")
+    assert vera_client.post(send).status_code == 302
+    assert vera_client.post(send).status_code == 302  # a second press sends nothing
+    assert len(list(tmp_path.iterdir())) == 1
+    document = vera_client.get(xml_url)
+    assert document["Content-Type"] == "application/xml"
+    assert [f for f in validate(document.content) if f.flag == "fatal"] == []
+    assert "Hent e-faktura" in vera_client.get(billing_url(nyborg)).content.decode()
+    # Not another tenant's number, and not for a stranger.
+    assert vera_client.get(billing_url(aarhus, f"invoices/{invoice.number}.xml")).status_code == 404
+    assert host_client("console.localhost").get(xml_url).status_code == 302
