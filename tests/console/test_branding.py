@@ -14,12 +14,6 @@ def vera_client(console_client, vera):
     return signed_in(console_client, vera, None)
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def branding(**overrides):
     return {
         "primary_colour": "#2b4a1f",
