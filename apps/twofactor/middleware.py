@@ -16,7 +16,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from apps.twofactor.selectors import has_second_factor, second_factor_required
+from apps.twofactor.selectors import second_factor_state
 
 SSO_SECOND_FACTOR_KEY = "second_factor_sso"  # the contract with apps.sso (it sets it)
 OPEN_PREFIXES = ("/static/", "/media/", "/healthz", "/livez", "/i18n/", "/favicon", "/brand.css")
@@ -38,11 +38,12 @@ class SecondFactorMiddleware:
             return None
         if request.path.startswith(OPEN_PREFIXES) or _is_open(request.path):
             return None
-        if has_second_factor(user=user):
-            return _redirect(request, "twofactor-verify")
         tenant = getattr(request, "tenant", None)
         coordinators_too = bool(getattr(tenant, "coordinators_need_second_factor", False))
-        if second_factor_required(user=user, coordinators_too=coordinators_too):
+        has, required = second_factor_state(user=user, coordinators_too=coordinators_too)
+        if has:
+            return _redirect(request, "twofactor-verify")
+        if required:
             return _redirect(request, "twofactor-setup")
         return None
 

@@ -1,6 +1,8 @@
 """Who must use a second factor, and which devices a person has."""
 
-from django.db.models import Q
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
@@ -15,10 +17,36 @@ def second_factor_required(*, user: User, coordinators_too: bool) -> bool:
     tenant says so (`Tenant.coordinators_need_second_factor`); anybody who turned it on."""
     if user.is_owner_admin:
         return True
+    return _required_role(user.pk, coordinators_too).exists()
+
+
+def second_factor_state(*, user: User, coordinators_too: bool) -> tuple[bool, bool]:
+    """(has a second factor, must use one) in one query: the middleware asks on every page
+    of a session no device has verified, which is every page a volunteer without one sees."""
+    devices = _devices(OuterRef("pk"))
+    role = _required_role(OuterRef("pk"), coordinators_too)
+    has, required = (
+        User.objects.filter(pk=user.pk)
+        .annotate(has=Exists(devices[0]) | Exists(devices[1]), required=Exists(role))
+        .values_list("has", "required")
+        .get()
+    )
+    return bool(has), user.is_owner_admin or bool(required)
+
+
+def _required_role(user: Any, coordinators_too: bool) -> QuerySet[OrganisationRole]:
     roles = {OrganisationRole.Role.ADMIN}
     if coordinators_too:
         roles.add(OrganisationRole.Role.COORDINATOR)
-    return OrganisationRole.objects.filter(user=user, role__in=roles).exists()
+    return OrganisationRole.objects.filter(user=user, role__in=roles)
+
+
+def _devices(user: Any) -> tuple[QuerySet[TOTPDevice], QuerySet[WebAuthnCredential]]:
+    # Recovery codes alone do not count: an app or a passkey, confirmed.
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True),
+        WebAuthnCredential.objects.filter(user=user, confirmed=True),
+    )
 
 
 def app_devices(*, user: User) -> list[TOTPDevice]:
@@ -31,10 +59,8 @@ def passkeys(*, user: User) -> list[WebAuthnCredential]:
 
 def has_second_factor(*, user: User) -> bool:
     """An authenticator app or a passkey, confirmed (recovery codes alone do not count)."""
-    return (
-        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
-    )
+    apps, keys = _devices(user)
+    return apps.exists() or keys.exists()
 
 
 def recovery_codes_left(*, user: User) -> int:
