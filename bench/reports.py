@@ -88,9 +88,9 @@ def seed(scale: int = 1) -> None:
         cursor.execute(
             """
             INSERT INTO accounts_user (password, email, full_name, is_active, is_superuser,
-                is_staff, is_owner_admin, date_joined, phone, calendar_token)
+                is_staff, is_owner_admin, date_joined, phone, calendar_token, sign_in_links)
             SELECT '!', 'v' || n || '@bench.dk', 'Frivillig ' || n, true, false, false, false,
-                   now(), '', gen_random_uuid()
+                   now(), '', gen_random_uuid(), 0
             FROM generate_series(1, %s) n
             """,
             [volunteers],
