@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,7 +9,6 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone, translation
-from psycopg import sql
 
 from tenants.models import Tenant
 
@@ -52,27 +50,6 @@ def tenants_for_console(*, include_archived: bool = False) -> QuerySet[Tenant]:
     if not include_archived:
         tenants = tenants.exclude(status=Tenant.Status.ARCHIVED)
     return tenants.order_by("name")
-
-
-@dataclass(frozen=True)
-class TenantCounts:
-    users: int
-    admins: int
-
-
-def tenant_counts(schema_names: list[str]) -> dict[str, TenantCounts]:
-    """Counts for many tenants in one query: a UNION ALL across their schemas."""
-    if not schema_names:
-        return {}
-    parts = [
-        sql.SQL(
-            "SELECT {name}, count(*), count(*) FILTER (WHERE is_owner_admin) FROM {table}"
-        ).format(name=sql.Literal(name), table=sql.Identifier(name, "accounts_user"))
-        for name in schema_names
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql.SQL(" UNION ALL ").join(parts).as_string(cursor.connection))
-        return {row[0]: TenantCounts(users=row[1], admins=row[2]) for row in cursor.fetchall()}
 
 
 @contextmanager

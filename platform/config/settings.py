@@ -268,6 +268,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.messaging.tasks.dispatch_digests",
         "schedule": crontab(hour=7, minute=0),  # Europe/Copenhagen, before people go to work
     },
+    "console-tenant-stats": {  # the console list's counts, one tenant's schema at a time
+        "task": "console.tasks.refresh_tenant_stats",
+        "schedule": 900.0,
+    },
     "billing-end-trials": {
         "task": "billing.tasks.end_trials",
         "schedule": crontab(hour=1, minute=5),

@@ -16,7 +16,8 @@ from apps.sso.selectors import all_providers
 from apps.sso.services import provider_save
 from console.decorators import staff_required
 from console.forms import ConsoleSignInForm, StatusForm
-from console.selectors import console_tenant_rows
+from console.selectors import console_tenant_page
+from console.services import tenant_stats_refresh
 from tenants.forms import BrandingForm, MessagingSettingsForm, ProvisionForm
 from tenants.models import Tenant
 from tenants.selectors import HIDDEN_SCHEMAS, tenant_url
@@ -46,10 +47,12 @@ class SignInView(ThrottledSignInMixin, auth_views.LoginView):
 @staff_required
 def tenant_list(request: HttpRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
-    rows = console_tenant_rows(include_archived=show_archived)
-    return render(
-        request, "console/tenant_list.html", {"rows": rows, "show_archived": show_archived}
+    query = request.GET.get("q", "").strip()[:100]
+    page = console_tenant_page(
+        query=query, include_archived=show_archived, page=request.GET.get("side")
     )
+    context = {"page": page, "query": query, "show_archived": show_archived}
+    return render(request, "console/tenant_list.html", context)
 
 
 @staff_required
@@ -63,6 +66,7 @@ def tenant_create(request: HttpRequest) -> HttpResponse:
         except TemplateMissing as exc:
             form.add_error(None, str(exc))
         else:
+            tenant_stats_refresh(tenant=result.tenant)  # in the list with its counts at once
             messages.success(request, _provisioned_message(result))
             return redirect("tenant-detail", pk=result.tenant.pk)
     status = 400 if form.errors else 200
