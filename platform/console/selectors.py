@@ -13,5 +13,7 @@ class TenantRow:
 def console_tenant_rows(*, include_archived: bool = False) -> list[TenantRow]:
     """The console's list in two queries (tenants with domains) plus one for all counts."""
     tenants = list(tenants_for_console(include_archived=include_archived))
-    counts = tenant_counts([tenant.schema_name for tenant in tenants])
+    # A purged tenant's schema is gone: nothing to count.
+    live = [t.schema_name for t in tenants if t.status != Tenant.Status.PURGED]
+    counts = tenant_counts(live)
     return [TenantRow(tenant=t, counts=counts.get(t.schema_name)) for t in tenants]
