@@ -99,11 +99,13 @@ def run(args: list[str], *, database: str | None = None) -> str:
     return result.stdout
 
 
-def dump_schema(schema: str, out: Path, *, snapshot: str | None = None) -> None:
+def dump_schema(
+    schema: str, out: Path, *, snapshot: str | None = None, database: str | None = None
+) -> None:
     args = [str(tool("pg_dump")), "--format=custom", "--schema", schema, "--file", str(out)]
     if snapshot:
         args.append(f"--snapshot={snapshot}")
-    run(args)
+    run(args, database=database)
 
 
 def restore_schema(dump: Path, *, database: str | None = None) -> None:
