@@ -142,6 +142,7 @@ MIDDLEWARE = [
     # set-up, anybody with one but an unverified session to the code page.
     "apps.twofactor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.ArchivedReadOnly",
     "config.middleware.IdleSignOut",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.NotCoordinatorAs404",
