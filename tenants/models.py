@@ -153,13 +153,14 @@ class TenantExport(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    token_hash = models.CharField(max_length=64, unique=True)
+    # Made when the archive is ready (the link's life starts then); None before.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     file = models.CharField(max_length=300, blank=True)  # name in the "exports" storage
     size = models.PositiveBigIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     ready_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
