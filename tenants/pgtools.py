@@ -51,7 +51,8 @@ def _version(binary: Path) -> int:
     output = subprocess.run(
         [str(binary), "--version"], capture_output=True, text=True, check=True
     ).stdout
-    match = re.search(r"(\d+)(?:\.\d+)?", output.split(")")[-1])
+    # "pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)": the number after the name.
+    match = re.search(r"\(PostgreSQL\)\s*(\d+)", output)
     return int(match.group(1)) if match else 0
 
 

@@ -136,8 +136,16 @@ def _target(slug: str, *, as_slug: bool, replace: bool) -> Tenant | None:
 
 def _take_offline(tenant: Tenant, *, actor: object | None) -> Tenant:
     """Suspend first (committed: every request now gets the closed page), then drop."""
-    if tenant.status != Tenant.Status.PURGED:
+    if tenant.status != Tenant.Status.PURGED and schema_exists(tenant.schema_name):
         tenant = tenant_set_status(tenant=tenant, status=Tenant.Status.SUSPENDED, actor=actor)
+    elif tenant.status != Tenant.Status.PURGED:
+        # Its schema is already gone: update(), as django-tenants' save() would clone one.
+        with transaction.atomic():
+            Tenant.objects.filter(pk=tenant.pk).update(
+                status=Tenant.Status.SUSPENDED, status_changed_at=timezone.now()
+            )
+            audit_record(actor=actor, action="tenant.status", target=tenant, new="suspended")
+        tenant.refresh_from_db()
     with connection.cursor() as cursor:
         cursor.execute(
             sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE")
