@@ -67,6 +67,9 @@ def tenant_purge(
         if refusal:
             raise ValidationError(refusal, code="purge_refused")
         with connection.cursor() as cursor:
+            # Deferred foreign-key checks still pending in this transaction would refuse
+            # the drop ("pending trigger events"): run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE")
                 .format(sql.Identifier(locked.schema_name))
