@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import psycopg
 import pytest
+from django.utils import translation
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.management import CommandError, call_command
@@ -34,6 +35,13 @@ from tenants.restore import migration_gap, tenant_restore
 from tenants.services import tenant_provision
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages are matched in English: Danish ones come with the translations (locale/)."""
+    with translation.override("en"):
+        yield
 T = TypeVar("T")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

@@ -4,6 +4,7 @@ test's transaction: the schema drop is rolled back with it; files live in a fres
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 from django.db import connection
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -19,6 +20,13 @@ from tenants.services import tenant_provision, tenant_resume, tenant_set_status
 from tests.conftest import host_client, signed_in
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages are matched in English: Danish ones come with the translations (locale/)."""
+    with translation.override("en"):
+        yield
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 LATER = timedelta(days=31)
 
@@ -107,6 +115,7 @@ def test_it_answers_a_host_whose_schema_is_missing_with_not_found(leaving):
 def test_it_keeps_an_archived_site_readable_for_its_admins_only(nyborg, nanna, vera):
     tenant_cancel(tenant=nyborg, actor=vera)
     admin = signed_in(host_client("nyborg.localhost"), nanna, nyborg)
+    admin.cookies["django_language"] = "en"
     assert admin.get("/indstillinger/").status_code == 200
     refused = admin.post("/indstillinger/", {"cancel_deadline_hours": 1})
     assert refused.status_code == 403 and "read-only" in refused.content.decode().lower()
