@@ -13,6 +13,7 @@ Members:
 import hashlib
 import hmac
 import json
+import shutil
 import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -98,7 +99,7 @@ def open_archive(path: Path, into: Path) -> Manifest:
     from another installation, its manifest was changed, or any member differs from the
     manifest (changed, added or missing)."""
     try:
-        tar = tarfile.open(path, "r")
+        tar = tarfile.open(path, "r")  # noqa: SIM115 (closed by the `with` below)
     except (OSError, tarfile.TarError) as exc:
         raise ArchiveRefused(_("This is not a tenant archive: %(error)s") % {"error": exc}) from exc
     with tar:
@@ -118,8 +119,10 @@ def open_archive(path: Path, into: Path) -> Manifest:
             )
         if not hmac.compare_digest(signature, sign(body)):
             raise ArchiveRefused(
-                _("The archive's manifest does not match its signature: it was changed after "
-                  "the export. Nothing was changed.")
+                _(
+                    "The archive's manifest does not match its signature: it was changed after "
+                    "the export. Nothing was changed."
+                )
             )
         _check_members(tar, names, manifest, into)
     return manifest
@@ -128,7 +131,9 @@ def open_archive(path: Path, into: Path) -> Manifest:
 def _read(tar: tarfile.TarFile, name: str) -> bytes:
     handle = tar.extractfile(name)
     if handle is None:
-        raise ArchiveRefused(_("This is not a tenant archive: %(name)s is missing.") % {"name": name})
+        raise ArchiveRefused(
+            _("This is not a tenant archive: %(name)s is missing.") % {"name": name}
+        )
     return handle.read()
 
 
@@ -139,7 +144,9 @@ def _parse(body: bytes) -> Manifest:
             raise ValueError(data.get("format"))
         return Manifest(**data)
     except (ValueError, TypeError) as exc:
-        raise ArchiveRefused(_("The archive's manifest cannot be read: %(error)s") % {"error": exc}) from exc
+        raise ArchiveRefused(
+            _("The archive's manifest cannot be read: %(error)s") % {"error": exc}
+        ) from exc
 
 
 def _check_members(tar: tarfile.TarFile, names: list[str], manifest: Manifest, into: Path) -> None:
@@ -156,14 +163,17 @@ def _check_members(tar: tarfile.TarFile, names: list[str], manifest: Manifest, i
         target.parent.mkdir(parents=True, exist_ok=True)
         handle = tar.extractfile(name)
         if handle is None:
-            raise ArchiveRefused(_("This is not a tenant archive: %(name)s is missing.") % {"name": name})
+            raise ArchiveRefused(
+                _("This is not a tenant archive: %(name)s is missing.") % {"name": name}
+            )
         with target.open("wb") as out:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                out.write(chunk)
+            shutil.copyfileobj(handle, out, 1 << 20)
         if sha256_file(target) != manifest.members[name]["sha256"]:
             raise ArchiveRefused(
-                _("%(name)s in the archive was changed after the export (its checksum "
-                  "differs). Nothing was changed.")
+                _(
+                    "%(name)s in the archive was changed after the export (its checksum "
+                    "differs). Nothing was changed."
+                )
                 % {"name": name}
             )
 

@@ -19,6 +19,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 from apps.audit.services import audit_record
 from tenants import pgtools
@@ -44,7 +45,7 @@ def tenant_export(*, tenant: Tenant, out: Path, actor: object | None) -> Exporte
             pgtools.dump_schema(tenant.schema_name, folder / "schema.dump", snapshot=snapshot)
             tables = schema_counts(cursor, tenant.schema_name)
             migrations = applied_migrations(cursor, tenant.schema_name)
-            server_version = cursor.execute("SHOW server_version").fetchone()[0]
+            server_version = str(cursor.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
         public_rows = _write_public_rows(tenant, folder / "public.json")
         files = _copy_files(tenant, folder / "files")
         manifest = Manifest(
@@ -71,7 +72,7 @@ class _snapshot:
     """A connection of its own in REPEATABLE READ, its snapshot exported for pg_dump."""
 
     def __enter__(self) -> tuple[psycopg.Cursor, str]:
-        self.conn = psycopg.connect(**conninfo(), autocommit=False)
+        self.conn = psycopg.connect(conninfo(), autocommit=False)
         self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor = self.conn.cursor()
         snapshot = cursor.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
@@ -82,16 +83,17 @@ class _snapshot:
         self.conn.close()
 
 
-def conninfo() -> dict[str, str]:
+def conninfo(database: str | None = None) -> str:
+    """libpq's connection string for the Django database (or another on its server)."""
     params = connection.settings_dict
     values = {
-        "dbname": params["NAME"],
+        "dbname": database or params["NAME"],
         "host": params.get("HOST") or "",
         "port": str(params.get("PORT") or ""),
         "user": params.get("USER") or "",
         "password": params.get("PASSWORD") or "",
     }
-    return {key: value for key, value in values.items() if value}
+    return make_conninfo(**{key: value for key, value in values.items() if value})
 
 
 def schema_counts(cursor: psycopg.Cursor, schema: str) -> dict[str, int]:

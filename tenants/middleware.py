@@ -19,7 +19,7 @@ _SCHEMA_EXISTS = RawSQL(
 
 
 class TenantMainMiddleware(BaseTenantMiddleware):
-    def get_tenant(self, domain_model, hostname):  # type: ignore[no-untyped-def]
+    def get_tenant(self, domain_model, hostname):
         domain = (
             domain_model.objects.select_related("tenant")
             .annotate(schema_exists=_SCHEMA_EXISTS)

@@ -165,3 +165,6 @@ class TenantExport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -90,8 +90,11 @@ def tenant_purge(
         exports = list(TenantExport.objects.filter(tenant=locked).exclude(file=""))
         TenantExport.objects.filter(tenant=locked).update(file="", expires_at=moment)
         audit_record(
-            actor=actor, action="tenant.purged", target=locked,
-            archived_at=str(locked.archived_at), archived_by=locked.archived_by,
+            actor=actor,
+            action="tenant.purged",
+            target=locked,
+            archived_at=str(locked.archived_at),
+            archived_by=locked.archived_by,
         )
         # Files go only once the drop is committed: a failed purge deletes nothing.
         transaction.on_commit(lambda: _delete_files(locked, logo, [e.file for e in exports]))

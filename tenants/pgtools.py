@@ -32,7 +32,7 @@ def _candidate_dirs(major: int) -> Iterator[Path]:
     if os.environ.get("PG_BIN_DIR"):
         yield Path(os.environ["PG_BIN_DIR"])
     try:
-        from pgserver import _commands  # type: ignore[import-untyped]
+        from pgserver import _commands
 
         yield Path(_commands.POSTGRES_BIN_PATH)
     except ImportError:  # production images have no pgserver wheel

@@ -80,8 +80,10 @@ def tenant_restore(
         ahead, behind = migration_gap(applied, known_migrations())
         if ahead:
             raise ArchiveRefused(
-                _("The archive's schema is newer than this code (%(names)s). Update the code "
-                  "first. Nothing was changed.")
+                _(
+                    "The archive's schema is newer than this code (%(names)s). Update the code "
+                    "first. Nothing was changed."
+                )
                 % {"names": ", ".join(ahead[:5])}
             )
         slug = (as_slug or manifest.tenant).strip().lower()
@@ -99,12 +101,16 @@ def tenant_restore(
         if behind:
             call_command("migrate_schemas", schema_name=slug, interactive=False, verbosity=0)
         tenant = _reopen(tenant, previous, actor=actor)
-    with psycopg.connect(**conninfo()) as conn:
+    with psycopg.connect(conninfo()) as conn:
         tables = schema_counts(conn.cursor(), slug)
     with schema_context("public"):
         audit_record(
-            actor=actor, action="tenant.restored", target=tenant, archive=manifest.tenant,
-            created_at=manifest.created_at, migrated=len(behind),
+            actor=actor,
+            action="tenant.restored",
+            target=tenant,
+            archive=manifest.tenant,
+            created_at=manifest.created_at,
+            migrated=len(behind),
         )
     seconds = time.perf_counter() - started
     log.info("restored tenant %s in %.2f s", slug, seconds)
@@ -122,8 +128,10 @@ def _target(slug: str, *, as_slug: bool, replace: bool) -> Tenant | None:
         raise ArchiveRefused(_("%(slug)s cannot be restored over.") % {"slug": slug})
     if existing is not None and not replace:
         raise ArchiveRefused(
-            _("A tenant called %(slug)s exists. Restore it as a copy with --as NEW_SLUG, or "
-              "replace it with --replace (it is suspended first). Nothing was changed.")
+            _(
+                "A tenant called %(slug)s exists. Restore it as a copy with --as NEW_SLUG, or "
+                "replace it with --replace (it is suspended first). Nothing was changed."
+            )
             % {"slug": slug}
         )
     if existing is None and schema_exists(slug):
@@ -157,11 +165,11 @@ def _take_offline(tenant: Tenant, *, actor: object | None) -> Tenant:
 
 def _restore_renamed(dump: Path, old: str, new: str, folder: Path) -> None:
     scratch = f"tovholder_restore_{secrets.token_hex(6)}"
-    with psycopg.connect(**conninfo(), autocommit=True) as admin:
+    with psycopg.connect(conninfo(), autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch)))
     try:
         pgtools.restore_schema(dump, database=scratch)
-        with psycopg.connect(**{**conninfo(), "dbname": scratch}, autocommit=True) as conn:
+        with psycopg.connect(conninfo(scratch), autocommit=True) as conn:
             conn.execute(
                 sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
                     sql.Identifier(old), sql.Identifier(new)
@@ -171,7 +179,7 @@ def _restore_renamed(dump: Path, old: str, new: str, folder: Path) -> None:
         pgtools.dump_schema(new, renamed, database=scratch)
         pgtools.restore_schema(renamed)
     finally:
-        with psycopg.connect(**conninfo(), autocommit=True) as admin:
+        with psycopg.connect(conninfo(), autocommit=True) as admin:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch))
             )
@@ -193,7 +201,12 @@ def _restore_rows(
     else:
         tenant = archived
         tenant.pk, tenant.schema_name, tenant.logo = None, slug, ""
-        tenant.archived_at, tenant.archived_by, tenant.purged_at, tenant.purged_by = None, "", None, ""
+        tenant.archived_at, tenant.archived_by, tenant.purged_at, tenant.purged_by = (
+            None,
+            "",
+            None,
+            "",
+        )
         if copy:  # a copy opens when the vendor says so, not by itself
             open_status = tenant.status if tenant.status in _OPEN else ""
             tenant.status_before_closing = open_status or tenant.status_before_closing

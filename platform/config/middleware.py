@@ -51,7 +51,7 @@ class TenantContextMiddleware:
         closed = tenant is not None and tenant.is_closed  # type: ignore[attr-defined]
         # An archived tenant is read-only for its admins (ArchivedReadOnly, later on: it
         # needs to know who is signed in), closed for everyone else.
-        archived = closed and tenant.status == "archived"  # type: ignore[attr-defined]
+        archived = closed and getattr(tenant, "status", "") == "archived"
         if closed and not archived and not request.path.startswith(ALWAYS_OPEN_PATHS):
             return render(request, "tenants/suspended.html", {"tenant": tenant}, status=503)
         return self.get_response(request)
@@ -75,7 +75,7 @@ class ArchivedReadOnly:
         tenant = getattr(request, "tenant", None)
         if tenant is None or tenant.status != "archived" or _always_open(request):
             return self.get_response(request)
-        user = request.user  # type: ignore[attr-defined]
+        user = request.user
         if not (user.is_authenticated and getattr(user, "is_owner_admin", False)):
             return render(request, "tenants/suspended.html", {"tenant": tenant}, status=503)
         if request.method not in SAFE_METHODS:

@@ -330,7 +330,7 @@ STORAGES = {
         else "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": "platform/exports"}
         if AWS_STORAGE_BUCKET_NAME
-        else {"location": env("EXPORTS_ROOT", str(BASE_DIR / ".devdata" / "exports"))},
+        else {"location": env("EXPORTS_ROOT", "") or str(BASE_DIR / ".devdata" / "exports")},
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -43,8 +43,11 @@ def tenant_export_request(request: HttpRequest, pk: int) -> HttpResponse:
         export_request(tenant=tenant, user=request.user)
         messages.success(
             request,
-            _("The export of %(name)s is being made. You will get a mail with a link when it "
-              "is ready.") % {"name": tenant.name},
+            _(
+                "The export of %(name)s is being made. You will get a mail with a link when it "
+                "is ready."
+            )
+            % {"name": tenant.name},
         )
     return redirect("tenant-offboarding", pk=tenant.pk)
 
@@ -60,8 +63,11 @@ def tenant_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("%(name)s is cancelled: archived and read-only for its admins until the notice "
-              "period ends.") % {"name": tenant.name},
+            _(
+                "%(name)s is cancelled: archived and read-only for its admins until the notice "
+                "period ends."
+            )
+            % {"name": tenant.name},
         )
     return redirect("tenant-offboarding", pk=tenant.pk)
 
@@ -99,7 +105,7 @@ def export_download(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         context = {"refusal": result.refusal, "t": result.export.tenant}
         return render(request, "console/export_gone.html", context, status=410)
     export = result.export
-    return FileResponse(
+    return FileResponse(  # type: ignore[return-value]
         storages["exports"].open(export.file, "rb"),
         as_attachment=True,
         filename=f"{export.tenant.schema_name}-{export.ready_at:%Y%m%d-%H%M}.tar",

@@ -53,7 +53,9 @@ urlpatterns = [
     ),
     path("tenants/<int:pk>/cancel/", offboarding_views.tenant_cancel_view, name="tenant-cancel"),
     path("tenants/<int:pk>/purge/", offboarding_views.tenant_purge_view, name="tenant-purge"),
-    path("exports/<int:pk>/<str:token>/", offboarding_views.export_download, name="export-download"),
+    path(
+        "exports/<int:pk>/<str:token>/", offboarding_views.export_download, name="export-download"
+    ),
     path("tenants/<int:pk>/sso/", views.tenant_sso, name="tenant-sso"),
     path("tenants/<int:pk>/sso/new/", views.tenant_sso_provider, name="tenant-sso-create"),
     path(

@@ -6,55 +6,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenants', '0006_security_settings'),
+        ("tenants", "0006_security_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tenant',
-            name='archived_at',
+            model_name="tenant",
+            name="archived_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='tenant',
-            name='archived_by',
+            model_name="tenant",
+            name="archived_by",
             field=models.CharField(blank=True, editable=False, max_length=200),
         ),
         migrations.AddField(
-            model_name='tenant',
-            name='purged_at',
+            model_name="tenant",
+            name="purged_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='tenant',
-            name='purged_by',
+            model_name="tenant",
+            name="purged_by",
             field=models.CharField(blank=True, editable=False, max_length=200),
         ),
         migrations.AlterField(
-            model_name='tenant',
-            name='status',
-            field=models.CharField(choices=[('trial', 'Trial'), ('active', 'Active'), ('suspended', 'Suspended'), ('archived', 'Archived'), ('purged', 'Purged')], default='trial', max_length=20, verbose_name='status'),
+            model_name="tenant",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("trial", "Trial"),
+                    ("active", "Active"),
+                    ("suspended", "Suspended"),
+                    ("archived", "Archived"),
+                    ("purged", "Purged"),
+                ],
+                default="trial",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.CreateModel(
-            name='TenantExport',
+            name="TenantExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('file', models.CharField(blank=True, max_length=300)),
-                ('size', models.PositiveBigIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('ready_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exports', to='tenants.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ("file", models.CharField(blank=True, max_length=300)),
+                ("size", models.PositiveBigIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("ready_at", models.DateTimeField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exports",
+                        to="tenants.tenant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
     ]

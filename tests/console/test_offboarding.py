@@ -6,9 +6,8 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from django.utils import translation
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tenants.utils import schema_context, schema_exists
 
 from apps.accounts.models import User
