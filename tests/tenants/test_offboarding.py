@@ -127,3 +127,35 @@ def test_it_keeps_an_archived_site_readable_for_its_admins_only(nyborg, nanna, v
     assert stranger.get("/").status_code == 503
     assert stranger.get("/konto/log-ind/").status_code == 200  # admins can still sign in
     assert host_client("visitaarhus.localhost").get("/").status_code == 200
+
+
+def test_it_keeps_the_bookkeeping_of_a_purged_tenant(leaving, nyborg, vera, tmp_path):
+    from datetime import date
+
+    from billing.models import Invoice, Plan, Subscription, UsageMonth
+    from billing.services import invoice_issue, subscription_start
+    from tenants.exports import tenant_export
+
+    plan = Plan.objects.create(
+        name="P", kind="municipality", period="monthly", base_price=250_000,
+        included_volunteers=100, block_size=50, block_price=40_000, sms_segment_price=35,
+        trial_days=0,
+    )  # fmt: skip
+    november = date(2026, 11, 1)
+    invoices = {}
+    for tenant in (leaving, nyborg):
+        subscription_start(tenant=tenant, plan=plan, actor=vera, today=november)
+        invoices[tenant.pk] = invoice_issue(tenant=tenant, month=november, actor=vera)
+    # An archive carries them too: the tenant's rows in public (nyborg's schema is the
+    # committed one pg_dump can see; its public rows are read in this transaction).
+    archive = tenant_export(tenant=nyborg, out=tmp_path / "a.tar", actor=vera).manifest
+    assert archive.public_rows["billing.Invoice"] == 1
+    assert archive.public_rows["billing.InvoiceLine"] == invoices[nyborg.pk].lines.count()
+    assert archive.public_rows["billing.Subscription"] == 1
+
+    tenant = tenant_cancel(tenant=leaving, actor=vera)
+    tenant_purge(tenant=tenant, confirm_slug="afsked", actor=vera, now=timezone.now() + LATER)
+
+    assert Invoice.objects.get(pk=invoices[leaving.pk].pk).tenant_id == leaving.pk
+    assert Subscription.objects.filter(tenant=leaving).exists()
+    assert UsageMonth.objects.filter(tenant=leaving).exists()
