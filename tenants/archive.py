@@ -39,10 +39,11 @@ def archive_key() -> bytes:
 
 
 def installation_id() -> str:
-    """Names this installation in the manifest; a digest of its secret key, itself no secret.
-    An archive naming another installation is refused before its signature is even checked,
-    with a message saying so (a wrong key would otherwise look like tampering)."""
-    return salted_hmac("tenants.archive.installation", "v1").hexdigest()[:16]
+    """Names this installation in the manifest: a digest of the archive key, itself no
+    secret. An archive naming another installation is refused before its signature is even
+    checked, with a message saying so (a wrong key would otherwise look like tampering).
+    Installations that share TENANT_ARCHIVE_KEY are one installation for archives."""
+    return hashlib.sha256(b"tovholder-installation:" + archive_key()).hexdigest()[:16]
 
 
 def sign(data: bytes) -> str:

@@ -28,7 +28,7 @@ from psycopg import sql
 
 from apps.audit.models import AuditEvent
 from tenants import pgtools
-from tenants.archive import ArchiveRefused, sign
+from tenants.archive import ArchiveRefused, open_archive, sign
 from tenants.exports import conninfo, schema_counts, tenant_export
 from tenants.models import Domain, Tenant
 from tenants.restore import migration_gap, tenant_restore
@@ -231,6 +231,19 @@ def test_it_refuses_an_archive_from_another_installation(nyborg_archive, setting
     with pytest.raises(ArchiveRefused, match="made by another installation"):
         tenant_restore(archive=nyborg_archive, as_slug="foreign", actor="t")
     assert not schema_exists("foreign")
+
+
+def test_it_accepts_an_archive_of_an_installation_sharing_the_archive_key(
+    nyborg, settings, tmp_path
+):
+    settings.TENANT_ARCHIVE_KEY = "shared between production and staging"
+    tenant_export(tenant=nyborg, out=tmp_path / "a.tar", actor="t")
+    settings.SECRET_KEY = "staging's own key"
+    manifest = open_archive(tmp_path / "a.tar", tmp_path / "unpacked")
+    assert manifest.tenant == "nyborg" and (tmp_path / "unpacked" / "schema.dump").exists()
+    settings.TENANT_ARCHIVE_KEY = ""
+    with pytest.raises(ArchiveRefused, match="made by another installation"):
+        open_archive(tmp_path / "a.tar", tmp_path / "again")
 
 
 def test_it_refuses_an_archive_whose_schema_is_ahead_of_the_code(nyborg_archive):
