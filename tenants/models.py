@@ -31,6 +31,8 @@ class Tenant(TenantMixin):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
         ARCHIVED = "archived", _("Archived")
+        # Offboarded: schema and files gone; the row stays as a tombstone (tenants.offboarding).
+        PURGED = "purged", _("Purged")
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.MUNICIPALITY)
@@ -113,6 +115,11 @@ class Tenant(TenantMixin):
         blank=True,
         editable=False,
     )
+    # Offboarding (tenants.offboarding): when and by whom it was cancelled and purged.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_by = models.CharField(max_length=200, blank=True, editable=False)
+    purged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    purged_by = models.CharField(max_length=200, blank=True, editable=False)
 
     auto_create_schema = True
     clone_mode = "DATA"  # NODATA would leave content types and permissions empty
@@ -130,9 +137,34 @@ class Tenant(TenantMixin):
 
     @property
     def is_closed(self) -> bool:
-        return self.status in (self.Status.SUSPENDED, self.Status.ARCHIVED)
+        return self.status in (self.Status.SUSPENDED, self.Status.ARCHIVED, self.Status.PURGED)
 
 
 class Domain(DomainMixin):
     def __str__(self) -> str:
         return self.domain
+
+
+class TenantExport(models.Model):
+    """A vendor's request for a tenant's archive, downloaded once through a link by whoever
+    asked (tenants.exports). Only the token's hash is kept: the mail holds the token."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Made when the archive is ready (the link's life starts then); None before.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    file = models.CharField(max_length=300, blank=True)  # name in the "exports" storage
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -48,7 +48,7 @@ def open_tenants() -> QuerySet[Tenant]:
 def tenants_for_console(*, include_archived: bool = False) -> QuerySet[Tenant]:
     tenants = Tenant.objects.exclude(schema_name__in=HIDDEN_SCHEMAS).prefetch_related("domains")
     if not include_archived:
-        tenants = tenants.exclude(status=Tenant.Status.ARCHIVED)
+        tenants = tenants.exclude(status__in=(Tenant.Status.ARCHIVED, Tenant.Status.PURGED))
     return tenants.order_by("name")
 
 

@@ -150,11 +150,16 @@ def tenant_set_status(*, tenant: Tenant, status: str, actor: object | None) -> T
     Closing an open tenant (trial or active) remembers that status on the row, so that
     ``tenant_resume`` returns it to where it was, however many closed states it passed through.
     """
+    if status == Tenant.Status.PURGED:
+        raise ValueError("Only tenants.offboarding.tenant_purge purges a tenant.")
     with transaction.atomic(), schema_context("public"):
         locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
         previous = locked.status
         if previous == status:
             return locked
+        if previous == Tenant.Status.PURGED:
+            # Its schema is gone; saving the row would even clone a fresh one (django-tenants).
+            raise ValidationError(_("A purged system owner cannot be reopened."))
         fields = ["status", "status_changed_at", "status_before_closing"]
         if previous in _OPEN and status not in _OPEN:
             locked.status_before_closing = previous
@@ -164,9 +169,20 @@ def tenant_set_status(*, tenant: Tenant, status: str, actor: object | None) -> T
             fields.remove("status_before_closing")
         locked.status = status
         locked.status_changed_at = timezone.now()
+        # Archiving starts the offboarding notice period (tenants.offboarding).
+        if status == Tenant.Status.ARCHIVED:
+            locked.archived_at, locked.archived_by = locked.status_changed_at, _actor_label(actor)
+            fields += ["archived_at", "archived_by"]
+        elif previous == Tenant.Status.ARCHIVED:
+            locked.archived_at, locked.archived_by = None, ""
+            fields += ["archived_at", "archived_by"]
         locked.save(update_fields=fields)
         audit_record(actor=actor, action="tenant.status", target=locked, old=previous, new=status)
     return locked
+
+
+def _actor_label(actor: object | None) -> str:
+    return str(getattr(actor, "email", None) or actor or "")[:200]
 
 
 def tenant_resume(*, tenant: Tenant, actor: object | None) -> Tenant:

@@ -49,9 +49,48 @@ class TenantContextMiddleware:
 
     def _respond(self, request: HttpRequest, tenant: object | None) -> HttpResponse:
         closed = tenant is not None and tenant.is_closed  # type: ignore[attr-defined]
-        if closed and not request.path.startswith(ALWAYS_OPEN_PATHS):
+        # An archived tenant is read-only for its admins (ArchivedReadOnly, later on: it
+        # needs to know who is signed in), closed for everyone else.
+        archived = closed and getattr(tenant, "status", "") == "archived"
+        if closed and not archived and not request.path.startswith(ALWAYS_OPEN_PATHS):
             return render(request, "tenants/suspended.html", {"tenant": tenant}, status=503)
         return self.get_response(request)
+
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Signing in (and out) writes a session and perhaps a second factor: open on an archived site.
+_SIGN_IN_NAMES = ("login", "logout", "twofactor-verify", "twofactor-setup")
+_SIGN_IN_PREFIXES = ("/sso/", "/tofaktor/webauthn/")
+
+
+class ArchivedReadOnly:
+    """An archived tenant (cancelled, tenants.offboarding) during its notice period: its
+    admins may sign in and read everything, to take their data with them; nothing can be
+    changed, and everyone else sees the closed page. After AuthenticationMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        tenant = getattr(request, "tenant", None)
+        if tenant is None or tenant.status != "archived" or _always_open(request):
+            return self.get_response(request)
+        user = request.user
+        if not (user.is_authenticated and getattr(user, "is_owner_admin", False)):
+            return render(request, "tenants/suspended.html", {"tenant": tenant}, status=503)
+        if request.method not in SAFE_METHODS:
+            from tenants.offboarding import notice_ends
+
+            context = {"tenant": tenant, "notice_ends": notice_ends(tenant)}
+            return render(request, "tenants/read_only.html", context, status=403)
+        return self.get_response(request)
+
+
+def _always_open(request: HttpRequest) -> bool:
+    if request.path.startswith(ALWAYS_OPEN_PATHS + _SIGN_IN_PREFIXES):
+        return True
+    urlconf = getattr(request, "urlconf", None)
+    return request.path in {reverse(name, urlconf=urlconf) for name in _SIGN_IN_NAMES}
 
 
 class IdleSignOut:

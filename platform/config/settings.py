@@ -125,7 +125,9 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{TENANT_URL_SCHEME}://{TENANT_BASE_DOMAIN}"]
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 MIDDLEWARE = [
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    # django-tenants' host lookup, never serving a tenant whose schema is gone (purged or
+    # being restored) from the public schema's tables.
+    "tenants.middleware.TenantMainMiddleware",
     "config.middleware.TenantContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -140,6 +142,7 @@ MIDDLEWARE = [
     # set-up, anybody with one but an unverified session to the code page.
     "apps.twofactor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.ArchivedReadOnly",
     "config.middleware.IdleSignOut",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.NotCoordinatorAs404",
@@ -324,6 +327,15 @@ STORAGES = {
         if AWS_STORAGE_BUCKET_NAME
         else "django.core.files.storage.FileSystemStorage",
     },
+    # Tenant archives (tenants.exports): never under MEDIA_ROOT, which DEBUG serves.
+    "exports": {
+        "BACKEND": "storages.backends.s3.S3Storage"
+        if AWS_STORAGE_BUCKET_NAME
+        else "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": "platform/exports"}
+        if AWS_STORAGE_BUCKET_NAME
+        else {"location": env("EXPORTS_ROOT", "") or str(BASE_DIR / ".devdata" / "exports")},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env_bool("STATIC_MANIFEST")
@@ -332,6 +344,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST")
 MAX_LOGO_BYTES = 512 * 1024
+# Tenant archives (docs/offboarding.md): signed with this key, so that a tampered archive or
+# one from another installation is refused. Installations that move tenants between them
+# share it; by default it is derived from SECRET_KEY.
+TENANT_ARCHIVE_KEY = env("TENANT_ARCHIVE_KEY", "") or ""
+TENANT_EXPORT_LINK_HOURS = 48
+# Offboarding: an archived tenant stays readable for its admins this long before a purge.
+OFFBOARDING_NOTICE_DAYS = 30
 
 # --- i18n -------------------------------------------------------------------------
 LANGUAGE_CODE = "da"

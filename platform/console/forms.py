@@ -44,3 +44,11 @@ class StatusForm(forms.Form):
     # "resume" returns to the status the tenant had before it was closed (tenant_resume).
     ACTIONS = {"suspend": "suspended", "resume": "", "archive": "archived"}
     action = forms.ChoiceField(choices=[(key, key) for key in ACTIONS])
+
+
+class PurgeForm(forms.Form):
+    confirm_slug = forms.CharField(
+        label=_("Type the short name to confirm"),
+        max_length=63,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

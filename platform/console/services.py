@@ -38,8 +38,10 @@ def tenant_stats_refresh(*, tenant: Tenant) -> TenantStats:
 
 
 def tenant_stats_refresh_all() -> int:
-    """Every tenant the console lists (archived too), one at a time; how many."""
-    tenants = list(tenants_for_console(include_archived=True).order_by("pk"))
+    """Every tenant the console lists (archived too, not the purged: no schema left), one at
+    a time; how many."""
+    listed = tenants_for_console(include_archived=True).exclude(status=Tenant.Status.PURGED)
+    tenants = list(listed.order_by("pk"))
     for done, tenant in enumerate(tenants, start=1):
         tenant_stats_refresh(tenant=tenant)
         if done % TENANTS_PER_CONNECTION == 0 and not connection.in_atomic_block:

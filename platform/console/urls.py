@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from console import billing_views, views
+from console import billing_views, offboarding_views, views
 
 urlpatterns = [
     path("", views.tenant_list, name="home"),
@@ -40,6 +40,21 @@ urlpatterns = [
         "tenants/<int:pk>/billing/payment/",
         billing_views.tenant_billing_payment,
         name="tenant-billing-payment",
+    ),
+    path(
+        "tenants/<int:pk>/offboarding/",
+        offboarding_views.tenant_offboarding,
+        name="tenant-offboarding",
+    ),
+    path(
+        "tenants/<int:pk>/export/",
+        offboarding_views.tenant_export_request,
+        name="tenant-export",
+    ),
+    path("tenants/<int:pk>/cancel/", offboarding_views.tenant_cancel_view, name="tenant-cancel"),
+    path("tenants/<int:pk>/purge/", offboarding_views.tenant_purge_view, name="tenant-purge"),
+    path(
+        "exports/<int:pk>/<str:token>/", offboarding_views.export_download, name="export-download"
     ),
     path("tenants/<int:pk>/sso/", views.tenant_sso, name="tenant-sso"),
     path("tenants/<int:pk>/sso/new/", views.tenant_sso_provider, name="tenant-sso-create"),
