@@ -58,9 +58,9 @@ def stripe_plan_id(*, plan: Plan) -> str:
 def stripe_setup(
     *, tenant: Tenant, actor: object | None, payment_method_id: str = ""
 ) -> Subscription:
-    """Put a card tenant on Stripe: its customer, then (with a payment method, or while in
-    trial) its subscription on the plan's Stripe plan with Danish VAT. Steps already done
-    are skipped, so a second call finishes what a failed one left."""
+    """Put a card tenant on Stripe: its customer, then (once it has a payment method, or
+    while in trial) its subscription on the plan's Stripe plan with Danish VAT. Steps done
+    already are skipped, so a second call finishes what an earlier one left."""
     try:
         _customer(tenant=tenant, actor=actor)
         if payment_method_id:
@@ -96,7 +96,13 @@ def _customer(*, tenant: Tenant, actor: object | None) -> Subscription:
 
 
 def _subscription(*, tenant: Tenant, actor: object | None) -> Subscription:
-    plan_id = stripe_plan_id(plan=Subscription.objects.get(tenant=tenant).plan)
+    current = Subscription.objects.select_related("plan").get(tenant=tenant)
+    if current.stripe_subscription_id:
+        return current
+    in_trial = _trial_end(tenant, current) is not None
+    if not in_trial and not stripe_sync.customer_can_pay(current.stripe_customer_id):
+        return current  # charged at once: waits for the tenant's card or SEPA mandate
+    plan_id = stripe_plan_id(plan=current.plan)
     vat = stripe_sync.vat_rate_id()
     with transaction.atomic(), schema_context("public"):
         subscription = _locked(tenant)

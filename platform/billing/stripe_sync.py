@@ -112,6 +112,12 @@ def payment_method_attach(*, customer_id: str, payment_method_id: str) -> dict[s
     return method
 
 
+def customer_can_pay(customer_id: str) -> bool:
+    """Whether the customer has a payment method its invoices are charged to."""
+    customer = _call(_client().v1.customers.retrieve, customer_id)
+    return bool((customer.get("invoice_settings") or {}).get("default_payment_method"))
+
+
 def subscription_create(
     *, customer_id: str, plan_id: str, tax_rate_id: str, trial_end: int | None, key: str
 ) -> dict[str, Any]:
