@@ -137,7 +137,9 @@ def test_it_moves_the_subscription_past_due_when_the_card_is_declined(
     assert post_event(console_client, failed) == 200
     assert StripeEvent.objects.get(pk=failed["id"]).outcome == "invoice open"
     with schema_context("public"):
-        moves = AuditEvent.objects.filter(action="billing.subscription_status", data__new="past_due")
+        moves = AuditEvent.objects.filter(
+            action="billing.subscription_status", data__new="past_due"
+        )
         assert moves.count() == 1
 
 

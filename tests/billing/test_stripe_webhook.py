@@ -1,0 +1,135 @@
+"""Stripe's webhook endpoint on the public host: the signature, each event stored once
+(replayed, or twice at the same moment), and localstripe delivering to a live server."""
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from billing.models import StripeEvent
+from billing.stripe_events import stripe_event_handle, stripe_event_store
+from tenants.models import Tenant
+from tests.billing.conftest import WEBHOOK_SECRET
+from tests.billing.stripe_helpers import WEBHOOK, post_event
+from tests.localstripe import client, localstripe_server, register_webhook, signed
+from tests.threads import crowd, in_tenant
+
+pytestmark = pytest.mark.django_db
+
+
+def an_event(event_id: str = "evt_test_1", type_: str = "customer.created") -> dict[str, Any]:
+    return {
+        "id": event_id,
+        "object": "event",
+        "type": type_,
+        "created": int(time.time()),
+        "data": {"object": {"id": "cus_nobody", "object": "customer"}},
+    }
+
+
+def test_it_refuses_a_wrong_signature_and_stores_nothing(stripe_api, console_client):
+    assert post_event(console_client, an_event(), secret="whsec_someone_else") == 400
+    payload = json.dumps(an_event()).encode()
+    tampered = console_client.post(
+        WEBHOOK,
+        data=payload.replace(b"customer.created", b"invoice.paid"),
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signed(payload, WEBHOOK_SECRET),
+    )
+    stale = console_client.post(
+        WEBHOOK,
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signed(payload, WEBHOOK_SECRET, at=int(time.time()) - 3600),
+    )
+    unsigned = console_client.post(WEBHOOK, data=payload, content_type="application/json")
+    assert (tampered.status_code, stale.status_code, unsigned.status_code) == (400, 400, 400)
+    assert console_client.get(WEBHOOK).status_code == 405
+    assert not StripeEvent.objects.exists()
+
+
+def test_it_is_not_served_on_a_tenants_host(stripe_api, nyborg_client):
+    assert post_event(nyborg_client, an_event()) == 404
+    assert not StripeEvent.objects.exists()
+
+
+def test_it_handles_a_replayed_event_once(stripe_api, console_client, django_assert_num_queries):
+    assert post_event(console_client, an_event()) == 200
+    handled = StripeEvent.objects.get(pk="evt_test_1")
+    assert (handled.type, handled.outcome) == ("customer.created", "ignored")
+    assert handled.handled_at is not None
+    # The replay: one INSERT that inserts nothing; no task, the row as it was.
+    assert post_event(console_client, an_event()) == 200
+    # A savepoint, the search path set and set back, one INSERT … ON CONFLICT DO NOTHING that
+    # inserts nothing, the release: no SELECT, no row lock, no task queued.
+    with django_assert_num_queries(5):
+        assert stripe_event_store(event=an_event()) is False
+    assert StripeEvent.objects.get(pk="evt_test_1").handled_at == handled.handled_at
+    assert stripe_event_handle(event_id="evt_test_1") == "ignored"  # a task run twice
+    assert StripeEvent.objects.count() == 1
+
+
+@pytest.fixture
+def committed_events() -> Iterator[list[str]]:
+    """Event ids the test commits on other connections; removed afterwards."""
+    ids: list[str] = []
+    yield ids
+    public = Tenant.objects.get(schema_name="public")
+    in_tenant(public, lambda: StripeEvent.objects.filter(pk__in=ids).delete())
+
+
+def test_it_stores_a_duplicate_delivered_at_the_same_moment_once(
+    stripe_api, committed_events, nyborg
+):
+    event = an_event("evt_test_twice")
+    committed_events.append(event["id"])
+    payload = json.dumps(event).encode()
+    header = signed(payload, WEBHOOK_SECRET)
+
+    def deliver() -> int:
+        response = Client(HTTP_HOST="console.localhost").post(
+            WEBHOOK, data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+        )
+        return response.status_code
+
+    public = Tenant.objects.get(schema_name="public")
+    assert crowd(public, [deliver, deliver]) == [200, 200]
+    rows = in_tenant(public, lambda: list(StripeEvent.objects.filter(pk=event["id"]).values()))
+    assert len(rows) == 1
+    assert rows[0]["outcome"] == "ignored" and rows[0]["handled_at"] is not None
+
+
+def test_it_takes_events_localstripe_itself_delivers_to_the_public_host(settings, committed_events):
+    """localstripe signs and POSTs its events to a live server's /stripe/webhook/ on
+    `localhost`, one of the public domains; they are stored (committed) and handled."""
+    from pytest_django.live_server_helper import LiveServer
+
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_live_delivery"
+    server = LiveServer("127.0.0.1:0")
+    try:
+        with localstripe_server() as base:
+            settings.STRIPE_API_BASE = base
+            url = f"http://localhost:{server.thread.port}{WEBHOOK}"
+            register_webhook(base, "tovholder", url, "whsec_live_delivery")
+            customer = client(base).v1.customers.create(params={"name": "Roklubben"})
+            created = _wait_for_event(committed_events, "customer.created", customer.id)
+    finally:
+        server.stop()
+    assert created["outcome"] == "ignored" and created["handled_at"] is not None
+    assert created["payload"]["data"]["object"]["name"] == "Roklubben"
+
+
+def _wait_for_event(ids: list[str], type_: str, object_id: str) -> dict[str, Any]:
+    public = Tenant.objects.get(schema_name="public")
+    deadline = time.monotonic() + 15  # localstripe waits a second before it sends
+    while time.monotonic() < deadline:
+        rows = in_tenant(public, lambda: list(StripeEvent.objects.filter(type=type_).values()))
+        ids.extend(row["id"] for row in rows)
+        found = [r for r in rows if r["payload"]["data"]["object"]["id"] == object_id]
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(f"localstripe delivered no {type_} for {object_id}")
