@@ -18,11 +18,13 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import stripe
 
 from config.devstack import free_port
 
 API_KEY = "sk_test_tovholder"
+WEBHOOK_SECRET = "whsec_tovholder_test"
 LAUNCH = """
 import sys
 import localstripe.resources as resources
@@ -66,6 +68,23 @@ def _wait_for(base: str, process: subprocess.Popen) -> None:
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.1)
     raise RuntimeError("localstripe did not answer within 20 s")
+
+
+@pytest.fixture(scope="session")
+def localstripe_base() -> Iterator[str]:
+    """One localstripe server per test session (per xdist worker), killed at its end; only
+    started when a test asks for it."""
+    with localstripe_server() as base:
+        yield base
+
+
+@pytest.fixture
+def stripe_api(settings: Any, localstripe_base: str) -> str:
+    """The app's Stripe calls go to the session's localstripe, with the test's secret."""
+    settings.STRIPE_API_KEY = API_KEY
+    settings.STRIPE_API_BASE = localstripe_base
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    return localstripe_base
 
 
 def client(base: str) -> stripe.StripeClient:

@@ -41,6 +41,11 @@ urlpatterns = [
         billing_views.tenant_billing_payment,
         name="tenant-billing-payment",
     ),
+    path(
+        "tenants/<int:pk>/billing/stripe/",
+        billing_views.tenant_billing_stripe,
+        name="tenant-billing-stripe",
+    ),
     path("tenants/<int:pk>/sso/", views.tenant_sso, name="tenant-sso"),
     path("tenants/<int:pk>/sso/new/", views.tenant_sso_provider, name="tenant-sso-create"),
     path(

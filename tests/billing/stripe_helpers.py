@@ -10,8 +10,7 @@ from django_tenants.utils import schema_context
 from billing.models import Plan, Subscription
 from billing.services import subscription_start
 from tenants.models import Tenant
-from tests.billing.conftest import WEBHOOK_SECRET
-from tests.localstripe import events, signed
+from tests.localstripe import WEBHOOK_SECRET, events, signed
 
 WEBHOOK = "/stripe/webhook/"
 GOOD_CARD = "4242424242424242"

@@ -12,9 +12,8 @@ from django.test import Client
 from billing.models import StripeEvent
 from billing.stripe_events import stripe_event_handle, stripe_event_store
 from tenants.models import Tenant
-from tests.billing.conftest import WEBHOOK_SECRET
 from tests.billing.stripe_helpers import WEBHOOK, post_event
-from tests.localstripe import client, localstripe_server, register_webhook, signed
+from tests.localstripe import WEBHOOK_SECRET, client, localstripe_server, register_webhook, signed
 from tests.threads import crowd, in_tenant
 
 pytestmark = pytest.mark.django_db
