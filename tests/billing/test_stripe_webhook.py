@@ -129,6 +129,6 @@ def _wait_for_event(ids: list[str], type_: str, object_id: str) -> dict[str, Any
         ids.extend(row["id"] for row in rows)
         found = [r for r in rows if r["payload"]["data"]["object"]["id"] == object_id]
         if found:
-            return found[0]
+            return dict(found[0])
         time.sleep(0.2)
     raise AssertionError(f"localstripe delivered no {type_} for {object_id}")
