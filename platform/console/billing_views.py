@@ -61,7 +61,11 @@ def _page(
         "month": month,
         "usage": usage_for_month(tenant=tenant, month=month),  # so far, counted now
         "invoices": list(invoices_for(tenant=tenant)[:24]),
-        "stripe_invoices": list(stripe_invoices_for(tenant=tenant)[:24]),
+        "stripe_invoices": (
+            list(stripe_invoices_for(tenant=tenant)[:24])
+            if subscription is not None and subscription.stripe_customer_id
+            else []
+        ),
         "months": list(usage_months_for(tenant=tenant)[:12]),
         "plan_form": plan_form,
         "status_form": status_form,

@@ -63,6 +63,7 @@ def test_it_lists_the_tenants_stripe_invoices_with_a_link_to_stripe(
 ):
     subscription = card_tenant(nyborg, vera)
     theirs = card_tenant(aarhus, vera)
+    Subscription.objects.filter(pk=subscription.pk).update(stripe_customer_id="cus_nyborg")
     rows = [
         ("NYB-0001", nyborg, subscription, "paid"),
         ("NYB-0002", nyborg, subscription, "open"),
