@@ -269,3 +269,18 @@ def test_it_keeps_stripes_subscription_status(stripe_api, nyborg, vera, console_
         subscription.stripe_subscription_id,
     )
     assert Subscription.objects.get(tenant=nyborg).stripe_status == "canceled"
+
+
+def test_it_pushes_the_usage_to_stripe_when_the_month_is_metered(stripe_api, nyborg, vera):
+    from django_tenants.utils import tenant_context
+
+    from billing.tasks import meter_month
+
+    card_tenant(nyborg, vera)
+    stripe_setup(tenant=nyborg, actor=vera, payment_method_id=card(stripe_api, GOOD_CARD))
+    with tenant_context(nyborg):
+        meter_month.delay(NOVEMBER.isoformat())
+    with schema_context("public"):
+        assert UsageMonth.objects.get(tenant=nyborg, month=NOVEMBER).stripe_pushed_at
+        pushed = AuditEvent.objects.get(action="billing.stripe_usage_pushed")
+    assert pushed.data["month"] == "2026-11-01"

@@ -3,17 +3,29 @@
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from billing.models import StripeEvent
+from apps.audit.models import AuditEvent
+from billing.models import Plan, StripeEvent, StripeInvoice, Subscription
 from billing.stripe_events import stripe_event_handle, stripe_event_store
+from billing.stripe_services import stripe_setup
 from tenants.models import Tenant
-from tests.billing.stripe_helpers import WEBHOOK, post_event
-from tests.localstripe import WEBHOOK_SECRET, client, localstripe_server, register_webhook, signed
+from tests.billing.stripe_helpers import DECLINED_CARD, WEBHOOK, card_plan, post_event
+from tests.localstripe import (
+    API_KEY,
+    WEBHOOK_SECRET,
+    card,
+    client,
+    localstripe_server,
+    register_webhook,
+    signed,
+)
 from tests.threads import crowd, in_tenant
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +144,65 @@ def _wait_for_event(ids: list[str], type_: str, object_id: str) -> dict[str, Any
             return dict(found[0])
         time.sleep(0.2)
     raise AssertionError(f"localstripe delivered no {type_} for {object_id}")
+
+
+def test_it_moves_a_tenant_past_due_from_the_events_localstripe_delivers(settings, aarhus):
+    """The whole path through real servers: a card tenant (committed, so the live server
+    sees it) subscribes with a card that is declined; localstripe signs and POSTs its
+    events; the live server stores and handles them; the subscription ends past due."""
+    from pytest_django.live_server_helper import LiveServer
+
+    settings.STRIPE_API_KEY = API_KEY
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_live_delivery"
+    public = Tenant.objects.get(schema_name="public")
+    started = timezone.now()
+    server = LiveServer("127.0.0.1:0")
+    try:
+        with localstripe_server() as base:
+            settings.STRIPE_API_BASE = base
+            url = f"http://localhost:{server.thread.port}{WEBHOOK}"
+            register_webhook(base, "tovholder", url, "whsec_live_delivery")
+
+            def subscribe() -> Subscription:
+                Subscription.objects.create(
+                    tenant=aarhus,
+                    plan=card_plan("region"),
+                    status=Subscription.Status.ACTIVE,
+                    current_period_start=timezone.localdate(),
+                )
+                return stripe_setup(
+                    tenant=aarhus, actor=None, payment_method_id=card(base, DECLINED_CARD)
+                )
+
+            stripe_id = in_tenant(public, subscribe).stripe_subscription_id
+            status = _wait_for(public, lambda: Subscription.objects.get(tenant=aarhus).status)
+            mirrored = in_tenant(public, lambda: list(StripeInvoice.objects.filter(tenant=aarhus)))
+            stripe_status = _wait_for(
+                public, lambda: Subscription.objects.get(tenant=aarhus).stripe_status, "active"
+            )
+    finally:
+        server.stop()
+        in_tenant(public, lambda: _remove_committed(aarhus, started))
+    assert status == Subscription.Status.PAST_DUE
+    assert [(m.status, m.amount_due) for m in mirrored] == [("open", 312_500)]
+    assert stripe_id and stripe_status == "incomplete"  # Stripe's word for a first decline
+
+
+def _wait_for(public: Tenant, read: Callable[[], str], start: str = "active") -> str:
+    deadline = time.monotonic() + 15
+    value = start
+    while time.monotonic() < deadline:
+        value = in_tenant(public, read)
+        if value != start:
+            return value
+        time.sleep(0.2)
+    return value
+
+
+def _remove_committed(tenant: Tenant, since: datetime) -> None:
+    StripeEvent.objects.filter(received_at__gte=since).delete()
+    StripeInvoice.objects.filter(tenant=tenant).delete()
+    plans = list(Subscription.objects.filter(tenant=tenant).values_list("plan_id", flat=True))
+    Subscription.objects.filter(tenant=tenant).delete()
+    Plan.objects.filter(pk__in=plans).delete()
+    AuditEvent.objects.filter(created_at__gte=since, action__startswith="billing.").delete()
