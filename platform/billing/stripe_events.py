@@ -59,7 +59,19 @@ def stripe_event_store(*, event: dict[str, Any]) -> bool:
 
 def stripe_event_handle(*, event_id: str) -> str:
     """Handle a stored event once (its row locked; a handled one is left) and keep what
-    came of it. A failure at Stripe rolls back and raises, for the task to retry."""
+    came of it. If Stripe cannot be reached, the error is kept on the row and raised, for
+    the task to retry; nothing else is written."""
+    try:
+        return _handle(event_id)
+    except stripe_sync.StripeUnavailable as exc:
+        with schema_context("public"):
+            StripeEvent.objects.filter(pk=event_id, handled_at__isnull=True).update(
+                outcome=f"error: {exc}"[:2000]
+            )
+        raise
+
+
+def _handle(event_id: str) -> str:
     with transaction.atomic(), schema_context("public"):
         event = StripeEvent.objects.select_for_update().get(pk=event_id)
         if event.handled_at is not None:
@@ -117,16 +129,16 @@ def _invoice_event(event_type: str, invoice_id: str) -> str:
 
 def _mirror(subscription: Subscription, invoice: dict[str, Any]) -> StripeInvoice:
     status = str(invoice.get("status") or "draft")
+    fields = _fields(subscription, invoice, status)
     mirror, created = StripeInvoice.objects.select_for_update().get_or_create(
-        stripe_id=str(invoice["id"]),
-        defaults=_fields(subscription, invoice, status),
+        stripe_id=str(invoice["id"]), defaults=fields
     )
-    if not created:
-        old = mirror.status
-        for name, value in _fields(subscription, invoice, status).items():
+    old = "" if created else mirror.status
+    if not created:  # Stripe's state now, whatever the mirror said before
+        for name, value in fields.items():
             setattr(mirror, name, value)
         mirror.save()
-    if created or old != status:
+    if old != status:
         audit_record(
             actor=None,
             action="billing.stripe_invoice",

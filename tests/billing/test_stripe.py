@@ -129,6 +129,7 @@ def test_it_moves_the_subscription_past_due_when_the_card_is_declined(
     deliver(console_client, stripe_api, "invoice.created", invoice["id"])
     assert Subscription.objects.get(tenant=nyborg).status == S.PAST_DUE
     assert StripeInvoice.objects.get(stripe_id=invoice["id"]).status == "open"
+    deliver(console_client, stripe_api, "invoice.created", invoice["id"])  # replayed
     # Stripe's own invoice.payment_failed for the same invoice: nothing more happens.
     failed = events(stripe_api, "invoice.created", invoice["id"])[0] | {
         "id": f"evt_failed_{invoice['id']}",
@@ -141,6 +142,7 @@ def test_it_moves_the_subscription_past_due_when_the_card_is_declined(
             action="billing.subscription_status", data__new="past_due"
         )
         assert moves.count() == 1
+        assert AuditEvent.objects.filter(action="billing.stripe_invoice").count() == 1
 
 
 def test_it_moves_past_due_on_stripes_payment_failed_event_for_a_failed_sepa_debit(

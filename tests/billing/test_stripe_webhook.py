@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from celery.exceptions import Retry
 from django.test import Client
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from apps.audit.models import AuditEvent
 from billing.models import Plan, StripeEvent, StripeInvoice, Subscription
 from billing.stripe_events import stripe_event_handle, stripe_event_store
 from billing.stripe_services import stripe_setup
+from billing.stripe_sync import StripeUnavailable
 from tenants.models import Tenant
 from tests.billing.stripe_helpers import DECLINED_CARD, WEBHOOK, card_plan, post_event
 from tests.localstripe import (
@@ -206,3 +208,19 @@ def _remove_committed(tenant: Tenant, since: datetime) -> None:
     Subscription.objects.filter(tenant=tenant).delete()
     Plan.objects.filter(pk__in=plans).delete()
     AuditEvent.objects.filter(created_at__gte=since, action__startswith="billing.").delete()
+
+
+def test_it_keeps_the_error_when_stripe_cannot_be_reached_and_handles_it_later(
+    stripe_api, settings, console_client
+):
+    event = an_event("evt_test_later", "invoice.created")
+    event["data"]["object"] = {"id": "in_somewhere", "object": "invoice"}
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens: Stripe is away
+    with pytest.raises(Retry):  # the task asks Celery to run it again later
+        post_event(console_client, event)
+    kept = StripeEvent.objects.get(pk="evt_test_later")
+    assert kept.handled_at is None and kept.outcome.startswith("error: ")
+    settings.STRIPE_API_BASE = stripe_api  # back, but localstripe knows no such invoice
+    with pytest.raises(StripeUnavailable):
+        stripe_event_handle(event_id="evt_test_later")
+    assert StripeEvent.objects.get(pk="evt_test_later").handled_at is None
