@@ -77,6 +77,8 @@ def _customer(*, tenant: Tenant, actor: object | None) -> Subscription:
         subscription = _locked(tenant)
         if subscription.payment_method != Subscription.Method.CARD:
             raise ValidationError(_("The tenant does not pay by card."), code="method")
+        if subscription.status == S.CANCELLED:
+            raise ValidationError(_("The subscription is cancelled."), code="cancelled")
         if subscription.stripe_customer_id:
             return subscription
         subscription.stripe_customer_id = stripe_sync.customer_create(

@@ -79,7 +79,13 @@ def test_it_refuses_an_ean_tenant_and_says_what_stripe_refused(stripe_api, nybor
     with pytest.raises(ValidationError) as refused:
         stripe_setup(tenant=nyborg, actor=vera)
     assert refused.value.code == "method"
-    Subscription.objects.filter(pk=subscription.pk).update(payment_method="card")
+    Subscription.objects.filter(pk=subscription.pk).update(
+        status="cancelled", payment_method="card"
+    )
+    with pytest.raises(ValidationError) as cancelled:
+        stripe_setup(tenant=nyborg, actor=vera)
+    assert cancelled.value.code == "cancelled"
+    Subscription.objects.filter(pk=subscription.pk).update(payment_method="card", status="active")
     with pytest.raises(ValidationError) as stripe_said:  # no such payment method at Stripe
         stripe_setup(tenant=nyborg, actor=vera, payment_method_id="pm_missing")
     assert stripe_said.value.code == "stripe"
