@@ -63,7 +63,7 @@ def stripe_event_handle(*, event_id: str) -> str:
     the task to retry; nothing else is written."""
     try:
         return _handle(event_id)
-    except stripe_sync.StripeUnavailable as exc:
+    except stripe_sync.StripeUnavailable as exc:  # unreachable, or refusing: try again later
         with schema_context("public"):
             StripeEvent.objects.filter(pk=event_id, handled_at__isnull=True).update(
                 outcome=f"error: {exc}"[:2000]
@@ -104,7 +104,12 @@ def _subscription_for(customer_id: str, event_type: str) -> Subscription | None:
 
 
 def _invoice_event(event_type: str, invoice_id: str) -> str:
-    invoice = stripe_sync.invoice_retrieve(invoice_id)  # as it is now, whatever the order
+    try:
+        invoice = stripe_sync.invoice_retrieve(invoice_id)  # as it is now, whatever the order
+    except stripe_sync.StripeMissing:  # a deleted draft: nothing to mirror, nothing to retry
+        return f"invoice {invoice_id} is not at Stripe"
+    # The subscription's row lock (taken here) makes two events of one invoice, handled by
+    # two workers at once, take turns: the second reads Stripe after the first wrote.
     subscription = _subscription_for(str(invoice.get("customer") or ""), event_type)
     if subscription is None:
         return f"unknown customer {invoice.get('customer')}"

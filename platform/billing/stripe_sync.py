@@ -20,6 +20,10 @@ class StripeUnavailable(Exception):
     """Stripe refused or could not be reached; the message says why, for the vendor."""
 
 
+class StripeMissing(StripeUnavailable):
+    """Stripe has no such object (404): deleted, or never there; asking again won't help."""
+
+
 def _client() -> stripe.StripeClient:
     base = settings.STRIPE_API_BASE
     return stripe.StripeClient(
@@ -38,7 +42,8 @@ def _call(method: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
     try:
         return _plain(method(*args, **kwargs))
     except stripe.StripeError as exc:
-        raise StripeUnavailable(exc.user_message or str(exc)) from exc
+        error = StripeMissing if exc.http_status == 404 else StripeUnavailable
+        raise error(exc.user_message or str(exc)) from exc
 
 
 def _options(idempotency_key: str) -> dict[str, Any]:
