@@ -130,6 +130,33 @@ def _subscription(*, tenant: Tenant, actor: object | None) -> Subscription:
     return subscription
 
 
+def stripe_plan_change(*, tenant: Tenant, actor: object | None) -> bool:
+    """After the plan changed here: the tenant's Stripe subscription follows, so Stripe
+    charges the new price. True if Stripe's subscription was moved."""
+    with schema_context("public"):
+        current = Subscription.objects.select_related("plan").get(tenant=tenant)
+    if not current.stripe_subscription_id:
+        return False
+    try:
+        plan_id = stripe_plan_id(plan=current.plan)
+        with transaction.atomic(), schema_context("public"):
+            subscription = _locked(tenant)  # one change at a time
+            moved = stripe_sync.subscription_plan_set(
+                subscription_id=subscription.stripe_subscription_id, plan_id=plan_id
+            )
+            if moved:
+                audit_record(
+                    actor=actor,
+                    action="billing.stripe_plan_changed",
+                    target=tenant,
+                    subscription=subscription.stripe_subscription_id,
+                    plan=plan_id,
+                )
+    except stripe_sync.StripeUnavailable as exc:
+        raise _refused(exc) from exc
+    return moved
+
+
 def _trial_end(tenant: Tenant, subscription: Subscription) -> int | None:
     """Stripe charges first when our trial is over: midnight after its last day, on the
     tenant's wall clock."""

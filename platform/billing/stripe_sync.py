@@ -139,6 +139,22 @@ def subscription_create(
     return _call(_client().v1.subscriptions.create, params=params, options=_options(key))
 
 
+def subscription_plan_set(*, subscription_id: str, plan_id: str) -> bool:
+    """Move the Stripe subscription to another plan from now (Stripe prorates the rest of
+    the period); False if it is on that plan already."""
+    v1 = _client().v1
+    current = _call(v1.subscriptions.retrieve, subscription_id)
+    item = current["items"]["data"][0]
+    if (item.get("plan") or {}).get("id") == plan_id:
+        return False
+    _call(
+        v1.subscriptions.update,
+        subscription_id,
+        params={"items": [{"id": item["id"], "plan": plan_id}]},
+    )
+    return True
+
+
 def invoice_item_create(
     *,
     customer_id: str,

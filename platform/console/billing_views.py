@@ -27,7 +27,7 @@ from billing.services import (
     subscription_start,
     subscription_transition,
 )
-from billing.stripe_services import stripe_setup
+from billing.stripe_services import stripe_plan_change, stripe_setup
 from console.decorators import staff_required
 from tenants.models import Tenant
 from tenants.selectors import HIDDEN_SCHEMAS
@@ -88,6 +88,7 @@ def tenant_billing_plan(request: HttpRequest, pk: int) -> HttpResponse:
                 subscription_start(tenant=tenant, plan=plan, actor=request.user)
             else:
                 subscription_change_plan(tenant=tenant, plan=plan, actor=request.user)
+                stripe_plan_change(tenant=tenant, actor=request.user)  # a card tenant's too
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

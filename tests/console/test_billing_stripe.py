@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
+from apps.audit.models import AuditEvent
 from billing.models import StripeInvoice, Subscription
 from tests.billing.stripe_helpers import card_plan, card_tenant
 from tests.conftest import signed_in
@@ -99,3 +100,23 @@ def invoice(number: str, tenant, subscription, status: str) -> StripeInvoice:
         hosted_invoice_url=f"https://invoice.stripe.com/i/{number}",
         stripe_created=datetime(2026, 11, 1, tzinfo=UTC),
     )
+
+
+def test_it_moves_the_stripe_subscription_when_the_vendor_changes_the_plan(
+    stripe_api, vera_client, nyborg, vera
+):
+    from billing.stripe_services import stripe_setup
+    from tests.billing.stripe_helpers import GOOD_CARD
+    from tests.localstripe import card, client
+
+    card_tenant(nyborg, vera)
+    subscription = stripe_setup(
+        tenant=nyborg, actor=vera, payment_method_id=card(stripe_api, GOOD_CARD)
+    )
+    bigger = card_plan(name="Kort stor", base_price=400_000)
+    response = vera_client.post(f"/tenants/{nyborg.pk}/billing/plan/", {"plan": bigger.pk})
+    assert response.status_code == 302
+    at_stripe = client(stripe_api).v1.subscriptions.retrieve(subscription.stripe_subscription_id)
+    assert at_stripe["items"].data[0].plan.amount == 400_000
+    with schema_context("public"):
+        assert AuditEvent.objects.filter(action="billing.stripe_plan_changed").count() == 1
