@@ -25,8 +25,9 @@ from tenants.services import tenant_provision
 from tests.twofactor import app_device
 
 # The regatta's personas (Frida, Bo, Carl, Dorthe, Kim, the roklub and its shifts) and
-# `place`; strict: undefined template variables and errors logged with a traceback fail.
-pytest_plugins = ["tests.personas", "tests.strict"]
+# `place`; strict: undefined template variables and errors logged with a traceback fail;
+# localstripe: a real fake Stripe server for the tests that ask for `stripe_api`.
+pytest_plugins = ["tests.personas", "tests.strict", "tests.localstripe"]
 
 PASSWORD = "correct horse battery staple"
 NYBORG = {

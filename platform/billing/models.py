@@ -29,6 +29,8 @@ class Plan(models.Model):
     trial_days = models.PositiveSmallIntegerField(_("trial days"), default=30)
     grace_days = models.PositiveSmallIntegerField(_("grace days"), default=21)
     is_active = models.BooleanField(_("offered"), default=True)
+    # Stripe's plan (and its product) for card tenants, created the first time it is needed.
+    stripe_plan_id = models.CharField(max_length=100, blank=True, editable=False)
 
     class Meta:
         ordering = ["kind", "name"]
@@ -68,6 +70,11 @@ class Subscription(models.Model):
     )
     order_reference = models.CharField(_("order reference"), max_length=100, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    # A card tenant's customer and subscription at Stripe, and the subscription's status as
+    # Stripe last told it (its own words: active, incomplete, past_due, canceled, ...).
+    stripe_customer_id = models.CharField(max_length=100, blank=True, editable=False)
+    stripe_subscription_id = models.CharField(max_length=100, blank=True, editable=False)
+    stripe_status = models.CharField(max_length=30, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,6 +102,8 @@ class UsageMonth(models.Model):
     active_volunteers = models.PositiveIntegerField(_("active volunteers"))
     sms_segments = models.PositiveIntegerField(_("SMS segments"))
     computed_at = models.DateTimeField(auto_now=True)
+    # When the month's extra usage went to Stripe as invoice items (card tenants), once.
+    stripe_pushed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["tenant_id", "-month"]
@@ -191,3 +200,62 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class StripeInvoice(models.Model):
+    """A card tenant's invoice as Stripe last showed it: a mirror, rewritten from Stripe's
+    current state on each of its events. Stripe numbers these; the gapless series above is
+    the vendor's own (EAN e-invoices)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        PAID = "paid", _("Paid")
+        UNCOLLECTIBLE = "uncollectible", _("Uncollectible")
+        VOID = "void", _("Void")
+
+    stripe_id = models.CharField(max_length=100, unique=True)
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="stripe_invoices")
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="stripe_invoices"
+    )
+    number = models.CharField(_("number"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=15, choices=Status)
+    amount_due = models.PositiveBigIntegerField(_("due (øre)"))
+    amount_paid = models.PositiveBigIntegerField(_("paid (øre)"))
+    currency = models.CharField(max_length=3)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    hosted_invoice_url = models.URLField(max_length=500, blank=True)
+    stripe_created = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-stripe_created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "open", "paid", "uncollectible", "void"]),
+                name="stripe_invoice_status_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number or self.stripe_id
+
+
+class StripeEvent(models.Model):
+    """Every webhook event Stripe sent, stored once by its id (a replay or a concurrent
+    duplicate inserts nothing), handled once by a Celery task."""
+
+    id = models.CharField(primary_key=True, max_length=100)
+    type = models.CharField(max_length=100)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.type}"

@@ -12,7 +12,7 @@ from apps.attendance.models import Attendance
 from apps.members.models import Membership
 from apps.messaging.models import Delivery
 from apps.shifts.models import SignUp
-from billing.models import Invoice, Plan, Subscription, UsageMonth
+from billing.models import Invoice, Plan, StripeInvoice, Subscription, UsageMonth
 from tenants.models import Tenant
 from tenants.selectors import tenant_zone
 
@@ -110,3 +110,8 @@ def usage_months_for(*, tenant: Tenant) -> QuerySet[UsageMonth]:
 def plans_for(*, tenant: Tenant) -> QuerySet[Plan]:
     """The plans the vendor may put this tenant on: offered ones for its kind."""
     return Plan.objects.filter(is_active=True, kind=tenant.kind).order_by("name")
+
+
+def stripe_invoices_for(*, tenant: Tenant) -> QuerySet[StripeInvoice]:
+    """The card tenant's invoices as Stripe last showed them, newest first."""
+    return StripeInvoice.objects.filter(tenant=tenant).order_by("-stripe_created")

@@ -3,11 +3,15 @@
 from datetime import date, timedelta
 
 from celery import shared_task
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from billing.models import Subscription
 from billing.services import subscriptions_end_trials, usage_record
+from billing.stripe_events import stripe_event_handle
+from billing.stripe_services import stripe_usage_push
+from billing.stripe_sync import StripeUnavailable
 from tenants.models import Tenant
 from tenants.selectors import current_tenant
 
@@ -16,7 +20,10 @@ from tenants.selectors import current_tenant
 def meter_month(month: str) -> int:
     """Count the tenant's usage for the month (ISO first day) and store it; idempotent:
     a rerun overwrites the same (tenant, month) row with the same figures."""
-    row = usage_record(tenant=current_tenant(), month=date.fromisoformat(month))
+    tenant = current_tenant()
+    row = usage_record(tenant=tenant, month=date.fromisoformat(month))
+    if Subscription.objects.filter(tenant=tenant).exclude(stripe_customer_id="").exists():
+        push_usage_to_stripe.delay(month)  # a card tenant: the extras go on its next invoice
     return row.pk
 
 
@@ -44,3 +51,23 @@ def end_trials() -> int:
     """Beat runs this in public every night: a trial past its last day becomes active (the
     tenant a paying one). Safe to run twice: a subscription no longer in trial is left."""
     return subscriptions_end_trials(today=timezone.localdate())
+
+
+@shared_task(
+    ignore_result=True,
+    needs_tenant=False,
+    autoretry_for=(StripeUnavailable,),
+    retry_backoff=True,
+    max_retries=8,
+)  # type: ignore[call-overload]
+def handle_stripe_event(event_id: str) -> str:
+    """Handle one stored Stripe event (public schema). Safe to run twice: a handled event is
+    left as it is; a failure reaching Stripe is retried with back-off."""
+    return stripe_event_handle(event_id=event_id)
+
+
+@shared_task(ignore_result=True, autoretry_for=(ValidationError,), max_retries=5)
+def push_usage_to_stripe(month: str) -> int:
+    """After the month is metered: a card tenant's extra usage goes to Stripe as invoice
+    items for its next invoice. Safe to run twice: a month is pushed once."""
+    return stripe_usage_push(tenant=current_tenant(), month=date.fromisoformat(month))

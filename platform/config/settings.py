@@ -417,6 +417,13 @@ BILLING_SELLER = {
     "bic": env("BILLING_SELLER_BIC", "DABADKKK") or "",
 }
 
+# --- card / SEPA payments through Stripe (platform/billing/stripe_sync.py) --------------
+# STRIPE_API_BASE empty: the real Stripe; the tests point it at a localstripe server.
+STRIPE_API_KEY = env("STRIPE_API_KEY", "") or ""
+STRIPE_API_BASE = env("STRIPE_API_BASE", "") or ""
+# The signing secret of the webhook endpoint (https://<public host>/stripe/webhook/).
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "") or ""
+
 # --- security ---------------------------------------------------------------------
 # Production (DEBUG off, https) gets every hardening header by default; docs/security.md
 # lists them and why. Development and tests over http keep the same CSP, so a browser test

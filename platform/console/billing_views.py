@@ -15,6 +15,7 @@ from billing.selectors import (
     invoices_for,
     month_start,
     plans_for,
+    stripe_invoices_for,
     subscription_for,
     usage_for_month,
     usage_months_for,
@@ -26,6 +27,7 @@ from billing.services import (
     subscription_start,
     subscription_transition,
 )
+from billing.stripe_services import stripe_plan_change, stripe_setup
 from console.decorators import staff_required
 from tenants.models import Tenant
 from tenants.selectors import HIDDEN_SCHEMAS
@@ -59,6 +61,11 @@ def _page(
         "month": month,
         "usage": usage_for_month(tenant=tenant, month=month),  # so far, counted now
         "invoices": list(invoices_for(tenant=tenant)[:24]),
+        "stripe_invoices": (
+            list(stripe_invoices_for(tenant=tenant)[:24])
+            if subscription is not None and subscription.stripe_customer_id
+            else []
+        ),
         "months": list(usage_months_for(tenant=tenant)[:12]),
         "plan_form": plan_form,
         "status_form": status_form,
@@ -81,6 +88,7 @@ def tenant_billing_plan(request: HttpRequest, pk: int) -> HttpResponse:
                 subscription_start(tenant=tenant, plan=plan, actor=request.user)
             else:
                 subscription_change_plan(tenant=tenant, plan=plan, actor=request.user)
+                stripe_plan_change(tenant=tenant, actor=request.user)  # a card tenant's too
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -172,4 +180,28 @@ def invoice_einvoice_send_view(request: HttpRequest, pk: int, number: int) -> Ht
         messages.success(
             request, _("Invoice %(number)s is sent as an e-invoice.") % {"number": number}
         )
+    return redirect("tenant-billing", pk=tenant.pk)
+
+
+@staff_required
+@require_POST
+def tenant_billing_stripe(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a card tenant on Stripe: its customer, and its subscription once it can pay."""
+    tenant = _visible_tenant(pk)
+    get_object_or_404(Subscription, tenant=tenant)
+    try:
+        subscription = stripe_setup(tenant=tenant, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if subscription.stripe_subscription_id:
+            messages.success(request, _("The tenant is set up in Stripe."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The tenant is a customer in Stripe; its subscription starts once it has a "
+                    "payment method."
+                ),
+            )
     return redirect("tenant-billing", pk=tenant.pk)

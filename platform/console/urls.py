@@ -42,6 +42,11 @@ urlpatterns = [
         name="tenant-billing-payment",
     ),
     path(
+        "tenants/<int:pk>/billing/stripe/",
+        billing_views.tenant_billing_stripe,
+        name="tenant-billing-stripe",
+    ),
+    path(
         "tenants/<int:pk>/offboarding/",
         offboarding_views.tenant_offboarding,
         name="tenant-offboarding",
