@@ -139,6 +139,8 @@ def test_it_round_trips_a_tenant_with_equal_counts_pages_and_files(throwaway, aa
     )
     assert status == 404 and "vera@tovholder.dk" not in body
     storages["default"].delete(f"{slug}/events/poster.png")
+    with tenant_context(throwaway):  # stored after the export: not in the restored tenant
+        storages["default"].save("events/later.png", ContentFile(PNG))
 
     restored = committed(
         lambda: tenant_restore(archive=tmp_path / "a.tar", replace=True, actor="t")
@@ -154,6 +156,7 @@ def test_it_round_trips_a_tenant_with_equal_counts_pages_and_files(throwaway, aa
     assert _pages(restored.tenant) == pages
     with tenant_context(restored.tenant):
         assert storages["default"].open("events/poster.png").read() == PNG
+        assert not storages["default"].exists("events/later.png")
     assert storages["branding"].open(restored.tenant.logo.name).read() == PNG
     assert counts(aarhus.schema_name) == aarhus_before
 
