@@ -201,6 +201,29 @@ def test_it_migrates_a_restored_schema_that_is_behind_the_code(throwaway, tmp_pa
     assert restored.tables == counts(throwaway.schema_name)
 
 
+def test_it_restores_a_tenant_onto_an_installation_without_it(throwaway, tmp_path):
+    # As after moving installations: no row, no domain, no schema, no files.
+    slug, archive = throwaway.schema_name, tmp_path / "a.tar"
+    before = counts(slug)
+    committed(lambda: tenant_export(tenant=throwaway, out=archive, actor="t"))
+
+    def gone() -> None:
+        _forget(slug)
+        with tenant_context(throwaway):
+            storages["default"].delete("events/poster.png")
+
+    committed(gone)
+    restored = committed(lambda: tenant_restore(archive=archive, actor="t"))
+
+    assert restored.skipped == [] and restored.tables == before
+    tenant = Tenant.objects.get(schema_name=slug)
+    assert (tenant.name, tenant.status) == ("Rundtur Kommune", Tenant.Status.TRIAL)
+    assert tenant.get_primary_domain().domain == f"{slug.replace('_', '-')}.localhost"
+    with tenant_context(tenant):
+        assert storages["default"].exists("events/poster.png")
+    assert _pages(tenant)["/"][0] == 200
+
+
 def test_it_refuses_to_restore_over_a_tenant_without_replace(throwaway, tmp_path):
     archive = tmp_path / "a.tar"
     committed(lambda: tenant_export(tenant=throwaway, out=archive, actor="t"))
