@@ -8,7 +8,7 @@ import logging
 import secrets
 import tempfile
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from django.core.files import File
 from django.core.files.storage import storages
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -44,6 +45,7 @@ def export_build(*, export_id: int) -> None:
     """Write the archive, then mail its one-time link. Safe to run twice: a second run
     finds it done and does nothing."""
     with schema_context("public"):
+        exports_clean_up()
         export = TenantExport.objects.select_related("tenant", "requested_by").get(pk=export_id)
         if export.ready_at or export.tenant.status == Tenant.Status.PURGED:
             return
@@ -66,6 +68,21 @@ def export_build(*, export_id: int) -> None:
         )
         export.refresh_from_db()
         _mail_link(export, token)
+
+
+def exports_clean_up(*, now: datetime | None = None) -> int:
+    """Delete the stored archives whose link was used or has expired (each new export
+    clears the old ones: archives hold personal data and are kept no longer than needed)."""
+    now = now or timezone.now()
+    done = TenantExport.objects.exclude(file="").filter(
+        Q(expires_at__lte=now) | Q(used_at__lte=now - timedelta(hours=1))
+    )
+    removed = 0
+    for export in done:
+        storages["exports"].delete(export.file)
+        TenantExport.objects.filter(pk=export.pk).update(file="")
+        removed += 1
+    return removed
 
 
 def _hash(token: str) -> str:
@@ -102,7 +119,7 @@ def export_redeem(*, export_id: int, token: str, user: object) -> Download:
     member, a tenant's site) is told there is no such link."""
     with transaction.atomic(), schema_context("public"):
         export = TenantExport.objects.select_for_update().filter(pk=export_id).first()
-        if export is None or not export.token_hash or not export.file:
+        if export is None or not export.token_hash:
             return Download(None, "unknown")
         if not hmac.compare_digest(export.token_hash, _hash(token)):
             return Download(None, "unknown")
@@ -110,7 +127,8 @@ def export_redeem(*, export_id: int, token: str, user: object) -> Download:
             return Download(None, "unknown")
         if export.used_at is not None:
             return Download(export, _("This link has been used. Ask for a new export."))
-        if export.expires_at and export.expires_at <= timezone.now():
+        expired = export.expires_at and export.expires_at <= timezone.now()
+        if expired or not export.file:  # its file is deleted once expired (exports_clean_up)
             return Download(export, _("This link has expired. Ask for a new export."))
         export.used_at = timezone.now()
         export.save(update_fields=["used_at"])

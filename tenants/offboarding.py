@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import storages
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from psycopg import sql
 
 from apps.audit.services import audit_record
 from tenants.models import Tenant, TenantExport
+from tenants.restore_files import delete_tree
 from tenants.selectors import tenant_localtime
 from tenants.services import tenant_set_status
 
@@ -105,19 +106,8 @@ def tenant_purge(
 
 def _delete_files(tenant: Tenant, logo: str, exports: list[str]) -> None:
     with tenant_context(tenant):
-        _delete_tree(storages["default"], "")
+        delete_tree(storages["default"], "")
     if logo:
         storages["branding"].delete(logo)
     for name in exports:  # the tenant's data, also in the archives made of it
         storages["exports"].delete(name)
-
-
-def _delete_tree(storage: Storage, folder: str) -> None:
-    try:
-        dirs, files = storage.listdir(folder)
-    except FileNotFoundError:
-        return
-    for name in files:
-        storage.delete(f"{folder}{name}")
-    for name in dirs:
-        _delete_tree(storage, f"{folder}{name}/")

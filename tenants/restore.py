@@ -97,7 +97,7 @@ def tenant_restore(
             _restore_renamed(folder / "schema.dump", manifest.tenant, slug, folder)
         with transaction.atomic(), schema_context("public"):
             tenant, skipped = _restore_rows(folder, slug, existing, copy=bool(as_slug))
-        restore_files(tenant, folder / "files")
+        restore_files(tenant, folder / "files", replace=existing is not None)
         if behind:
             call_command("migrate_schemas", schema_name=slug, interactive=False, verbosity=0)
         tenant = _reopen(tenant, previous, actor=actor)

@@ -10,11 +10,13 @@ from django_tenants.utils import schema_context, tenant_context
 from tenants.models import Tenant, logo_path
 
 
-def restore_files(tenant: Tenant, folder: Path) -> int:
+def restore_files(tenant: Tenant, folder: Path, *, replace: bool = False) -> int:
     restored = 0
     default = folder / "default"
-    if default.is_dir():
-        with tenant_context(tenant):
+    with tenant_context(tenant):
+        if replace:  # files stored after the export would point at nothing: as in the archive
+            delete_tree(storages["default"], "")
+        if default.is_dir():
             for path in sorted(p for p in default.rglob("*") if p.is_file()):
                 _put(storages["default"], path.relative_to(default).as_posix(), path)
                 restored += 1
@@ -37,3 +39,15 @@ def _put(storage: Storage, name: str, path: Path) -> str:
         storage.delete(name)
     with path.open("rb") as handle:
         return storage.save(name, File(handle, name=path.name))
+
+
+def delete_tree(storage: Storage, folder: str) -> None:
+    """Every file under `folder` of `storage` (the tenant's prefix, in its context)."""
+    try:
+        dirs, files = storage.listdir(folder)
+    except FileNotFoundError:  # a tenant that never stored a file has no folder
+        return
+    for name in files:
+        storage.delete(f"{folder}{name}")
+    for name in dirs:
+        delete_tree(storage, f"{folder}{name}/")

@@ -41,7 +41,7 @@ def tenant_url(tenant: Tenant, path: str = "/") -> str:
 def open_tenants() -> QuerySet[Tenant]:
     """Tenants whose sites are up: not the public schema or the template, not closed."""
     return Tenant.objects.exclude(schema_name__in=HIDDEN_SCHEMAS).exclude(
-        status__in=(Tenant.Status.SUSPENDED, Tenant.Status.ARCHIVED)
+        status__in=(Tenant.Status.SUSPENDED, Tenant.Status.ARCHIVED, Tenant.Status.PURGED)
     )
 
 

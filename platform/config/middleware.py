@@ -61,6 +61,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Signing in (and out) writes a session and perhaps a second factor: open on an archived site.
 _SIGN_IN_NAMES = ("login", "logout", "twofactor-verify", "twofactor-setup")
 _SIGN_IN_PREFIXES = ("/sso/", "/tofaktor/webauthn/")
+_ARCHIVED_NOTICE = "archived_notice_shown"
 
 
 class ArchivedReadOnly:
@@ -83,6 +84,15 @@ class ArchivedReadOnly:
 
             context = {"tenant": tenant, "notice_ends": notice_ends(tenant)}
             return render(request, "tenants/read_only.html", context, status=403)
+        if not request.session.get(_ARCHIVED_NOTICE):  # said once per session, not per page
+            request.session[_ARCHIVED_NOTICE] = True
+            messages.warning(
+                request,
+                _(
+                    "This site has been closed and is read-only: you can read and download your "
+                    "data, but nothing can be changed."
+                ),
+            )
         return self.get_response(request)
 
 

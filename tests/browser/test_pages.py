@@ -236,6 +236,20 @@ def test_it_lists_the_system_owners_after_vera_signs_in_with_the_form(
     assert page.url.startswith(site.url(CONSOLE, "/log-ind/"))
 
 
+def test_it_shows_a_tenants_export_and_offboarding_page_accessibly(
+    page: Page, site: Site, axe_source: str
+) -> None:
+    sign_in_to_console(page, site, "vera@tovholder.dk", PASSWORD)
+    nyborg = Tenant.objects.get(schema_name="nyborg")
+    page.goto(site.url(CONSOLE, f"/tenants/{nyborg.pk}/offboarding/"))
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert page.locator("form button.button-danger").is_visible()  # cancel the agreement
+    try:
+        check_page(page, axe_source, "console-tenant-offboarding")
+    finally:
+        sign_out(page)
+
+
 def test_it_keeps_typed_values_and_summarises_a_bad_slug(
     page: Page, site: Site, axe_source: str
 ) -> None:

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django_tenants.utils import schema_context, schema_exists
 
 from apps.accounts.models import User
+from tenants.export_requests import exports_clean_up
 from tenants.models import Tenant, TenantExport
 from tests.conftest import PASSWORD, host_client, signed_in
 
@@ -97,6 +98,11 @@ def test_it_refuses_an_expired_link(
     TenantExport.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     response = vera_client.get(_link(mail.outbox[0]))
     assert response.status_code == 410 and "expired" in response.content.decode()
+    # Its archive (personal data) is deleted at the next clean-up, as each export begins.
+    stored = TenantExport.objects.get().file
+    assert (exports_folder / stored).exists()
+    assert exports_clean_up() == 1 and not (exports_folder / stored).exists()
+    assert vera_client.get(_link(mail.outbox[0])).status_code == 410
 
 
 def test_it_answers_the_request_before_the_export_is_made(

@@ -100,9 +100,14 @@ def throwaway(media) -> Iterator[Tenant]:
         return Tenant.objects.get(pk=tenant.pk)
 
     tenant = committed(provision)
-    tenant.made = made  # type: ignore[attr-defined]
+    tenant.made = made
     yield tenant
-    committed(lambda: [_forget(name) for name in made])
+
+    def forget_all() -> None:
+        for name in made:
+            _forget(name)
+
+    committed(forget_all)
 
 
 def _page(host: str, path: str) -> tuple[int, str]:
@@ -139,6 +144,8 @@ def test_it_round_trips_a_tenant_with_equal_counts_pages_and_files(throwaway, aa
     )
     assert status == 404 and "vera@tovholder.dk" not in body
     storages["default"].delete(f"{slug}/events/poster.png")
+    with tenant_context(throwaway):  # stored after the export: not in the restored tenant
+        storages["default"].save("events/later.png", ContentFile(PNG))
 
     restored = committed(
         lambda: tenant_restore(archive=tmp_path / "a.tar", replace=True, actor="t")
@@ -154,6 +161,7 @@ def test_it_round_trips_a_tenant_with_equal_counts_pages_and_files(throwaway, aa
     assert _pages(restored.tenant) == pages
     with tenant_context(restored.tenant):
         assert storages["default"].open("events/poster.png").read() == PNG
+        assert not storages["default"].exists("events/later.png")
     assert storages["branding"].open(restored.tenant.logo.name).read() == PNG
     assert counts(aarhus.schema_name) == aarhus_before
 
@@ -196,6 +204,29 @@ def test_it_migrates_a_restored_schema_that_is_behind_the_code(throwaway, tmp_pa
     restored = committed(lambda: tenant_restore(archive=behind, as_slug=copy, actor="t"))
     assert restored.migrated == dropped
     assert restored.tables == counts(throwaway.schema_name)
+
+
+def test_it_restores_a_tenant_onto_an_installation_without_it(throwaway, tmp_path):
+    # As after moving installations: no row, no domain, no schema, no files.
+    slug, archive = throwaway.schema_name, tmp_path / "a.tar"
+    before = counts(slug)
+    committed(lambda: tenant_export(tenant=throwaway, out=archive, actor="t"))
+
+    def gone() -> None:
+        _forget(slug)
+        with tenant_context(throwaway):
+            storages["default"].delete("events/poster.png")
+
+    committed(gone)
+    restored = committed(lambda: tenant_restore(archive=archive, actor="t"))
+
+    assert restored.skipped == [] and restored.tables == before
+    tenant = Tenant.objects.get(schema_name=slug)
+    assert (tenant.name, tenant.status) == ("Rundtur Kommune", Tenant.Status.TRIAL)
+    assert tenant.get_primary_domain().domain == f"{slug.replace('_', '-')}.localhost"
+    with tenant_context(tenant):
+        assert storages["default"].exists("events/poster.png")
+    assert _pages(tenant)["/"][0] == 200
 
 
 def test_it_refuses_to_restore_over_a_tenant_without_replace(throwaway, tmp_path):
@@ -293,7 +324,7 @@ def test_it_migrates_what_an_archive_lacks_and_refuses_what_it_has_extra():
 
 def test_it_records_every_applied_migration_and_count_in_the_manifest(nyborg_archive, nyborg):
     with tarfile.open(nyborg_archive) as tar:
-        manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
+        manifest = json.loads(tar.extractfile("manifest.json").read())
         names = set(tar.getnames())
     assert ["tenants", "0007_offboarding"] in manifest["migrations"]
     assert manifest["tables"] == counts(nyborg.schema_name)
