@@ -7,6 +7,7 @@ import hmac
 import logging
 import secrets
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -30,25 +30,30 @@ from tenants.models import Tenant, TenantExport
 log = logging.getLogger(__name__)
 
 
-def export_request(*, tenant: Tenant, user: Any) -> TenantExport:
-    """Ask for an archive; the task starts once this is committed."""
-    from tenants.tasks import tenant_export_build
-
+def export_request(*, tenant: Tenant, user: Any, build: Callable[[int], object]) -> TenantExport:
+    """Ask for an archive; `build` (the caller's task, which also mails the link) is
+    called with its id once this is committed."""
     with transaction.atomic(), schema_context("public"):
         export = TenantExport.objects.create(tenant=tenant, requested_by=user)
         audit_record(actor=user, action="tenant.export_requested", target=tenant, export=export.pk)
-        transaction.on_commit(lambda: tenant_export_build.delay(export_id=export.pk))
+        transaction.on_commit(lambda: build(export.pk))
     return export
 
 
-def export_build(*, export_id: int) -> None:
-    """Write the archive, then mail its one-time link. Safe to run twice: a second run
-    finds it done and does nothing."""
+@dataclass(frozen=True)
+class Ready:
+    export: TenantExport
+    token: str  # the one-time link's secret: only its hash is kept
+
+
+def export_build(*, export_id: int) -> Ready | None:
+    """Write the archive and make its one-time link, for the caller to mail. Safe to run
+    twice: a second run finds it done and returns None."""
     with schema_context("public"):
         exports_clean_up()
         export = TenantExport.objects.select_related("tenant", "requested_by").get(pk=export_id)
         if export.ready_at or export.tenant.status == Tenant.Status.PURGED:
-            return
+            return None
         with tempfile.TemporaryDirectory(prefix="tenant-export-") as scratch:
             out = Path(scratch) / f"{export.tenant.schema_name}.tar"
             tenant_export(tenant=export.tenant, out=out, actor=export.requested_by)
@@ -67,7 +72,7 @@ def export_build(*, export_id: int) -> None:
             expires_at=now + timedelta(hours=settings.TENANT_EXPORT_LINK_HOURS),
         )
         export.refresh_from_db()
-        _mail_link(export, token)
+    return Ready(export=export, token=token)
 
 
 def exports_clean_up(*, now: datetime | None = None) -> int:
@@ -95,7 +100,9 @@ def download_url(export: TenantExport, token: str) -> str:
     return f"{settings.TENANT_URL_SCHEME}://{host}{port}/exports/{export.pk}/{token}/"
 
 
-def _mail_link(export: TenantExport, token: str) -> None:
+def export_ready_mail(ready: Ready) -> tuple[str, str]:
+    """The subject and text of the mail with the link, in the installation's language."""
+    export, token = ready.export, ready.token
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "export": export,
@@ -105,7 +112,7 @@ def _mail_link(export: TenantExport, token: str) -> None:
         }
         subject = _("The export of %(name)s is ready") % {"name": export.tenant.name}
         body = render_to_string("tenants/export_ready_email.txt", context)
-    send_mail(subject, body, None, [export.requested_by.email])
+    return subject, body
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,3 @@ def send_to_every_open_tenant(task: Any) -> int:
             task.delay()
         sent += 1
     return sent
-
-
-@shared_task(ignore_result=True, needs_tenant=False)  # type: ignore[call-overload]
-def tenant_export_build(export_id: int) -> None:
-    """A vendor's export of one tenant (tenants.export_requests); long for a big tenant."""
-    from tenants.export_requests import export_build
-
-    export_build(export_id=export_id)

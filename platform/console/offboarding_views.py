@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from console.decorators import staff_required
 from console.forms import PurgeForm
+from console.tasks import tenant_export_build
 from tenants.export_requests import export_redeem, export_request
 from tenants.models import Tenant, TenantExport
 from tenants.offboarding import notice_ends, purge_refusal, tenant_cancel, tenant_purge
@@ -40,7 +41,7 @@ def tenant_export_request(request: HttpRequest, pk: int) -> HttpResponse:
     if tenant.status == Tenant.Status.PURGED:
         messages.error(request, _("A purged system owner has nothing left to export."))
     else:
-        export_request(tenant=tenant, user=request.user)
+        export_request(tenant=tenant, user=request.user, build=_build)
         messages.success(
             request,
             _(
@@ -111,3 +112,7 @@ def export_download(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         filename=f"{export.tenant.schema_name}-{export.ready_at:%Y%m%d-%H%M}.tar",
         content_type="application/x-tar",
     )
+
+
+def _build(export_id: int) -> None:
+    tenant_export_build.delay(export_id=export_id)
