@@ -12,7 +12,7 @@ from apps.attendance.models import Attendance
 from apps.members.models import Membership
 from apps.messaging.models import Delivery
 from apps.shifts.models import SignUp
-from billing.models import Invoice, Plan, Subscription, UsageMonth
+from billing.models import Invoice, Plan, PlanChange, Subscription, UsageMonth
 from tenants.models import Tenant
 from tenants.selectors import tenant_zone
 
@@ -110,3 +110,24 @@ def usage_months_for(*, tenant: Tenant) -> QuerySet[UsageMonth]:
 def plans_for(*, tenant: Tenant) -> QuerySet[Plan]:
     """The plans the vendor may put this tenant on: offered ones for its kind."""
     return Plan.objects.filter(is_active=True, kind=tenant.kind).order_by("name")
+
+
+def unpaid_ean_invoices(*, tenant: Tenant) -> QuerySet[Invoice]:
+    """Issued e-invoices waiting for payment: what the vendor may mark paid by hand."""
+    return (
+        Invoice.objects.filter(
+            tenant=tenant,
+            status=Invoice.Status.ISSUED,
+            subscription__payment_method=Subscription.Method.EAN,
+        )
+        .defer("einvoice_xml")
+        .order_by("due_on", "number")
+    )
+
+
+def plan_changes_for(*, tenant: Tenant) -> list[PlanChange]:
+    return list(
+        PlanChange.objects.filter(subscription__tenant=tenant)
+        .select_related("old_plan", "new_plan")
+        .order_by("-effective_on", "-pk")[:12]
+    )
