@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
 from apps.accounts.selectors import owner_admins
 from apps.audit.services import audit_record
@@ -124,7 +124,7 @@ def past_due_remind(*, subscription: Subscription, today: date) -> bool:
 def _mail_admins(subscription: Subscription, today: date, day: int) -> int:
     notice = past_due_notice_for(subscription=subscription, today=today)
     assert notice is not None
-    with schema_context(subscription.tenant.schema_name):  # the outbox is the tenant's
+    with tenant_context(subscription.tenant):  # the outbox is the tenant's
         admins = list(owner_admins().values_list("pk", flat=True))
         messages.send(
             PAST_DUE,
