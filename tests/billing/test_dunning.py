@@ -132,7 +132,9 @@ def test_paying_one_invoice_leaves_the_tenant_suspended_while_another_is_overdue
     with schema_context("public"):
         november = Invoice.objects.get(tenant=nyborg, period_start=date(2026, 11, 1))
     with at(date(2027, 1, 2)):
-        invoice_mark_paid(invoice=unpaid, actor=vera, reason="Delbetaling", paid_on=date(2027, 1, 2))
+        invoice_mark_paid(
+            invoice=unpaid, actor=vera, reason="Delbetaling", paid_on=date(2027, 1, 2)
+        )
     assert subscription(nyborg).status == S.PAST_DUE  # November's is still overdue
     with at(date(2027, 1, 3)):
         invoice_mark_paid(invoice=november, actor=vera, reason="Resten", paid_on=date(2027, 1, 3))

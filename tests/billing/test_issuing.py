@@ -26,7 +26,9 @@ NOVEMBER_1 = date(2026, 11, 1)
 
 
 def test_it_issues_and_sends_last_months_einvoice_once_when_run_twice(
-    nyborg, vera, einvoice_folder  # noqa: F811
+    nyborg,
+    vera,
+    einvoice_folder,  # noqa: F811
 ):
     on_ean(nyborg, vera)
     assert nightly(dispatch_issue_invoices, date(2026, 10, 31)) == 0  # not yet
@@ -61,7 +63,9 @@ def test_it_leaves_card_tenants_to_stripe(nyborg, aarhus, vera, einvoice_folder)
 
 
 def test_it_catches_up_on_nights_it_missed_one_month_at_a_time(
-    nyborg, vera, einvoice_folder  # noqa: F811
+    nyborg,
+    vera,
+    einvoice_folder,  # noqa: F811
 ):
     on_ean(nyborg, vera)
     nightly(dispatch_issue_invoices, date(2027, 1, 3))  # beat was down in November/December
@@ -83,7 +87,11 @@ def as_separate_messages() -> Iterator[None]:
 
 @pytest.mark.allow_logged_errors
 def test_one_tenants_failure_stops_nobody_elses(
-    nyborg, aarhus, vera, einvoice_folder, as_separate_messages  # noqa: F811
+    nyborg,
+    aarhus,
+    vera,
+    einvoice_folder,
+    as_separate_messages,  # noqa: F811
 ):
     on_ean(nyborg, vera)
     on_ean(aarhus, vera, monthly_plan("Region", "region"))
