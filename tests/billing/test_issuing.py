@@ -90,8 +90,8 @@ def test_one_tenants_failure_stops_nobody_elses(
     nyborg,
     aarhus,
     vera,
-    einvoice_folder,
-    as_separate_messages,  # noqa: F811
+    einvoice_folder,  # noqa: F811
+    as_separate_messages,
 ):
     on_ean(nyborg, vera)
     on_ean(aarhus, vera, monthly_plan("Region", "region"))
