@@ -89,11 +89,19 @@ class GraceForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, error_messages=REASON_ERRORS)
 
 
+class InvoiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Invoice) -> str:
+        return _("%(number)s, due %(date)s") % {
+            "number": obj.number,
+            "date": obj.due_on.strftime("%d.%m.%Y"),
+        }
+
+
 class MarkPaidForm(forms.Form):
     """The vendor records that an e-invoice was paid (a bank transfer seen by hand)."""
 
     prefix = "paid"
-    invoice = forms.ModelChoiceField(
+    invoice = InvoiceChoiceField(
         label=_("Invoice"),
         queryset=Invoice.objects.none(),
         empty_label=None,
@@ -111,14 +119,7 @@ class MarkPaidForm(forms.Form):
 
     def __init__(self, *args, invoices: QuerySet[Invoice], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["invoice"]
-        field.queryset = invoices  # type: ignore[attr-defined]
-        field.label_from_instance = lambda invoice: (
-            _(  # type: ignore[attr-defined]
-                "%(number)s, due %(date)s"
-            )
-            % {"number": invoice.number, "date": invoice.due_on.strftime("%d.%m.%Y")}
-        )
+        self.fields["invoice"].queryset = invoices  # type: ignore[attr-defined]
 
     def clean_paid_on(self) -> date:
         paid_on = self.cleaned_data["paid_on"]

@@ -77,10 +77,11 @@ def test_it_warns_suspends_and_resumes_an_unpaid_tenant(unpaid, nyborg, nyborg_c
         days = list(DunningNotice.objects.values_list("day", flat=True))
         assert days == [0, 7, 14]
 
-    nightly(dispatch_dunning, late.grace_until)  # the last day of grace: still open
+    grace_until = LATE + timedelta(days=21)
+    nightly(dispatch_dunning, grace_until)  # the last day of grace: still open
     assert subscription(nyborg).status == S.PAST_DUE
     assert nyborg_client.get("/").status_code != 503
-    nightly(dispatch_dunning, late.grace_until + timedelta(days=1))
+    nightly(dispatch_dunning, grace_until + timedelta(days=1))
     assert subscription(nyborg).status == S.SUSPENDED
     with schema_context("public"):
         assert Tenant.objects.get(pk=nyborg.pk).status == Tenant.Status.SUSPENDED
