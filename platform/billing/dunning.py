@@ -59,34 +59,63 @@ def dunning_run(*, tenant: Tenant, today: date) -> str:
     """One tenant's night: go past due, remind, or suspend; what happened (for the log).
     Safe to run twice a day: each step looks at the status and the notices already sent."""
     with schema_context("public"):
-        subscription = Subscription.objects.select_related("plan").get(tenant=tenant)
-        done = "nothing"
-        if subscription.status == S.ACTIVE and subscription.payment_method == "ean":
-            late = overdue_invoices(subscription=subscription, today=today)
-            if late:
-                subscription = subscription_transition(
-                    tenant=tenant,
-                    status=S.PAST_DUE,
-                    actor=None,
-                    reason=_("Invoice %(number)s was due on %(date)s and is not paid.")
-                    % {"number": late[0].number, "date": late[0].due_on.isoformat()},
-                )
-                done = "past_due"
+        done = "past_due" if _overdue_goes_past_due(tenant, today) else "nothing"
+        subscription = Subscription.objects.select_related("plan", "tenant").get(tenant=tenant)
         if subscription.status == S.PAST_DUE:
-            assert subscription.grace_until is not None
-            if today > subscription.grace_until:
-                subscription_transition(
-                    tenant=tenant,
-                    status=S.SUSPENDED,
-                    actor=None,
-                    reason=_("The grace period ended on %(date)s.")
-                    % {"date": subscription.grace_until.isoformat()},
-                )
+            if _suspend_after_grace(tenant, today):
                 done = "suspended"
-            elif past_due_remind(subscription=subscription, today=today):
+            elif past_due_remind(subscription=_fresh(subscription), today=today):
                 done = "reminded" if done == "nothing" else done
     past_due_notice_refresh(tenant=tenant, today=today)  # repairs a cache that lost it
     return done
+
+
+def _fresh(subscription: Subscription) -> Subscription:
+    subscription.refresh_from_db(fields=["status", "past_due_since", "grace_until"])
+    return subscription
+
+
+def _overdue_goes_past_due(tenant: Tenant, today: date) -> bool:
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().get(tenant=tenant)
+        if subscription.status != S.ACTIVE or subscription.payment_method != "ean":
+            return False
+        late = overdue_invoices(subscription=subscription, today=today)
+        if not late:
+            return False
+        subscription_transition(
+            tenant=tenant,
+            status=S.PAST_DUE,
+            actor=None,
+            reason=_("Invoice %(number)s was due on %(date)s and is not paid.")
+            % {"number": late[0].number, "date": late[0].due_on.isoformat()},
+        )
+    return True
+
+
+def _suspend_after_grace(tenant: Tenant, today: date) -> bool:
+    """Under the row's lock, so a payment or an extension that just came in wins."""
+    with transaction.atomic():
+        subscription = (
+            Subscription.objects.select_for_update().select_related("plan").get(tenant=tenant)
+        )
+        if subscription.status != S.PAST_DUE:
+            return False
+        if subscription.grace_until is None:  # went past due without the clock (by hand)
+            subscription.past_due_since = today
+            subscription.grace_until = today + timedelta(days=subscription.plan.grace_days)
+            subscription.save(update_fields=["past_due_since", "grace_until", "updated_at"])
+            return False
+        if today <= subscription.grace_until:
+            return False
+        subscription_transition(
+            tenant=tenant,
+            status=S.SUSPENDED,
+            actor=None,
+            reason=_("The grace period ended on %(date)s.")
+            % {"date": subscription.grace_until.isoformat()},
+        )
+    return True
 
 
 def past_due_remind(*, subscription: Subscription, today: date) -> bool:

@@ -175,3 +175,24 @@ def test_a_paid_invoice_cannot_be_paid_again(unpaid, vera):
     invoice_mark_paid(invoice=unpaid, actor=vera, reason="Bank", paid_on=ISSUED_ON)
     with pytest.raises(ValidationError):
         invoice_mark_paid(invoice=unpaid, actor=vera, reason="Bank", paid_on=ISSUED_ON)
+
+
+def test_a_subscription_put_past_due_by_hand_gets_its_clock_the_next_night(nyborg, vera):
+    on_ean(nyborg, vera)
+    with schema_context("public"):  # as before the dunning migration, or a bulk update
+        Subscription.objects.filter(tenant=nyborg).update(status=S.PAST_DUE)
+    nightly(dispatch_dunning, LATE)
+    found = subscription(nyborg)
+    assert (found.status, found.past_due_since, found.grace_until) == (
+        S.PAST_DUE,
+        LATE,
+        LATE + timedelta(days=21),
+    )
+    assert reminders(nyborg) == ["nanna@nyborg.dk"]
+
+
+def test_a_payment_that_came_in_wins_over_the_nights_suspension(unpaid, nyborg, vera):
+    nightly(dispatch_dunning, LATE)
+    invoice_mark_paid(invoice=unpaid, actor=vera, reason="Bank", paid_on=LATE)
+    nightly(dispatch_dunning, LATE + timedelta(days=30))  # would have suspended
+    assert subscription(nyborg).status == S.ACTIVE
