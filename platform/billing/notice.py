@@ -7,6 +7,7 @@ key): written when the subscription goes past due, removed when it leaves, and r
 the nightly dunning run, which also repairs a cache that lost it.
 """
 
+import logging
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -17,8 +18,10 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from billing.models import Invoice, Subscription
+from kernel.cache import CACHE_ERRORS, cache_get, cache_set
 from tenants.models import Tenant
 
+logger = logging.getLogger(__name__)
 KEY = "billing:past-due-notice"
 TIMEOUT = 60 * 60 * 24 * 3  # the nightly run rewrites it; gone by itself if that stops
 
@@ -57,12 +60,15 @@ def past_due_notice_refresh(*, tenant: Tenant, today: date | None = None) -> Non
         notice = subscription and past_due_notice_for(subscription=subscription, today=today)
     with schema_context(tenant.schema_name):  # the key carries the tenant's schema
         if notice:
-            cache.set(KEY, asdict(notice), TIMEOUT)
-        else:
+            cache_set(KEY, asdict(notice), TIMEOUT)
+            return
+        try:
             cache.delete(KEY)
+        except CACHE_ERRORS as error:  # Redis down: the nightly run removes it later
+            logger.warning("Cache unavailable, removing %s: %r", KEY, error)
 
 
 def past_due_notice_cached() -> PastDueNotice | None:
     """The current tenant's notice (the connection is in its schema), from the cache only."""
-    found = cache.get(KEY)
+    found = cache_get(KEY)  # Redis down: no banner, the page still answers
     return PastDueNotice(**found) if found else None
