@@ -37,7 +37,7 @@ class Preview:
     """What a plan change means for this month's base price, before it is confirmed."""
 
     effective_on: date
-    prorated: bool
+    prorated: bool  # split by days (monthly plans); False: the yearly rule
     lines: list[InvoiceLine]
     net: int
     vat: int
@@ -155,7 +155,7 @@ def plan_change_preview(*, subscription: Subscription, plan: Plan, today: date) 
     net = sum(line.amount for line in lines)
     return Preview(
         effective_on=effective,
-        prorated=len(lines) > 1 and effective == today,
+        prorated=effective == today,
         lines=lines,
         net=net,
         vat=vat_of(net),

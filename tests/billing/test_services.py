@@ -171,6 +171,8 @@ def test_it_has_nothing_to_invoice_in_the_trial(nyborg, vera):
 def two_paying_tenants(nyborg, aarhus) -> Iterator[list[Tenant]]:
     """Committed on connections of their own (threads see only committed rows); removed."""
     tenants = [nyborg, aarhus]
+    # Read now: subscription_start refreshes the tenant objects it is given (to active).
+    before = {t.pk: (t.status, t.status_before_closing) for t in tenants}
 
     def create() -> None:
         for tenant in tenants:
@@ -190,9 +192,9 @@ def two_paying_tenants(nyborg, aarhus) -> Iterator[list[Tenant]]:
                 Q(action__startswith="billing.") | Q(action="tenant.status"),
                 target_id__in=[str(t.pk) for t in tenants],
             ).delete()
-            for tenant in tenants:
-                Tenant.objects.filter(pk=tenant.pk).update(
-                    status=tenant.status, status_before_closing=tenant.status_before_closing
+            for pk, (status, before_closing) in before.items():
+                Tenant.objects.filter(pk=pk).update(
+                    status=status, status_before_closing=before_closing
                 )
 
     in_tenant(nyborg, create)
