@@ -3,7 +3,7 @@ reminded on days 0, 7 and 14; after the grace period the site is suspended (the 
 suspended page, data intact); paying the invoice opens it again by itself.
 
 Everything is keyed on the subscription's status, not on how it got there: an e-invoice
-past its due date (here) or a failed card payment (billing.stripe calls
+past its due date (here) or a failed card payment (the Stripe side calls
 subscription_transition(status=PAST_DUE)) start the same clock (past_due_since).
 """
 
@@ -233,6 +233,8 @@ def invoice_mark_paid(
         subscription = Subscription.objects.get(pk=locked.subscription_id)
         today = max(paid_on, timezone.localdate())
         still_owed = overdue_invoices(subscription=subscription, today=today)
+        tenant = locked.tenant
+        transaction.on_commit(lambda: past_due_notice_refresh(tenant=tenant))  # the amount
         if subscription.status in (S.PAST_DUE, S.SUSPENDED) and not still_owed:
             subscription_transition(
                 tenant=locked.tenant,
