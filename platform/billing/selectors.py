@@ -12,7 +12,7 @@ from apps.attendance.models import Attendance
 from apps.members.models import Membership
 from apps.messaging.models import Delivery
 from apps.shifts.models import SignUp
-from billing.models import Invoice, Plan, PlanChange, Subscription, UsageMonth
+from billing.models import DunningNotice, Invoice, Plan, PlanChange, Subscription, UsageMonth
 from tenants.models import Tenant
 from tenants.selectors import tenant_zone
 
@@ -130,4 +130,15 @@ def plan_changes_for(*, tenant: Tenant) -> list[PlanChange]:
         PlanChange.objects.filter(subscription__tenant=tenant)
         .select_related("old_plan", "new_plan")
         .order_by("-effective_on", "-pk")[:12]
+    )
+
+
+def dunning_notices_for(*, subscription: Subscription | None) -> list[DunningNotice]:
+    """The reminders of the current past-due spell (none asked for when it is not in one)."""
+    if subscription is None or subscription.past_due_since is None:
+        return []
+    return list(
+        DunningNotice.objects.filter(
+            subscription=subscription, past_due_since=subscription.past_due_since
+        ).order_by("day")
     )

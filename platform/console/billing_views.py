@@ -20,6 +20,7 @@ from billing.forms import (
 from billing.models import Invoice, Plan, Subscription
 from billing.proration import plan_change_preview
 from billing.selectors import (
+    dunning_notices_for,
     invoices_for,
     month_start,
     plan_changes_for,
@@ -79,6 +80,7 @@ def _page(
         "grace_form": grace_form,
         "paid_form": paid_form,
         "plan_changes": plan_changes_for(tenant=tenant),
+        "notices": dunning_notices_for(subscription=subscription),
     }
     failed = (
         plan_form.errors

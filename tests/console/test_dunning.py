@@ -76,6 +76,7 @@ def test_it_marks_an_einvoice_paid_by_hand_and_the_tenant_resumes(
     client = vera_on(console_client, vera, day)
     page = client.get(f"/tenants/{nyborg.pk}/billing/").content.decode()
     assert 'name="paid-invoice"' in page and 'name="grace-until"' not in page  # suspended
+    assert page.count("1 administrator") == 1  # the day-0 reminder, to Nanna
     url = f"/tenants/{nyborg.pk}/billing/paid/"
     data = {"paid-invoice": past_due.pk, "paid-paid_on": day.isoformat(), "paid-reason": ""}
     refused = post(client, day, url, data)
