@@ -1,8 +1,13 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
 class BillingConfig(AppConfig):
-    """Stripe customers, subscriptions and webhooks (public schema): the billing issue fills it."""
+    """Plans, subscriptions, invoices, dunning (public schema)."""
 
     name = "billing"
     verbose_name = "Billing"
+
+    def ready(self) -> None:
+        import_module(f"{self.name}.messages")  # declares the past-due mail to the admins

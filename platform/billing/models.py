@@ -68,6 +68,11 @@ class Subscription(models.Model):
         blank=True,
         validators=[validate_ean],  # 13 digits with a valid GS1 check digit
     )
+    # Dunning (billing.dunning): the day the subscription last went past due, kept while it
+    # is past due or suspended, cleared when it is active again; and the last day before
+    # suspension (past_due_since + the plan's grace days, or later if the vendor extends).
+    past_due_since = models.DateField(_("past due since"), null=True, blank=True)
+    grace_until = models.DateField(_("grace period ends"), null=True, blank=True)
     order_reference = models.CharField(_("order reference"), max_length=100, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
     # A card tenant's customer and subscription at Stripe, and the subscription's status as
@@ -144,6 +149,7 @@ class Invoice(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ISSUED)
     issued_on = models.DateField(_("issued"))
     due_on = models.DateField(_("due"))
+    paid_on = models.DateField(_("paid"), null=True, blank=True)
     net_total = models.PositiveBigIntegerField(_("net (øre)"))
     vat_total = models.PositiveBigIntegerField(_("VAT (øre)"))
     gross_total = models.PositiveBigIntegerField(_("total (øre)"))
@@ -200,6 +206,49 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class DunningNotice(models.Model):
+    """A reminder mail the tenant's admins got while past due: one per (subscription, the day
+    it went past due, day 0/7/14), so a rerun of the nightly task sends nothing twice."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="dunning_notices"
+    )
+    past_due_since = models.DateField()
+    day = models.PositiveSmallIntegerField()  # 0, 7 or 14 days after past_due_since
+    recipients = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["subscription_id", "past_due_since", "day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "past_due_since", "day"], name="dunning_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.past_due_since} +{self.day}"
+
+
+class PlanChange(models.Model):
+    """A subscription moved from one plan to another from a day on. invoice_issue reads these
+    to bill each day of a month on the plan in force that day (billing.proration)."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="plan_changes"
+    )
+    old_plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
+    new_plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
+    effective_on = models.DateField(_("from"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["subscription_id", "effective_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old_plan} → {self.new_plan} ({self.effective_on})"
 
 
 class StripeInvoice(models.Model):

@@ -12,7 +12,15 @@ from apps.attendance.models import Attendance
 from apps.members.models import Membership
 from apps.messaging.models import Delivery
 from apps.shifts.models import SignUp
-from billing.models import Invoice, Plan, StripeInvoice, Subscription, UsageMonth
+from billing.models import (
+    DunningNotice,
+    Invoice,
+    Plan,
+    PlanChange,
+    StripeInvoice,
+    Subscription,
+    UsageMonth,
+)
 from tenants.models import Tenant
 from tenants.selectors import tenant_zone
 
@@ -115,3 +123,35 @@ def plans_for(*, tenant: Tenant) -> QuerySet[Plan]:
 def stripe_invoices_for(*, tenant: Tenant) -> QuerySet[StripeInvoice]:
     """The card tenant's invoices as Stripe last showed them, newest first."""
     return StripeInvoice.objects.filter(tenant=tenant).order_by("-stripe_created")
+
+
+def unpaid_ean_invoices(*, tenant: Tenant) -> QuerySet[Invoice]:
+    """Issued e-invoices waiting for payment: what the vendor may mark paid by hand."""
+    return (
+        Invoice.objects.filter(
+            tenant=tenant,
+            status=Invoice.Status.ISSUED,
+            subscription__payment_method=Subscription.Method.EAN,
+        )
+        .defer("einvoice_xml")
+        .order_by("due_on", "number")
+    )
+
+
+def plan_changes_for(*, tenant: Tenant) -> list[PlanChange]:
+    return list(
+        PlanChange.objects.filter(subscription__tenant=tenant)
+        .select_related("old_plan", "new_plan")
+        .order_by("-effective_on", "-pk")[:12]
+    )
+
+
+def dunning_notices_for(*, subscription: Subscription | None) -> list[DunningNotice]:
+    """The reminders of the current past-due spell (none asked for when it is not in one)."""
+    if subscription is None or subscription.past_due_since is None:
+        return []
+    return list(
+        DunningNotice.objects.filter(
+            subscription=subscription, past_due_since=subscription.past_due_since
+        ).order_by("day")
+    )

@@ -20,9 +20,12 @@ from billing.models import (
     InvoiceLine,
     InvoiceSeries,
     Plan,
+    PlanChange,
     Subscription,
     UsageMonth,
 )
+from billing.notice import past_due_notice_refresh
+from billing.proration import base_lines, change_effective_on, changes_for, plan_on
 from billing.selectors import month_end, month_start, next_month, usage_for_month
 from tenants.models import Tenant
 from tenants.services import tenant_resume, tenant_set_status
@@ -109,19 +112,39 @@ def _period_end(plan: Plan, start: date) -> date:
     return month_end(start)
 
 
-def subscription_change_plan(*, tenant: Tenant, plan: Plan, actor: object | None) -> Subscription:
-    """Move a running subscription to another plan from its next invoice on."""
+def subscription_change_plan(
+    *, tenant: Tenant, plan: Plan, actor: object | None, today: date | None = None
+) -> Subscription:
+    """Move a running subscription to another plan. A paying one records the change
+    (PlanChange) so its month is billed on each plan by days (billing.proration: from
+    today between monthly plans, from next month when a yearly plan is involved); a trial
+    simply moves, as nothing is billed for it yet."""
     if plan.kind != tenant.kind or not plan.is_active:
         raise ValidationError(_("This plan is not offered to this tenant."), code="plan")
+    today = today or _today()
     with transaction.atomic(), schema_context("public"):
-        subscription = Subscription.objects.select_for_update().get(tenant=tenant)
+        subscription = (
+            Subscription.objects.select_for_update().select_related("plan").get(tenant=tenant)
+        )
         if subscription.status == S.CANCELLED:
             raise ValidationError(_("The subscription is cancelled."), code="cancelled")
-        old = subscription.plan.name
+        if subscription.plan_id == plan.pk:
+            raise ValidationError(_("The tenant is on this plan already."), code="same")
+        old = subscription.plan
+        effective = change_effective_on(old=old, new=plan, today=today)
+        if subscription.status != S.TRIAL:
+            PlanChange.objects.create(
+                subscription=subscription, old_plan=old, new_plan=plan, effective_on=effective
+            )
         subscription.plan = plan
         subscription.save(update_fields=["plan", "updated_at"])
         audit_record(
-            actor=actor, action="billing.plan_changed", target=tenant, old=old, new=plan.name
+            actor=actor,
+            action="billing.plan_changed",
+            target=tenant,
+            old=old.name,
+            new=plan.name,
+            effective_on=effective.isoformat(),
         )
     return subscription
 
@@ -171,7 +194,8 @@ def subscription_transition(
                 code="transition",
             )
         subscription.status = status
-        subscription.save(update_fields=["status", "updated_at"])
+        _dunning_dates(subscription, old, status)
+        subscription.save(update_fields=["status", "past_due_since", "grace_until", "updated_at"])
         audit_record(
             actor=actor,
             action="billing.subscription_status",
@@ -181,7 +205,31 @@ def subscription_transition(
             reason=reason,
         )
         _tenant_follows(tenant, status, actor)
+        transaction.on_commit(lambda: past_due_notice_refresh(tenant=tenant))
     return subscription
+
+
+def subscription_cancel(*, tenant: Tenant, actor: object | None, reason: str) -> bool:
+    """End the subscription when the tenant is cancelled (offboarding): no more invoices,
+    no dunning; a card tenant's subscription at Stripe ends too. False if there was none
+    running."""
+    current = Subscription.objects.filter(tenant=tenant).first()
+    if current is None or current.status == S.CANCELLED:
+        return False
+    subscription_transition(tenant=tenant, status=S.CANCELLED, actor=actor, reason=reason)
+    return True
+
+
+def _dunning_dates(subscription: Subscription, old: str, new: str) -> None:
+    """Past due starts the dunning clock (whatever moved it: an unpaid e-invoice or a failed
+    card payment); suspension keeps it; being active (or cancelled) again stops it."""
+    if new == S.PAST_DUE and old != S.PAST_DUE:
+        since = _today()
+        subscription.past_due_since = since
+        subscription.grace_until = since + timedelta(days=subscription.plan.grace_days)
+    elif new in (S.ACTIVE, S.CANCELLED, S.TRIAL):
+        subscription.past_due_since = None
+        subscription.grace_until = None
 
 
 def subscriptions_end_trials(*, today: date) -> int:
@@ -200,6 +248,11 @@ def subscriptions_end_trials(*, today: date) -> int:
 
 
 def _tenant_follows(tenant: Tenant, status: str, actor: object | None) -> None:
+    # A cancelled (archived) or purged tenant is offboarding: a late payment or the end of
+    # a trial never reopens or suspends it (tenants.offboarding owns its status now).
+    tenant.refresh_from_db(fields=["status"])
+    if tenant.status in (Tenant.Status.ARCHIVED, Tenant.Status.PURGED):
+        return
     if status == S.SUSPENDED:
         tenant_set_status(tenant=tenant, status=Tenant.Status.SUSPENDED, actor=actor)
     elif status == S.ACTIVE:
@@ -233,9 +286,10 @@ def vat_of(net: int) -> int:
 def invoice_issue(*, tenant: Tenant, month: date, actor: object | None = None) -> Invoice:
     """Issue the invoice for a month (usage in arrears), numbered without gaps.
 
-    The base price is billed every month on a monthly plan, and in full in the month a
-    billing year starts on a yearly plan; extra volunteers in whole blocks; SMS per
-    segment. Issuing a month twice gives the same invoice back.
+    The base price is billed every month on a monthly plan (by days on each plan when the
+    plan changed in the month, billing.proration), and in full in the month a billing
+    year starts on a yearly plan; extra volunteers in whole blocks; SMS per segment.
+    Issuing a month twice gives the same invoice back.
     """
     first = month_start(month)
     with transaction.atomic(), schema_context("public"):
@@ -288,21 +342,9 @@ def invoice_issue(*, tenant: Tenant, month: date, actor: object | None = None) -
 
 
 def _lines(subscription: Subscription, first: date, usage: UsageMonth) -> list[InvoiceLine]:
-    plan = subscription.plan
-    lines = []
-    start = subscription.current_period_start
-    assert start is not None
-    yearly = plan.period == Plan.Period.YEARLY
-    if not yearly or (first.month == start.month and first >= month_start(start)):
-        label = _("%(plan)s, year from %(month)s") if yearly else _("%(plan)s, %(month)s")
-        lines.append(
-            _line(
-                InvoiceLine.Kind.BASE,
-                label % {"plan": plan.name, "month": f"{first:%m/%Y}"},
-                1,
-                plan.base_price,
-            )
-        )
+    changes = changes_for(subscription)
+    lines = base_lines(subscription, first, changes)  # by days, when the plan changed
+    plan = plan_on(month_end(first), subscription.plan, changes)  # usage: the month's last
     extra = max(0, usage.active_volunteers - plan.included_volunteers)
     if extra:
         blocks = math.ceil(extra / plan.block_size)

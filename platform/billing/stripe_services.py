@@ -157,6 +157,32 @@ def stripe_plan_change(*, tenant: Tenant, actor: object | None) -> bool:
     return moved
 
 
+def stripe_cancel(*, tenant: Tenant, actor: object | None) -> bool:
+    """The tenant was cancelled: its Stripe subscription ends too, so Stripe charges
+    nothing more. True if there was one to end."""
+    with transaction.atomic(), schema_context("public"):
+        subscription = Subscription.objects.select_for_update().filter(tenant=tenant).first()
+        if subscription is None or not subscription.stripe_subscription_id:
+            return False
+        if subscription.stripe_status == "canceled":
+            return False
+        try:
+            status = stripe_sync.subscription_cancel(
+                subscription_id=subscription.stripe_subscription_id
+            )
+        except stripe_sync.StripeUnavailable as exc:
+            raise _refused(exc) from exc
+        subscription.stripe_status = status
+        subscription.save(update_fields=["stripe_status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="billing.stripe_subscription_cancelled",
+            target=tenant,
+            subscription=subscription.stripe_subscription_id,
+        )
+    return True
+
+
 def _trial_end(tenant: Tenant, subscription: Subscription) -> int | None:
     """Stripe charges first when our trial is over: midnight after its last day, on the
     tenant's wall clock."""

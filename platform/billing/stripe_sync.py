@@ -155,6 +155,11 @@ def subscription_plan_set(*, subscription_id: str, plan_id: str) -> bool:
     return True
 
 
+def subscription_cancel(*, subscription_id: str) -> str:
+    """End the Stripe subscription now (the tenant was cancelled); its status after."""
+    return str(_call(_client().v1.subscriptions.cancel, subscription_id).get("status", ""))
+
+
 def invoice_item_create(
     *,
     customer_id: str,

@@ -1,4 +1,5 @@
-"""Monthly metering: beat fans out once a month; each tenant's task counts its own month."""
+"""Beat's billing work: monthly metering, nightly trials, issuing and dunning. Each fans out
+one task per tenant, which counts, issues or reminds for that tenant only."""
 
 from datetime import date, timedelta
 
@@ -7,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from billing.dunning import dunning_candidates, dunning_run
+from billing.issuing import invoices_issue_due, issuing_candidates
 from billing.models import Subscription
 from billing.services import subscriptions_end_trials, usage_record
 from billing.stripe_events import stripe_event_handle
@@ -71,3 +74,39 @@ def push_usage_to_stripe(month: str) -> int:
     """After the month is metered: a card tenant's extra usage goes to Stripe as invoice
     items for its next invoice. Safe to run twice: a month is pushed once."""
     return stripe_usage_push(tenant=current_tenant(), month=date.fromisoformat(month))
+
+
+@shared_task(ignore_result=True, needs_tenant=False)  # type: ignore[call-overload]
+def dispatch_issue_invoices(today: str = "") -> int:
+    """Beat runs this in public every night (after the metering on the 1st): one task per
+    EAN tenant whose invoice date has come, so one failure stops nobody else's."""
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    tenants = issuing_candidates(today=day)
+    for tenant_id in tenants:
+        issue_invoices.delay(tenant_id, day.isoformat())
+    return len(tenants)
+
+
+@shared_task(ignore_result=True, needs_tenant=False)  # type: ignore[call-overload]
+def issue_invoices(tenant_id: int, today: str) -> int:
+    """Issue the tenant's due invoices and send its e-invoices; a rerun issues nothing."""
+    tenant = Tenant.objects.get(pk=tenant_id)
+    return len(invoices_issue_due(tenant=tenant, today=date.fromisoformat(today)))
+
+
+@shared_task(ignore_result=True, needs_tenant=False)  # type: ignore[call-overload]
+def dispatch_dunning(today: str = "") -> int:
+    """Beat runs this in public every night: one task per tenant that is past due or has an
+    e-invoice past its due date."""
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    tenants = dunning_candidates(today=day)
+    for tenant_id in tenants:
+        dunning.delay(tenant_id, day.isoformat())
+    return len(tenants)
+
+
+@shared_task(ignore_result=True, needs_tenant=False)  # type: ignore[call-overload]
+def dunning(tenant_id: int, today: str) -> str:
+    """Past due, remind (day 0, 7, 14) or suspend one tenant; safe to run twice a day."""
+    tenant = Tenant.objects.get(pk=tenant_id)
+    return dunning_run(tenant=tenant, today=date.fromisoformat(today))

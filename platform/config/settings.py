@@ -164,6 +164,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "config.context_processors.platform",
+                "billing.context_processors.past_due",
             ],
             # {% load dates %} (named date formats, config/dates.py) and {% load ui %}: no app.
             "libraries": {
@@ -282,6 +283,14 @@ CELERY_BEAT_SCHEDULE = {
     "billing-meter-month": {  # last month's usage per tenant, once the month is over
         "task": "billing.tasks.dispatch_meter_month",
         "schedule": crontab(day_of_month=1, hour=2, minute=30),
+    },
+    "billing-issue-invoices": {  # EAN tenants: last month's invoice, after the metering
+        "task": "billing.tasks.dispatch_issue_invoices",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "billing-dunning": {  # overdue → past due → reminders → suspended (billing/dunning.py)
+        "task": "billing.tasks.dispatch_dunning",
+        "schedule": crontab(hour=8, minute=0),  # mails in office hours
     },
     "evaluations-due": {
         "task": "apps.evaluations.tasks.dispatch_evaluations",

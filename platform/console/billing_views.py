@@ -9,14 +9,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billing.einvoice import invoice_einvoice_send
-from billing.forms import PaymentForm, PlanChoiceForm, PlanForm, StatusForm
+from billing.forms import (
+    GraceForm,
+    MarkPaidForm,
+    PaymentForm,
+    PlanChoiceForm,
+    PlanForm,
+    StatusForm,
+)
 from billing.models import Invoice, Plan, Subscription
+from billing.proration import plan_change_preview
 from billing.selectors import (
+    dunning_notices_for,
     invoices_for,
     month_start,
+    plan_changes_for,
     plans_for,
     stripe_invoices_for,
     subscription_for,
+    unpaid_ean_invoices,
     usage_for_month,
     usage_months_for,
 )
@@ -49,11 +60,15 @@ def _page(
     plan_form: PlanChoiceForm,
     status_form: StatusForm,
     payment_form: PaymentForm | None = None,
+    grace_form: GraceForm | None = None,
+    paid_form: MarkPaidForm | None = None,
 ) -> HttpResponse:
     month = month_start(timezone.localdate())
     subscription = subscription_for(tenant=tenant)
     if payment_form is None and subscription is not None:
         payment_form = PaymentForm(instance=subscription)
+    grace_form = grace_form or GraceForm()
+    paid_form = paid_form or MarkPaidForm(invoices=unpaid_ean_invoices(tenant=tenant))
     context = {
         "t": tenant,
         "subscription": subscription,
@@ -69,8 +84,18 @@ def _page(
         "months": list(usage_months_for(tenant=tenant)[:12]),
         "plan_form": plan_form,
         "status_form": status_form,
+        "grace_form": grace_form,
+        "paid_form": paid_form,
+        "plan_changes": plan_changes_for(tenant=tenant),
+        "notices": dunning_notices_for(subscription=subscription),
     }
-    failed = plan_form.errors or status_form.errors or (payment_form and payment_form.errors)
+    failed = (
+        plan_form.errors
+        or status_form.errors
+        or (payment_form and payment_form.errors)
+        or grace_form.errors
+        or paid_form.errors
+    )
     return render(request, "console/tenant_billing.html", context, status=400 if failed else 200)
 
 
@@ -83,8 +108,14 @@ def tenant_billing_plan(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         plan = form.cleaned_data["plan"]
         current = subscription_for(tenant=tenant)
+        running = current is not None and current.status != current.Status.CANCELLED
+        if running and request.POST.get("confirm") != "yes":
+            if current is not None and current.plan_id == plan.pk:
+                form.add_error("plan", _("The tenant is on this plan already."))
+                return _page(request, tenant, form, StatusForm())
+            return _preview(request, tenant, current, plan)  # shown before it is confirmed
         try:
-            if current is None or current.status == current.Status.CANCELLED:
+            if not running:
                 subscription_start(tenant=tenant, plan=plan, actor=request.user)
             else:
                 subscription_change_plan(tenant=tenant, plan=plan, actor=request.user)
@@ -98,6 +129,18 @@ def tenant_billing_plan(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("tenant-billing", pk=tenant.pk)
     return _page(request, tenant, form, StatusForm())
+
+
+def _preview(
+    request: HttpRequest, tenant: Tenant, subscription: Subscription | None, plan: Plan
+) -> HttpResponse:
+    """This month's base price on each plan by days, with VAT; a second POST with
+    confirm=yes applies the change."""
+    assert subscription is not None
+    today = timezone.localdate()
+    preview = plan_change_preview(subscription=subscription, plan=plan, today=today)
+    context = {"t": tenant, "subscription": subscription, "plan": plan, "preview": preview}
+    return render(request, "console/plan_change_preview.html", context)
 
 
 @staff_required

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from billing.services import subscription_cancel
+from billing.stripe_services import stripe_cancel
 from console.decorators import staff_required
 from console.forms import PurgeForm
 from console.tasks import tenant_export_build
@@ -58,7 +60,7 @@ def tenant_export_request(request: HttpRequest, pk: int) -> HttpResponse:
 def tenant_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     tenant = _tenant(pk)
     try:
-        tenant = tenant_cancel(tenant=tenant, actor=request.user)
+        tenant = _cancel(tenant, request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -116,3 +118,12 @@ def export_download(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 
 def _build(export_id: int) -> None:
     tenant_export_build.delay(export_id=export_id)
+
+
+def _cancel(tenant: Tenant, actor: object) -> Tenant:
+    """Billing ends first (Stripe, then the subscription: nothing more is invoiced or
+    dunned), then the site is archived. Stripe refusing changes nothing here."""
+    if tenant.status != Tenant.Status.PURGED:
+        stripe_cancel(tenant=tenant, actor=actor)
+        subscription_cancel(tenant=tenant, actor=actor, reason="offboarding")
+    return tenant_cancel(tenant=tenant, actor=actor)

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from console import billing_views, offboarding_views, views
+from console import billing_views, dunning_views, offboarding_views, views
 
 urlpatterns = [
     path("", views.tenant_list, name="home"),
@@ -40,6 +40,16 @@ urlpatterns = [
         "tenants/<int:pk>/billing/payment/",
         billing_views.tenant_billing_payment,
         name="tenant-billing-payment",
+    ),
+    path(
+        "tenants/<int:pk>/billing/grace/",
+        dunning_views.tenant_billing_grace,
+        name="tenant-billing-grace",
+    ),
+    path(
+        "tenants/<int:pk>/billing/paid/",
+        dunning_views.tenant_invoice_paid,
+        name="tenant-invoice-paid",
     ),
     path(
         "tenants/<int:pk>/billing/stripe/",

@@ -109,8 +109,8 @@ def test_another_tenants_admin_sees_only_his_own_site(aarhus, anders, aarhus_cli
 
 
 def test_every_kind_has_its_own_test():
-    """One test per kind, named after it, in the test_messages.py of an app."""
-    written = "".join(p.read_text() for p in (ROOT / "tests" / "apps").rglob("test_messages.py"))
+    """One test per kind, named after it, in the test_messages.py of an app (or billing)."""
+    written = "".join(p.read_text() for p in (ROOT / "tests").rglob("test_messages.py"))
     missing = [k.slug for k in messages.kinds() if f"def test_{k.slug}(" not in written]
     assert missing == []
 
