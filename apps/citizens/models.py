@@ -194,9 +194,7 @@ class CitizenMatch(models.Model):
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    status = models.CharField(
-        max_length=16, choices=Status, default=Status.PROPOSED, db_index=True
-    )
+    status = models.CharField(max_length=16, choices=Status, default=Status.PROPOSED, db_index=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

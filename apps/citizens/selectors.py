@@ -129,7 +129,9 @@ def missing_steps(*, programme: Programme, user_ids: list[int]) -> dict[int, lis
     ).values_list("onboarding_id", "kind")
     for onboarding_id, kind in checks:
         done[owner[onboarding_id]].add(
-            Step.CRIMINAL_RECORD if kind == RecordCheck.Kind.CRIMINAL_RECORD else Step.CHILD_PROTECTION
+            Step.CRIMINAL_RECORD
+            if kind == RecordCheck.Kind.CRIMINAL_RECORD
+            else Step.CHILD_PROTECTION
         )
     return {pk: [step for step in required if step not in done[pk]] for pk in user_ids}
 

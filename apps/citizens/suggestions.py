@@ -171,9 +171,7 @@ def describe_reason(reason: Reason) -> str:
     if code == "same_region":
         return _("lives in the same part of the country")
     if code == "capacity_left":
-        return ngettext(
-            "room for %(n)s more citizen", "room for %(n)s more citizens", n
-        ) % {"n": n}
+        return ngettext("room for %(n)s more citizen", "room for %(n)s more citizens", n) % {"n": n}
     if code == "capacity_full":
         return ngettext(
             "already has the %(n)s citizen they can carry",
@@ -187,9 +185,9 @@ def describe_reason(reason: Reason) -> str:
             n,
         ) % {"n": n}
     if code == "missing_steps":
-        return ngettext(
-            "%(n)s onboarding step missing", "%(n)s onboarding steps missing", n
-        ) % {"n": n}
+        return ngettext("%(n)s onboarding step missing", "%(n)s onboarding steps missing", n) % {
+            "n": n
+        }
     return describe(reason)
 
 

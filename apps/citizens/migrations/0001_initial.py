@@ -7,126 +7,415 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0003_referrer_role'),
+        ("organisations", "0003_referrer_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('required_steps', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('agreement', 'Collaboration agreement accepted'), ('confidentiality', 'Confidentiality declaration accepted'), ('introduction', 'Introduction done'), ('criminal', 'Criminal-record check OK'), ('child', 'Child-protection check OK')], max_length=20), blank=True, default=list, size=None)),
-                ('funder', models.CharField(blank=True, max_length=200, verbose_name='funder')),
-                ('grant_starts_on', models.DateField(blank=True, null=True, verbose_name='grant period starts')),
-                ('grant_ends_on', models.DateField(blank=True, null=True, verbose_name='grant period ends')),
-                ('is_open', models.BooleanField(default=True, verbose_name='open for referrals')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "required_steps",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("agreement", "Collaboration agreement accepted"),
+                                ("confidentiality", "Confidentiality declaration accepted"),
+                                ("introduction", "Introduction done"),
+                                ("criminal", "Criminal-record check OK"),
+                                ("child", "Child-protection check OK"),
+                            ],
+                            max_length=20,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("funder", models.CharField(blank=True, max_length=200, verbose_name="funder")),
+                (
+                    "grant_starts_on",
+                    models.DateField(blank=True, null=True, verbose_name="grant period starts"),
+                ),
+                (
+                    "grant_ends_on",
+                    models.DateField(blank=True, null=True, verbose_name="grant period ends"),
+                ),
+                ("is_open", models.BooleanField(default=True, verbose_name="open for referrals")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=80, verbose_name='first name or alias')),
-                ('age_band', models.CharField(choices=[('0-17', 'Under 18'), ('18-29', '18–29'), ('30-49', '30–49'), ('50-66', '50–66'), ('67-79', '67–79'), ('80+', '80 or older')], max_length=5, verbose_name='age')),
-                ('postcode', models.CharField(max_length=4, verbose_name='postcode')),
-                ('languages', models.CharField(blank=True, max_length=200, verbose_name='languages')),
-                ('interests', models.CharField(blank=True, max_length=300, verbose_name='wishes and interests')),
-                ('practical_needs', models.CharField(blank=True, max_length=300, verbose_name='practical needs')),
-                ('availability', models.JSONField(blank=True, default=list, verbose_name='availability')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='note')),
-                ('special_category', models.TextField(blank=True, editable=False)),
-                ('basis', models.CharField(choices=[('consent', "The citizen's explicit consent"), ('public_task', "The referring authority's legal basis")], max_length=12, verbose_name='legal basis')),
-                ('basis_note', models.CharField(blank=True, max_length=300, verbose_name='the legal basis as stated')),
-                ('basis_recorded_at', models.DateTimeField()),
-                ('source', models.CharField(choices=[('professional', 'A professional'), ('self', 'The citizen'), ('coordinator', 'A coordinator')], max_length=12)),
-                ('referring_body', models.CharField(blank=True, max_length=200, verbose_name='referring body')),
-                ('status', models.CharField(choices=[('new', 'Waiting for a match'), ('proposed', 'Proposed to a volunteer'), ('meeting', 'First meeting planned'), ('active', 'Active match'), ('ended', 'Ended'), ('withdrawn', 'Withdrawn')], db_index=True, default='new', max_length=10)),
-                ('created_at', models.DateTimeField()),
-                ('status_changed_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('basis_recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='citizens.programme')),
-                ('referred_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=80, verbose_name="first name or alias")),
+                (
+                    "age_band",
+                    models.CharField(
+                        choices=[
+                            ("0-17", "Under 18"),
+                            ("18-29", "18–29"),
+                            ("30-49", "30–49"),
+                            ("50-66", "50–66"),
+                            ("67-79", "67–79"),
+                            ("80+", "80 or older"),
+                        ],
+                        max_length=5,
+                        verbose_name="age",
+                    ),
+                ),
+                ("postcode", models.CharField(max_length=4, verbose_name="postcode")),
+                (
+                    "languages",
+                    models.CharField(blank=True, max_length=200, verbose_name="languages"),
+                ),
+                (
+                    "interests",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="wishes and interests"
+                    ),
+                ),
+                (
+                    "practical_needs",
+                    models.CharField(blank=True, max_length=300, verbose_name="practical needs"),
+                ),
+                (
+                    "availability",
+                    models.JSONField(blank=True, default=list, verbose_name="availability"),
+                ),
+                ("note", models.TextField(blank=True, max_length=2000, verbose_name="note")),
+                ("special_category", models.TextField(blank=True, editable=False)),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("consent", "The citizen's explicit consent"),
+                            ("public_task", "The referring authority's legal basis"),
+                        ],
+                        max_length=12,
+                        verbose_name="legal basis",
+                    ),
+                ),
+                (
+                    "basis_note",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="the legal basis as stated"
+                    ),
+                ),
+                ("basis_recorded_at", models.DateTimeField()),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("professional", "A professional"),
+                            ("self", "The citizen"),
+                            ("coordinator", "A coordinator"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "referring_body",
+                    models.CharField(blank=True, max_length=200, verbose_name="referring body"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Waiting for a match"),
+                            ("proposed", "Proposed to a volunteer"),
+                            ("meeting", "First meeting planned"),
+                            ("active", "Active match"),
+                            ("ended", "Ended"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="new",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("status_changed_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "basis_recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="citizens.programme",
+                    ),
+                ),
+                (
+                    "referred_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CitizenMatch',
+            name="CitizenMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('accepted', 'Accepted by the volunteer'), ('declined', 'Declined by the volunteer'), ('meeting_planned', 'First meeting planned'), ('active', 'Active'), ('ended', 'Ended')], db_index=True, default='proposed', max_length=16)),
-                ('proposed_at', models.DateTimeField()),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('meeting_at', models.DateTimeField(blank=True, null=True, verbose_name='first meeting')),
-                ('meeting_place', models.CharField(blank=True, max_length=200, verbose_name='place')),
-                ('volunteer_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('citizen_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('citizen_confirmed_via', models.CharField(blank=True, max_length=12)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('end_reason', models.CharField(blank=True, choices=[('not_a_fit', 'Not a good fit after the first meeting'), ('goal_reached', 'The goal was reached'), ('citizen_stopped', 'The citizen stopped'), ('volunteer_stopped', 'The volunteer stopped'), ('moved', 'Moved away'), ('health', 'Illness or death'), ('other', 'Other')], max_length=20)),
-                ('ended_by', models.CharField(blank=True, choices=[('volunteer', 'The volunteer'), ('citizen', 'The citizen'), ('coordinator', 'The coordinator')], max_length=12)),
-                ('meeting_planned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('volunteer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matches', to='citizens.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("accepted", "Accepted by the volunteer"),
+                            ("declined", "Declined by the volunteer"),
+                            ("meeting_planned", "First meeting planned"),
+                            ("active", "Active"),
+                            ("ended", "Ended"),
+                        ],
+                        db_index=True,
+                        default="proposed",
+                        max_length=16,
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField()),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "meeting_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="first meeting"),
+                ),
+                (
+                    "meeting_place",
+                    models.CharField(blank=True, max_length=200, verbose_name="place"),
+                ),
+                ("volunteer_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("citizen_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("citizen_confirmed_via", models.CharField(blank=True, max_length=12)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("not_a_fit", "Not a good fit after the first meeting"),
+                            ("goal_reached", "The goal was reached"),
+                            ("citizen_stopped", "The citizen stopped"),
+                            ("volunteer_stopped", "The volunteer stopped"),
+                            ("moved", "Moved away"),
+                            ("health", "Illness or death"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("volunteer", "The volunteer"),
+                            ("citizen", "The citizen"),
+                            ("coordinator", "The coordinator"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "meeting_planned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matches",
+                        to="citizens.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-proposed_at', '-id'],
+                "ordering": ["-proposed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MatchCapacity',
+            name="MatchCapacity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('max_matches', models.PositiveSmallIntegerField(verbose_name='how many citizens at once')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='match_capacity', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "max_matches",
+                    models.PositiveSmallIntegerField(verbose_name="how many citizens at once"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="match_capacity",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('max_matches__lte', 10)), name='match_capacity_at_most_ten')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("max_matches__lte", 10)),
+                        name="match_capacity_at_most_ten",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('grant_ends_on__isnull', True), ('grant_starts_on__isnull', True), ('grant_ends_on__gte', models.F('grant_starts_on')), _connector='OR'), name='programme_grant_ends_after_it_starts'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("grant_ends_on__isnull", True),
+                    ("grant_starts_on__isnull", True),
+                    ("grant_ends_on__gte", models.F("grant_starts_on")),
+                    _connector="OR",
+                ),
+                name="programme_grant_ends_after_it_starts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('postcode__regex', '^[0-9]{4}$')), name='referral_danish_postcode'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("postcode__regex", "^[0-9]{4}$")),
+                name="referral_danish_postcode",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['ended', 'withdrawn']), _negated=True), ('ended_at__isnull', False), _connector='OR'), name='referral_ended_has_a_time'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status__in", ["ended", "withdrawn"]), _negated=True),
+                    ("ended_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="referral_ended_has_a_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citizenmatch',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['proposed', 'accepted', 'meeting_planned', 'active'])), fields=('referral',), name='one_open_match_per_referral'),
+            model_name="citizenmatch",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("status__in", ["proposed", "accepted", "meeting_planned", "active"])
+                ),
+                fields=("referral",),
+                name="one_open_match_per_referral",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citizenmatch',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'meeting_planned'), _negated=True), ('meeting_at__isnull', False), _connector='OR'), name='citizen_match_meeting_has_a_time'),
+            model_name="citizenmatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "meeting_planned"), _negated=True),
+                    ("meeting_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="citizen_match_meeting_has_a_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citizenmatch',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'active'), _negated=True), models.Q(('citizen_confirmed_at__isnull', False), ('started_at__isnull', False), ('volunteer_confirmed_at__isnull', False)), _connector='OR'), name='citizen_match_active_after_both_said_yes'),
+            model_name="citizenmatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "active"), _negated=True),
+                    models.Q(
+                        ("citizen_confirmed_at__isnull", False),
+                        ("started_at__isnull", False),
+                        ("volunteer_confirmed_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="citizen_match_active_after_both_said_yes",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citizenmatch',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'ended'), _negated=True), models.Q(('ended_at__isnull', False), models.Q(('end_reason', ''), _negated=True)), _connector='OR'), name='citizen_match_ended_with_a_reason'),
+            model_name="citizenmatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "ended"), _negated=True),
+                    models.Q(
+                        ("ended_at__isnull", False), models.Q(("end_reason", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="citizen_match_ended_with_a_reason",
+            ),
         ),
     ]
