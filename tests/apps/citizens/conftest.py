@@ -82,7 +82,9 @@ def volunteers(roklub, frida, bo) -> dict[str, User]:
     _member(frida, roklub, postcode="5800", availability=["tue-afternoon"], tags=[arabic, chess])
     _member(bo, roklub, postcode="5853", availability=["sat-morning"])
     Onboarding.objects.create(
-        organisation=roklub, user=frida, starts_on=date(2025, 1, 1),
+        organisation=roklub,
+        user=frida,
+        starts_on=date(2025, 1, 1),
         agreement_accepted_on=date(2025, 1, 2),
     )
     return {"frida": frida, "bo": bo}

@@ -128,7 +128,11 @@ def test_it_takes_a_referral_to_an_active_match_and_its_end(
     as_rasmus.post(f"/borgere/match/{match.pk}/afslut/", {"reason": "goal_reached"})
     match.refresh_from_db()
     referral.refresh_from_db()
-    assert (match.status, match.end_reason, match.ended_by) == ("ended", "goal_reached", "coordinator")
+    assert (match.status, match.end_reason, match.ended_by) == (
+        "ended",
+        "goal_reached",
+        "coordinator",
+    )
     assert referral.status == Referral.Status.ENDED and referral.ended_at is not None
     assert list(
         AuditEvent.objects.filter(target_type="citizens.CitizenMatch")
