@@ -100,7 +100,7 @@ class ReferralForm(forms.ModelForm):
 
     def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
+        self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
         self.fields["first_name"].widget.attrs["autocomplete"] = "off"
 
     def clean_postcode(self) -> str:

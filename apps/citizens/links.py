@@ -33,11 +33,11 @@ def match_for_token(token: str, *, now: datetime | None = None) -> CitizenMatch 
         data = signing.loads(token, salt=_salt())
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("m"), int):
         return None
     match = (
         CitizenMatch.objects.select_related("referral__programme__organisation", "volunteer")
-        .filter(pk=data.get("m"), status=CitizenMatch.Status.MEETING_PLANNED)
+        .filter(pk=data["m"], status=CitizenMatch.Status.MEETING_PLANNED)
         .first()
     )
     if match is None or match.meeting_at is None:

@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_initial'),
+        ("organisations", "0002_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='organisationrole',
-            name='role',
-            field=models.CharField(choices=[('admin', 'Organisation admin'), ('coordinator', 'Coordinator'), ('contact', 'Contact person'), ('referrer', 'Referrer')], max_length=20),
+            model_name="organisationrole",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("admin", "Organisation admin"),
+                    ("coordinator", "Coordinator"),
+                    ("contact", "Contact person"),
+                    ("referrer", "Referrer"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
