@@ -9,7 +9,50 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.citizens.models import CitizenMatch, Programme, Referral
 from apps.members.forms import AVAILABILITY_CHOICES
-from apps.shifts.forms import local_datetime_field
+from apps.organisations.models import Organisation
+from apps.shifts.forms import DateInput, local_datetime_field
+from kernel.forms import DayField
+
+
+class ProgrammeForm(forms.ModelForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
+    required_steps = forms.MultipleChoiceField(
+        label=_("Required before a volunteer can be proposed"),
+        choices=Programme.Step.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Steps of the onboarding checklist the volunteer must have done."),
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["name", "description", "funder", "grant_starts_on", "grant_ends_on"]
+        labels = {
+            "name": _("Name"),
+            "description": _("Description"),
+            "funder": _("Funder (optional)"),
+            "grant_starts_on": _("Grant period starts"),
+            "grant_ends_on": _("Grant period ends"),
+        }
+        help_texts = {
+            "name": _("E.g. befriending visitor, mentor, IT help, homework help."),
+            "funder": _("The foundation or authority that funds the programme, for its reports."),
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "grant_starts_on": DateInput,
+            "grant_ends_on": DateInput,
+        }
+        field_classes = {"grant_starts_on": DayField, "grant_ends_on": DayField}
+
+    field_order = ["organisation"]
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        self.fields["organisation"].queryset = queryset  # type: ignore[attr-defined]
 
 
 class ReferralForm(forms.ModelForm):

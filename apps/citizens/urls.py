@@ -6,6 +6,7 @@ from apps.citizens import views
 
 urlpatterns = [
     path("", views.referral_list, name="citizens-referrals"),
+    path("indsatser/ny/", views.programme_new, name="citizens-programme-new"),
     path("henvisning/ny/", views.referral_new, name="citizens-referral-new"),
     path("henvisning/modtaget/", views.referral_received, name="citizens-referral-received"),
     path("henvisninger/<int:referral_id>/", views.referral_detail, name="citizens-referral"),
@@ -13,6 +14,11 @@ urlpatterns = [
         "henvisninger/<int:referral_id>/foelsomme/",
         views.special_category,
         name="citizens-special-category",
+    ),
+    path(
+        "henvisninger/<int:referral_id>/traek-tilbage/",
+        views.withdraw,
+        name="citizens-withdraw",
     ),
     path(
         "henvisninger/<int:referral_id>/foreslaa/<int:user_id>/",

@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.citizens.forms import CapacityForm, EndForm, MeetingForm, ReferralForm
+from apps.citizens.forms import (
+    CapacityForm,
+    EndForm,
+    MeetingForm,
+    ProgrammeForm,
+    ReferralForm,
+)
 from apps.citizens.links import answer_token, match_for_token
 from apps.citizens.models import CitizenMatch, MatchCapacity, Programme, Referral
 from apps.citizens.selectors import (
@@ -38,7 +44,13 @@ from apps.citizens.services.matches import (
     match_propose,
     meeting_plan,
 )
-from apps.citizens.services.referrals import capacity_set, referral_create, special_category_read
+from apps.citizens.services.referrals import (
+    capacity_set,
+    programme_create,
+    referral_create,
+    referral_withdraw,
+    special_category_read,
+)
 from apps.citizens.suggestions import suggest
 from apps.organisations.permissions import require_coordinator, require_coordinator_somewhere
 from apps.organisations.selectors import organisations_coordinated_by
@@ -62,6 +74,46 @@ def referral_list(request: AuthedHttpRequest) -> HttpResponse:
         "programmes": programmes_of(organisations=organisations),
     }
     return render(request, "citizens/referral_list.html", context)
+
+
+@login_required
+def programme_new(request: AuthedHttpRequest) -> HttpResponse:
+    organisations = require_coordinator_somewhere(request.user)
+    form = ProgrammeForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme_create(
+                actor=request.user,
+                organisation=data["organisation"],
+                name=data["name"],
+                description=data["description"],
+                required_steps=data["required_steps"],
+                funder=data["funder"],
+                grant_starts_on=data["grant_starts_on"],
+                grant_ends_on=data["grant_ends_on"],
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, _("The programme is open for referrals."))
+            return redirect("citizens-referrals")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "citizens/programme_form.html", {"form": form}, status=status)
+
+
+@login_required
+def withdraw(request: AuthedHttpRequest, referral_id: int) -> HttpResponse:
+    referral = _referral(request, referral_id)
+    if request.method == "POST":
+        try:
+            referral_withdraw(actor=request.user, referral=referral)
+        except ValidationError as refusal:
+            _refusal(request, refusal)
+        else:
+            messages.success(request, _("The referral is withdrawn."))
+            return redirect("citizens-referrals")
+    return redirect("citizens-referral", referral.pk)
 
 
 def _referral(request: AuthedHttpRequest, referral_id: int) -> Referral:

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
-from apps.citizens.models import CitizenMatch, Referral
+from apps.citizens.models import CitizenMatch, Programme, Referral
 from tests.apps.citizens.conftest import REFERRAL, SPECIAL
 from tests.conftest import signed_in
 from tests.personas import in_days
@@ -172,3 +172,39 @@ def test_it_lets_a_volunteer_set_how_many_citizens_they_carry(nyborg, in_nyborg,
     assert body(as_frida.get("/borgere/mine/"))
     as_frida.post("/borgere/mine/", {"max_matches": "3"})
     assert frida.match_capacity.max_matches == 3
+
+
+def test_a_coordinator_opens_a_programme(nyborg, in_nyborg, roklub, rasmus, kim):
+    as_rasmus = browser(rasmus, nyborg)
+    assert "Nyborg Spejderne" not in body(as_rasmus.get("/borgere/indsatser/ny/"))
+    response = as_rasmus.post(
+        "/borgere/indsatser/ny/",
+        {
+            "organisation": roklub.pk,
+            "name": "Mentor",
+            "required_steps": ["agreement", "child"],
+            "funder": "Socialstyrelsen",
+            "grant_starts_on": "2026-01-01",
+            "grant_ends_on": "2025-12-31",
+        },
+    )
+    assert response.status_code == 400  # the grant ends before it starts
+    response = as_rasmus.post(
+        "/borgere/indsatser/ny/",
+        {"organisation": roklub.pk, "name": "Mentor", "required_steps": ["agreement", "child"]},
+    )
+    assert response.status_code == 302
+    programme = Programme.objects.get(name="Mentor")
+    assert programme.required_steps == ["agreement", "child"]
+    assert "Mentor" in body(as_rasmus.get("/borgere/"))
+    # Kim may not open one for the rowing club.
+    as_kim = browser(kim, nyborg)
+    refused = as_kim.post("/borgere/indsatser/ny/", {"organisation": roklub.pk, "name": "X"})
+    assert refused.status_code == 400 and not Programme.objects.filter(name="X").exists()
+
+
+def test_a_waiting_referral_is_withdrawn_from_its_page(nyborg, referral, rasmus):
+    response = browser(rasmus, nyborg).post(f"/borgere/henvisninger/{referral.pk}/traek-tilbage/")
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.WITHDRAWN

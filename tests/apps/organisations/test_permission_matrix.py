@@ -328,6 +328,7 @@ ACTIONS: list[Action] = [
         r("citizens-propose", lambda w: w.referral.pk, lambda w: w.people["volunteer"].pk),
     ),
     _post("citizens-meeting", r("citizens-meeting", lambda w: w.citizen_match.pk)),
+    _post("citizens-withdraw", r("citizens-withdraw", lambda w: w.referral.pk)),
     _post(
         "citizens-citizen-answer",
         r("citizens-citizen-answer", lambda w: w.citizen_match.pk),
@@ -401,6 +402,7 @@ ACROSS = [
     "reports",
     "citizens-referrals",
     "citizens-referral-new",
+    "citizens-programme-new",
 ]
 # A referrer may refer (and see the receipt), and reach no other page of the matrix.
 REFERRER_MAY = ("citizens-referral-new",)
