@@ -112,14 +112,19 @@ class Referral(models.Model):
     created_at = models.DateTimeField()
     status_changed_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    # When retention deleted its personal data (apps.citizens.services.retention): what is
+    # left (programme, age band, source, basis, status, dates, matches) is anonymous.
+    scrubbed_at = models.DateTimeField(null=True, blank=True)
 
     OPEN = (Status.NEW, Status.PROPOSED, Status.MEETING, Status.ACTIVE)
+    CLOSED = (Status.ENDED, Status.WITHDRAWN)
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(postcode__regex=r"^[0-9]{4}$"), name="referral_danish_postcode"
+                condition=Q(postcode__regex=r"^[0-9]{4}$") | Q(scrubbed_at__isnull=False),
+                name="referral_danish_postcode",
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["ended", "withdrawn"]) | Q(ended_at__isnull=False),

@@ -141,6 +141,14 @@ def retention_lines() -> list[tuple[str, str]]:
             gettext("Subject and text are blanked after %(months)s months; counts stay.")
             % {"months": rules.message_months},
         ),
+        (
+            gettext("Referrals of citizens"),
+            gettext(
+                "Personal data are deleted %(months)s months after the referral ended; "
+                "anonymous counts stay."
+            )
+            % {"months": rules.referral_months},
+        ),
     ]
 
 
