@@ -21,6 +21,7 @@ from apps.organisations.selectors import COORDINATING_ROLES
 from apps.recruitment.models import Onboarding, RecordCheck
 
 Step = Programme.Step
+MANY = 200  # more people than this: read the organisation's whole checklist instead
 
 
 def is_referrer(*, user: User) -> bool:
@@ -100,14 +101,20 @@ def open_match_counts(*, user_ids: list[int] | None = None) -> dict[int, int]:
 
 def missing_steps(*, programme: Programme, user_ids: list[int]) -> dict[int, list[str]]:
     """Per person: the programme's required onboarding steps they have not done in its
-    organisation (recruitment's checklist), in two queries."""
+    organisation (recruitment's checklist), in two queries. For many people it reads the
+    organisation's whole checklist rather than send thousands of ids as parameters."""
     required = list(programme.required_steps)
     if not required:
         return {pk: [] for pk in user_ids}
     done: dict[int, set[str]] = defaultdict(set)
-    onboardings = Onboarding.objects.filter(
-        organisation_id=programme.organisation_id, user_id__in=user_ids or [0]
-    ).values_list(
+    onboardings = Onboarding.objects.filter(organisation_id=programme.organisation_id)
+    checks = RecordCheck.objects.filter(
+        onboarding__organisation_id=programme.organisation_id, status=RecordCheck.Status.OK
+    )
+    if len(user_ids) <= MANY:
+        onboardings = onboardings.filter(user_id__in=user_ids or [0])
+        checks = checks.filter(onboarding__user_id__in=user_ids or [0])
+    rows = onboardings.values_list(
         "pk",
         "user_id",
         "agreement_accepted_on",
@@ -115,7 +122,7 @@ def missing_steps(*, programme: Programme, user_ids: list[int]) -> dict[int, lis
         "introduction_done_on",
     )
     owner: dict[int, int] = {}
-    for pk, user_id, agreement, confidentiality, introduction in onboardings:
+    for pk, user_id, agreement, confidentiality, introduction in rows:
         owner[pk] = user_id
         for step, when in (
             (Step.AGREEMENT, agreement),
@@ -124,15 +131,12 @@ def missing_steps(*, programme: Programme, user_ids: list[int]) -> dict[int, lis
         ):
             if when:
                 done[user_id].add(step)
-    checks = RecordCheck.objects.filter(
-        onboarding_id__in=list(owner) or [0], status=RecordCheck.Status.OK
-    ).values_list("onboarding_id", "kind")
-    for onboarding_id, kind in checks:
-        done[owner[onboarding_id]].add(
-            Step.CRIMINAL_RECORD
-            if kind == RecordCheck.Kind.CRIMINAL_RECORD
-            else Step.CHILD_PROTECTION
-        )
+    step_of = {
+        RecordCheck.Kind.CRIMINAL_RECORD: Step.CRIMINAL_RECORD,
+        RecordCheck.Kind.CHILD_PROTECTION: Step.CHILD_PROTECTION,
+    }
+    for onboarding_id, kind in checks.values_list("onboarding_id", "kind"):
+        done[owner[onboarding_id]].add(step_of[kind])
     return {pk: [step for step in required if step not in done[pk]] for pk in user_ids}
 
 
