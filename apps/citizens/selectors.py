@@ -131,7 +131,7 @@ def missing_steps(*, programme: Programme, user_ids: list[int]) -> dict[int, lis
         ):
             if when:
                 done[user_id].add(step)
-    step_of = {
+    step_of: dict[str, str] = {
         RecordCheck.Kind.CRIMINAL_RECORD: Step.CRIMINAL_RECORD,
         RecordCheck.Kind.CHILD_PROTECTION: Step.CHILD_PROTECTION,
     }
