@@ -223,6 +223,14 @@ def processing_record(*, tenant: Tenant) -> list[ProcessingSection]:
         (gettext("Groups"), gettext("Group membership and posts.")),
         (gettext("Evaluations"), gettext("Answers to evaluation questionnaires.")),
         (gettext("Audit log"), gettext("Who did what and when, sign-ins included.")),
+        (
+            gettext("Referrals of citizens"),
+            gettext(
+                "Alias, age band, postcode, languages, interests, practical needs, "
+                "availability, a note, the legal basis; health information only in one "
+                "encrypted field that the programme's coordinators alone can read."
+            ),
+        ),
     ]
     purposes = [
         (
@@ -236,8 +244,10 @@ def processing_record(*, tenant: Tenant) -> list[ProcessingSection]:
             gettext("Legal basis"),
             gettext(
                 "GDPR article 6(1)(e) (task in the public interest) and 6(1)(a) (consent) "
-                "for optional messages; article 9 data are not collected; record checks "
-                "under the Danish rules on criminal-record checks."
+                "for optional messages; record checks under the Danish rules on "
+                "criminal-record checks. Article 9 data only in a referral of a citizen, "
+                "in one encrypted field, under article 9(2)(a) (explicit consent) or the "
+                "referring authority's stated basis."
             ),
         ),
     ]
@@ -266,6 +276,13 @@ def processing_record(*, tenant: Tenant) -> list[ProcessingSection]:
             gettext("Reads of notes, applications and onboarding, and sign-ins are logged."),
         ),
         (gettext("Encryption"), gettext("All traffic over HTTPS.")),
+        (
+            gettext("Special-category data"),
+            gettext(
+                "Encrypted at field level (Fernet, keys outside the database); every "
+                "read is logged."
+            ),
+        ),
     ]
     return [
         ProcessingSection(gettext("Controller"), contact),
