@@ -65,6 +65,12 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     "person.erased": _("Person erased"),
     "audit.exported": _("Audit log exported"),
     "audit.processing_record_downloaded": _("Record of processing downloaded"),
+    "referral.created": _("Citizen referred"),
+    "referral.special_category_read": _("Read a referral's sensitive information"),
+    "referral.special_refused": _("Refused to read a referral's sensitive information"),
+    "referral.scrubbed": _("Referrals' personal data deleted (retention)"),
+    "citizen_match.proposed": _("Citizen proposed to a volunteer"),
+    "citizen_match.ended": _("Match with a citizen ended"),
 }
 
 

@@ -76,3 +76,17 @@ def test_it_rotates_to_a_new_key(settings, referral, rasmus):
     referral.refresh_from_db()
     assert special_category_read(actor=rasmus, referral=referral) == SPECIAL
     assert special_category_rotate() == 1  # twice is harmless
+
+
+def test_the_record_of_processing_and_the_audit_log_name_it(nyborg, referral, rasmus):
+    from django.utils import translation
+
+    from apps.privacy.selectors import audit_action_label, processing_record
+
+    special_category_read(actor=rasmus, referral=referral)
+    with translation.override("en"):
+        record = str(processing_record(tenant=nyborg))
+        assert "Referrals of citizens" in record and "Article 9 data only in a referral" in record
+        assert audit_action_label("referral.special_category_read") == (
+            "Read a referral's sensitive information"
+        )
