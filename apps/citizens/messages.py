@@ -75,3 +75,14 @@ FIRST_MEETING = register(
         attachments=_meeting_files,
     )
 )
+
+
+MEETING_REMINDER = register(
+    MessageKind(
+        slug="citizen_meeting_reminder",
+        label=_("Reminder of a first meeting with a citizen"),
+        template="citizens/emails/citizen_meeting_reminder",
+        context=lambda params: _fields(_match(params)),
+        example=lambda: _fields(_example()),
+    )
+)

@@ -266,6 +266,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.recruitment.tasks.dispatch_reminders",
         "schedule": crontab(hour=7, minute=15),
     },
+    "citizens-meeting-reminders": {  # a first meeting tomorrow: the volunteer and coordinator
+        "task": "apps.citizens.tasks.dispatch_meeting_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "groups-digests": {  # members who chose one mail a day about their groups' posts
         "task": "apps.groups.tasks.dispatch_group_digests",
         "schedule": crontab(hour=17, minute=0),

@@ -12,7 +12,7 @@ match has both yeses, an ended one a reason); the services take row locks on the
 and the volunteer so that two coordinators cannot overfill anyone.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,7 +20,11 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.citizens.models import CitizenMatch, MatchCapacity, Programme, Referral
-from apps.citizens.notifications import first_meeting_send, match_proposed_send
+from apps.citizens.notifications import (
+    first_meeting_send,
+    match_proposed_send,
+    meeting_reminder_send,
+)
 from apps.citizens.selectors import missing_steps
 from apps.citizens.services._common import NotTheVolunteer, Refused
 from apps.members.models import Membership
@@ -241,3 +245,21 @@ def match_end(
         _end(locked, reason=reason, by=by, now=now)
         audit_record(actor=actor, action="citizen_match.ended", target=locked, reason=reason)
     return locked
+
+
+REMIND_BEFORE = timedelta(days=1)
+
+
+def meeting_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind the volunteer and the coordinator of each first meeting in the coming day;
+    safe to run twice (each reminder's dedupe key names the match and the meeting time)."""
+    now = now_or(now)
+    due = CitizenMatch.objects.filter(
+        status=Status.MEETING_PLANNED, meeting_at__gt=now, meeting_at__lte=now + REMIND_BEFORE
+    ).select_related("referral__programme")
+    sent = 0
+    with transaction.atomic():
+        for match in due:
+            meeting_reminder_send(match=match)
+            sent += 1
+    return sent
