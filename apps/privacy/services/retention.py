@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.citizens.models import Referral
 from apps.citizens.services.retention import referrals_scrub, referrals_to_scrub
 from apps.evaluations.models import Invitation as EvaluationInvitation
 from apps.members.imports.jobs import KEPT as UPLOADS
@@ -310,6 +311,23 @@ def _messages(report: RetentionReport, *, now: datetime, rules: RetentionSetting
     report.messages_blanked = old.count()
     if not report.dry_run and report.messages_blanked:
         old.update(subject="", body_markdown="", params={})
+
+
+def referral_deletions(*, organisations: list) -> list[tuple[Referral, datetime]]:
+    """For coordinators: their organisations' closed referrals that still hold personal
+    data, each with the moment retention deletes it (the daily run on or after it)."""
+    months = RetentionSettings.load().referral_months
+    closed = (
+        Referral.objects.filter(
+            programme__organisation__in=organisations,
+            status__in=Referral.CLOSED,
+            scrubbed_at__isnull=True,
+        )
+        .select_related("programme")
+        .order_by("ended_at", "pk")
+    )
+    # The rule deletes once `ended_at` is more than `months` back: that is, from here on.
+    return [(r, months_before(r.ended_at, -months)) for r in closed if r.ended_at is not None]
 
 
 def _referrals(report: RetentionReport, *, now: datetime, rules: RetentionSettings) -> None:

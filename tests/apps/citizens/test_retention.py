@@ -62,3 +62,18 @@ def test_it_deletes_a_closed_referrals_personal_data_after_the_set_months(
     # A shorter period set by the site reaches the withdrawn one too.
     RetentionSettings.objects.update_or_create(pk=1, defaults={"referral_months": 6})
     assert retention_run(now=now).referrals_scrubbed == 1
+
+
+def test_a_coordinator_sees_what_will_be_deleted_when(nyborg, referral, rasmus, kim):
+    from tests.apps.citizens.test_views import browser
+
+    ended = timezone.now().replace(year=2026, month=1, day=31, hour=12)
+    Referral.objects.filter(pk=referral.pk).update(status="ended", ended_at=ended)
+    page = browser(rasmus, nyborg).get("/privatliv/opbevaring/henvisninger/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "Inger" in text
+    assert '<time datetime="2027-01-31' in text  # 12 months after, the rule's own arithmetic
+    assert (
+        "Inger"
+        not in browser(kim, nyborg).get("/privatliv/opbevaring/henvisninger/").content.decode()
+    )

@@ -403,6 +403,7 @@ ACROSS = [
     "citizens-referrals",
     "citizens-referral-new",
     "citizens-programme-new",
+    "privacy-referral-deletions",
 ]
 # A referrer may refer (and see the receipt), and reach no other page of the matrix.
 REFERRER_MAY = ("citizens-referral-new",)
