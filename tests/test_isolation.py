@@ -73,3 +73,17 @@ def test_it_sweeps_the_controllers_records():
         "/privatliv/revisionslog/csv/",
         "/privatliv/fortegnelse/",
     } <= paths
+
+
+def test_it_sweeps_citizen_matching():
+    """apps.citizens: the coordinators', the referrers', the volunteers' and the citizen's
+    pages (the last without signing in)."""
+    paths = set(tenant_paths())
+    assert {
+        "/borgere/",
+        "/borgere/henvisning/ny/",
+        "/borgere/henvisninger/1/",
+        "/borgere/henvisninger/1/foelsomme/",
+        "/borgere/mine/1/",
+        "/borgere/svar/MQ/",
+    } <= paths

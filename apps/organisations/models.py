@@ -37,6 +37,9 @@ class OrganisationRole(models.Model):
         ADMIN = "admin", _("Organisation admin")
         COORDINATOR = "coordinator", _("Coordinator")
         CONTACT = "contact", _("Contact person")
+        # A professional (a social worker, a nurse) who may refer citizens into the site's
+        # programmes (apps.citizens) and sees nothing else: not a coordinating role.
+        REFERRER = "referrer", _("Referrer")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(

@@ -69,6 +69,12 @@ class RetentionSettingsForm(forms.ModelForm):
     message_months = forms.IntegerField(
         label=_("Blank the text of sent messages after (months)"), min_value=1, max_value=120
     )
+    referral_months = forms.IntegerField(
+        label=_("Delete a citizen's referral after it ended (months)"),
+        help_text=_("The referral's personal data; the anonymous counts for reports stay."),
+        min_value=1,
+        max_value=60,
+    )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     class Meta:
@@ -79,6 +85,7 @@ class RetentionSettingsForm(forms.ModelForm):
             "application_months",
             "evaluation_months",
             "message_months",
+            "referral_months",
         ]
 
     def to_confirm(self) -> "RetentionSettingsForm":

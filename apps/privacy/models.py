@@ -107,6 +107,9 @@ class RetentionSettings(models.Model):
     message_months = models.PositiveSmallIntegerField(
         _("blank the text of sent messages after (months)"), default=12
     )
+    referral_months = models.PositiveSmallIntegerField(
+        _("delete a citizen's referral after it ended (months)"), default=12
+    )
 
     class Meta:
         verbose_name = _("retention settings")
@@ -127,6 +130,10 @@ class RetentionSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(evaluation_months__gte=1, evaluation_months__lte=120),
                 name="retention_evaluations_1_to_120_months",
+            ),
+            models.CheckConstraint(
+                condition=Q(referral_months__gte=1, referral_months__lte=60),
+                name="retention_referrals_1_to_60_months",
             ),
             models.CheckConstraint(
                 condition=Q(message_months__gte=1, message_months__lte=120),

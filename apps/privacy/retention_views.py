@@ -1,7 +1,8 @@
 """The site admin's retention page (/privatliv/opbevaring/): the settings, what the next
 daily run will do and when, and the people anonymised soonest. A change first shows its
 dry run ("with this setting, N people would be warned ...") and is saved only on confirm.
-Only the system owner's admins; everyone else gets 404, as for the site settings."""
+Only the system owner's admins; everyone else gets 404, as for the site settings.
+Coordinators have their own page: when their closed referrals of citizens are deleted."""
 
 import copy
 
@@ -11,12 +12,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from apps.organisations.permissions import require_coordinator_somewhere
 from apps.privacy.forms import RetentionSettingsForm
 from apps.privacy.models import RetentionSettings
 from apps.privacy.services.retention import (
     SETTING_FIELDS,
     anonymised_soonest,
     next_run_at,
+    referral_deletions,
     retention_run,
     retention_settings_update,
 )
@@ -59,3 +62,15 @@ def retention_settings(request: AuthedHttpRequest) -> HttpResponse:
     }
     status = 400 if form.errors else 200
     return render(request, "privacy/retention.html", context, status=status)
+
+
+@login_required
+def referral_deletions_page(request: AuthedHttpRequest) -> HttpResponse:
+    """A coordinator's view of retention: which of their organisations' closed referrals of
+    citizens still hold personal data, and when the daily run deletes it."""
+    organisations = require_coordinator_somewhere(request.user)
+    context = {
+        "deletions": referral_deletions(organisations=organisations),
+        "months": RetentionSettings.load().referral_months,
+    }
+    return render(request, "privacy/referral_deletions.html", context)

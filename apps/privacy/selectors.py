@@ -65,6 +65,12 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     "person.erased": _("Person erased"),
     "audit.exported": _("Audit log exported"),
     "audit.processing_record_downloaded": _("Record of processing downloaded"),
+    "referral.created": _("Citizen referred"),
+    "referral.special_category_read": _("Read a referral's sensitive information"),
+    "referral.special_refused": _("Refused to read a referral's sensitive information"),
+    "referral.scrubbed": _("Referrals' personal data deleted (retention)"),
+    "citizen_match.proposed": _("Citizen proposed to a volunteer"),
+    "citizen_match.ended": _("Match with a citizen ended"),
 }
 
 
@@ -141,6 +147,14 @@ def retention_lines() -> list[tuple[str, str]]:
             gettext("Subject and text are blanked after %(months)s months; counts stay.")
             % {"months": rules.message_months},
         ),
+        (
+            gettext("Referrals of citizens"),
+            gettext(
+                "Personal data are deleted %(months)s months after the referral ended; "
+                "anonymous counts stay."
+            )
+            % {"months": rules.referral_months},
+        ),
     ]
 
 
@@ -215,6 +229,14 @@ def processing_record(*, tenant: Tenant) -> list[ProcessingSection]:
         (gettext("Groups"), gettext("Group membership and posts.")),
         (gettext("Evaluations"), gettext("Answers to evaluation questionnaires.")),
         (gettext("Audit log"), gettext("Who did what and when, sign-ins included.")),
+        (
+            gettext("Referrals of citizens"),
+            gettext(
+                "Alias, age band, postcode, languages, interests, practical needs, "
+                "availability, a note, the legal basis; health information only in one "
+                "encrypted field that the programme's coordinators alone can read."
+            ),
+        ),
     ]
     purposes = [
         (
@@ -228,8 +250,10 @@ def processing_record(*, tenant: Tenant) -> list[ProcessingSection]:
             gettext("Legal basis"),
             gettext(
                 "GDPR article 6(1)(e) (task in the public interest) and 6(1)(a) (consent) "
-                "for optional messages; article 9 data are not collected; record checks "
-                "under the Danish rules on criminal-record checks."
+                "for optional messages; record checks under the Danish rules on "
+                "criminal-record checks. Article 9 data only in a referral of a citizen, "
+                "in one encrypted field, under article 9(2)(a) (explicit consent) or the "
+                "referring authority's stated basis."
             ),
         ),
     ]
@@ -258,6 +282,13 @@ def processing_record(*, tenant: Tenant) -> list[ProcessingSection]:
             gettext("Reads of notes, applications and onboarding, and sign-ins are logged."),
         ),
         (gettext("Encryption"), gettext("All traffic over HTTPS.")),
+        (
+            gettext("Special-category data"),
+            gettext(
+                "Encrypted at field level (Fernet, keys outside the database); every "
+                "read is logged."
+            ),
+        ),
     ]
     return [
         ProcessingSection(gettext("Controller"), contact),

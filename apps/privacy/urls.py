@@ -36,6 +36,11 @@ urlpatterns: list = [
 # Retention (retention_views.py)
 urlpatterns += [
     path("opbevaring/", retention_views.retention_settings, name="privacy-retention"),
+    path(
+        "opbevaring/henvisninger/",
+        retention_views.referral_deletions_page,
+        name="privacy-referral-deletions",
+    ),
 ]
 
 # The controller's records (records_views.py): audit log and record of processing.

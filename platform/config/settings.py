@@ -69,6 +69,7 @@ TENANT_APPS = [
     "apps.messaging",
     "apps.recruitment",
     "apps.matching",
+    "apps.citizens",
     "apps.privacy",
     "apps.marketplace",
     "apps.evaluations",
@@ -104,6 +105,11 @@ PASSWORD_RESET_TIMEOUT = INVITATION_TIMEOUT  # the longest of the two: each chec
 # the law's 30 days and than the gap between a quarterly newsletter's issues, so the last
 # mail a person has always works; short enough that an old forwarded mail stops acting.
 UNSUBSCRIBE_LINK_DAYS = 90
+# Keys of the field-level encryption of a referral's special-category text (apps.citizens,
+# crypto.py: rotation): newest first; empty derives one from SECRET_KEY.
+CITIZENS_FIELD_KEYS = env_list("CITIZENS_FIELD_KEYS")
+# A citizen's yes/no link (no sign-in) works this many days after the first meeting.
+CITIZEN_ANSWER_LINK_DAYS = 14
 # The check-in QR on the coordinator's screen changes this often; a scan is taken in the
 # code's own window and the next (apps/attendance/services.py), so 2-4 minutes.
 ATTENDANCE_CODE_MINUTES = 2
@@ -263,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
     "recruitment-reminders": {
         "task": "apps.recruitment.tasks.dispatch_reminders",
         "schedule": crontab(hour=7, minute=15),
+    },
+    "citizens-meeting-reminders": {  # a first meeting tomorrow: the volunteer and coordinator
+        "task": "apps.citizens.tasks.dispatch_meeting_reminders",
+        "schedule": crontab(hour=9, minute=0),
     },
     "groups-digests": {  # members who chose one mail a day about their groups' posts
         "task": "apps.groups.tasks.dispatch_group_digests",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("rekruttering/", include("apps.recruitment.urls")),
     path("beskeder/", include("apps.messaging.urls")),
     path("grupper/", include("apps.groups.urls")),
+    path("borgere/", include("apps.citizens.urls")),
     # Email providers' tracking webhooks (later bounces and complaints), for the providers
     # in settings.ANYMAIL_TRACKING_ESPS; inbound mail is not used.
     path("anymail/", include(tracking_webhooks)),

@@ -73,7 +73,9 @@ def role_invite(
         )
         if created:
             audit_record(actor=actor, action="role.granted", target=granted, role=role)
-            email_link_send(user=user, next_path=reverse("planning"), invited=True)
+            # A referrer's only page is the referral form (apps.citizens, by URL name).
+            start = "citizens-referral-new" if role == Role.REFERRER else "planning"
+            email_link_send(user=user, next_path=reverse(start), invited=True)
     return granted
 
 

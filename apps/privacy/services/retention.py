@@ -18,6 +18,8 @@ Rules, with the Danish defaults of `RetentionSettings`:
   still refers to them; the site's admins stay while none of them has signed in;
 - the subject, text and parameters of sent messages are blanked after 12 months; the
   message and its deliveries stay, so counts stay right;
+- a citizen's referral (apps.citizens) loses its personal data 12 months after it ended
+  or was withdrawn; the anonymous rest stays for the funders' reports;
 - a member import's error list and error report (they quote the rows: names, addresses)
   are removed 30 days after the import finished; the job's counts stay; an uploaded file
   that was previewed but never imported goes after a day.
@@ -34,6 +36,8 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.citizens.models import Referral
+from apps.citizens.services.retention import referrals_scrub, referrals_to_scrub
 from apps.evaluations.models import Invitation as EvaluationInvitation
 from apps.members.imports.jobs import KEPT as UPLOADS
 from apps.members.models import ImportJob, Membership
@@ -53,6 +57,7 @@ SETTING_FIELDS = (
     "application_months",
     "evaluation_months",
     "message_months",
+    "referral_months",
 )
 
 
@@ -69,6 +74,7 @@ class RetentionReport:
     messages_blanked: int = 0
     import_errors_cleared: int = 0
     uploads_removed: int = 0
+    referrals_scrubbed: int = 0
     dry_run: bool = False
     blocked: list[int] = field(default_factory=list)  # ids kept because erasure is blocked
 
@@ -200,6 +206,7 @@ def retention_run(
     _applications(report, now=now, rules=rules)
     _evaluations(report, now=now, rules=rules)
     _messages(report, now=now, rules=rules)
+    _referrals(report, now=now, rules=rules)
     _import_errors(report, now=now)
     _uploads(report, now=now)
     if not dry_run:
@@ -304,6 +311,30 @@ def _messages(report: RetentionReport, *, now: datetime, rules: RetentionSetting
     report.messages_blanked = old.count()
     if not report.dry_run and report.messages_blanked:
         old.update(subject="", body_markdown="", params={})
+
+
+def referral_deletions(*, organisations: list) -> list[tuple[Referral, datetime]]:
+    """For coordinators: their organisations' closed referrals that still hold personal
+    data, each with the moment retention deletes it (the daily run on or after it)."""
+    months = RetentionSettings.load().referral_months
+    closed = (
+        Referral.objects.filter(
+            programme__organisation__in=organisations,
+            status__in=Referral.CLOSED,
+            scrubbed_at__isnull=True,
+        )
+        .select_related("programme")
+        .order_by("ended_at", "pk")
+    )
+    # The rule deletes once `ended_at` is more than `months` back: that is, from here on.
+    return [(r, months_before(r.ended_at, -months)) for r in closed if r.ended_at is not None]
+
+
+def _referrals(report: RetentionReport, *, now: datetime, rules: RetentionSettings) -> None:
+    before = months_before(now, rules.referral_months)
+    report.referrals_scrubbed = referrals_to_scrub(before=before).count()
+    if not report.dry_run and report.referrals_scrubbed:
+        referrals_scrub(before=before, now=now)
 
 
 # --- the settings ------------------------------------------------------------------------

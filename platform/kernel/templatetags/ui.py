@@ -32,11 +32,22 @@ SECTIONS = {
         "recruitment-onboarding",
         "evaluations",
         "evaluations-",
+        "citizens-referrals",
+        "citizens-referral",
+        "citizens-referral-new",
     ),
     "communication": ("messaging", "messaging-", "groups", "group", "group-"),
     "reports": ("reports", "reports-"),
     "settings": ("site-settings", "recruitment-policy", "legal-"),
-    "person": ("my-shifts", "profile", "account", "recruitment-mine", "dashboard"),
+    "person": (
+        "my-shifts",
+        "profile",
+        "account",
+        "recruitment-mine",
+        "dashboard",
+        "citizens-mine",
+        "citizens-proposal",
+    ),
 }
 
 

@@ -2,7 +2,8 @@
 
 Nyborg Roklub plans a regatta. Cecilie coordinates the club and Alma is its admin; Nanna is
 the system owner's admin. Frida is a member who volunteers; Kim coordinates the scouts, not
-the club; Anders is signed in to VisitAarhus (another tenant) and tries Nyborg's addresses
+the club; Sofie is a social worker who may refer citizens (the role "referrer") and nothing
+else; Anders is signed in to VisitAarhus (another tenant) and tries Nyborg's addresses
 with that browser. Those who may get the page (200) or its answer (302; 400 for an empty
 form); Frida and Kim get 404, never 403, so they cannot even learn that the event, message
 or member exists; the signed-out get the sign-in page.
@@ -25,6 +26,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from apps.accounts.models import User
+from apps.citizens.models import CitizenMatch, Programme, Referral
 from apps.evaluations.models import EvaluationRule, Question, Questionnaire
 from apps.groups.models import Group
 from apps.members.models import Membership, MembershipRequest
@@ -39,7 +41,7 @@ from tests.conftest import host_client, signed_in
 pytestmark = pytest.mark.django_db
 
 MAY = ("coordinator", "admin", "owner_admin")
-MAY_NOT = ("volunteer", "other_coordinator")
+MAY_NOT = ("volunteer", "other_coordinator", "referrer")
 SIGNED_OUT = ("anonymous", "other_tenant")
 ROLES = MAY + MAY_NOT + SIGNED_OUT
 
@@ -59,6 +61,9 @@ class World:
     rule: EvaluationRule
     posting: Posting
     application: Application
+    programme: Programme
+    referral: Referral
+    citizen_match: CitizenMatch
     people: dict[str, User]
 
 
@@ -77,6 +82,7 @@ def _build(nanna: User) -> World:
         "owner_admin": nanna,
         "volunteer": _person("Frida", birth_year=1990),
         "other_coordinator": _person("Kim"),
+        "referrer": _person("Sofie"),
     }
     Role = OrganisationRole.Role
     OrganisationRole.objects.create(organisation=roklub, user=people["admin"], role=Role.ADMIN)
@@ -85,6 +91,10 @@ def _build(nanna: User) -> World:
     )
     OrganisationRole.objects.create(
         organisation=spejderne, user=people["other_coordinator"], role=Role.COORDINATOR
+    )
+    home_care = Organisation.objects.create(name="Hjemmeplejen", is_approved=True)
+    OrganisationRole.objects.create(
+        organisation=home_care, user=people["referrer"], role=Role.REFERRER
     )
     frida = people["volunteer"]
     membership = Membership.objects.create(
@@ -135,7 +145,27 @@ def _build(nanna: User) -> World:
     application = Application.objects.create(
         posting=posting, user=jens, motivation="Gerne", consented_at=timezone.now()
     )
+    programme = Programme.objects.create(organisation=roklub, name="Besøgsven")
+    now = timezone.now()
+    referral = Referral.objects.create(
+        programme=programme,
+        first_name="Inger",
+        age_band="80+",
+        postcode="5800",
+        basis="consent",
+        basis_recorded_at=now,
+        source="coordinator",
+        status="proposed",
+        created_at=now,
+        status_changed_at=now,
+    )
+    citizen_match = CitizenMatch.objects.create(
+        referral=referral, volunteer=jens, status="accepted", proposed_at=now
+    )
     return World(
+        programme=programme,
+        referral=referral,
+        citizen_match=citizen_match,
         roklub=roklub,
         event=event,
         task=task,
@@ -291,6 +321,24 @@ ACTIONS: list[Action] = [
     *_both("members-import", r("members-import", org)),
     _get("members-export-csv", r("members-export-csv", org)),
     _get("members-export-xlsx", r("members-export-xlsx", org)),
+    # citizens matched with volunteers (apps.citizens)
+    _get("citizens-referral", r("citizens-referral", lambda w: w.referral.pk)),
+    _post(
+        "citizens-propose",
+        r("citizens-propose", lambda w: w.referral.pk, lambda w: w.people["volunteer"].pk),
+    ),
+    _post("citizens-meeting", r("citizens-meeting", lambda w: w.citizen_match.pk)),
+    _post("citizens-withdraw", r("citizens-withdraw", lambda w: w.referral.pk)),
+    _post(
+        "citizens-citizen-answer",
+        r("citizens-citizen-answer", lambda w: w.citizen_match.pk),
+        lambda w: {"answer": "yes"},
+    ),
+    _post(
+        "citizens-end",
+        r("citizens-end", lambda w: w.citizen_match.pk),
+        lambda w: {"reason": "other"},
+    ),
     # reports
     _get("reports", lambda w: f"{reverse('reports')}?organisation={w.roklub.pk}"),
     _get(
@@ -335,7 +383,7 @@ def test_it_lets_only_the_clubs_coordinators_coordinate(
 
 def test_it_covers_every_kind_of_coordinator_page() -> None:
     covered = {action.name for action in ACTIONS}
-    for prefix in ("planning-", "attendance-", "messaging-", "group-", "evaluations-"):
+    for prefix in ("planning-", "attendance-", "messaging-", "group-", "evaluations-", "citizens-"):
         assert any(name.startswith(prefix) for name in covered), prefix
     assert {"recruitment-move", "members-import", "reports", "member"} <= covered
 
@@ -352,7 +400,13 @@ ACROSS = [
     "evaluations-questionnaire-new",
     "attendance-no-shows",
     "reports",
+    "citizens-referrals",
+    "citizens-referral-new",
+    "citizens-programme-new",
+    "privacy-referral-deletions",
 ]
+# A referrer may refer (and see the receipt), and reach no other page of the matrix.
+REFERRER_MAY = ("citizens-referral-new",)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -363,9 +417,9 @@ def test_it_shows_pages_across_organisations_to_every_coordinator_only(
     browser = _browser(role, world, nyborg, aarhus)
     response = browser.get(reverse(name))
     status = response.status_code
-    if role in (*MAY, "other_coordinator"):
+    if role in (*MAY, "other_coordinator") or (role == "referrer" and name in REFERRER_MAY):
         assert status == 200, f"{role} {name}: {status}"
-    elif role == "volunteer":
+    elif role in ("volunteer", "referrer"):
         assert status == 404, f"{role} {name}: {status}"
     else:
         assert status == 302, f"{role} {name}: {status}"

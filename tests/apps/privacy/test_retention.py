@@ -213,6 +213,7 @@ def test_a_setting_change_shows_its_dry_run_before_it_is_confirmed(
         "application_months": 6,
         "evaluation_months": 12,
         "message_months": 12,
+        "referral_months": 12,
     }
     with later(240):
         browser = signed_in(nyborg_client, nanna, nyborg)
@@ -334,6 +335,7 @@ def test_the_confirmation_confirms_exactly_the_values_shown(nyborg, nanna, nybor
         "application_months": 6,
         "evaluation_months": 12,
         "message_months": 12,
+        "referral_months": 12,
     }
     asked = browser.post(URL, values)
     form = asked.context["form"]

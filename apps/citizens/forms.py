@@ -1,0 +1,180 @@
+"""Forms of citizen matching. Each field of the referral says why it is asked: the data are
+about a person who is not in the room, so the form itself explains the minimum."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from apps.citizens.models import CitizenMatch, Programme, Referral
+from apps.members.forms import AVAILABILITY_CHOICES
+from apps.organisations.models import Organisation
+from apps.shifts.forms import DateInput, local_datetime_field
+from kernel.forms import DayField
+
+
+class ProgrammeForm(forms.ModelForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
+    required_steps = forms.MultipleChoiceField(
+        label=_("Required before a volunteer can be proposed"),
+        choices=Programme.Step.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Steps of the onboarding checklist the volunteer must have done."),
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["name", "description", "funder", "grant_starts_on", "grant_ends_on"]
+        labels = {
+            "name": _("Name"),
+            "description": _("Description"),
+            "funder": _("Funder (optional)"),
+            "grant_starts_on": _("Grant period starts"),
+            "grant_ends_on": _("Grant period ends"),
+        }
+        help_texts = {
+            "name": _("E.g. befriending visitor, mentor, IT help, homework help."),
+            "funder": _("The foundation or authority that funds the programme, for its reports."),
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "grant_starts_on": DateInput,
+            "grant_ends_on": DateInput,
+        }
+        field_classes = {"grant_starts_on": DayField, "grant_ends_on": DayField}
+
+    field_order = ["organisation"]
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        self.fields["organisation"].queryset = queryset  # type: ignore[attr-defined]
+
+
+class ReferralForm(forms.ModelForm):
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.none(),
+        label=_("Programme"),
+        help_text=_("Which kind of volunteer the citizen would like."),
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("When the citizen is usually free"),
+        choices=AVAILABILITY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("To find a volunteer who is free at the same times."),
+    )
+    special_category = forms.CharField(
+        label=_("Health or other sensitive information (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only what the volunteer's coordinator must know to make a safe match, e.g. a "
+            "diagnosis that matters for the visits. It is encrypted, only the programme's "
+            "coordinators can read it, every reading is logged, and the volunteer never sees it."
+        ),
+    )
+
+    class Meta:
+        model = Referral
+        fields = [
+            "first_name",
+            "age_band",
+            "postcode",
+            "languages",
+            "interests",
+            "practical_needs",
+            "availability",
+            "note",
+            "basis",
+            "basis_note",
+        ]
+        labels = {
+            "first_name": _("First name or alias"),
+            "age_band": _("Age"),
+            "postcode": _("Postcode"),
+            "languages": _("Languages the citizen speaks"),
+            "interests": _("Wishes and interests"),
+            "practical_needs": _("Practical needs"),
+            "note": _("Note to the coordinator"),
+            "basis": _("Legal basis"),
+            "basis_note": _("The legal basis as stated"),
+        }
+        help_texts = {
+            "first_name": _(
+                "What the volunteer may call the citizen. No surname and no CPR number."
+            ),
+            "age_band": _("An age band, not a birth date: enough to find a fitting volunteer."),
+            "postcode": _("To find a volunteer who lives nearby. No street address."),
+            "languages": _("Separate with commas, e.g. Danish, Arabic. To find a shared language."),
+            "interests": _(
+                "Separate with commas, e.g. walks, chess, cooking. To find something in common."
+            ),
+            "practical_needs": _(
+                "E.g. wheelchair, hard of hearing, no stairs. So the volunteer can plan the "
+                "meetings; the volunteer sees this."
+            ),
+            "note": _(
+                "Anything else the coordinator needs to know. The volunteer does not see it. "
+                "Put nothing about health here: use the encrypted field below."
+            ),
+            "basis": _(
+                "Why we may keep these data: the citizen's explicit consent, or the referring "
+                "authority's own legal basis."
+            ),
+            "basis_note": _(
+                "E.g. who gave consent and how, or the provision the authority refers under."
+            ),
+        }
+        widgets = {
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "postcode": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"}
+            ),
+            "basis": forms.RadioSelect,
+        }
+
+    field_order = ["programme"]
+
+    def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
+        self.fields["first_name"].widget.attrs["autocomplete"] = "off"
+
+    def clean_postcode(self) -> str:
+        postcode = str(self.cleaned_data["postcode"]).strip()
+        if not (len(postcode) == 4 and postcode.isdigit()):
+            raise forms.ValidationError(_("Write a Danish postcode: four digits."))
+        return postcode
+
+    def referral_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class MeetingForm(forms.Form):
+    starts_at = local_datetime_field(_("Time of the first meeting"))
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        help_text=_("A safe, neutral place, or the citizen's home if they wish."),
+    )
+
+
+class EndForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why the match ends"), choices=CitizenMatch.EndReason.choices
+    )
+
+
+class CapacityForm(forms.Form):
+    max_matches = forms.IntegerField(
+        label=_("How many citizens can you be a volunteer for at once?"),
+        min_value=0,
+        max_value=10,
+        help_text=_("0 means: do not propose me to anybody right now."),
+    )

@@ -1,0 +1,171 @@
+"""Reads of citizen matching. Who may see what:
+
+* a programme's coordinators (the organisation's admins and coordinators, and the
+  system owner's admins, as everywhere) see its referrals and matches;
+* the special-category text only through services.referrals.special_category_read, and only
+  for people who hold a coordinating role in the programme's own organisation;
+* a referrer (OrganisationRole "referrer") sees the referral form and nothing else;
+* a volunteer sees their own proposals and matches, with what `volunteer_view` gives.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from apps.accounts.models import User
+from apps.citizens.models import CitizenMatch, Programme, Referral
+from apps.members.forms import AVAILABILITY_CHOICES
+from apps.organisations.models import Organisation, OrganisationRole
+from apps.organisations.selectors import COORDINATING_ROLES
+from apps.recruitment.models import Onboarding, RecordCheck
+
+Step = Programme.Step
+MANY = 200  # more people than this: read the organisation's whole checklist instead
+
+
+def is_referrer(*, user: User) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return OrganisationRole.objects.filter(user=user, role=OrganisationRole.Role.REFERRER).exists()
+
+
+def referring_body(*, user: User) -> str:
+    """The organisation a referrer refers for (the first, by name), for the record."""
+    role = (
+        OrganisationRole.objects.filter(user=user, role=OrganisationRole.Role.REFERRER)
+        .select_related("organisation")
+        .order_by("organisation__name")
+        .first()
+    )
+    return role.organisation.name if role else ""
+
+
+def may_read_special_category(*, user: User, programme: Programme) -> bool:
+    """Only a coordinating role in the programme's own organisation: need to know, so not
+    the system owner's admins as such (they coordinate everywhere else)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return OrganisationRole.objects.filter(
+        user=user, organisation_id=programme.organisation_id, role__in=COORDINATING_ROLES
+    ).exists()
+
+
+def open_programmes() -> QuerySet[Programme]:
+    return Programme.objects.filter(is_open=True).select_related("organisation")
+
+
+def programmes_of(*, organisations: list[Organisation]) -> QuerySet[Programme]:
+    return Programme.objects.filter(organisation__in=organisations).select_related("organisation")
+
+
+def referrals_for_coordinators(*, organisations: list[Organisation]) -> list[Referral]:
+    """The open referrals of these organisations' programmes, oldest first, each with its
+    open match (if any) as `open_match`: two queries whatever their number."""
+    referrals = list(
+        Referral.objects.filter(
+            programme__organisation__in=organisations, status__in=Referral.OPEN
+        ).select_related("programme__organisation")
+    )
+    matches = CitizenMatch.objects.filter(
+        referral__in=referrals, status__in=CitizenMatch.OPEN
+    ).select_related("volunteer")
+    by_referral = {match.referral_id: match for match in matches}
+    for referral in referrals:
+        referral.open_match = by_referral.get(referral.pk)  # type: ignore[attr-defined]
+    return referrals
+
+
+def open_match(*, referral: Referral) -> CitizenMatch | None:
+    return (
+        CitizenMatch.objects.filter(referral=referral, status__in=CitizenMatch.OPEN)
+        .select_related("volunteer", "meeting_planned_by")
+        .first()
+    )
+
+
+def matches_of_volunteer(*, user: User) -> QuerySet[CitizenMatch]:
+    return CitizenMatch.objects.filter(volunteer=user).select_related("referral__programme")
+
+
+def open_match_counts(*, user_ids: list[int] | None = None) -> dict[int, int]:
+    """Per volunteer: their open matches (proposed to active), which count against capacity."""
+    rows = CitizenMatch.objects.filter(status__in=CitizenMatch.OPEN, volunteer__isnull=False)
+    if user_ids is not None:
+        rows = rows.filter(volunteer_id__in=user_ids or [0])
+    counts: dict[int, int] = defaultdict(int)
+    for volunteer_id in rows.values_list("volunteer_id", flat=True):
+        counts[volunteer_id] += 1
+    return dict(counts)
+
+
+def missing_steps(*, programme: Programme, user_ids: list[int]) -> dict[int, list[str]]:
+    """Per person: the programme's required onboarding steps they have not done in its
+    organisation (recruitment's checklist), in two queries. For many people it reads the
+    organisation's whole checklist rather than send thousands of ids as parameters."""
+    required = list(programme.required_steps)
+    if not required:
+        return {pk: [] for pk in user_ids}
+    done: dict[int, set[str]] = defaultdict(set)
+    onboardings = Onboarding.objects.filter(organisation_id=programme.organisation_id)
+    checks = RecordCheck.objects.filter(
+        onboarding__organisation_id=programme.organisation_id, status=RecordCheck.Status.OK
+    )
+    if len(user_ids) <= MANY:
+        onboardings = onboardings.filter(user_id__in=user_ids or [0])
+        checks = checks.filter(onboarding__user_id__in=user_ids or [0])
+    rows = onboardings.values_list(
+        "pk",
+        "user_id",
+        "agreement_accepted_on",
+        "confidentiality_accepted_on",
+        "introduction_done_on",
+    )
+    owner: dict[int, int] = {}
+    for pk, user_id, agreement, confidentiality, introduction in rows:
+        owner[pk] = user_id
+        for step, when in (
+            (Step.AGREEMENT, agreement),
+            (Step.CONFIDENTIALITY, confidentiality),
+            (Step.INTRODUCTION, introduction),
+        ):
+            if when:
+                done[user_id].add(step)
+    step_of: dict[str, str] = {
+        RecordCheck.Kind.CRIMINAL_RECORD: Step.CRIMINAL_RECORD,
+        RecordCheck.Kind.CHILD_PROTECTION: Step.CHILD_PROTECTION,
+    }
+    for onboarding_id, kind in checks.values_list("onboarding_id", "kind"):
+        done[owner[onboarding_id]].add(step_of[kind])
+    return {pk: [step for step in required if step not in done[pk]] for pk in user_ids}
+
+
+@dataclass(frozen=True)
+class VolunteerView:
+    """What a volunteer is shown of a citizen: never the note, the special-category text,
+    who referred them or the legal basis."""
+
+    first_name: str
+    age_band: str
+    area: str
+    languages: str
+    interests: str
+    practical_needs: str
+    availability: list[str]
+    programme: str
+    organisation: str
+
+
+def volunteer_view(*, referral: Referral) -> VolunteerView:
+    labels = dict(AVAILABILITY_CHOICES)
+    return VolunteerView(
+        first_name=referral.first_name,
+        age_band=referral.get_age_band_display(),
+        area=referral.area,
+        languages=referral.languages,
+        interests=referral.interests,
+        practical_needs=referral.practical_needs,
+        availability=[str(labels[c]) for c in referral.availability or () if c in labels],
+        programme=referral.programme.name,
+        organisation=referral.programme.organisation.name,
+    )

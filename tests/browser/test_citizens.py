@@ -1,0 +1,181 @@
+"""Citizen matching in a real browser at both widths: axe-core (WCAG 2.1 AA), no sideways
+scrolling, and the strict Content-Security-Policy (the `page` fixture fails on anything it
+blocks). The coordinator's referral with its suggestions and the referral form, the
+volunteer's proposal, and the citizen's no-sign-in answer page.
+
+Rows are committed from a thread of their own and removed again afterwards (see
+test_evaluations.py); the fixture checks the row counts are back where they were."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.audit.models import AuditEvent
+from apps.citizens.links import answer_token
+from apps.citizens.models import CitizenMatch, MatchCapacity, Programme, Referral
+from apps.citizens.services.matches import match_answer, match_propose, meeting_plan
+from apps.citizens.services.referrals import programme_create, referral_create
+from apps.members.models import Membership, Profile
+from apps.organisations.models import Organisation, OrganisationRole
+from tenants.models import Tenant
+from tests.apps.citizens.conftest import REFERRAL, SPECIAL
+from tests.browser.conftest import Site, check_page, committed, messages_remove, sign_in
+from tests.browser.test_evaluations import check_coordinator_page
+from tests.conftest import PASSWORD
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+NYBORG = "nyborg.localhost"
+CLUB = "Nyborg Besøgsvenner (browsertest)"
+PREFIX = "borgere.browser"
+TOUCHED = (User, Session, Organisation, Programme, Referral, CitizenMatch, AuditEvent)
+
+
+@dataclass(frozen=True)
+class Matched:
+    waiting_id: int  # a referral waiting, with suggestions
+    other_id: int  # another referral, whose match has its first meeting planned
+    match_id: int
+    token: str
+    coordinator: str
+    volunteer: str
+
+
+@pytest.fixture
+def matched(nyborg: Tenant) -> Iterator[Matched]:
+    def create() -> Matched:
+        club = Organisation.objects.create(name=CLUB, is_approved=True)
+        coordinator = User.objects.create_user(
+            f"{PREFIX}.rita@example.dk", PASSWORD, full_name="Rita Koordinator"
+        )
+        OrganisationRole.objects.create(
+            organisation=club, user=coordinator, role=OrganisationRole.Role.COORDINATOR
+        )
+        volunteers = []
+        for name in ("Frida", "Bo"):
+            user = User.objects.create_user(
+                f"{PREFIX}.{name.lower()}@example.dk", PASSWORD, full_name=f"{name} Besøg"
+            )
+            Membership.objects.create(user=user, organisation=club, started_on=date(2025, 1, 1))
+            Profile.objects.create(
+                user=user, status="active", postcode="5800", availability=["tue-afternoon"]
+            )
+            MatchCapacity.objects.create(user=user, max_matches=2)
+            volunteers.append(user)
+        programme = programme_create(actor=coordinator, organisation=club, name="Besøgsven")
+        data = {**REFERRAL}
+        waiting = referral_create(
+            actor=coordinator, programme=programme, data=data, special_category=SPECIAL
+        )
+        other = referral_create(
+            actor=coordinator, programme=programme, data={**data, "first_name": "Poul"}
+        )
+        match = match_propose(actor=coordinator, referral=other, volunteer=volunteers[0])
+        match_answer(actor=volunteers[0], match=match, accept=True)
+        match = meeting_plan(
+            actor=coordinator,
+            match=match,
+            starts_at=timezone.now() + timedelta(days=2),
+            place="Nyborg Bibliotek",
+        )
+        return Matched(
+            waiting.pk,
+            other.pk,
+            match.pk,
+            answer_token(match=match),
+            coordinator.email,
+            volunteers[0].email,
+        )
+
+    def remove() -> None:
+        people = User.objects.filter(email__startswith=PREFIX)
+        ids = {str(pk) for pk in people.values_list("pk", flat=True)}
+        for session in Session.objects.all():
+            if session.get_decoded().get("_auth_user_id") in ids:
+                session.delete()
+        referrals = Referral.objects.filter(programme__organisation__name=CLUB)
+        matches = CitizenMatch.objects.filter(referral__in=referrals)
+        programmes = Programme.objects.filter(organisation__name=CLUB)
+        for model, rows in (
+            ("citizens.CitizenMatch", matches),
+            ("citizens.Referral", referrals),
+            ("citizens.Programme", programmes),
+        ):
+            ids_of = [str(pk) for pk in rows.values_list("pk", flat=True)]
+            AuditEvent.objects.filter(target_type=model, target_id__in=ids_of).delete()
+        AuditEvent.objects.filter(action="citizens.capacity_set", actor_id__in=ids).delete()
+        matches.delete()
+        referrals.delete()
+        programmes.delete()
+        messages_remove(CLUB, people)
+        Organisation.objects.filter(name=CLUB).delete()
+        people.delete()
+
+    yield from committed(nyborg, create, remove, TOUCHED)
+
+
+def test_the_coordinator_sees_suggestions_and_the_form(
+    page: Page, site: Site, axe_source: str, matched: Matched
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(site.url(NYBORG, f"/borgere/henvisninger/{matched.waiting_id}/"))
+    sign_in(page, matched.coordinator)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Inger")
+    expect(page.locator("main .person-name").first).to_have_text("Bo Besøg")
+    check_coordinator_page(page, axe_source, "citizens-referral")
+
+    page.goto(site.url(NYBORG, f"/borgere/henvisninger/{matched.other_id}/"))
+    # The link is signed when the page is made: the same match and meeting, a new stamp.
+    payload = matched.token.split(":", 1)[0]
+    expect(page.locator("#answer-link")).to_have_value(
+        re.compile(re.escape(site.url(NYBORG, f"/borgere/svar/{payload}:")))
+    )
+    check_coordinator_page(page, axe_source, "citizens-match")
+
+    page.goto(site.url(NYBORG, "/borgere/henvisning/ny/"))
+    expect(page.locator("form .form-hint").first).to_be_visible()
+    check_coordinator_page(page, axe_source, "citizens-referral-form")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    check_coordinator_page(page, axe_source, "citizens-referral-form-errors")
+
+    page.goto(site.url(NYBORG, "/borgere/"))
+    expect(page.get_by_role("link", name="Inger")).to_be_visible()
+    check_coordinator_page(page, axe_source, "citizens-referrals")
+
+
+def test_the_volunteer_reads_the_proposal_on_the_phone(
+    page: Page, site: Site, axe_source: str, matched: Matched
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(site.url(NYBORG, f"/borgere/mine/{matched.match_id}/"))
+    sign_in(page, matched.volunteer)
+    expect(page.get_by_text("Poul", exact=True)).to_be_visible()
+    expect(page.get_by_text(SPECIAL)).to_have_count(0)
+    check_page(page, axe_source, "citizens-proposal")
+    page.goto(site.url(NYBORG, "/borgere/mine/"))
+    check_page(page, axe_source, "citizens-mine")
+
+
+def test_the_citizen_answers_without_signing_in(
+    page: Page, site: Site, axe_source: str, matched: Matched
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(site.url(NYBORG, f"/borgere/svar/{matched.token}/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Besøgsven")
+    check_page(page, axe_source, "citizens-answer")
+    page.goto(site.url(NYBORG, "/borgere/svar/forkert/"))
+    check_page(page, axe_source, "citizens-answer-spent")
