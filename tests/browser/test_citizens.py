@@ -151,7 +151,7 @@ def test_the_coordinator_sees_suggestions_and_the_form(
     check_coordinator_page(page, axe_source, "citizens-referral-form-errors")
 
     page.goto(site.url(NYBORG, "/borgere/"))
-    expect(page.get_by_role("link", name="Inger")).to_be_visible()
+    expect(page.get_by_role("link", name="Inger", exact=True)).to_be_visible()
     check_coordinator_page(page, axe_source, "citizens-referrals")
 
 

@@ -114,7 +114,12 @@ def test_it_moves_the_stripe_subscription_when_the_vendor_changes_the_plan(
         tenant=nyborg, actor=vera, payment_method_id=card(stripe_api, GOOD_CARD)
     )
     bigger = card_plan(name="Kort stor", base_price=400_000)
-    response = vera_client.post(f"/tenants/{nyborg.pk}/billing/plan/", {"plan": bigger.pk})
+    url = f"/tenants/{nyborg.pk}/billing/plan/"
+    preview = vera_client.post(url, {"plan": bigger.pk})
+    assert preview.status_code == 200  # the prorated figures first, nothing changed yet
+    at_stripe = client(stripe_api).v1.subscriptions.retrieve(subscription.stripe_subscription_id)
+    assert at_stripe["items"].data[0].plan.amount == 250_000
+    response = vera_client.post(url, {"plan": bigger.pk, "confirm": "yes"})
     assert response.status_code == 302
     at_stripe = client(stripe_api).v1.subscriptions.retrieve(subscription.stripe_subscription_id)
     assert at_stripe["items"].data[0].plan.amount == 400_000

@@ -50,7 +50,7 @@ def test_it_proposes_only_ready_members_with_room(referral, programme, rasmus, s
         match_propose(actor=rasmus, referral=referral, volunteer=bo)
     match_propose(actor=rasmus, referral=referral, volunteer=frida)
     other = _second(programme, sofie)
-    with pytest.raises(Refused, match="as many citizens"):  # she carries one (the default)
+    with pytest.raises(Refused, match="så mange borgere"):  # she carries one (the default)
         match_propose(actor=rasmus, referral=other, volunteer=frida)
     capacity_set(actor=frida, max_matches=2)
     assert match_propose(actor=rasmus, referral=other, volunteer=frida).status == "proposed"
@@ -92,7 +92,7 @@ def test_a_declined_proposal_lets_the_referral_wait_again(referral, rasmus, volu
     match_answer(actor=frida, match=match, accept=False)
     referral.refresh_from_db()
     assert referral.status == Referral.Status.NEW
-    with pytest.raises(Refused, match="declined"):
+    with pytest.raises(Refused, match="takket nej"):
         match_propose(actor=rasmus, referral=referral, volunteer=frida)
 
 
