@@ -56,6 +56,21 @@ AARHUS = {
 settings.CACHES["default"]["KEY_PREFIX"] += os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
+# The longest tests run first (make run from a clean state, the browser, archives): the
+# workers then end the run on short tests and finish together, instead of one idling while
+# the other is still in a 50-second test it picked up last.
+LONG_FIRST = ("tests/config/test_devstack.py", "tests/browser/", "tests/tenants/test_archive.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_rank)  # stable: in collection order otherwise
+
+
+def _rank(item: pytest.Item) -> int:
+    ranks = (i for i, prefix in enumerate(LONG_FIRST) if item.nodeid.startswith(prefix))
+    return next(ranks, len(LONG_FIRST))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _eager_celery() -> Iterator[None]:
     # Tasks run in-process unless a test starts a real worker (tests/config/test_celery.py).
