@@ -56,7 +56,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- join "," .Values.secrets.existingSecretKeys }}
 {{- else }}
 {{- $keys := list "SECRET_KEY" }}
-{{- range $key := list "DATABASE_URL" "REDIS_URL" "SENTRY_DSN" "AWS_ACCESS_KEY_ID" "AWS_SECRET_ACCESS_KEY" "EMAIL_HOST_PASSWORD" }}
+{{- range $key := list "DATABASE_URL" "REDIS_URL" "SENTRY_DSN" "AWS_ACCESS_KEY_ID" "AWS_SECRET_ACCESS_KEY" "EMAIL_HOST_PASSWORD" "STRIPE_API_KEY" "STRIPE_WEBHOOK_SECRET" "TENANT_ARCHIVE_KEY" "CITIZENS_FIELD_KEYS" }}
 {{- if index $.Values.secrets $key }}
 {{- $keys = append $keys $key }}
 {{- end }}
