@@ -51,19 +51,21 @@ def _visible_tenant(pk: int) -> Tenant:
 @staff_required
 def tenant_billing(request: HttpRequest, pk: int) -> HttpResponse:
     tenant = _visible_tenant(pk)
-    return _page(request, tenant, PlanChoiceForm(plans=plans_for(tenant=tenant)), StatusForm())
+    return _page(request, tenant)
 
 
 def _page(
     request: HttpRequest,
     tenant: Tenant,
-    plan_form: PlanChoiceForm,
-    status_form: StatusForm,
+    plan_form: PlanChoiceForm | None = None,
+    status_form: StatusForm | None = None,
     payment_form: PaymentForm | None = None,
     grace_form: GraceForm | None = None,
     paid_form: MarkPaidForm | None = None,
 ) -> HttpResponse:
     month = month_start(timezone.localdate())
+    plan_form = plan_form or PlanChoiceForm(plans=plans_for(tenant=tenant))
+    status_form = status_form or StatusForm()
     subscription = subscription_for(tenant=tenant)
     if payment_form is None and subscription is not None:
         payment_form = PaymentForm(instance=subscription)
@@ -163,7 +165,7 @@ def tenant_billing_status(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("tenant-billing", pk=tenant.pk)
     elif form.is_valid():
         form.add_error(None, _("The tenant has no subscription yet."))
-    return _page(request, tenant, PlanChoiceForm(plans=plans_for(tenant=tenant)), form)
+    return _page(request, tenant, status_form=form)
 
 
 @staff_required
@@ -195,9 +197,7 @@ def tenant_billing_payment(request: HttpRequest, pk: int) -> HttpResponse:
         subscription_set_payment(tenant=tenant, actor=request.user, **form.cleaned_data)
         messages.success(request, _("The payment method is saved."))
         return redirect("tenant-billing", pk=tenant.pk)
-    return _page(
-        request, tenant, PlanChoiceForm(plans=plans_for(tenant=tenant)), StatusForm(), form
-    )
+    return _page(request, tenant, payment_form=form)
 
 
 @staff_required

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billing.dunning import invoice_mark_paid, subscription_extend_grace
-from billing.forms import GraceForm, MarkPaidForm, PlanChoiceForm, StatusForm
+from billing.forms import GraceForm, MarkPaidForm
 from billing.models import Subscription
-from billing.selectors import plans_for, unpaid_ean_invoices
+from billing.selectors import unpaid_ean_invoices
 from console.billing_views import _page, _visible_tenant
 from console.decorators import staff_required
 
@@ -37,13 +37,7 @@ def tenant_billing_grace(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The grace period is extended."))
             return redirect("tenant-billing", pk=tenant.pk)
-    return _page(
-        request,
-        tenant,
-        PlanChoiceForm(plans=plans_for(tenant=tenant)),
-        StatusForm(),
-        grace_form=form,
-    )
+    return _page(request, tenant, grace_form=form)
 
 
 @staff_required
@@ -67,10 +61,4 @@ def tenant_invoice_paid(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("Invoice %(number)s is marked paid.") % {"number": invoice.number}
             )
             return redirect("tenant-billing", pk=tenant.pk)
-    return _page(
-        request,
-        tenant,
-        PlanChoiceForm(plans=plans_for(tenant=tenant)),
-        StatusForm(),
-        paid_form=form,
-    )
+    return _page(request, tenant, paid_form=form)
