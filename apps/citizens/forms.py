@@ -178,3 +178,21 @@ class CapacityForm(forms.Form):
         max_value=10,
         help_text=_("0 means: do not propose me to anybody right now."),
     )
+
+
+class CheckInForm(forms.Form):
+    note = forms.CharField(
+        label=_("How is it going?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A short note, for the follow-up. No health details."),
+    )
+
+
+class ConcernForm(forms.Form):
+    text = forms.CharField(
+        label=_("What worries you?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The coordinator gets a mail at once and will contact you."),
+    )
