@@ -280,7 +280,9 @@ class CheckIn(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["match", "due_on"], name="one_checkin_per_match_and_day")
+            models.UniqueConstraint(
+                fields=["match", "due_on"], name="one_checkin_per_match_and_day"
+            )
         ]
 
     def __str__(self) -> str:

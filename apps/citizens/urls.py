@@ -32,9 +32,7 @@ urlpatterns = [
         name="citizens-citizen-answer",
     ),
     path("match/<int:match_id>/afslut/", views.end, name="citizens-end"),
-    path(
-        "opfoelgning/<int:checkin_id>/", views_followup.checkin, name="citizens-checkin"
-    ),
+    path("opfoelgning/<int:checkin_id>/", views_followup.checkin, name="citizens-checkin"),
     path("mine/<int:match_id>/bekymring/", views_followup.concern, name="citizens-concern"),
     path("mine/", views.my_matches, name="citizens-mine"),
     path("mine/<int:match_id>/", views.proposal, name="citizens-proposal"),

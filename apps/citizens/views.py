@@ -99,6 +99,7 @@ def programme_new(request: AuthedHttpRequest) -> HttpResponse:
                 funder=data["funder"],
                 grant_starts_on=data["grant_starts_on"],
                 grant_ends_on=data["grant_ends_on"],
+                checkin_months=data["checkin_months"],
             )
         except ValidationError as refusal:
             form.add_error(None, refusal)

@@ -28,9 +28,7 @@ def checkins_schedule(*, match: CitizenMatch) -> list[CheckIn]:
     assert match.started_at is not None
     start = timezone.localdate(match.started_at)
     months = sorted(set(match.referral.programme.checkin_months))
-    rows = [
-        CheckIn(match=match, months=m, due_on=add_months(start, m)) for m in months if m > 0
-    ]
+    rows = [CheckIn(match=match, months=m, due_on=add_months(start, m)) for m in months if m > 0]
     return CheckIn.objects.bulk_create(rows, ignore_conflicts=True)
 
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
-from apps.citizens.models import CheckIn, CitizenMatch, Concern, MatchCapacity
+from apps.citizens.models import CheckIn, CitizenMatch, Concern, MatchCapacity, Programme
 from apps.citizens.selectors import Workload, workloads
 from apps.citizens.services.followups import checkins_schedule
 from apps.citizens.services.matches import match_answer, match_confirm, match_propose, meeting_plan
@@ -67,6 +67,16 @@ def test_it_schedules_the_months_the_programme_chose(programme, referral, rasmus
     assert due == [date(2027, 3, 31), date(2028, 1, 31)]
 
 
+def test_a_coordinator_chooses_the_months_for_a_new_programme(nyborg, in_nyborg, roklub, rasmus):
+    as_rasmus = browser(rasmus, nyborg)
+    assert "Follow-up check-ins" in body(as_rasmus.get("/borgere/indsatser/ny/"))
+    form = {"organisation": roklub.pk, "name": "Mentor", "checkin_months": ["12", "1"]}
+    assert as_rasmus.post("/borgere/indsatser/ny/", form).status_code == 302
+    assert Programme.objects.get(name="Mentor").checkin_months == [1, 12]
+    refused = as_rasmus.post("/borgere/indsatser/ny/", {**form, "checkin_months": ["5"]})
+    assert refused.status_code == 400  # not one of the choices
+
+
 def test_it_lists_overdue_check_ins_and_a_coordinator_logs_one(
     nyborg, in_nyborg, referral, rasmus, volunteers, kim, django_assert_num_queries
 ):
@@ -119,9 +129,12 @@ def test_a_concern_mails_the_programmes_own_coordinators_at_once(
     as_frida = browser(frida, nyborg)
     page = body(as_frida.get(f"/borgere/mine/{match.pk}/"))
     assert "Is something worrying you?" in page
-    assert browser(bo, nyborg).post(
-        f"/borgere/mine/{match.pk}/bekymring/", {"text": "Hun virker trist"}
-    ).status_code == 404  # not his match
+    assert (
+        browser(bo, nyborg)
+        .post(f"/borgere/mine/{match.pk}/bekymring/", {"text": "Hun virker trist"})
+        .status_code
+        == 404
+    )  # not his match
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = as_frida.post(
@@ -141,7 +154,14 @@ def test_a_concern_mails_the_programmes_own_coordinators_at_once(
 
 
 def test_the_burnout_guard_counts_active_matches_and_shifts_against_the_own_limit(
-    nyborg, in_nyborg, programme, referral, rasmus, sofie, volunteers, kiosk,
+    nyborg,
+    in_nyborg,
+    programme,
+    referral,
+    rasmus,
+    sofie,
+    volunteers,
+    kiosk,
     django_assert_num_queries,
 ):
     frida, bo = volunteers["frida"], volunteers["bo"]
@@ -161,6 +181,8 @@ def test_the_burnout_guard_counts_active_matches_and_shifts_against_the_own_limi
     mine = body(browser(frida, nyborg).get("/borgere/mine/"))
     assert figures in mine.split('id="min-belastning"')[1]
 
-    other = referral_create(actor=sofie, programme=programme, data={**REFERRAL, "first_name": "Poul"})
+    other = referral_create(
+        actor=sofie, programme=programme, data={**REFERRAL, "first_name": "Poul"}
+    )
     page = body(browser(rasmus, nyborg).get(f"/borgere/henvisninger/{other.pk}/"))
     assert figures in page.split(f'id="frivillig-{frida.pk}"')[1].split("</li>")[0]
