@@ -71,7 +71,7 @@ def concern_raise(
     if not text:
         raise Refused({"text": _("Tell us what worries you.")})
     if len(text) > CONCERN_MAX:
-        raise Refused({"text": _("Keep it under 1,000 characters; we will call you.")})
+        raise Refused({"text": _("Keep it under 1,000 characters.")})
     with transaction.atomic():
         concern = Concern.objects.create(match=match, raised_by=actor, raised_at=now, text=text)
         # The text stays out of the audit row: it may be about the citizen's health.
