@@ -221,8 +221,11 @@ class Workload:
 
 
 def workloads(*, user_ids: list[int], now: datetime) -> dict[int, Workload]:
-    """Per person: three queries, whatever their number (the suggestion list shows a few)."""
-    ids = list(user_ids) or [0]
+    """Per person: three queries, whatever their number (the suggestion list shows a few);
+    none for nobody (a referral that is not waiting has no suggestions)."""
+    if not user_ids:
+        return {}
+    ids = list(user_ids)
     active: dict[int, int] = dict(
         CitizenMatch.objects.filter(volunteer_id__in=ids, status=CitizenMatch.Status.ACTIVE)
         .order_by()

@@ -171,6 +171,8 @@ def test_the_burnout_guard_counts_active_matches_and_shifts_against_the_own_limi
     place(make_shift(kiosk, start=in_days(40)), frida)  # beyond 30 days
     place(make_shift(kiosk, start=in_days(5)), frida, SignUp.Status.CANCELLED)
     place(make_shift(kiosk, start=in_days(-3)), frida, through_service=False)  # past
+    with django_assert_num_queries(0):
+        assert workloads(user_ids=[], now=timezone.now()) == {}
     with django_assert_num_queries(3):
         loads = workloads(user_ids=[frida.pk, bo.pk], now=timezone.now())
     assert loads == {
