@@ -85,5 +85,7 @@ def test_it_sweeps_citizen_matching():
         "/borgere/henvisninger/1/",
         "/borgere/henvisninger/1/foelsomme/",
         "/borgere/mine/1/",
+        "/borgere/mine/1/bekymring/",
+        "/borgere/opfoelgning/1/",
         "/borgere/svar/MQ/",
     } <= paths

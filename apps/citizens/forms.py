@@ -6,12 +6,15 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from apps.citizens.models import CitizenMatch, Programme, Referral
+from apps.citizens.models import CitizenMatch, Programme, Referral, default_checkin_months
 from apps.members.forms import AVAILABILITY_CHOICES
 from apps.organisations.models import Organisation
 from apps.shifts.forms import DateInput, local_datetime_field
 from kernel.forms import DayField
+
+CHECKIN_CHOICES = (1, 2, 3, 6, 9, 12)
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -24,6 +27,18 @@ class ProgrammeForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Steps of the onboarding checklist the volunteer must have done."),
+    )
+    checkin_months = forms.TypedMultipleChoiceField(
+        label=_("Follow-up check-ins"),
+        coerce=int,
+        choices=[
+            (m, ngettext_lazy("%(months)d month", "%(months)d months", "months") % {"months": m})
+            for m in CHECKIN_CHOICES
+        ],
+        initial=default_checkin_months,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("How long after a match has started the coordinator checks in."),
     )
 
     class Meta:
@@ -177,4 +192,22 @@ class CapacityForm(forms.Form):
         min_value=0,
         max_value=10,
         help_text=_("0 means: do not propose me to anybody right now."),
+    )
+
+
+class CheckInForm(forms.Form):
+    note = forms.CharField(
+        label=_("How is it going?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A short note, for the follow-up. No health details."),
+    )
+
+
+class ConcernForm(forms.Form):
+    text = forms.CharField(
+        label=_("What worries you?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The coordinator gets a mail at once and will contact you."),
     )

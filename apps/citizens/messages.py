@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.citizens.calendars import first_meeting_calendar
-from apps.citizens.models import CitizenMatch, Programme, Referral
+from apps.citizens.models import CitizenMatch, Concern, Programme, Referral
 from apps.organisations.models import Organisation
 from kernel.messages import Attachment, MessageKind, register
 from tenants.selectors import current_tenant, tenant_url
@@ -84,5 +84,40 @@ MEETING_REMINDER = register(
         template="citizens/emails/citizen_meeting_reminder",
         context=lambda params: _fields(_match(params)),
         example=lambda: _fields(_example()),
+    )
+)
+
+
+def _concern_fields(concern: Concern) -> dict[str, Any]:
+    match = concern.match
+    url = tenant_url(current_tenant(), reverse("citizens-referral", args=[match.referral_id]))
+    return {"concern": concern, "match": match, "programme": match.referral.programme, "url": url}
+
+
+def _concern(params: dict[str, Any]) -> dict[str, Any]:
+    concern = Concern.objects.select_related(
+        "match__referral__programme__organisation", "match__volunteer"
+    ).get(pk=params["concern_id"])
+    return _concern_fields(concern)
+
+
+def _concern_example() -> dict[str, Any]:
+    match = _example()
+    return _concern_fields(
+        Concern(pk=1, match=match, raised_by=match.volunteer, raised_at=timezone.now())
+    )
+
+
+# Essential: a worry about a vulnerable citizen must reach a coordinator whatever their
+# switches say. The text is not in the mail (it may be about health): the page has it.
+CONCERN_RAISED = register(
+    MessageKind(
+        slug="citizen_concern_raised",
+        label=_("A volunteer raised a concern about their match"),
+        template="citizens/emails/citizen_concern_raised",
+        essential=True,
+        switch_off=None,
+        context=_concern,
+        example=_concern_example,
     )
 )

@@ -18,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from apps.organisations.models import Organisation
 
 
+def default_checkin_months() -> list[int]:
+    return [1, 3, 6]
+
+
 class Programme(models.Model):
     """An "indsats": besøgsven, mentor, IT-hjælp ... owned by one organisation."""
 
@@ -43,6 +47,13 @@ class Programme(models.Model):
     grant_starts_on = models.DateField(_("grant period starts"), null=True, blank=True)
     grant_ends_on = models.DateField(_("grant period ends"), null=True, blank=True)
     is_open = models.BooleanField(_("open for referrals"), default=True)
+    # Follow-up check-ins, months after a match became active (the organisation's choice).
+    checkin_months = ArrayField(
+        models.PositiveSmallIntegerField(),
+        verbose_name=_("follow-up check-ins (months after the start)"),
+        default=default_checkin_months,
+        blank=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -251,3 +262,46 @@ class CitizenMatch(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+
+class CheckIn(models.Model):
+    """A follow-up of an active match, due a set number of months after it started
+    (Programme.checkin_months); a coordinator logs it with a short note."""
+
+    match = models.ForeignKey(CitizenMatch, on_delete=models.CASCADE, related_name="checkins")
+    months = models.PositiveSmallIntegerField()
+    due_on = models.DateField(db_index=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["match", "due_on"], name="one_checkin_per_match_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.match_id} @ {self.due_on}"
+
+
+class Concern(models.Model):
+    """A volunteer's worry about their match, raised at any time; the programme's
+    coordinators are mailed at once."""
+
+    match = models.ForeignKey(CitizenMatch, on_delete=models.CASCADE, related_name="concerns")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    text = models.CharField(_("what worries you"), max_length=1000)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.match_id}: {self.text[:40]}"

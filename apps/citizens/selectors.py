@@ -10,15 +10,17 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from apps.accounts.models import User
-from apps.citizens.models import CitizenMatch, Programme, Referral
+from apps.citizens.models import CheckIn, CitizenMatch, Concern, MatchCapacity, Programme, Referral
 from apps.members.forms import AVAILABILITY_CHOICES
 from apps.organisations.models import Organisation, OrganisationRole
 from apps.organisations.selectors import COORDINATING_ROLES
 from apps.recruitment.models import Onboarding, RecordCheck
+from apps.shifts.models import SignUp
 
 Step = Programme.Step
 MANY = 200  # more people than this: read the organisation's whole checklist instead
@@ -169,3 +171,88 @@ def volunteer_view(*, referral: Referral) -> VolunteerView:
         programme=referral.programme.name,
         organisation=referral.programme.organisation.name,
     )
+
+
+# --- follow-up ---------------------------------------------------------------------------
+
+DUE_SOON = timedelta(days=7)
+
+
+def checkins_due(*, organisations: list[Organisation], today: date) -> list[CheckIn]:
+    """Check-ins not yet logged of these organisations' active matches, due within a week
+    or overdue (`is_overdue`), oldest first: one query."""
+    rows = list(
+        CheckIn.objects.filter(
+            match__referral__programme__organisation__in=organisations,
+            match__status=CitizenMatch.Status.ACTIVE,
+            done_at__isnull=True,
+            due_on__lte=today + DUE_SOON,
+        ).select_related("match__referral__programme", "match__volunteer")
+    )
+    for row in rows:
+        row.is_overdue = row.due_on < today  # type: ignore[attr-defined]
+    return rows
+
+
+def checkins_of(*, match: CitizenMatch) -> list[CheckIn]:
+    return list(CheckIn.objects.filter(match=match).select_related("done_by"))
+
+
+def concerns_of(*, match: CitizenMatch) -> list[Concern]:
+    return list(Concern.objects.filter(match=match).select_related("raised_by"))
+
+
+# --- the burnout guard ---------------------------------------------------------------------
+
+SHIFTS_AHEAD = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A volunteer's load set against their own stated limit (MatchCapacity)."""
+
+    active_matches: int
+    shifts: int  # confirmed shifts starting in the next 30 days
+    limit: int
+
+    @property
+    def over(self) -> bool:
+        return self.active_matches > self.limit
+
+
+def workloads(*, user_ids: list[int], now: datetime) -> dict[int, Workload]:
+    """Per person: three queries, whatever their number (the suggestion list shows a few);
+    none for nobody (a referral that is not waiting has no suggestions)."""
+    if not user_ids:
+        return {}
+    ids = list(user_ids)
+    active: dict[int, int] = dict(
+        CitizenMatch.objects.filter(volunteer_id__in=ids, status=CitizenMatch.Status.ACTIVE)
+        .order_by()
+        .values("volunteer_id")
+        .annotate(n=Count("pk"))
+        .values_list("volunteer_id", "n")
+    )
+    shifts: dict[int, int] = dict(
+        SignUp.objects.filter(
+            user_id__in=ids,
+            status=SignUp.Status.CONFIRMED,
+            shift__starts_at__gte=now,
+            shift__starts_at__lt=now + SHIFTS_AHEAD,
+        )
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values_list("user_id", "n")
+    )
+    limits: dict[int, int] = dict(
+        MatchCapacity.objects.filter(user_id__in=ids).values_list("user_id", "max_matches")
+    )
+    return {
+        pk: Workload(
+            active_matches=active.get(pk, 0),
+            shifts=shifts.get(pk, 0),
+            limit=limits.get(pk, MatchCapacity.DEFAULT),
+        )
+        for pk in user_ids
+    }

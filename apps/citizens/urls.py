@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.citizens import views
+from apps.citizens import views, views_followup
 
 urlpatterns = [
     path("", views.referral_list, name="citizens-referrals"),
@@ -32,6 +32,8 @@ urlpatterns = [
         name="citizens-citizen-answer",
     ),
     path("match/<int:match_id>/afslut/", views.end, name="citizens-end"),
+    path("opfoelgning/<int:checkin_id>/", views_followup.checkin, name="citizens-checkin"),
+    path("mine/<int:match_id>/bekymring/", views_followup.concern, name="citizens-concern"),
     path("mine/", views.my_matches, name="citizens-mine"),
     path("mine/<int:match_id>/", views.proposal, name="citizens-proposal"),
     path("svar/<str:token>/", views.citizen_answer, name="citizens-answer"),

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.citizens.forms import (
     CapacityForm,
+    CheckInForm,
+    ConcernForm,
     EndForm,
     MeetingForm,
     ProgrammeForm,
@@ -27,6 +29,9 @@ from apps.citizens.forms import (
 from apps.citizens.links import answer_token, match_for_token
 from apps.citizens.models import CitizenMatch, MatchCapacity, Programme, Referral
 from apps.citizens.selectors import (
+    checkins_due,
+    checkins_of,
+    concerns_of,
     is_referrer,
     matches_of_volunteer,
     may_read_special_category,
@@ -35,6 +40,7 @@ from apps.citizens.selectors import (
     programmes_of,
     referrals_for_coordinators,
     volunteer_view,
+    workloads,
 )
 from apps.citizens.services._common import NotTheVolunteer
 from apps.citizens.services.matches import (
@@ -72,6 +78,7 @@ def referral_list(request: AuthedHttpRequest) -> HttpResponse:
     context = {
         "referrals": referrals_for_coordinators(organisations=organisations),
         "programmes": programmes_of(organisations=organisations),
+        "checkins": checkins_due(organisations=organisations, today=timezone.localdate()),
     }
     return render(request, "citizens/referral_list.html", context)
 
@@ -92,6 +99,7 @@ def programme_new(request: AuthedHttpRequest) -> HttpResponse:
                 funder=data["funder"],
                 grant_starts_on=data["grant_starts_on"],
                 grant_ends_on=data["grant_ends_on"],
+                checkin_months=data["checkin_months"],
             )
         except ValidationError as refusal:
             form.add_error(None, refusal)
@@ -134,10 +142,15 @@ def _detail(
         answer_url = request.build_absolute_uri(
             reverse("citizens-answer", args=[answer_token(match=match)])
         )
+    suggestions = suggest(referral) if waiting else []
+    loads = workloads(user_ids=[s.candidate.user_id for s in suggestions], now=timezone.now())
     context = {
         "referral": referral,
         "match": match,
-        "suggestions": suggest(referral) if waiting else [],
+        "suggestions": [(s, loads[s.candidate.user_id]) for s in suggestions],
+        "checkins": checkins_of(match=match) if match else [],
+        "concerns": concerns_of(match=match) if match else [],
+        "checkin_form": CheckInForm(),
         "may_read_special": referral.has_special_category
         and may_read_special_category(user=request.user, programme=referral.programme),
         "special": special,
@@ -313,7 +326,11 @@ def my_matches(request: AuthedHttpRequest) -> HttpResponse:
         capacity_set(actor=request.user, max_matches=form.cleaned_data["max_matches"])
         messages.success(request, _("Saved."))
         return redirect("citizens-mine")
-    context = {"matches": matches_of_volunteer(user=request.user), "form": form}
+    context = {
+        "matches": matches_of_volunteer(user=request.user),
+        "form": form,
+        "workload": workloads(user_ids=[request.user.pk], now=timezone.now())[request.user.pk],
+    }
     return render(request, "citizens/my_matches.html", context)
 
 
@@ -350,6 +367,7 @@ def proposal(request: AuthedHttpRequest, match_id: int) -> HttpResponse:
         "citizen": volunteer_view(referral=match.referral),
         "after_meeting": bool(match.meeting_at and match.meeting_at <= timezone.now()),
         "end_form": EndForm(),
+        "concern_form": ConcernForm(),
     }
     return render(request, "citizens/proposal.html", context)
 

@@ -1,7 +1,8 @@
 """Citizen matching in a real browser at both widths: axe-core (WCAG 2.1 AA), no sideways
 scrolling, and the strict Content-Security-Policy (the `page` fixture fails on anything it
-blocks). The coordinator's referral with its suggestions and the referral form, the
-volunteer's proposal, and the citizen's no-sign-in answer page.
+blocks). The coordinator's referral with its suggestions and the referral form, an active
+match with its follow-up check-ins and a volunteer's concern, the volunteer's proposal, and
+the citizen's no-sign-in answer page.
 
 Rows are committed from a thread of their own and removed again afterwards (see
 test_evaluations.py); the fixture checks the row counts are back where they were."""
@@ -21,8 +22,21 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.citizens.links import answer_token
-from apps.citizens.models import CitizenMatch, MatchCapacity, Programme, Referral
-from apps.citizens.services.matches import match_answer, match_propose, meeting_plan
+from apps.citizens.models import (
+    CheckIn,
+    CitizenMatch,
+    Concern,
+    MatchCapacity,
+    Programme,
+    Referral,
+)
+from apps.citizens.services.followups import concern_raise
+from apps.citizens.services.matches import (
+    match_answer,
+    match_confirm,
+    match_propose,
+    meeting_plan,
+)
 from apps.citizens.services.referrals import programme_create, referral_create
 from apps.members.models import Membership, Profile
 from apps.organisations.models import Organisation, OrganisationRole
@@ -38,7 +52,17 @@ if TYPE_CHECKING:
 NYBORG = "nyborg.localhost"
 CLUB = "Nyborg Besøgsvenner (browsertest)"
 PREFIX = "borgere.browser"
-TOUCHED = (User, Session, Organisation, Programme, Referral, CitizenMatch, AuditEvent)
+TOUCHED = (
+    User,
+    Session,
+    Organisation,
+    Programme,
+    Referral,
+    CitizenMatch,
+    CheckIn,
+    Concern,
+    AuditEvent,
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +70,7 @@ class Matched:
     waiting_id: int  # a referral waiting, with suggestions
     other_id: int  # another referral, whose match has its first meeting planned
     match_id: int
+    active_id: int  # a referral whose match is active, a check-in overdue, a concern raised
     token: str
     coordinator: str
     volunteer: str
@@ -88,10 +113,12 @@ def matched(nyborg: Tenant) -> Iterator[Matched]:
             starts_at=timezone.now() + timedelta(days=2),
             place="Nyborg Bibliotek",
         )
+        active = _active(coordinator, programme, volunteers[1])
         return Matched(
             waiting.pk,
             other.pk,
             match.pk,
+            active.pk,
             answer_token(match=match),
             coordinator.email,
             volunteers[0].email,
@@ -107,6 +134,8 @@ def matched(nyborg: Tenant) -> Iterator[Matched]:
         matches = CitizenMatch.objects.filter(referral__in=referrals)
         programmes = Programme.objects.filter(organisation__name=CLUB)
         for model, rows in (
+            ("citizens.CheckIn", CheckIn.objects.filter(match__in=matches)),
+            ("citizens.Concern", Concern.objects.filter(match__in=matches)),
             ("citizens.CitizenMatch", matches),
             ("citizens.Referral", referrals),
             ("citizens.Programme", programmes),
@@ -122,6 +151,26 @@ def matched(nyborg: Tenant) -> Iterator[Matched]:
         people.delete()
 
     yield from committed(nyborg, create, remove, TOUCHED)
+
+
+def _active(coordinator: User, programme: Programme, volunteer: User) -> Referral:
+    referral = referral_create(
+        actor=coordinator, programme=programme, data={**REFERRAL, "first_name": "Karen"}
+    )
+    match = match_propose(actor=coordinator, referral=referral, volunteer=volunteer)
+    match_answer(actor=volunteer, match=match, accept=True)
+    meeting = timezone.now() + timedelta(days=1)
+    match = meeting_plan(actor=coordinator, match=match, starts_at=meeting, place="Caféen")
+    after = meeting + timedelta(hours=2)
+    match_confirm(match=match, side="volunteer", yes=True, actor=volunteer, now=after)
+    match_confirm(
+        match=match, side="citizen", yes=True, actor=coordinator, via="coordinator", now=after
+    )
+    CheckIn.objects.filter(match=match, months=1).update(
+        due_on=timezone.localdate() - timedelta(days=3)
+    )
+    concern_raise(actor=volunteer, match=match, text="Karen virker trist.")
+    return referral
 
 
 def test_the_coordinator_sees_suggestions_and_the_form(
@@ -143,6 +192,11 @@ def test_the_coordinator_sees_suggestions_and_the_form(
     )
     check_coordinator_page(page, axe_source, "citizens-match")
 
+    page.goto(site.url(NYBORG, f"/borgere/henvisninger/{matched.active_id}/"))
+    expect(page.locator("main form[action*='/opfoelgning/'] button")).to_have_count(3)
+    expect(page.get_by_text("Karen virker trist.")).to_be_visible()
+    check_coordinator_page(page, axe_source, "citizens-followup")
+
     page.goto(site.url(NYBORG, "/borgere/henvisning/ny/"))
     expect(page.locator("form .form-hint").first).to_be_visible()
     check_coordinator_page(page, axe_source, "citizens-referral-form")
@@ -152,6 +206,7 @@ def test_the_coordinator_sees_suggestions_and_the_form(
 
     page.goto(site.url(NYBORG, "/borgere/"))
     expect(page.get_by_role("link", name="Inger", exact=True)).to_be_visible()
+    expect(page.locator("#checkins-title + ul").get_by_role("link", name="Karen")).to_be_visible()
     check_coordinator_page(page, axe_source, "citizens-referrals")
 
 

@@ -27,6 +27,7 @@ from apps.citizens.notifications import (
 )
 from apps.citizens.selectors import missing_steps
 from apps.citizens.services._common import NotTheVolunteer, Refused
+from apps.citizens.services.followups import checkins_schedule
 from apps.members.models import Membership
 from apps.organisations.permissions import require_coordinator
 from apps.organisations.selectors import can_coordinate
@@ -190,6 +191,8 @@ def match_confirm(
             locked.status, locked.started_at = Status.ACTIVE, now
             _referral_to(locked.referral_id, Referral.Status.ACTIVE, now)
         locked.save()
+        if locked.status == Status.ACTIVE:
+            checkins_schedule(match=locked)
         audit_record(
             actor=actor, action="citizen_match.said_yes", target=locked, side=side, via=via
         )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.citizens import crypto
-from apps.citizens.models import MatchCapacity, Programme, Referral
+from apps.citizens.models import MatchCapacity, Programme, Referral, default_checkin_months
 from apps.citizens.selectors import is_referrer, may_read_special_category, referring_body
 from apps.citizens.services._common import Refused
 from apps.members.models import AVAILABILITY_CODES
@@ -54,6 +54,7 @@ def programme_create(
     funder: str = "",
     grant_starts_on: date | None = None,
     grant_ends_on: date | None = None,
+    checkin_months: list[int] | None = None,
 ) -> Programme:
     require_coordinator(actor, organisation)
     programme = Programme(
@@ -64,6 +65,9 @@ def programme_create(
         funder=funder.strip(),
         grant_starts_on=grant_starts_on,
         grant_ends_on=grant_ends_on,
+        checkin_months=default_checkin_months()
+        if checkin_months is None
+        else sorted(set(checkin_months)),
     )
     programme.full_clean()
     with transaction.atomic():

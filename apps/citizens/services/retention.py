@@ -2,7 +2,8 @@
 of months (apps.privacy RetentionSettings.referral_months, default 12) after it ended or
 was withdrawn. apps.privacy's daily `retention_run` calls these (with its dry run); what
 stays is anonymous: the programme, age band, source, legal basis, status, dates and the
-matches' statuses and reasons, which the funders' reports count."""
+matches' statuses and reasons (and when check-ins and concerns were), which the funders'
+reports count."""
 
 from datetime import datetime
 
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from apps.audit.services import audit_record
-from apps.citizens.models import CitizenMatch, Referral
+from apps.citizens.models import CheckIn, CitizenMatch, Concern, Referral
 
 SCRUBBED = {
     "first_name": "",
@@ -44,5 +45,8 @@ def referrals_scrub(*, before: datetime, now: datetime) -> int:
         Referral.objects.filter(pk__in=ids).update(**SCRUBBED, scrubbed_at=now)
         # The meeting place may be the citizen's home.
         CitizenMatch.objects.filter(referral_id__in=ids).update(meeting_place="")
+        # The follow-up notes and concerns are about the citizen; their dates stay.
+        CheckIn.objects.filter(match__referral_id__in=ids).update(note="")
+        Concern.objects.filter(match__referral_id__in=ids).update(text="")
         audit_record(actor=None, action="referral.scrubbed", count=len(ids))
     return len(ids)

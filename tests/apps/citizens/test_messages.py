@@ -6,8 +6,13 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from apps.citizens.models import CitizenMatch
-from apps.citizens.notifications import first_meeting_send, match_proposed_send
+from apps.citizens.models import CitizenMatch, Concern
+from apps.citizens.notifications import (
+    concern_raised_send,
+    first_meeting_send,
+    match_proposed_send,
+)
+from apps.citizens.services.followups import concern_raise
 from apps.citizens.services.matches import (
     match_answer,
     match_propose,
@@ -100,4 +105,27 @@ def test_citizen_meeting_reminder(nyborg, referral, rasmus, volunteers, locale, 
         to=frida,
         switched_off=switched_off,
         moment=start,
+    )
+
+
+@cases
+def test_citizen_concern_raised(nyborg, referral, rasmus, volunteers, locale, switched_off):
+    frida = volunteers["frida"]
+    _setup(nyborg, rasmus, locale, switched_off)
+    match = match_propose(actor=rasmus, referral=referral, volunteer=frida)
+    made: list[Concern] = []
+
+    def trigger():
+        if not made:
+            made.append(concern_raise(actor=frida, match=match, text="Hun virker trist."))
+        else:
+            concern_raised_send(concern=made[0])
+
+    twice(trigger)
+    assert_kind(
+        "citizen_concern_raised",
+        tenant=nyborg,
+        to=rasmus,
+        switched_off=switched_off,
+        moment=made[0].raised_at,
     )

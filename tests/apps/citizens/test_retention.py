@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from apps.citizens.models import CitizenMatch, Referral
+from apps.citizens.models import CheckIn, CitizenMatch, Concern, Referral
 from apps.citizens.services.matches import match_answer, match_propose, meeting_plan
 from apps.citizens.services.referrals import referral_create, referral_withdraw
 from apps.privacy.models import RetentionSettings
@@ -28,6 +28,8 @@ def test_it_deletes_a_closed_referrals_personal_data_after_the_set_months(
     CitizenMatch.objects.filter(pk=match.pk).update(
         status="ended", end_reason="citizen_stopped", ended_at=now
     )
+    CheckIn.objects.create(match=match, months=1, due_on=now.date(), note="Hun er glad")
+    Concern.objects.create(match=match, raised_by=volunteers["frida"], raised_at=now, text="Trist")
     Referral.objects.filter(pk=referral.pk).update(
         status="ended", ended_at=now - timedelta(days=400)
     )
@@ -54,6 +56,8 @@ def test_it_deletes_a_closed_referrals_personal_data_after_the_set_months(
     assert row == ("", "", "", "", "", "", "", "80+", "consent", "ended")
     match.refresh_from_db()
     assert match.meeting_place == "" and match.end_reason == "citizen_stopped"
+    assert list(CheckIn.objects.values_list("note", flat=True)) == [""]
+    assert list(Concern.objects.values_list("text", flat=True)) == [""]
     assert retention_run(now=now).referrals_scrubbed == 0  # twice is once
     recent.refresh_from_db()
     waiting.refresh_from_db()

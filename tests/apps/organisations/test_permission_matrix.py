@@ -26,7 +26,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from apps.accounts.models import User
-from apps.citizens.models import CitizenMatch, Programme, Referral
+from apps.citizens.models import CheckIn, CitizenMatch, Programme, Referral
 from apps.evaluations.models import EvaluationRule, Question, Questionnaire
 from apps.groups.models import Group
 from apps.members.models import Membership, MembershipRequest
@@ -64,6 +64,7 @@ class World:
     programme: Programme
     referral: Referral
     citizen_match: CitizenMatch
+    checkin: CheckIn
     people: dict[str, User]
 
 
@@ -162,10 +163,12 @@ def _build(nanna: User) -> World:
     citizen_match = CitizenMatch.objects.create(
         referral=referral, volunteer=jens, status="accepted", proposed_at=now
     )
+    checkin = CheckIn.objects.create(match=citizen_match, months=1, due_on=date(2026, 2, 1))
     return World(
         programme=programme,
         referral=referral,
         citizen_match=citizen_match,
+        checkin=checkin,
         roklub=roklub,
         event=event,
         task=task,
@@ -338,6 +341,11 @@ ACTIONS: list[Action] = [
         "citizens-end",
         r("citizens-end", lambda w: w.citizen_match.pk),
         lambda w: {"reason": "other"},
+    ),
+    _post(
+        "citizens-checkin",
+        r("citizens-checkin", lambda w: w.checkin.pk),
+        lambda w: {"note": "Det går godt."},
     ),
     # reports
     _get("reports", lambda w: f"{reverse('reports')}?organisation={w.roklub.pk}"),
