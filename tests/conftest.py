@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from celery._state import _set_task_join_will_block
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
@@ -56,21 +57,6 @@ AARHUS = {
 settings.CACHES["default"]["KEY_PREFIX"] += os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
-# The longest tests run first (make run from a clean state, the browser, archives): the
-# workers then end the run on short tests and finish together, instead of one idling while
-# the other is still in a 50-second test it picked up last.
-LONG_FIRST = ("tests/config/test_devstack.py", "tests/browser/", "tests/tenants/test_archive.py")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=_rank)  # stable: in collection order otherwise
-
-
-def _rank(item: pytest.Item) -> int:
-    ranks = (i for i, prefix in enumerate(LONG_FIRST) if item.nodeid.startswith(prefix))
-    return next(ranks, len(LONG_FIRST))
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _eager_celery() -> Iterator[None]:
     # Tasks run in-process unless a test starts a real worker (tests/config/test_celery.py).
@@ -94,6 +80,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 User.objects.create_user(spec["pending_email"], full_name="Pending Person")
         with schema_context("public"):
             User.objects.create_superuser("vera@tovholder.dk", PASSWORD, full_name="Vera Vendor")
+
+
+@pytest.fixture(autouse=True)
+def _task_joins_allowed() -> Iterator[None]:
+    # A live server thread that ran eager tasks can leave Celery's process-wide "inside a
+    # task" flag set; the next test's `.delay().get()` would then be refused.
+    yield
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)
