@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 from django.core import serializers
 from django.core.files.storage import Storage, storages
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 from psycopg import sql
@@ -85,15 +85,7 @@ class _snapshot:
 
 def conninfo(database: str | None = None) -> str:
     """libpq's connection string for the Django database (or another on its server)."""
-    params = connection.settings_dict
-    values = {
-        "dbname": database or params["NAME"],
-        "host": params.get("HOST") or "",
-        "port": str(params.get("PORT") or ""),
-        "user": params.get("USER") or "",
-        "password": params.get("PASSWORD") or "",
-    }
-    return make_conninfo(**{key: value for key, value in values.items() if value})
+    return make_conninfo(**pgtools.libpq_params(database))
 
 
 def schema_counts(cursor: psycopg.Cursor, schema: str) -> dict[str, int]:

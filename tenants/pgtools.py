@@ -76,18 +76,31 @@ def tool(name: str, major: int | None = None) -> Path:
     )
 
 
+def libpq_params(database: str | None = None) -> dict[str, str]:
+    """What libpq needs to reach the Django database (or another on its server), from the
+    parameters Django itself connects with, OPTIONS included: the embedded server of
+    `make run`/`make test` is reached through a socket folder given as `?host=` in
+    DATABASE_URL, which lands in OPTIONS, not HOST (without it the tools would find the
+    machine's own PostgreSQL, or none)."""
+    params = connection.get_connection_params()
+    values = {
+        "host": params.get("host"),
+        "port": params.get("port"),
+        "user": params.get("user"),
+        "password": params.get("password"),
+        "dbname": database or params["dbname"],
+    }
+    return {key: str(value) for key, value in values.items() if value}
+
+
+LIBPQ_ENV = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD"}
+
+
 def connection_env(database: str | None = None) -> dict[str, str]:
     """libpq's environment for the Django database (no password on a command line)."""
-    params = connection.settings_dict
     env = dict(os.environ)
-    values = {
-        "PGHOST": params.get("HOST") or "",
-        "PGPORT": str(params.get("PORT") or ""),
-        "PGUSER": params.get("USER") or "",
-        "PGPASSWORD": params.get("PASSWORD") or "",
-        "PGDATABASE": database or params["NAME"],
-    }
-    env.update({key: value for key, value in values.items() if value})
+    for key, value in libpq_params(database).items():
+        env[LIBPQ_ENV.get(key, "PGDATABASE")] = value
     return env
 
 
