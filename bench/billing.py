@@ -23,13 +23,10 @@ Schematron rules). Compare within one run; these machines are noisy.
 
 import os
 import re
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date
-from glob import glob
 from pathlib import Path
 from typing import Any
 
@@ -125,14 +122,10 @@ def copies(source: Any, count: int) -> list[Any]:
     """`count` tenants with the source's schema and rows, made without clone_schema."""
     from django.db import connection
 
+    from tenants import pgtools
     from tenants.models import Domain, Tenant
 
-    ddl = subprocess.run(
-        [pg_tool("pg_dump"), "--schema-only", "--no-owner", "-n", SEED, dsn()],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    ddl = pgtools.run([str(pgtools.tool("pg_dump")), "--schema-only", "--no-owner", "-n", SEED])
     # Not psql's meta-commands, nor the dump's empty search_path (the connection goes on).
     ddl = "\n".join(
         line
@@ -316,31 +309,6 @@ def invoices(tenants: list[Any]) -> None:
 def quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def dsn() -> str:
-    from django.db import connection
-
-    params = connection.get_connection_params()
-    return (
-        f"host={params.get('host') or 'localhost'} port={params.get('port') or 5432} "
-        f"user={params.get('user', '')} dbname={params['dbname']}"
-    )
-
-
-def pg_tool(name: str) -> str:
-    """The server's own version of a PostgreSQL client tool: Debian's, pgserver's, PATH's."""
-    from django.db import connection
-
-    major = connection.cursor().connection.info.server_version // 10000
-    for candidate in (
-        f"/usr/lib/postgresql/{major}/bin/{name}",
-        *glob(str(Path(sys.prefix) / "lib/python*/site-packages/pgserver/pginstall/bin" / name)),
-        shutil.which(name) or "",
-    ):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    raise SystemExit(f"{name} for PostgreSQL {major} not found")
 
 
 if __name__ == "__main__":
