@@ -9,7 +9,7 @@ otherwise when the next one's delay is over.
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -35,8 +35,8 @@ def evaluations_next_due(now: datetime) -> datetime | None:
         shifts = Shift.objects.filter(is_cancelled=False)
         if rule.task_id is not None:
             shifts = shifts.filter(task_id=rule.task_id)
-        else:
-            shifts = shifts.filter(task__event_id=rule.event_id)
+        else:  # an event's rule, by the rule's check constraint
+            shifts = shifts.filter(Q(task__event_id=rule.event_id))
         if shifts.filter(ends_at__lte=now - delay, ends_at__gt=now - delay - WINDOW).exists():
             return now + EVALUATION_TICK
         ends = shifts.filter(ends_at__gt=now - delay).aggregate(at=Min("ends_at"))["at"]

@@ -11,7 +11,7 @@ first shift enters a window.
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Min, Value
+from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Min, Q, Value
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
 
@@ -66,11 +66,11 @@ def automatic_next_due(now: datetime) -> datetime | None:
     opens.append(reminder["at"])
     for template in OrientationTemplate.objects.filter(is_active=True):
         scope = (
-            {"task__event_id": template.event_id}
+            Q(task__event_id=template.event_id)
             if template.event_id
-            else {"task_id": template.task_id}
+            else Q(task_id=template.task_id)
         )
-        first = _upcoming(now).filter(**scope).aggregate(at=Min("starts_at"))["at"]
+        first = _upcoming(now).filter(scope).aggregate(at=Min("starts_at"))["at"]
         if first is not None:
             opens.append(first - timedelta(days=template.days_before))
     if tenant.unfilled_alert_hours:
