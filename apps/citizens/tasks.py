@@ -7,7 +7,7 @@ from apps.citizens.services.referrals import special_category_rotate
 from tenants.tasks import send_to_every_open_tenant
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def rotate_special_category() -> int:
     """Re-encrypt this tenant's special-category texts with the newest key (crypto.py)."""
     return special_category_rotate()
@@ -19,7 +19,7 @@ def dispatch_rotation() -> None:
     send_to_every_open_tenant(rotate_special_category)
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def send_meeting_reminders() -> int:
     return meeting_reminders_send()
 

@@ -10,3 +10,4 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self) -> None:
         import_module(f"{self.name}.messages")  # declares this app's kinds of message
+        import_module(f"{self.name}.due").connect()  # its periodic work (tenants.due)

@@ -12,7 +12,7 @@ def notify_post(post_id: int) -> int:
     return post_notify(post_id=post_id)
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def send_group_digests() -> int:
     return digests_due()
 

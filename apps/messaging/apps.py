@@ -9,10 +9,11 @@ class MessagingConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
-        from apps.messaging import messages  # noqa: F401  (declares messaging's kinds)
+        from apps.messaging import due, messages  # noqa: F401  (declares messaging's kinds)
         from apps.messaging.bounces import on_tracking
         from apps.messaging.services import message_notify, message_withdraw
         from kernel.messages import set_sender
 
         tracking.connect(on_tracking, dispatch_uid="messaging.bounces")
         set_sender(message_notify, message_withdraw)  # kernel.messages now uses the outbox
+        due.connect()  # its periodic work (tenants.due)

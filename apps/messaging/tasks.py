@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from apps.messaging.due import AUTOMATIC, MESSAGES, MESSAGES_TICK
 from apps.messaging.services import (
     BATCH_SIZE,
     deliveries_claim,
@@ -18,6 +19,7 @@ from apps.messaging.services import (
     unfilled_alerts_due,
 )
 from apps.messaging.services.digests import digest_recipients, digest_send
+from tenants import due
 from tenants.selectors import current_tenant
 from tenants.tasks import send_to_every_open_tenant
 
@@ -46,23 +48,24 @@ def deliver_batch(message_id: int) -> dict[str, int]:
         deliver_batch.delay(message_id)
     else:
         message_finish(message_id=message_id)
+        # Rows held back by the rate or waiting for a retry: the beat carries on with them,
+        # and its run a minute from now stores when (apps.messaging.due).
+        due.wake(MESSAGES, now + MESSAGES_TICK)
     return done
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def send_due_messages() -> int:
-    return messages_due()
+    return due.run(MESSAGES, messages_due)
 
 
 @shared_task(needs_tenant=False, ignore_result=True)  # type: ignore[call-overload]
-def dispatch_due_messages() -> None:
-    """Beat runs this in public every minute; it fans out to every open tenant."""
-    send_to_every_open_tenant(send_due_messages)
+def dispatch_due_messages() -> int:
+    """Beat runs this in public every minute; it wakes the tenants with messages due."""
+    return due.send_to_due_tenants(MESSAGES, send_due_messages)
 
 
-@shared_task
-def send_automatic_messages() -> dict[str, int]:
-    """Reminders, orientation mails and unfilled-shift alerts that are due in this tenant."""
+def _automatic() -> dict[str, int]:
     return {
         "reminders": reminders_due(),
         "orientations": orientations_due(),
@@ -70,19 +73,26 @@ def send_automatic_messages() -> dict[str, int]:
     }
 
 
+@shared_task(ignore_result=True)
+def send_automatic_messages() -> dict[str, int]:
+    """Reminders, orientation mails and unfilled-shift alerts that are due in this tenant."""
+    return due.run(AUTOMATIC, _automatic)
+
+
 @shared_task(needs_tenant=False, ignore_result=True)  # type: ignore[call-overload]
-def dispatch_automatic() -> None:
-    """Beat runs this in public every five minutes; it fans out to every open tenant."""
-    send_to_every_open_tenant(send_automatic_messages)
+def dispatch_automatic() -> int:
+    """Beat runs this in public every minute; it wakes the tenants with a shift in or
+    entering a reminder, orientation or unfilled-alert window."""
+    return due.send_to_due_tenants(AUTOMATIC, send_automatic_messages)
 
 
 # The follow digest (apps.messaging.services.digests).
-@shared_task
+@shared_task(ignore_result=True)
 def send_digest(user_id: int) -> int:
     return digest_send(user_id=user_id)
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def send_digests() -> int:
     """One task per follower, so one bad address does not hold up the rest."""
     recipients = digest_recipients()

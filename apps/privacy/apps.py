@@ -7,4 +7,6 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy (GDPR)"
 
     def ready(self) -> None:
-        from apps.privacy import messages  # noqa: F401  (registers the kinds of message)
+        from apps.privacy import due, messages  # noqa: F401  (registers the kinds of message)
+
+        due.connect()  # its periodic work (tenants.due)

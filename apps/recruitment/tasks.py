@@ -6,7 +6,7 @@ from apps.recruitment.services.reminders import reminders_send
 from tenants.tasks import send_to_every_open_tenant
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def send_reminders() -> dict[str, int]:
     return reminders_send()
 

@@ -3,8 +3,9 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from apps.shifts.due import OFFERS
 from apps.shifts.services.waitlist import offers_expire, waitlist_fill
-from tenants.tasks import send_to_every_open_tenant
+from tenants import due
 
 
 # A deadlock between two fills is resolved by PostgreSQL aborting one; it simply runs again.
@@ -13,12 +14,12 @@ def fill_waitlist(shift_id: int) -> list[int]:
     return [signup.pk for signup in waitlist_fill(shift_id=shift_id)]
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def expire_offers() -> int:
-    return offers_expire()
+    return due.run(OFFERS, offers_expire)
 
 
 @shared_task(needs_tenant=False, ignore_result=True)  # type: ignore[call-overload]
-def dispatch_expire_offers() -> None:
-    """Beat runs this in public every minute; it fans out to every open tenant."""
-    send_to_every_open_tenant(expire_offers)
+def dispatch_expire_offers() -> int:
+    """Beat runs this in public every minute; it wakes the tenants with an offer to close."""
+    return due.send_to_due_tenants(OFFERS, expire_offers)

@@ -257,6 +257,9 @@ CELERY_BEAT_SCHEDULE = {
     "platform-heartbeat": {"task": "tenants.tasks.platform_heartbeat", "schedule": 60.0},
     # Tasks kept in the database while the broker was down (kernel.tasks.send_or_keep).
     "kernel-pending-tasks": {"task": "kernel.tasks.send_pending_tasks", "schedule": 60.0},
+    # The per-tenant dispatchers below wake only the tenants whose work of that kind is due
+    # (tenants.due, docs/architecture.md "The due-time beat"): each is one query in public
+    # when nobody is due, so they all run every minute and honour the due times to it.
     "shifts-expire-offers": {"task": "apps.shifts.tasks.dispatch_expire_offers", "schedule": 60.0},
     "messaging-due-messages": {
         "task": "apps.messaging.tasks.dispatch_due_messages",
@@ -264,7 +267,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "messaging-automatic": {  # reminders, orientation mails, unfilled-shift alerts
         "task": "apps.messaging.tasks.dispatch_automatic",
-        "schedule": 300.0,
+        "schedule": 60.0,
     },
     "recruitment-reminders": {
         "task": "apps.recruitment.tasks.dispatch_reminders",
@@ -304,11 +307,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "evaluations-due": {
         "task": "apps.evaluations.tasks.dispatch_evaluations",
-        "schedule": 600.0,
+        "schedule": 60.0,
     },
     "privacy-expired-exports": {  # a copy's file is deleted when its link expires unused
         "task": "apps.privacy.tasks.dispatch_clear_expired_exports",
-        "schedule": 3600.0,
+        "schedule": 60.0,
     },
     "privacy-retention": {  # storage limitation: warn, anonymise, delete, blank (03:30)
         "task": "apps.privacy.tasks.dispatch_retention",

@@ -25,3 +25,28 @@ class PendingTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)} in {self.schema_name}"
+
+
+class TenantDue(models.Model):
+    """When a tenant next has periodic work of one kind (offers expiring, scheduled
+    messages ...): the beat's dispatchers send a task only to tenants whose time has come.
+
+    Public schema (kernel is a shared app), one row per tenant and kind, kept by
+    tenants.due: the tenant's own writes move `due_at` earlier (never later), the tenant's
+    task stores its next time after each run. A missing row means "due now" (a new tenant,
+    or one whose state is unknown). The tenant is named by id, not by a foreign key: the
+    kernel sits below the tenant registry and imports none of it.
+    """
+
+    tenant_id = models.BigIntegerField()
+    kind = models.CharField(max_length=40)
+    due_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant_id", "kind"], name="kernel_tenantdue_unique")
+        ]
+        indexes = [models.Index(fields=["kind", "due_at"], name="kernel_tenantdue_kind_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of tenant {self.tenant_id} at {self.due_at:%Y-%m-%d %H:%M}"

@@ -27,6 +27,7 @@ from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.notifications import shift_changes_send
 from apps.shifts.services._common import locked_shift
 from apps.shifts.services.planning import EventChanges, _require_open
+from tenants import due
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def _move_shifts(shifts: list[Shift], offset: timedelta) -> list[Moved]:
         if shift.signup_deadline:
             shift.signup_deadline = moved_by(shift.signup_deadline, offset)
     Shift.objects.bulk_update(shifts, ["starts_at", "ends_at", "signup_deadline"])
+    due.wake_shift_watchers()  # no post_save per shift in a bulk update
     return moved
 
 

@@ -17,6 +17,7 @@ from apps.shifts.models import Category, Event, Shift, SignUp, Task
 from apps.shifts.notifications import signup_notice_send
 from apps.shifts.services._common import FILL_WAITLIST, locked_shift
 from kernel.tasks import enqueue_on_commit
+from tenants import due
 
 DEFAULT_OFFER_HOURS = Shift._meta.get_field("offer_hours").get_default()
 MAX_RECURRING = 366  # a year of daily shifts; more is almost surely a typo in the end date
@@ -193,6 +194,7 @@ def shifts_create(
         shift.full_clean(exclude=["task"])
     with transaction.atomic():
         created = Shift.objects.bulk_create(shifts)
+        due.wake_shift_watchers()  # no post_save per shift in a bulk insert
         audit_record(actor=actor, action="shifts.created", target=task, count=len(created))
     return created
 
