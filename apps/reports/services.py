@@ -18,3 +18,15 @@ def report_export_record(
         end=period.end.isoformat(),
         scope="organisation" if organisation else "all",
     )
+
+
+def funder_export_record(*, actor: object, file_format: str, programme: object, period: Period) -> None:
+    # The funder report holds no names, but who handed which figures out is still worth a row.
+    audit_record(
+        actor=actor,
+        action="reports.funder_export",
+        target=programme,
+        format=file_format,
+        start=period.start.isoformat(),
+        end=period.end.isoformat(),
+    )
