@@ -5,13 +5,14 @@ of fewer than 3 referrals or answers is not shown at all ("–", `FEW`).
 
 Complementary suppression: a table whose rows add up to a figure shown elsewhere (the
 months' received, matched and ended columns and the age bands add up to the key figures;
-the end reasons to "ended") would give a lone "<3" back by subtraction. So in each such
-group, while some "<3" cell could still be worked out (total minus the cells shown, knowing
-each "<3" is 1 or 2 and each other hidden cell at least 3), the smallest shown non-zero
-cell of the group is hidden too, shown as "*" (`COMPLEMENT`); when no such cell is left the
-group's total is hidden. A total is taken as known when it is shown or when another group
-with the same total shows all its cells; then that other group gives up a cell as well.
-This repeats until nothing changes. Zeros stay shown: a 0 discloses nobody.
+the end reasons to "ended") could give a "<3" back by subtraction. A reader is assumed to
+know the rules: a "<3" is 1 or 2, a "*" at least 3, a "–" anything. While some "<3" can be
+pinned to 1 or 2 (`exposed`, exact: the total's range is narrowed by every table that adds
+up to it), the smallest shown cell of 3 or more in its table is hidden too, shown as "*"
+(`COMPLEMENT`); if its table has none, the total is hidden ("*"); then a cell of another
+table of the same total; and if nothing is left, that total's breakdowns show "–"
+throughout. This repeats until no "<3" can be pinned. Zeros stay shown: a 0 discloses
+nobody.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ SMALL, COMPLEMENT, FEW = "small", "complement", "few"
 @dataclass(eq=False)
 class Cell:
     value: int | float | None
-    hidden: str = ""  # "", SMALL, COMPLEMENT or FEW (a median or mean of fewer than 3)
+    # "", SMALL, COMPLEMENT or FEW (a median or mean of fewer than 3, or a breakdown of a
+    # total below 3)
+    hidden: str = ""
     decimals: int = 0
 
     @property
@@ -75,41 +78,62 @@ class Group:
     cells: list[Cell]
 
 
-def safe(total: int, cells: list[Cell]) -> bool:
-    """Whether every "<3" among `cells` could be 1 as well as 2, given the total."""
-    small = sum(1 for c in cells if c.hidden == SMALL)
-    if not small:
-        return True
-    others = sum(1 for c in cells if c.hidden == COMPLEMENT)
-    rest = total - sum(int(c.value or 0) for c in cells if c.shown)
-    low = (small - 1) + LIMIT * others  # the other hidden cells at their least
-    high = math.inf if others else 2 * (small - 1)
-    return all(low <= rest - v <= high for v in (1, 2))
+def _range(cell: Cell) -> tuple[float, float]:
+    """What a reader knows a cell holds from what it shows."""
+    if cell.hidden == SMALL:
+        return 1, LIMIT - 1
+    if cell.hidden == COMPLEMENT:
+        return LIMIT, math.inf
+    if cell.hidden == FEW:
+        return 0, math.inf
+    return cell.value or 0, cell.value or 0
+
+
+def _sum(cells: list[Cell]) -> tuple[float, float]:
+    ranges = [_range(c) for c in cells]
+    return sum(r[0] for r in ranges), sum(r[1] for r in ranges)
+
+
+def exposed(totals: dict[str, Cell], groups: list[Group]) -> Group | None:
+    """A group with a "<3" that a reader can pin to 1 or to 2, or None.
+
+    The groups of one total share only that total, and every range here is a run of whole
+    numbers, so this is exact: the total lies in its own range and in each group's (the
+    sums of its cells' ranges); a "<3" can be v when the total minus v fits the sum of
+    the rest of its group."""
+    for name in dict.fromkeys(g.total for g in groups):
+        mine = [g for g in groups if g.total == name]
+        low, high = _range(totals[name])
+        for group in mine:
+            group_low, group_high = _sum(group.cells)
+            low, high = max(low, group_low), min(high, group_high)
+        for group in mine:
+            for index, cell in enumerate(group.cells):
+                if cell.hidden != SMALL:
+                    continue
+                rest_low, rest_high = _sum(group.cells[:index] + group.cells[index + 1 :])
+                for value in range(1, LIMIT):
+                    if max(low - value, rest_low) > min(high - value, rest_high):
+                        return group
+    return None
 
 
 def protect(totals: dict[str, Cell], groups: list[Group]) -> None:
     """Complementary suppression over `groups`, in place (see the module's docstring)."""
-    changed = True
-    while changed:
-        changed = False
-        for group in groups:
-            total = totals[group.total]
-            revealing = [
-                g
-                for g in groups
-                if g is not group and g.total == group.total and all(c.shown for c in g.cells)
-            ]
-            if total.hidden and not revealing:
-                continue
-            if safe(int(total.value or 0), group.cells):
-                continue
-            changed = True
-            if _hide_smallest(group.cells):
-                continue
-            if not total.hidden:
-                total.hidden = COMPLEMENT
-            for other in revealing:
-                _hide_smallest(other.cells)
+    while (group := exposed(totals, groups)) is not None:
+        if _hide_smallest(group.cells):
+            continue
+        total = totals[group.total]
+        if total.shown:
+            total.hidden = COMPLEMENT
+            continue
+        others = [g for g in groups if g.total == group.total and g is not group]
+        if any(_hide_smallest(other.cells) for other in others):
+            continue
+        # Nothing left to hide that helps: this total's breakdowns show nothing.
+        for other in [group, *others]:
+            for cell in other.cells:
+                cell.hidden = FEW
 
 
 def _hide_smallest(cells: list[Cell]) -> bool:

@@ -75,3 +75,23 @@ def test_a_programme_without_referrals_has_zeros_and_no_medians(funder_world):
     totals = funder_figures(empty, Period.year(2025), now=NOW)["totals"]
     assert totals["received"] == totals["waiting"] == totals["volunteers"] == 0
     assert totals["matched_median_days"] is None and totals["waiting_median_days"] is None
+
+
+def test_the_report_shows_no_small_number_that_can_be_worked_out(funder_world):
+    from apps.reports.funder.suppression import Group, exposed, funder_report
+
+    for period in PERIODS:
+        report = funder_report(funder_figures(funder_world.programmes[1], period, now=NOW))
+        cells = [*report["totals"].values()]
+        for name in ("months", "age_bands", "reasons"):
+            cells += [v for row in report[name] for v in row.values() if hasattr(v, "hidden")]
+        counts = [c for c in cells if c.decimals == 0 and isinstance(c.value, int)]
+        assert not [c for c in counts if c.shown and c.value in (1, 2)], period
+        groups = [
+            Group("received", [m["received"] for m in report["months"]]),
+            Group("received", [a["received"] for a in report["age_bands"]]),
+            Group("matched", [m["matched"] for m in report["months"]]),
+            Group("ended", [m["ended"] for m in report["months"]]),
+            Group("ended", [r["ended"] for r in report["reasons"]]),
+        ]
+        assert exposed(report["totals"], groups) is None, period
