@@ -57,7 +57,8 @@ def build_funder_world(seed: int = 11, referrals: int = 240, volunteers: int = 1
         fate = rng.choice(("waiting", "withdrawn", "declined", "not_a_fit", "active", "ended", "ended"))
         referral = Referral(
             programme=programme,
-            first_name="Borger",
+            first_name="Ingerlise",
+            note="Hemmelig note om borgeren",
             age_band=rng.choice(AGE_BANDS),
             postcode="5800",
             basis="consent",
