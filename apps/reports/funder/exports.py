@@ -144,9 +144,7 @@ def funder_pdf(report: dict[str, Any], *, tenant: Any) -> bytes:
     all_sections = sections(report)
     story += _table(all_sections[0], primary)
     story.append(Spacer(1, 6 * mm))
-    months = [
-        {"name": row["key"], "received": row["received"].bar} for row in report["months"]
-    ]
+    months = [{"name": row["key"], "received": row["received"].bar} for row in report["months"]]
     story.append(
         KeepTogether(
             [

@@ -122,7 +122,7 @@ def funder_figures(
     lo, hi = period.bounds(tz)
     as_of = min(hi, now or timezone.now())
     months = period.months()
-    params = {
+    params: dict[str, Any] = {
         "programme": programme.pk,
         "lo": lo,
         "hi": hi,

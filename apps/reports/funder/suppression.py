@@ -1,16 +1,16 @@
 """Small numbers out of the funder report: nothing in it may point at one citizen.
 
 Primary suppression: a count of 1 or 2 is shown as "<3" (`SMALL`), and a median or a mean
-of fewer than 3 referrals or answers is not shown at all ("–", `FEW`).
+of fewer than 3 referrals or answers is not shown at all (a dash, `FEW`).
 
 Complementary suppression: a table whose rows add up to a figure shown elsewhere (the
 months' received, matched and ended columns and the age bands add up to the key figures;
 the end reasons to "ended") could give a "<3" back by subtraction. A reader is assumed to
-know the rules: a "<3" is 1 or 2, a "*" at least 3, a "–" anything. While some "<3" can be
+know the rules: a "<3" is 1 or 2, a "*" at least 3, a dash anything. While some "<3" can be
 pinned to 1 or 2 (`exposed`, exact: the total's range is narrowed by every table that adds
 up to it), the smallest shown cell of 3 or more in its table is hidden too, shown as "*"
 (`COMPLEMENT`); if its table has none, the total is hidden ("*"); then a cell of another
-table of the same total; and if nothing is left, that total's breakdowns show "–"
+table of the same total; and if nothing is left, that total's breakdowns show dashes
 throughout. This repeats until no "<3" can be pinned. Zeros stay shown: a 0 discloses
 nobody.
 """
@@ -200,9 +200,7 @@ def evaluation_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "key": row["key"],
             "name": row["name"],
             "responses": count(row["responses"]),
-            "average": Cell(
-                row["average"], FEW if row["responses"] < LIMIT else "", decimals=1
-            ),
+            "average": Cell(row["average"], FEW if row["responses"] < LIMIT else "", decimals=1),
         }
         for row in rows
     ]

@@ -143,7 +143,8 @@ def funder_export(request: AuthedHttpRequest, programme_id: int, file_format: st
     funder_export_record(
         actor=request.user, file_format=file_format, programme=programme, period=period
     )
-    name = f"{_('funder-report')}-{slugify(programme.name) or programme.pk}-{period.start}-{period.end}"
+    label = slugify(programme.name) or programme.pk
+    name = f"{_('funder-report')}-{label}-{period.start}-{period.end}"
     response = HttpResponse(body, content_type=CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
     return response

@@ -34,16 +34,25 @@ def funder_reference(world, programme_id: int, period: Period, now: datetime) ->
     active = [
         m
         for m in matches
-        if m["started_at"] and m["started_at"] < hi and (m["ended_at"] is None or m["ended_at"] >= lo)
+        if m["started_at"]
+        and m["started_at"] < hi
+        and (m["ended_at"] is None or m["ended_at"] >= lo)
     ]
-    at_end = [m for m in active if m["started_at"] < as_of and (m["ended_at"] is None or m["ended_at"] >= as_of)]
+    at_end = [
+        m
+        for m in active
+        if m["started_at"] < as_of and (m["ended_at"] is None or m["ended_at"] >= as_of)
+    ]
     waiting = []
     for r in referrals:
         if r["created_at"] >= as_of:
             continue
         if r["ended_at"] is not None and r["ended_at"] < as_of:
             continue
-        if any(m["referral"] == r["id"] and m["started_at"] and m["started_at"] < as_of for m in matches):
+        if any(
+            m["referral"] == r["id"] and m["started_at"] and m["started_at"] < as_of
+            for m in matches
+        ):
             continue
         waiting.append(r)
     volunteers = set()
@@ -61,7 +70,9 @@ def funder_reference(world, programme_id: int, period: Period, now: datetime) ->
         "totals": {
             "received": len(received),
             "matched": len(matched),
-            "matched_median_days": median([days(m["started_at"], created[m["referral"]]) for m in matched]),
+            "matched_median_days": median(
+                [days(m["started_at"], created[m["referral"]]) for m in matched]
+            ),
             "waiting": len(waiting),
             "waiting_median_days": median([days(as_of, r["created_at"]) for r in waiting]),
             "active": len(active),

@@ -54,7 +54,9 @@ def build_funder_world(seed: int = 11, referrals: int = 240, volunteers: int = 1
         created = moment(rng, FIRST, span - 1)
         if created >= NOW:
             created = NOW - timedelta(hours=1)
-        fate = rng.choice(("waiting", "withdrawn", "declined", "not_a_fit", "active", "ended", "ended"))
+        fate = rng.choice(
+            ("waiting", "withdrawn", "declined", "not_a_fit", "active", "ended", "ended")
+        )
         referral = Referral(
             programme=programme,
             first_name="Ingerlise",
@@ -84,13 +86,39 @@ def build_funder_world(seed: int = 11, referrals: int = 240, volunteers: int = 1
         if fate == "withdrawn":
             referral.status, referral.ended_at = "withdrawn", later(referral.created_at, 200)
         elif fate == "declined":
-            matches.append(CitizenMatch(referral=referral, volunteer=volunteer, status="declined", proposed_at=proposed, answered_at=proposed))
+            matches.append(
+                CitizenMatch(
+                    referral=referral,
+                    volunteer=volunteer,
+                    status="declined",
+                    proposed_at=proposed,
+                    answered_at=proposed,
+                )
+            )
         elif fate == "not_a_fit":
             ends = later(proposed, 30)
-            matches.append(CitizenMatch(referral=referral, volunteer=volunteer, status="ended", proposed_at=proposed, ended_at=ends, end_reason="not_a_fit", ended_by="coordinator"))
+            matches.append(
+                CitizenMatch(
+                    referral=referral,
+                    volunteer=volunteer,
+                    status="ended",
+                    proposed_at=proposed,
+                    ended_at=ends,
+                    end_reason="not_a_fit",
+                    ended_by="coordinator",
+                )
+            )
         elif fate in ("active", "ended"):
             started = later(proposed, 40)
-            match = CitizenMatch(referral=referral, volunteer=volunteer, status="active", proposed_at=proposed, volunteer_confirmed_at=started, citizen_confirmed_at=started, started_at=started)
+            match = CitizenMatch(
+                referral=referral,
+                volunteer=volunteer,
+                status="active",
+                proposed_at=proposed,
+                volunteer_confirmed_at=started,
+                citizen_confirmed_at=started,
+                started_at=started,
+            )
             referral.status = "active"
             if fate == "ended" and started < NOW - timedelta(days=2):
                 match.status, match.ended_at = "ended", later(started, 400)
@@ -99,6 +127,7 @@ def build_funder_world(seed: int = 11, referrals: int = 240, volunteers: int = 1
             matches.append(match)
     Referral.objects.bulk_update(rows, ["status", "ended_at"])
     CitizenMatch.objects.bulk_create(matches)
+
     def utc(at: datetime | None) -> datetime | None:
         # The reference compares in UTC: Python compares two times of one zone on the wall clock.
         return at.astimezone(UTC) if at else None

@@ -40,8 +40,12 @@ def assert_matches(world, programme, period: Period) -> dict:
     for name in ("received", "matched", "ended"):
         months = {row.key for row in actual["months"]}
         assert set(expected["months"][name]) <= months, name  # nothing fell outside a month
-    assert {row.key: row.figures["received"] for row in actual["age_bands"] if row.figures["received"]} == dict(expected["age_bands"])
-    assert {row.key: row.figures["ended"] for row in actual["reasons"] if row.figures["ended"]} == dict(expected["reasons"])
+    assert {
+        row.key: row.figures["received"] for row in actual["age_bands"] if row.figures["received"]
+    } == dict(expected["age_bands"])
+    assert {
+        row.key: row.figures["ended"] for row in actual["reasons"] if row.figures["ended"]
+    } == dict(expected["reasons"])
     return actual
 
 
@@ -71,7 +75,9 @@ def test_it_matches_the_reference_on_other_random_data(in_nyborg):
 def test_a_programme_without_referrals_has_zeros_and_no_medians(funder_world):
     from apps.citizens.models import Programme
 
-    empty = Programme.objects.create(organisation=funder_world.programmes[0].organisation, name="Tom")
+    empty = Programme.objects.create(
+        organisation=funder_world.programmes[0].organisation, name="Tom"
+    )
     totals = funder_figures(empty, Period.year(2025), now=NOW)["totals"]
     assert totals["received"] == totals["waiting"] == totals["volunteers"] == 0
     assert totals["matched_median_days"] is None and totals["waiting_median_days"] is None

@@ -14,7 +14,6 @@ from apps.reports.funder.suppression import (
     Group,
     count,
     evaluation_rows,
-    funder_report,
     median,
     protect,
 )
@@ -68,7 +67,9 @@ def random_tables(rng: random.Random) -> tuple[dict[str, Cell], list[Group]]:
     # b adds up to a's total as well: two tables of the same referrals (months, age bands).
     b_total = sum(int(x.value) for x in b)
     if b_total != totals["a"].value:
-        b.append(count(int(totals["a"].value) - b_total) if totals["a"].value >= b_total else count(0))
+        b.append(
+            count(int(totals["a"].value) - b_total) if totals["a"].value >= b_total else count(0)
+        )
         if sum(int(x.value) for x in b) != totals["a"].value:
             b = [count(int(x.value)) for x in a][::-1]
     return totals, [Group("a", a), Group("a", b), Group("c", c)]

@@ -85,7 +85,9 @@ def test_it_shows_the_site_admin_every_programme(client, nyborg, nanna, funder_w
     assert get(client, url(funder_world), year=2025).status_code == 200
 
 
-def test_it_shows_nobody_else_anything(client, nyborg, funder_world, kim, aarhus, anders, aarhus_client):
+def test_it_shows_nobody_else_anything(
+    client, nyborg, funder_world, kim, aarhus, anders, aarhus_client
+):
     sofie = person("Sofie")
     home_care = Organisation.objects.create(name="Hjemmeplejen", is_approved=True)
     OrganisationRole.objects.create(
@@ -94,7 +96,11 @@ def test_it_shows_nobody_else_anything(client, nyborg, funder_world, kim, aarhus
     volunteer = person("Ven11x0x")  # a volunteer with a match in the programme
     for outsider in (sofie, volunteer, kim):
         signed_in(client, outsider, nyborg)
-        for path in (url(funder_world), url(funder_world, "eksport/xlsx/"), url(funder_world, "eksport/pdf/")):
+        for path in (
+            url(funder_world),
+            url(funder_world, "eksport/xlsx/"),
+            url(funder_world, "eksport/pdf/"),
+        ):
             assert get(client, path).status_code == 404, (outsider, path)
         listing = get(client, "/rapporter/bevillingsgivere/")
         if outsider is kim:  # he coordinates: his own programmes, none of the club's
@@ -126,7 +132,12 @@ def test_it_refuses_a_reversed_period(client, nyborg, funder_world, coordinator)
     response = get(client, url(funder_world), start="2025-03-01", end="2025-01-01")
     assert response.status_code == 400
     assert "(1. marts 2025)" in response.content.decode()
-    assert get(client, url(funder_world, "eksport/pdf/"), start="2025-03-01", end="2025-01-01").status_code == 400
+    assert (
+        get(
+            client, url(funder_world, "eksport/pdf/"), start="2025-03-01", end="2025-01-01"
+        ).status_code
+        == 400
+    )
     assert get(client, url(funder_world, "eksport/csv/")).status_code == 404
 
 
@@ -147,8 +158,38 @@ def test_it_exports_xlsx_and_pdf_without_names_and_with_small_numbers_hidden(
         assert name not in text
     response = get(client, url(funder_world, "eksport/pdf/"), year=2025)
     assert response.status_code == 200
-    pdf = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    pdf = "".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
+    )
     assert "Besøgsven" in pdf and da("Referrals received") in pdf
     for name in NAMES:
         assert name not in pdf
     assert AuditEvent.objects.filter(action="reports.funder_export").count() == 2
+
+
+def test_it_shows_the_evaluations_of_ended_matches_with_few_answers_hidden(
+    client, nyborg, funder_world, coordinator, monkeypatch
+):
+    """Through apps.citizens' reader of the anonymous match evaluations (on the branch
+    citizens2 when this was written; here a stand-in with its shape)."""
+    from types import SimpleNamespace
+
+    from apps.citizens import selectors
+
+    asked = []
+
+    def scores(*, programme, period):
+        asked.append((programme.pk, period))
+        return {
+            "volunteer": SimpleNamespace(responses=5, mean=4.5),
+            "citizen": SimpleNamespace(responses=2, mean=1.5),
+        }
+
+    monkeypatch.setattr(selectors, "match_evaluation_scores", scores, raising=False)
+    signed_in(client, coordinator, nyborg)
+    response = get(client, url(funder_world), year=2025)
+    rows = {row["key"]: row for row in response.context["evaluation_rows"]}
+    assert [c.text for c in rows["volunteer"]["cells"]] == ["5", "4,5"]
+    assert [c.text for c in rows["citizen"]["cells"]] == ["<3", "–"]  # 1,5 stays unsaid
+    assert asked == [(funder_world.programmes[0].pk, (date(2025, 1, 1), date(2025, 12, 31)))]
+    assert "1,5" not in response.content.decode()
