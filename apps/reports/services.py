@@ -1,8 +1,7 @@
 """Reports change nothing; the one write is the audit row for each export."""
 
-from django.db.models import Model
-
 from apps.audit.services import audit_record
+from apps.citizens.models import Programme
 from apps.organisations.models import Organisation
 from apps.reports.figures import Period
 
@@ -23,7 +22,7 @@ def report_export_record(
 
 
 def funder_export_record(
-    *, actor: object, file_format: str, programme: object, period: Period
+    *, actor: object, file_format: str, programme: Programme, period: Period
 ) -> None:
     # The funder report holds no names, but who handed which figures out is still worth a row.
     audit_record(
