@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.organisations.models import Organisation, OrganisationRole
 from tests.apps.reports.funder_world import build_funder_world
@@ -93,7 +94,7 @@ def test_it_shows_nobody_else_anything(
     OrganisationRole.objects.create(
         organisation=home_care, user=sofie, role=OrganisationRole.Role.REFERRER
     )
-    volunteer = person("Ven11x0x")  # a volunteer with a match in the programme
+    volunteer = User.objects.get(email="ven11x0@example.dk")  # has matches in the programme
     for outsider in (sofie, volunteer, kim):
         signed_in(client, outsider, nyborg)
         for path in (
