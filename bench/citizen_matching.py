@@ -9,7 +9,7 @@ programme that requires the collaboration agreement (accepted by half of them), 
 active matches (each volunteer's capacity 1-3); then times `suggest` for one waiting
 referral. Target: under 300 ms. These machines are noisy; compare within one run.
 
-(The funder report over 5 years of 50,000 referrals is not built yet: issue 15, item 5.)
+The funder report over 5 years of 50,000 referrals: bench/funder_report.py.
 """
 
 import random

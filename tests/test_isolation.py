@@ -89,3 +89,12 @@ def test_it_sweeps_citizen_matching():
         "/borgere/opfoelgning/1/",
         "/borgere/svar/MQ/",
     } <= paths
+
+
+def test_it_sweeps_the_funder_report():
+    """apps.reports.funder: the programmes, one programme's report and its files."""
+    assert {
+        "/rapporter/bevillingsgivere/",
+        "/rapporter/bevillingsgivere/1/",
+        "/rapporter/bevillingsgivere/1/eksport/MQ/",
+    } <= set(tenant_paths())

@@ -141,11 +141,16 @@ def report_csv(report: dict[str, Any]) -> bytes:
 
 def report_xlsx(report: dict[str, Any]) -> bytes:
     """One sheet per section; numbers stay numbers, shares are formatted as percentages."""
+    return sections_xlsx(sections(report))
+
+
+def sections_xlsx(all_sections: list[Section]) -> bytes:
+    """A workbook of one sheet per section (also the funder report's, apps.reports.funder)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
-    for section in sections(report):
+    for section in all_sections:
         sheet = book.create_sheet(title=section.title[:31])
         sheet.append(section.headers)
         for row in section.rows:

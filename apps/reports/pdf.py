@@ -185,12 +185,14 @@ def _table(section: Any, primary: colors.Color) -> list[Any]:
     return result
 
 
-def _month_chart(months: list[dict[str, Any]], colour: colors.Color) -> Drawing:
+def _month_chart(
+    months: list[dict[str, Any]], colour: colors.Color, field: str = "hours"
+) -> Drawing:
     drawing = Drawing(CHART_WIDTH, 60 * mm)
     chart = VerticalBarChart()
     chart.x, chart.y = 12 * mm, 10 * mm
     chart.width, chart.height = CHART_WIDTH - 16 * mm, 45 * mm
-    chart.data = [[float(month["hours"]) for month in months]]
+    chart.data = [[float(month[field]) for month in months]]
     chart.categoryAxis.categoryNames = [dates.show(m["name"], "month") for m in months]
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
@@ -201,7 +203,7 @@ def _month_chart(months: list[dict[str, Any]], colour: colors.Color) -> Drawing:
     return drawing
 
 
-def _bars(rows: list[dict[str, Any]], colour: colors.Color) -> Drawing:
+def _bars(rows: list[dict[str, Any]], colour: colors.Color, field: str = "hours") -> Drawing:
     height = (len(rows) * 7 + 10) * mm
     drawing = Drawing(CHART_WIDTH, height)
     chart = HorizontalBarChart()
@@ -209,7 +211,7 @@ def _bars(rows: list[dict[str, Any]], colour: colors.Color) -> Drawing:
     chart.width, chart.height = CHART_WIDTH - 60 * mm, height - 10 * mm
     # The chart draws from the bottom up; reversed, the biggest comes first as in the table.
     ordered = list(reversed(rows))
-    chart.data = [[float(row["hours"]) for row in ordered]]
+    chart.data = [[float(row[field]) for row in ordered]]
     chart.categoryAxis.categoryNames = [(row["name"] or _("No category"))[:32] for row in ordered]
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0

@@ -353,6 +353,16 @@ ACTIONS: list[Action] = [
         "reports-export",
         lambda w: f"{reverse('reports-export', args=['csv'])}?organisation={w.roklub.pk}",
     ),
+    # the funder report of the club's programme (apps.reports.funder)
+    _get("reports-funder", r("reports-funder", lambda w: w.programme.pk)),
+    _get(
+        "reports-funder-export",
+        lambda w: reverse("reports-funder-export", args=[w.programme.pk, "xlsx"]),
+    ),
+    _get(
+        "reports-funder-export-pdf",
+        lambda w: reverse("reports-funder-export", args=[w.programme.pk, "pdf"]),
+    ),
 ]
 
 
@@ -394,6 +404,7 @@ def test_it_covers_every_kind_of_coordinator_page() -> None:
     for prefix in ("planning-", "attendance-", "messaging-", "group-", "evaluations-", "citizens-"):
         assert any(name.startswith(prefix) for name in covered), prefix
     assert {"recruitment-move", "members-import", "reports", "member"} <= covered
+    assert {"reports-funder", "reports-funder-export"} <= covered
 
 
 # Pages across the organisations one coordinates: any coordinator may (Kim sees his scouts),
@@ -408,6 +419,7 @@ ACROSS = [
     "evaluations-questionnaire-new",
     "attendance-no-shows",
     "reports",
+    "reports-funders",
     "citizens-referrals",
     "citizens-referral-new",
     "citizens-programme-new",
