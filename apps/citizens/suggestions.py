@@ -9,8 +9,9 @@ under the volunteer's own limit of matches (`MatchCapacity`), experience from ea
 matches, and the programme's onboarding steps the volunteer has not done yet (they are
 shown last: they cannot be proposed until the steps are done).
 
-The pool: the programme's organisation's active members (not paused), minus whoever
-already has an open match with the referral or declined it. Loaded in six queries
+The pool: the programme's organisation's active members (not paused, not resting after
+ending a match themself), minus whoever already has an open match with the referral or
+declined it. Loaded in six queries
 whatever its size: the tags, the people, their open matches, their experience, and their
 onboarding (two).
 """
@@ -238,6 +239,8 @@ def candidates(referral: Referral, needs: ReferralNeeds) -> list[CitizenCandidat
         User.objects.filter(is_active=True, pk__in=members)
         .exclude(profile__status__in=(Profile.Status.PAUSED, Profile.Status.INACTIVE))
         .exclude(pk__in=already.filter(volunteer__isnull=False).values("volunteer_id"))
+        # A volunteer who ended a match themself waits until they ask for a new one.
+        .filter(match_capacity__resting_since__isnull=True)
         .annotate(
             # (`IN ()` cannot be said in SQL: with no tag that matters, nobody has one.)
             tag_ids=ArraySubquery(through.filter(tag_id__in=list(wanted_tags)).values("tag_id"))
