@@ -190,3 +190,18 @@ def test_it_ranks_a_fixed_dataset_as_before(referral, programme, roklub, rasmus)
         s.candidate.user_id for s in ranked[: len(suggest(referral))]
     ]
     assert digest == GOLDEN, digest
+
+
+@pytest.mark.django_db
+def test_it_leaves_the_garbage_collector_as_it_found_it(referral, volunteers):
+    import gc
+
+    assert gc.isenabled()
+    suggest(referral)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        suggest(referral)
+        assert not gc.isenabled()  # someone else paused it: theirs to restore
+    finally:
+        gc.enable()
