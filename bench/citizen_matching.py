@@ -8,6 +8,7 @@ volunteers (profiles, tags and availability as bench/members_ranking.py seeds th
 programme that requires the collaboration agreement (accepted by half of them), and 2,000
 active matches (each volunteer's capacity 1-3); then times `suggest` for one waiting
 referral. Target: under 300 ms. These machines are noisy; compare within one run.
+BENCH_PROFILE=1 adds each query's time and a cProfile of one run.
 
 (The funder report over 5 years of 50,000 referrals is not built yet: issue 15, item 5.)
 """
