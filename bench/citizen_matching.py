@@ -8,10 +8,12 @@ volunteers (profiles, tags and availability as bench/members_ranking.py seeds th
 programme that requires the collaboration agreement (accepted by half of them), and 2,000
 active matches (each volunteer's capacity 1-3); then times `suggest` for one waiting
 referral. Target: under 300 ms. These machines are noisy; compare within one run.
+BENCH_PROFILE=1 adds each query's time and a cProfile of one run.
 
 The funder report over 5 years of 50,000 referrals: bench/funder_report.py.
 """
 
+import os
 import random
 import sys
 import time
@@ -49,9 +51,32 @@ def run() -> None:
         referral = Referral.objects.select_related("programme").get(pk=referral_id)
         print(f"suggestions for one referral among {VOLUNTEERS} volunteers:")
         found = timed("suggest", lambda: suggest(referral))
+        if os.environ.get("BENCH_PROFILE"):
+            profile(lambda: suggest(referral))
         with translation.override("en"):
             best = found[0]
             print(f"best: {best.candidate.name}, {best.match.score}: {'; '.join(best.reasons)}")
+
+
+def profile(call: Any) -> None:
+    """BENCH_PROFILE=1: each query's time, then where Python spends the rest."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        call()
+        total = (time.perf_counter() - started) * 1000
+    in_sql = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+    print(f"one run: {total:.0f} ms, of which {in_sql:.0f} ms in {len(captured)} queries")
+    for query in captured.captured_queries:
+        print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:110]}")
+    profiler = cProfile.Profile()
+    profiler.runcall(call)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
 
 
 def seed(rng: random.Random) -> int:

@@ -88,6 +88,12 @@ def test_it_sweeps_citizen_matching():
         "/borgere/mine/1/bekymring/",
         "/borgere/opfoelgning/1/",
         "/borgere/svar/MQ/",
+        "/borgere/bliv-henvist/",
+        "/borgere/bliv-henvist/tak/",
+        "/borgere/evaluering/MQ/",
+        "/borgere/mine/1/evaluering/",
+        "/borgere/mine/klar/",
+        "/borgere/match/1/borgerens-evaluering/",
     } <= paths
 
 

@@ -43,8 +43,16 @@ class ProgrammeForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = ["name", "description", "funder", "grant_starts_on", "grant_ends_on"]
+        fields = [
+            "name",
+            "description",
+            "funder",
+            "grant_starts_on",
+            "grant_ends_on",
+            "allows_self_referral",
+        ]
         labels = {
+            "allows_self_referral": _("Citizens may refer themselves"),
             "name": _("Name"),
             "description": _("Description"),
             "funder": _("Funder (optional)"),
@@ -52,6 +60,10 @@ class ProgrammeForm(forms.ModelForm):
             "grant_ends_on": _("Grant period ends"),
         }
         help_texts = {
+            "allows_self_referral": _(
+                "Shows the programme in the public form where a citizen can ask for a "
+                "volunteer without an account."
+            ),
             "name": _("E.g. befriending visitor, mentor, IT help, homework help."),
             "funder": _("The foundation or authority that funds the programme, for its reports."),
         }
@@ -211,3 +223,91 @@ class ConcernForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The coordinator gets a mail at once and will contact you."),
     )
+
+
+SELF_FIELDS = [
+    "first_name",
+    "age_band",
+    "postcode",
+    "contact",
+    "languages",
+    "interests",
+    "practical_needs",
+    "availability",
+    "note",
+]
+
+
+class SelfReferralForm(ReferralForm):
+    """The public form where a citizen asks for a volunteer themself (no account): the
+    same minimum as a referral, each field saying why, in the second person; the legal
+    basis is the citizen's consent, given here. A `website` input in the template is a trap
+    for bots: it is hidden from people (and from screen readers), so whatever fills it in
+    is not a person."""
+
+    consent = forms.BooleanField(
+        label=_("I agree that these data are kept to find me a volunteer"),
+        help_text=_(
+            "Only the programme's coordinators see them; the volunteer sees only what they "
+            "need for the visits. They are deleted a while after the match or the request "
+            "ends. You can withdraw your consent at any time by contacting the coordinator."
+        ),
+        error_messages={"required": _("We need your consent to keep the data.")},
+    )
+
+    class Meta(ReferralForm.Meta):
+        fields = SELF_FIELDS
+        labels = {
+            **ReferralForm.Meta.labels,
+            "first_name": _("Your first name (or what you would like to be called)"),
+            "languages": _("Languages you speak"),
+            "contact": _("Your phone number or e-mail"),
+            "note": _("Anything else you would like to tell us"),
+        }
+        help_texts = {
+            "first_name": _("What the volunteer may call you. No surname and no CPR number."),
+            "age_band": _("An age band, not a birth date: enough to find a fitting volunteer."),
+            "postcode": _("To find a volunteer who lives near you. No street address."),
+            "contact": _(
+                "So the coordinator can call or write to you. The volunteer never sees it."
+            ),
+            "languages": _("Separate with commas, e.g. Danish, Arabic. To find a shared language."),
+            "interests": _(
+                "Separate with commas, e.g. walks, chess, cooking. To find something in common."
+            ),
+            "practical_needs": _(
+                "E.g. wheelchair, hard of hearing, no stairs. So the volunteer can plan the "
+                "visits; the volunteer sees this."
+            ),
+            "note": _(
+                "Only the coordinator reads it. Put nothing about your health here: use the "
+                "protected field below."
+            ),
+        }
+
+    field_order = ["programme", *SELF_FIELDS, "special_category", "consent"]
+
+    def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
+        super().__init__(*args, programmes=programmes, **kwargs)
+        self.fields["programme"].help_text = _("Which kind of volunteer you would like.")
+        self.fields["contact"].required = True
+        self.fields["contact"].error_messages["required"] = _(
+            "Write how the coordinator can reach you."
+        )
+        self.fields["availability"].label = _("When you are usually free")
+        self.fields["special_category"].label = _(
+            "Health or other sensitive information (optional)"
+        )
+        self.fields["special_category"].help_text = _(
+            "Only what the coordinator must know to find a safe match. It is encrypted, only "
+            "the programme's coordinators can read it, every reading is logged, and the "
+            "volunteer never sees it."
+        )
+
+    @property
+    def is_a_bot(self) -> bool:
+        """The template's hidden `website` input (not a field: it is never shown again)."""
+        return bool(str(self.data.get("website", "")).strip())
+
+    def referral_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in SELF_FIELDS}

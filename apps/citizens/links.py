@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import connection
 
-from apps.citizens.models import CitizenMatch
+from apps.citizens.models import CitizenMatch, MatchEvaluation
 from kernel.times import now_or
 
 SALT = "citizens.answer"
@@ -47,3 +47,37 @@ def match_for_token(token: str, *, now: datetime | None = None) -> CitizenMatch 
     if now_or(now) > match.meeting_at + timedelta(days=settings.CITIZEN_ANSWER_LINK_DAYS):
         return None
     return match
+
+
+# The citizen's evaluation after an active match ended: a link the coordinator hands on
+# (the citizen has no account and we keep no address). It names one evaluation, works
+# until it is answered, and for EVALUATION_LINK_DAYS after it was asked.
+EVALUATION_SALT = "citizens.evaluation"
+EVALUATION_LINK_DAYS = 60
+
+
+def evaluation_token(*, evaluation: MatchEvaluation) -> str:
+    salt = f"{EVALUATION_SALT}:{connection.schema_name}"  # type: ignore[attr-defined]
+    return signing.dumps({"e": evaluation.pk}, salt=salt)
+
+
+def evaluation_for_token(token: str, *, now: datetime | None = None) -> MatchEvaluation | None:
+    salt = f"{EVALUATION_SALT}:{connection.schema_name}"  # type: ignore[attr-defined]
+    try:
+        data = signing.loads(token, salt=salt)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("e"), int):
+        return None
+    evaluation = (
+        MatchEvaluation.objects.select_related(
+            "match__referral__programme__organisation", "questionnaire"
+        )
+        .filter(pk=data["e"], side=MatchEvaluation.Side.CITIZEN, answered_at__isnull=True)
+        .first()
+    )
+    if evaluation is None:
+        return None
+    if now_or(now) > evaluation.asked_at + timedelta(days=EVALUATION_LINK_DAYS):
+        return None
+    return evaluation

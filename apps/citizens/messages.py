@@ -121,3 +121,45 @@ CONCERN_RAISED = register(
         example=_concern_example,
     )
 )
+
+
+def _evaluation_fields(match: CitizenMatch) -> dict[str, Any]:
+    url = tenant_url(current_tenant(), reverse("citizens-evaluation-own", args=[match.pk]))
+    return {"match": match, "programme": match.referral.programme, "url": url}
+
+
+EVALUATION_ASKED = register(
+    MessageKind(
+        slug="citizen_evaluation_asked",
+        label=_("A short evaluation after a match with a citizen ended"),
+        template="citizens/emails/citizen_evaluation_asked",
+        context=lambda params: _evaluation_fields(_match(params)),
+        example=lambda: _evaluation_fields(_example()),
+    )
+)
+
+
+def _referral_fields(referral: Referral) -> dict[str, Any]:
+    url = tenant_url(current_tenant(), reverse("citizens-referral", args=[referral.pk]))
+    return {"referral": referral, "programme": referral.programme, "url": url}
+
+
+def _self_referral(params: dict[str, Any]) -> dict[str, Any]:
+    referral = Referral.objects.select_related("programme__organisation").get(
+        pk=params["referral_id"]
+    )
+    return _referral_fields(referral)
+
+
+# Essential: a citizen waits for a call; the mail names no one (the page does).
+SELF_REFERRAL = register(
+    MessageKind(
+        slug="citizen_self_referral",
+        label=_("A citizen referred themself"),
+        template="citizens/emails/citizen_self_referral",
+        essential=True,
+        switch_off=None,
+        context=_self_referral,
+        example=lambda: _referral_fields(_example().referral),
+    )
+)

@@ -9,6 +9,8 @@ read through `services.referrals.special_category_read` alone: coordinators of t
 programme's organisation, every read audited.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -47,6 +49,16 @@ class Programme(models.Model):
     grant_starts_on = models.DateField(_("grant period starts"), null=True, blank=True)
     grant_ends_on = models.DateField(_("grant period ends"), null=True, blank=True)
     is_open = models.BooleanField(_("open for referrals"), default=True)
+    # Citizens may refer themselves through the public form (views_public.py).
+    allows_self_referral = models.BooleanField(_("citizens may refer themselves"), default=False)
+    # Asked of both sides when an active match ends (evaluations.py); made on first need.
+    evaluation_questionnaire = models.ForeignKey(
+        "evaluations.Questionnaire",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Follow-up check-ins, months after a match became active (the organisation's choice).
     checkin_months = ArrayField(
         models.PositiveSmallIntegerField(),
@@ -106,6 +118,8 @@ class Referral(models.Model):
     practical_needs = models.CharField(_("practical needs"), max_length=300, blank=True)
     availability = models.JSONField(_("availability"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=2000)
+    # Only a citizen who refers themself gives one: how the coordinator reaches them.
+    contact = models.CharField(_("phone or e-mail"), max_length=200, blank=True)
     # A Fernet token, never the text (crypto.py); "" when nothing special-category is known.
     special_category = models.TextField(blank=True, editable=False)
     basis = models.CharField(_("legal basis"), max_length=12, choices=Basis)
@@ -166,6 +180,9 @@ class MatchCapacity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="match_capacity"
     )
     max_matches = models.PositiveSmallIntegerField(_("how many citizens at once"))
+    # Set when the volunteer ended a match themself: they are not suggested or proposed
+    # again until they say on their page that they are ready (issue 15, item 4).
+    resting_since = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -305,3 +322,74 @@ class Concern(models.Model):
 
     def __str__(self) -> str:
         return f"{self.match_id}: {self.text[:40]}"
+
+
+class MatchEvaluation(models.Model):
+    """One side's short evaluation of an active match that ended: asked of the volunteer
+    (on their page) and of the citizen (through the coordinator or a signed link). It
+    records only that it was asked and answered; the answers are in
+    MatchEvaluationResponse, with nothing that leads back here."""
+
+    class Side(models.TextChoices):
+        VOLUNTEER = "volunteer", _("The volunteer")
+        CITIZEN = "citizen", _("The citizen")
+
+    match = models.ForeignKey(CitizenMatch, on_delete=models.CASCADE, related_name="evaluations")
+    side = models.CharField(max_length=10, choices=Side)
+    questionnaire = models.ForeignKey(
+        "evaluations.Questionnaire", on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_via = models.CharField(max_length=12, blank=True)  # own | coordinator | link
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["match", "side"], name="one_evaluation_per_side")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.match_id} · {self.side}"
+
+
+class MatchEvaluationResponse(models.Model):
+    """Anonymous answers of one side: the programme, the side and the month the match
+    ended, nothing else (random keys, no time, no link to the match or the person)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="evaluation_responses"
+    )
+    side = models.CharField(max_length=10, choices=MatchEvaluation.Side)
+    questionnaire = models.ForeignKey(
+        "evaluations.Questionnaire", on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField()  # the first day of the month the match ended
+
+    class Meta:
+        ordering = ["month"]  # never by id or time: the order must mean nothing
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} · {self.side} · {self.month:%Y-%m}"
+
+
+class MatchEvaluationScore(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(
+        MatchEvaluationResponse, on_delete=models.CASCADE, related_name="scores"
+    )
+    question = models.ForeignKey("evaluations.Question", on_delete=models.CASCADE, related_name="+")
+    scale = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["question_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="one_score_per_question"),
+            models.CheckConstraint(
+                condition=Q(scale__gte=1, scale__lte=5), name="match_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.scale}"

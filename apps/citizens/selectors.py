@@ -15,7 +15,17 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, QuerySet
 
 from apps.accounts.models import User
-from apps.citizens.models import CheckIn, CitizenMatch, Concern, MatchCapacity, Programme, Referral
+from apps.citizens.models import (
+    CheckIn,
+    CitizenMatch,
+    Concern,
+    MatchCapacity,
+    MatchEvaluation,
+    MatchEvaluationResponse,
+    MatchEvaluationScore,
+    Programme,
+    Referral,
+)
 from apps.members.forms import AVAILABILITY_CHOICES
 from apps.organisations.models import Organisation, OrganisationRole
 from apps.organisations.selectors import COORDINATING_ROLES
@@ -256,3 +266,92 @@ def workloads(*, user_ids: list[int], now: datetime) -> dict[int, Workload]:
         )
         for pk in user_ids
     }
+
+
+# --- evaluations of ended matches (for the funders' report) -------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionScores:
+    question: str
+    answers: int
+    mean: float | None  # 1 to 5, rounded to two decimals; None without answers
+
+
+@dataclass(frozen=True)
+class SideScores:
+    """The anonymous scores of one side ("volunteer" or "citizen") of a programme."""
+
+    side: str
+    responses: int  # evaluations answered
+    answers: int  # scale answers, over every question
+    mean: float | None  # over every scale answer
+    distribution: dict[int, int]  # 1..5 → how many answers
+    questions: list[QuestionScores]
+
+
+def match_evaluation_scores(
+    *, programme: Programme, period: tuple[date | None, date | None] = (None, None)
+) -> dict[str, SideScores]:
+    """Scores of the evaluations of the programme's ended matches, per side, for matches
+    that ended within `period` (first and last day, both included; None: open-ended),
+    in two queries. Anonymous by construction (no person, match or time below the month
+    is stored); suppressing small numbers ("<3") is the report's job."""
+    starts_on, ends_on = period
+    responses = MatchEvaluationResponse.objects.filter(programme=programme)
+    if starts_on is not None:
+        responses = responses.filter(month__gte=starts_on.replace(day=1))
+    if ends_on is not None:
+        responses = responses.filter(month__lte=ends_on)
+    answered: dict[str, int] = dict(
+        responses.order_by().values("side").annotate(n=Count("pk")).values_list("side", "n")
+    )
+    rows = (
+        MatchEvaluationScore.objects.filter(response__in=responses)
+        .order_by()
+        .values("response__side", "question__position", "question_id", "question__text", "scale")
+        .annotate(n=Count("pk"))
+    )
+    by_side: dict[str, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    texts: dict[int, tuple[int, str]] = {}
+    for row in rows:
+        texts[row["question_id"]] = (row["question__position"], row["question__text"])
+        by_side[row["response__side"]][row["question_id"]][row["scale"]] = row["n"]
+    result = {}
+    for side in MatchEvaluation.Side.values:
+        per_question = by_side.get(side, {})
+        distribution = dict.fromkeys(range(1, 6), 0)
+        questions = []
+        for question_id in sorted(per_question, key=lambda pk: (texts[pk][0], pk)):
+            counts = per_question[question_id]
+            n = sum(counts.values())
+            total = sum(value * count for value, count in counts.items())
+            questions.append(QuestionScores(texts[question_id][1], n, round(total / n, 2)))
+            for value, count in counts.items():
+                distribution[value] += count
+        n_all = sum(distribution.values())
+        total_all = sum(value * count for value, count in distribution.items())
+        result[side] = SideScores(
+            side=side,
+            responses=answered.get(side, 0),
+            answers=n_all,
+            mean=round(total_all / n_all, 2) if n_all else None,
+            distribution=distribution,
+            questions=questions,
+        )
+    return result
+
+
+def evaluations_waiting_for_citizen(*, referral: Referral) -> list[MatchEvaluation]:
+    """The citizen's unanswered evaluations of the referral's ended matches (normally one)."""
+    return list(
+        MatchEvaluation.objects.filter(
+            match__referral=referral,
+            side=MatchEvaluation.Side.CITIZEN,
+            answered_at__isnull=True,
+        ).select_related("match__volunteer")
+    )
+
+
+def evaluation_of_volunteer(*, match: CitizenMatch) -> MatchEvaluation | None:
+    return MatchEvaluation.objects.filter(match=match, side=MatchEvaluation.Side.VOLUNTEER).first()

@@ -9,35 +9,35 @@ under the volunteer's own limit of matches (`MatchCapacity`), experience from ea
 matches, and the programme's onboarding steps the volunteer has not done yet (they are
 shown last: they cannot be proposed until the steps are done).
 
-The pool: the programme's organisation's active members (not paused), minus whoever
-already has an open match with the referral or declined it. Loaded in six queries
+The pool: the programme's organisation's active members (not paused, not resting after
+ending a match themself), minus whoever already has an open match with the referral or
+declined it. Loaded in six queries
 whatever its size: the tags, the people, their open matches, their experience, and their
 onboarding (two).
 """
 
+import gc
 import heapq
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
 )
-from django.db.models import Value as V
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import User
 from apps.citizens.models import CitizenMatch, MatchCapacity, Programme, Referral
-from apps.citizens.selectors import missing_steps, open_match_counts
+from apps.citizens.selectors import missing_steps
 from apps.matching.shift_matching import SHOWN, Candidate, Match, Reason, describe, terms
 from apps.members.models import AVAILABILITY_CODES, Membership, Profile, Tag
 
@@ -157,13 +157,48 @@ def _sort_key(match: Match) -> tuple[bool, bool, float, str, int]:
     return (missing or match.over_limit, missing, -match.score, c.name.lower(), c.user_id)
 
 
+def _quick_key(needs: ReferralNeeds, c: CitizenCandidate) -> tuple[bool, bool, float, str, int]:
+    """`_sort_key(score(needs, c))` without the reasons: the same sums in the same order
+    (so the same float), for ranking thousands and explaining only the few shown."""
+    total = 0.0
+    if c.languages and not needs.languages.isdisjoint(c.languages):
+        total += WEIGHTS["language"]
+    if needs.codes:
+        free = len(needs.codes & c.availability) if c.availability else 0
+        total += WEIGHTS["availability"] * free / len(needs.codes)
+    if needs.postcode and c.postcode == needs.postcode:
+        total += WEIGHTS["area"]
+    elif needs.postcode[:2] and c.postcode[:2] == needs.postcode[:2]:
+        total += WEIGHTS["area"] * 2 / 3
+    elif needs.postcode[:1] and c.postcode[:1] == needs.postcode[:1]:
+        total += WEIGHTS["area"] / 3
+    if c.interests:
+        liked = len(needs.interests & c.interests)
+        if liked:
+            total += WEIGHTS["interests"] * min(liked, 2) / 2
+    left = c.capacity - c.open_matches
+    over = left < 1
+    if not over:
+        total += WEIGHTS["capacity"] * left / c.capacity
+    if c.experience:
+        total += WEIGHTS["experience"] * min(c.experience, EXPERIENCE_FULL) / EXPERIENCE_FULL
+    missing = bool(c.missing)
+    return (missing or over, missing, -round(total, 2), c.name.lower(), c.user_id)
+
+
 def rank(
     needs: ReferralNeeds, people: Iterable[CitizenCandidate], limit: int | None = SHOWN
 ) -> list[Match]:
-    matches = (score(needs, c) for c in people)
     if limit is None:
-        return sorted(matches, key=_sort_key)
-    return heapq.nsmallest(limit, matches, key=_sort_key)
+        return sorted((score(needs, c) for c in people), key=_sort_key)
+    # The key alone for everybody (the user id makes each key unique, so the order is
+    # total); the reasons only for those shown. Same result as scoring everyone.
+    best = heapq.nsmallest(limit, ((_quick_key(needs, c), c) for c in people), key=_first)
+    return [score(needs, c) for _key, c in best]
+
+
+def _first(pair: tuple[tuple[bool, bool, float, str, int], CitizenCandidate]) -> Any:
+    return pair[0]
 
 
 def describe_reason(reason: Reason) -> str:
@@ -224,7 +259,6 @@ def candidates(referral: Referral, needs: ReferralNeeds) -> list[CitizenCandidat
     already = CitizenMatch.objects.filter(referral=referral).filter(
         Q(status__in=CitizenMatch.OPEN) | Q(status=CitizenMatch.Status.DECLINED)
     )
-    through = Profile.tags.through.objects.filter(profile_id=OuterRef("profile__pk")).order_by()
     # Whether each person is free at each of the citizen's times, asked in SQL (as the
     # shift matching does), so that no availability list travels or is parsed in Python.
     codes = sorted(needs.codes, key=AVAILABILITY_CODES.index)
@@ -238,11 +272,9 @@ def candidates(referral: Referral, needs: ReferralNeeds) -> list[CitizenCandidat
         User.objects.filter(is_active=True, pk__in=members)
         .exclude(profile__status__in=(Profile.Status.PAUSED, Profile.Status.INACTIVE))
         .exclude(pk__in=already.filter(volunteer__isnull=False).values("volunteer_id"))
+        # A volunteer who ended a match themself waits until they ask for a new one.
+        .filter(match_capacity__resting_since__isnull=True)
         .annotate(
-            # (`IN ()` cannot be said in SQL: with no tag that matters, nobody has one.)
-            tag_ids=ArraySubquery(through.filter(tag_id__in=list(wanted_tags)).values("tag_id"))
-            if wanted_tags
-            else V(None, output_field=IntegerField()),
             has_availability=ExpressionWrapper(
                 ~Q(profile__availability=[]) & Q(profile__availability__isnull=False),
                 output_field=BooleanField(),
@@ -255,30 +287,46 @@ def candidates(referral: Referral, needs: ReferralNeeds) -> list[CitizenCandidat
             "profile__postcode",
             "has_availability",
             "match_capacity__max_matches",
-            "tag_ids",
             *free,
         )
     )
     ids = [row[0] for row in rows]
-    # Per person, counted over everybody (a few thousand matches): cheaper than sending
-    # 10,000 ids back as parameters.
-    busy = open_match_counts()
-    experience = dict(
-        _rows(
-            CitizenMatch.objects.filter(started_at__isnull=False, volunteer__isnull=False)
-            .order_by()
-            .values("volunteer_id")
-            .annotate(n=Count("pk"))
-            .values_list("volunteer_id", "n")
+    # The tags that matter, by person, in one join (a correlated subquery per person cost
+    # more at 10,000; `IN ()` cannot be said in SQL: with no tag that matters, no query).
+    tags_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    if wanted_tags:
+        through = Profile.tags.through.objects.filter(
+            tag_id__in=list(wanted_tags), profile__user_id__in=members
         )
+        for user_id, tag_id in _rows(through.values_list("profile__user_id", "tag_id")):
+            tags_of[user_id].append(wanted_tags[tag_id])
+    # Per person, open matches and earlier ones, counted over everybody in one query (a
+    # few thousand matches): cheaper than sending 10,000 ids back as parameters.
+    busy: dict[int, int] = {}
+    experience: dict[int, int] = {}
+    counts = (
+        CitizenMatch.objects.filter(volunteer__isnull=False)
+        .filter(Q(status__in=CitizenMatch.OPEN) | Q(started_at__isnull=False))
+        .order_by()
+        .values("volunteer_id")
+        .annotate(
+            open=Count("pk", filter=Q(status__in=CitizenMatch.OPEN)),
+            started=Count("pk", filter=Q(started_at__isnull=False)),
+        )
+        .values_list("volunteer_id", "open", "started")
     )
+    for volunteer_id, n_open, n_started in _rows(counts):
+        if n_open:
+            busy[volunteer_id] = n_open
+        if n_started:
+            experience[volunteer_id] = n_started
     missing = missing_steps(programme=programme, user_ids=ids)
     found = []
     for row in rows:
-        pk, name, postcode, has_availability, capacity, tag_ids = row[:6]
+        pk, name, postcode, has_availability, capacity = row[:5]
         # Most people share nothing with one citizen: no sets to build for them.
-        tags = [wanted_tags[t] for t in tag_ids] if tag_ids else ()
-        flags = row[6:]
+        tags = tags_of.get(pk, ())
+        flags = row[5:]
         available = (
             frozenset(code for code, yes in zip(codes, flags, strict=True) if yes)
             if any(flags)
@@ -316,7 +364,25 @@ def _rows(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading and ranking 10,000 people allocates some 100,000 short-lived objects, none
+    in a cycle; the cyclic collector's passes over the whole heap while it does so cost a
+    third of the time (bench/citizen_matching.py). Paused for that only, and restored
+    even on an error; a cycle made meanwhile is collected at the next pass. Safe with
+    threads: it is re-enabled only by the one who disabled it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def suggest(referral: Referral, limit: int | None = SHOWN) -> list[Suggestion]:
     """The best `limit` volunteers for `referral`, best first, with their reasons."""
     needs = referral_needs(referral)
-    return [Suggestion(m, describe_all(m)) for m in rank(needs, candidates(referral, needs), limit)]
+    with _collector_paused():
+        ranked = rank(needs, candidates(referral, needs), limit)
+    return [Suggestion(m, describe_all(m)) for m in ranked]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.citizens import views, views_followup
+from apps.citizens import views, views_evaluation, views_followup, views_public
 
 urlpatterns = [
     path("", views.referral_list, name="citizens-referrals"),
@@ -34,6 +34,24 @@ urlpatterns = [
     path("match/<int:match_id>/afslut/", views.end, name="citizens-end"),
     path("opfoelgning/<int:checkin_id>/", views_followup.checkin, name="citizens-checkin"),
     path("mine/<int:match_id>/bekymring/", views_followup.concern, name="citizens-concern"),
+    path(
+        "match/<int:match_id>/borgerens-evaluering/",
+        views_evaluation.for_citizen,
+        name="citizens-evaluation-citizen",
+    ),
+    path(
+        "mine/<int:match_id>/evaluering/",
+        views_evaluation.own,
+        name="citizens-evaluation-own",
+    ),
+    path("mine/klar/", views_evaluation.ready, name="citizens-ready"),
+    path("evaluering/<str:token>/", views_evaluation.by_link, name="citizens-evaluation-link"),
+    path("bliv-henvist/", views_public.self_referral, name="citizens-self-referral"),
+    path(
+        "bliv-henvist/tak/",
+        views_public.self_referral_received,
+        name="citizens-self-referral-received",
+    ),
     path("mine/", views.my_matches, name="citizens-mine"),
     path("mine/<int:match_id>/", views.proposal, name="citizens-proposal"),
     path("svar/<str:token>/", views.citizen_answer, name="citizens-answer"),

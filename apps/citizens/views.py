@@ -26,12 +26,14 @@ from apps.citizens.forms import (
     ProgrammeForm,
     ReferralForm,
 )
-from apps.citizens.links import answer_token, match_for_token
+from apps.citizens.links import answer_token, evaluation_token, match_for_token
 from apps.citizens.models import CitizenMatch, MatchCapacity, Programme, Referral
 from apps.citizens.selectors import (
     checkins_due,
     checkins_of,
     concerns_of,
+    evaluation_of_volunteer,
+    evaluations_waiting_for_citizen,
     is_referrer,
     matches_of_volunteer,
     may_read_special_category,
@@ -100,6 +102,7 @@ def programme_new(request: AuthedHttpRequest) -> HttpResponse:
                 grant_starts_on=data["grant_starts_on"],
                 grant_ends_on=data["grant_ends_on"],
                 checkin_months=data["checkin_months"],
+                allows_self_referral=data["allows_self_referral"],
             )
         except ValidationError as refusal:
             form.add_error(None, refusal)
@@ -158,6 +161,11 @@ def _detail(
         "end_form": EndForm(),
         "answer_url": answer_url,
         "after_meeting": bool(match and match.meeting_at and match.meeting_at <= timezone.now()),
+        "citizen_evaluations": [
+            (e, request.build_absolute_uri(reverse("citizens-evaluation-link", args=[token])))
+            for e in evaluations_waiting_for_citizen(referral=referral)
+            for token in [evaluation_token(evaluation=e)]
+        ],
     }
     return render(request, "citizens/referral.html", context)
 
@@ -328,6 +336,9 @@ def my_matches(request: AuthedHttpRequest) -> HttpResponse:
         return redirect("citizens-mine")
     context = {
         "matches": matches_of_volunteer(user=request.user),
+        "resting": MatchCapacity.objects.filter(
+            user=request.user, resting_since__isnull=False
+        ).exists(),
         "form": form,
         "workload": workloads(user_ids=[request.user.pk], now=timezone.now())[request.user.pk],
     }
@@ -368,6 +379,7 @@ def proposal(request: AuthedHttpRequest, match_id: int) -> HttpResponse:
         "after_meeting": bool(match.meeting_at and match.meeting_at <= timezone.now()),
         "end_form": EndForm(),
         "concern_form": ConcernForm(),
+        "evaluation": evaluation_of_volunteer(match=match),
     }
     return render(request, "citizens/proposal.html", context)
 

@@ -515,6 +515,9 @@ RATELIMIT_SIGNIN_ACCOUNT = env_rate("RATELIMIT_SIGNIN_ACCOUNT", "50/1h")
 RATELIMIT_MAIL_ADDRESS = env_rate("RATELIMIT_MAIL_ADDRESS", "3/15m")
 RATELIMIT_LINK_IP = env_rate("RATELIMIT_LINK_IP", "20/1h")
 RATELIMIT_REGISTER_IP = env_rate("RATELIMIT_REGISTER_IP", "30/1h")
+# Citizens' public self-referrals (apps.citizens): each mails the coordinators; a library's
+# or a home care office's shared connection may send a few in an hour, a bot sends many.
+RATELIMIT_SELF_REFERRAL_IP = env_rate("RATELIMIT_SELF_REFERRAL_IP", "10/1h")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -27,6 +27,8 @@ from apps.citizens.models import (
     CitizenMatch,
     Concern,
     MatchCapacity,
+    MatchEvaluation,
+    MatchEvaluationResponse,
     Programme,
     Referral,
 )
@@ -61,6 +63,8 @@ TOUCHED = (
     CitizenMatch,
     CheckIn,
     Concern,
+    MatchEvaluation,
+    MatchEvaluationResponse,
     AuditEvent,
 )
 
@@ -97,7 +101,9 @@ def matched(nyborg: Tenant) -> Iterator[Matched]:
             )
             MatchCapacity.objects.create(user=user, max_matches=2)
             volunteers.append(user)
-        programme = programme_create(actor=coordinator, organisation=club, name="Besøgsven")
+        programme = programme_create(
+            actor=coordinator, organisation=club, name="Besøgsven", allows_self_referral=True
+        )
         data = {**REFERRAL}
         waiting = referral_create(
             actor=coordinator, programme=programme, data=data, special_category=SPECIAL
@@ -142,7 +148,10 @@ def matched(nyborg: Tenant) -> Iterator[Matched]:
         ):
             ids_of = [str(pk) for pk in rows.values_list("pk", flat=True)]
             AuditEvent.objects.filter(target_type=model, target_id__in=ids_of).delete()
-        AuditEvent.objects.filter(action="citizens.capacity_set", actor_id__in=ids).delete()
+        AuditEvent.objects.filter(
+            action__in=["citizens.capacity_set", "citizens.ready_for_new_match"],
+            actor_id__in=ids,
+        ).delete()
         matches.delete()
         referrals.delete()
         programmes.delete()
@@ -234,3 +243,71 @@ def test_the_citizen_answers_without_signing_in(
     check_page(page, axe_source, "citizens-answer")
     page.goto(site.url(NYBORG, "/borgere/svar/forkert/"))
     check_page(page, axe_source, "citizens-answer-spent")
+
+
+def test_the_volunteer_ends_the_match_and_both_sides_evaluate(
+    page: Page, site: Site, axe_source: str, matched: Matched
+) -> None:
+    """Bo ends his active match with Karen on his phone, answers the three questions, and
+    rests until he asks; Rita fills in Karen's answers from the referral's page."""
+    from playwright.sync_api import expect
+
+    bo = f"{PREFIX}.bo@example.dk"
+    page.goto(site.url(NYBORG, "/borgere/mine/"))
+    sign_in(page, bo)
+    page.locator("main a[href*='/borgere/mine/']").first.click()
+    page.locator("select[name=reason]").select_option("volunteer_stopped")
+    page.locator("form[action*='/afslut/'] button").click()
+    evaluation = page.locator("main a[href$='/evaluering/']")
+    expect(evaluation).to_be_visible()
+    evaluation.click()
+    check_page(page, axe_source, "citizens-evaluation-own")
+    page.locator("main form button[type=submit]").click()  # nothing chosen: three errors
+    expect(page.locator(".error-summary li")).to_have_count(3)
+    check_page(page, axe_source, "citizens-evaluation-own-errors")
+    for fieldset in page.locator("main fieldset").all():
+        fieldset.locator("input[value='4']").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main fieldset")).to_have_count(0)  # the thanks page
+    check_page(page, axe_source, "citizens-evaluation-thanks")
+    page.goto(site.url(NYBORG, "/borgere/mine/"))
+    expect(page.locator("#klar")).to_be_visible()
+    check_page(page, axe_source, "citizens-mine-resting")
+    page.locator("#klar button").click()
+    expect(page.locator("#klar")).to_have_count(0)
+
+    page.context.clear_cookies()
+    page.goto(site.url(NYBORG, f"/borgere/henvisninger/{matched.active_id}/"))
+    sign_in(page, matched.coordinator)
+    section = page.locator("#borgerens-evaluering")
+    expect(section).to_be_visible()
+    link = section.locator("input.copy-field").input_value()
+    check_coordinator_page(page, axe_source, "citizens-referral-ended")
+    section.get_by_role("link").click()
+    check_coordinator_page(page, axe_source, "citizens-evaluation-citizen")
+
+    page.context.clear_cookies()
+    page.goto(link)  # the citizen, without signing in
+    expect(page.locator("main fieldset")).to_have_count(3)
+    check_page(page, axe_source, "citizens-evaluation-link")
+    for fieldset in page.locator("main fieldset").all():
+        fieldset.locator("input[value='5']").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main fieldset")).to_have_count(0)
+    page.goto(link)
+    check_page(page, axe_source, "citizens-evaluation-link-spent")
+
+
+def test_a_citizen_asks_for_a_volunteer_without_an_account(
+    page: Page, site: Site, axe_source: str, matched: Matched
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(site.url(NYBORG, "/borgere/bliv-henvist/"))
+    expect(page.locator("#id_website")).to_be_hidden()
+    check_page(page, axe_source, "citizens-self-referral")
+    page.locator("#id_first_name").fill("Ellen")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator("#id_first_name")).to_have_value("Ellen")  # nothing lost
+    check_page(page, axe_source, "citizens-self-referral-errors")

@@ -4,7 +4,9 @@ proposed (by a coordinator, to a volunteer who has done the programme's onboardi
 and has room under their own limit) → accepted or declined (by the volunteer) → first
 meeting planned (by a coordinator, who is there; both get an invitation with a calendar
 file) → both sides say yes after the meeting (the volunteer themself; the citizen through
-the coordinator or a no-sign-in link) → active → ended, with a reason from a short list.
+the coordinator or a no-sign-in link) → active → ended, with a reason from a short list;
+ending an active match asks both sides for a short evaluation (services/evaluations.py),
+and a volunteer who ends one themself rests until they ask for a new match.
 
 A "no" after the meeting ends the match (not a good fit) and the referral waits for a
 new volunteer. The database holds the invariants (one open match per referral, an active
@@ -27,7 +29,9 @@ from apps.citizens.notifications import (
 )
 from apps.citizens.selectors import missing_steps
 from apps.citizens.services._common import NotTheVolunteer, Refused
+from apps.citizens.services.evaluations import evaluations_ask
 from apps.citizens.services.followups import checkins_schedule
+from apps.citizens.services.referrals import rest_start
 from apps.members.models import Membership
 from apps.organisations.permissions import require_coordinator
 from apps.organisations.selectors import can_coordinate
@@ -74,12 +78,13 @@ def match_propose(
         # The volunteer's row is the lock for their capacity: proposals to one person
         # queue here, so two coordinators cannot both take their last place.
         User.objects.select_for_update().filter(pk=volunteer.pk).first()
-        limit = (
-            MatchCapacity.objects.filter(user=volunteer)
-            .values_list("max_matches", flat=True)
-            .first()
-        )
-        limit = MatchCapacity.DEFAULT if limit is None else limit
+        capacity = MatchCapacity.objects.filter(user=volunteer).first()
+        if capacity is not None and capacity.resting_since is not None:
+            raise Refused(
+                _("%(name)s ended a match and has not yet asked for a new one.")
+                % {"name": volunteer.full_name}
+            )
+        limit = MatchCapacity.DEFAULT if capacity is None else capacity.max_matches
         carrying = CitizenMatch.objects.filter(volunteer=volunteer, status__in=CitizenMatch.OPEN)
         if carrying.count() >= limit:
             raise Refused(
@@ -211,7 +216,8 @@ def _check_who(match: CitizenMatch, side: str, actor: User | None, via: str) -> 
         raise ValueError(f"unknown side {side!r} via {via!r}")
 
 
-def _end(locked: CitizenMatch, *, reason: str, by: str, now: datetime) -> None:
+def _end(locked: CitizenMatch, *, reason: str, by: str, now: datetime) -> bool:
+    """Returns whether the match had been active (and so is evaluated)."""
     was_active = locked.status == Status.ACTIVE
     locked.status, locked.end_reason, locked.ended_by, locked.ended_at = (
         Status.ENDED,
@@ -224,6 +230,7 @@ def _end(locked: CitizenMatch, *, reason: str, by: str, now: datetime) -> None:
     _referral_to(
         locked.referral_id, Referral.Status.ENDED if was_active else Referral.Status.NEW, now
     )
+    return was_active
 
 
 def match_end(
@@ -245,7 +252,11 @@ def match_end(
         locked = _locked(match)
         if not locked.is_open:
             raise Refused(_("The match has already ended."))
-        _end(locked, reason=reason, by=by, now=now)
+        was_active = _end(locked, reason=reason, by=by, now=now)
+        if was_active:
+            evaluations_ask(match=locked, now=now)
+        if by == Side.VOLUNTEER and locked.volunteer_id is not None:
+            rest_start(volunteer_id=locked.volunteer_id, now=now)
         audit_record(actor=actor, action="citizen_match.ended", target=locked, reason=reason)
     return locked
 

@@ -22,6 +22,7 @@ from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.citizens import crypto
 from apps.citizens.models import MatchCapacity, Programme, Referral, default_checkin_months
+from apps.citizens.notifications import self_referral_send
 from apps.citizens.selectors import is_referrer, may_read_special_category, referring_body
 from apps.citizens.services._common import Refused
 from apps.members.models import AVAILABILITY_CODES
@@ -42,6 +43,17 @@ REFERRAL_FIELDS = (
     "basis",
     "basis_note",
 )
+SELF_FIELDS = (
+    "first_name",
+    "age_band",
+    "postcode",
+    "contact",
+    "languages",
+    "interests",
+    "practical_needs",
+    "availability",
+    "note",
+)
 
 
 def programme_create(
@@ -55,6 +67,7 @@ def programme_create(
     grant_starts_on: date | None = None,
     grant_ends_on: date | None = None,
     checkin_months: list[int] | None = None,
+    allows_self_referral: bool = False,
 ) -> Programme:
     require_coordinator(actor, organisation)
     programme = Programme(
@@ -65,6 +78,7 @@ def programme_create(
         funder=funder.strip(),
         grant_starts_on=grant_starts_on,
         grant_ends_on=grant_ends_on,
+        allows_self_referral=allows_self_referral,
         checkin_months=default_checkin_months()
         if checkin_months is None
         else sorted(set(checkin_months)),
@@ -128,6 +142,51 @@ def referral_create(
     return referral
 
 
+def self_referral_create(
+    *,
+    programme: Programme,
+    data: dict[str, Any],
+    special_category: str = "",
+    now: datetime | None = None,
+) -> Referral:
+    """A citizen asks for a volunteer themself, through the public form (no account). The
+    legal basis is their consent, given in the form: recorded as given by the citizen (no
+    user) at this moment. The coordinators are mailed at once (notifications)."""
+    now = now_or(now)
+    if not (programme.is_open and programme.allows_self_referral):
+        raise Refused({"programme": _("The programme does not take requests from citizens now.")})
+    unknown = set(data) - set(SELF_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown self-referral fields: {sorted(unknown)}")
+    availability = [c for c in data.get("availability") or () if c in AVAILABILITY_CODES]
+    referral = Referral(
+        programme=programme,
+        **{**data, "availability": availability},
+        special_category=crypto.encrypt(special_category.strip()),
+        basis=Referral.Basis.CONSENT,
+        basis_note=_("Given by the citizen in the public form"),
+        basis_recorded_by=None,
+        basis_recorded_at=now,
+        source=Referral.Source.SELF,
+        referred_by=None,
+        created_at=now,
+        status_changed_at=now,
+    )
+    referral.full_clean(exclude=["basis_recorded_by"])  # the citizen: no user
+    with transaction.atomic():
+        referral.save()
+        audit_record(
+            actor=None,
+            action="referral.created",
+            target=referral,
+            source=Referral.Source.SELF,
+            basis=referral.basis,
+            special_category=bool(referral.special_category),
+        )
+        self_referral_send(referral=referral)
+    return referral
+
+
 def special_category_read(*, actor: User, referral: Referral) -> str:
     """The special-category text in clear, for a coordinator of the programme's own
     organisation; every read (and every refused attempt) leaves an audit row."""
@@ -169,6 +228,24 @@ def capacity_set(*, actor: User, max_matches: int) -> MatchCapacity:
         )
         audit_record(actor=actor, action="citizens.capacity_set", max_matches=max_matches)
     return capacity
+
+
+def rest_start(*, volunteer_id: int, now: datetime) -> None:
+    """The volunteer ended a match themself: no suggestions or proposals for them until
+    they ask (`ready_for_new_match`). Inside the caller's transaction."""
+    capacity, created = MatchCapacity.objects.get_or_create(
+        user_id=volunteer_id,
+        defaults={"max_matches": MatchCapacity.DEFAULT, "resting_since": now},
+    )
+    if not created and capacity.resting_since is None:
+        MatchCapacity.objects.filter(pk=capacity.pk).update(resting_since=now)
+
+
+def ready_for_new_match(*, actor: User) -> None:
+    """The volunteer, on their page, says they may be suggested for a new match again."""
+    with transaction.atomic():
+        MatchCapacity.objects.filter(user=actor).update(resting_since=None)
+        audit_record(actor=actor, action="citizens.ready_for_new_match")
 
 
 def special_category_rotate() -> int:

@@ -21,6 +21,7 @@ SCRUBBED = {
     "practical_needs": "",
     "availability": [],
     "note": "",
+    "contact": "",
     "special_category": "",
     "basis_note": "",
     "referring_body": "",

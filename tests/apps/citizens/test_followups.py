@@ -188,3 +188,32 @@ def test_the_burnout_guard_counts_active_matches_and_shifts_against_the_own_limi
     )
     page = body(browser(rasmus, nyborg).get(f"/borgere/henvisninger/{other.pk}/"))
     assert figures in page.split(f'id="frivillig-{frida.pk}"')[1].split("</li>")[0]
+
+
+def test_a_concern_reaches_a_person_when_the_organisation_has_no_coordinator(
+    nyborg, in_nyborg, referral, rasmus, volunteers, nanna, django_capture_on_commit_callbacks
+):
+    """The organisation's admins first (a coordinating role too); with nobody at all in
+    the organisation, the site's admins: a worry about a citizen never goes nowhere."""
+    from apps.citizens.services.followups import concern_raise
+    from apps.organisations.models import OrganisationRole
+    from tests.personas import person
+
+    frida = volunteers["frida"]
+    match = _active(referral, rasmus, frida)
+    roklub = referral.programme.organisation
+    OrganisationRole.objects.filter(organisation=roklub).delete()
+    chair = person("Karen")
+    OrganisationRole.objects.create(
+        organisation=roklub, user=chair, role=OrganisationRole.Role.ADMIN
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        concern_raise(actor=frida, match=match, text="Hun faldt i sidste uge.")
+    assert [m.to for m in mail.outbox] == [[chair.email]]
+
+    OrganisationRole.objects.filter(organisation=roklub).delete()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        concern_raise(actor=frida, match=match, text="Igen.")
+    assert [m.to for m in mail.outbox] == [[nanna.email]]

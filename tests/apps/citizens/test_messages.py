@@ -129,3 +129,48 @@ def test_citizen_concern_raised(nyborg, referral, rasmus, volunteers, locale, sw
         switched_off=switched_off,
         moment=made[0].raised_at,
     )
+
+
+@cases
+def test_citizen_evaluation_asked(nyborg, referral, rasmus, volunteers, locale, switched_off):
+    from apps.citizens.models import MatchEvaluation
+    from apps.citizens.notifications import evaluation_asked_send
+    from apps.citizens.services.matches import match_end
+    from tests.apps.citizens.test_followups import _active
+
+    frida = volunteers["frida"]
+    _setup(nyborg, frida, locale, switched_off)
+    match = _active(referral, rasmus, frida)
+    ended: list[CitizenMatch] = []
+
+    def trigger():
+        if not ended:
+            ended.append(match_end(actor=rasmus, match=match, reason="goal_reached"))
+        else:
+            asked = MatchEvaluation.objects.get(match=match, side="volunteer")
+            evaluation_asked_send(evaluation=asked)
+
+    twice(trigger)
+    assert_kind("citizen_evaluation_asked", tenant=nyborg, to=frida, switched_off=switched_off)
+
+
+@cases
+def test_citizen_self_referral(nyborg, programme, rasmus, locale, switched_off):
+    from apps.citizens.models import Referral
+    from apps.citizens.notifications import self_referral_send
+    from apps.citizens.services.referrals import self_referral_create
+
+    _setup(nyborg, rasmus, locale, switched_off)
+    programme.allows_self_referral = True
+    programme.save(update_fields=["allows_self_referral"])
+    made: list[Referral] = []
+
+    def trigger():
+        if not made:
+            data = {"first_name": "Ellen", "age_band": "80+", "postcode": "5800"}
+            made.append(self_referral_create(programme=programme, data={**data, "contact": "1"}))
+        else:
+            self_referral_send(referral=made[0])
+
+    twice(trigger)
+    assert_kind("citizen_self_referral", tenant=nyborg, to=rasmus, switched_off=switched_off)

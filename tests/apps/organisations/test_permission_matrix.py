@@ -26,7 +26,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from apps.accounts.models import User
-from apps.citizens.models import CheckIn, CitizenMatch, Programme, Referral
+from apps.citizens.models import CheckIn, CitizenMatch, MatchEvaluation, Programme, Referral
 from apps.evaluations.models import EvaluationRule, Question, Questionnaire
 from apps.groups.models import Group
 from apps.members.models import Membership, MembershipRequest
@@ -164,6 +164,10 @@ def _build(nanna: User) -> World:
         referral=referral, volunteer=jens, status="accepted", proposed_at=now
     )
     checkin = CheckIn.objects.create(match=citizen_match, months=1, due_on=date(2026, 2, 1))
+    # The citizen's evaluation of the match (asked when an active match ends).
+    MatchEvaluation.objects.create(
+        match=citizen_match, side="citizen", questionnaire=questionnaire, asked_at=now
+    )
     return World(
         programme=programme,
         referral=referral,
@@ -341,6 +345,10 @@ ACTIONS: list[Action] = [
         "citizens-end",
         r("citizens-end", lambda w: w.citizen_match.pk),
         lambda w: {"reason": "other"},
+    ),
+    _get(
+        "citizens-evaluation-citizen",
+        r("citizens-evaluation-citizen", lambda w: w.citizen_match.pk),
     ),
     _post(
         "citizens-checkin",

@@ -21,7 +21,7 @@ from tests.personas import person
 
 # The frame's (session, user, second factor, the menu's roles ...), the person's
 # organisations (report_scope), the programme, and the figures in one statement.
-PAGE_QUERIES = 10
+PAGE_QUERIES = 12
 NAMES = ("Ingerlise", "Hemmelig", "Ven11x")
 
 
