@@ -69,8 +69,7 @@ def provision_run(*, job_id: int) -> Provisioned | None:
                     seconds=time.perf_counter() - started,
                     finished_at=timezone.now(),
                 )
-        except Exception as exc:  # noqa: BLE001 - every failure is told on the job's page
-            connection.set_schema_to_public()
+        except Exception as exc:  # every failure is told on the job's page
             _failed(job, exc, seconds=time.perf_counter() - started)
             if not isinstance(exc, (ValidationError, TemplateMissing)):
                 log.exception("provisioning %s failed", job.slug)

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 
+from tenants.models import TemplateScript
+
 log = logging.getLogger(__name__)
 
 MARK = "__tovholder_schema__"  # stands for the new schema's quoted name in every statement
@@ -63,7 +65,8 @@ def migration_key(schema: str | None = None) -> str:
     they change."""
     schema = schema or settings.TENANT_BASE_SCHEMA
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT app, name FROM {quote(schema)}.django_migrations ORDER BY 1, 2")
+        query = f"SELECT app, name FROM {quote(schema)}.django_migrations ORDER BY 1, 2"  # noqa: S608
+        cursor.execute(query)
         rows = cursor.fetchall()
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -78,8 +81,6 @@ def current_script() -> Script:
     key = migration_key()
     if _cached is not None and _cached.key == key:
         return _cached
-    from tenants.models import TemplateScript
-
     kept = TemplateScript.objects.filter(key=key).first()
     if kept is None:
         log.warning("the template script is missing or behind the migrations: making it")
@@ -88,11 +89,9 @@ def current_script() -> Script:
     return _cached
 
 
-def script_keep() -> "object":
+def script_keep() -> TemplateScript:
     """Render, check and keep the script for the template (setup_platform, after migrating).
     Returns the TemplateScript row."""
-    from tenants.models import TemplateScript
-
     started = time.perf_counter()
     with transaction.atomic():
         # One at a time: two processes rendering at once would both insert the same key.
@@ -233,8 +232,7 @@ def _refuse_unsupported(cursor, oid: int, schema: str) -> None:
         "privilege": "SELECT relname FROM pg_class WHERE relnamespace = %(oid)s "
         "AND relacl IS NOT NULL",
         "extension": "SELECT extname FROM pg_extension WHERE extnamespace = %(oid)s",
-        "statistics object": "SELECT stxname FROM pg_statistic_ext "
-        "WHERE stxnamespace = %(oid)s",
+        "statistics object": "SELECT stxname FROM pg_statistic_ext WHERE stxnamespace = %(oid)s",
         "collation": "SELECT collname FROM pg_collation WHERE collnamespace = %(oid)s",
         "aggregate or procedure": "SELECT proname FROM pg_proc WHERE pronamespace = %(oid)s "
         "AND prokind <> 'f'",
@@ -275,7 +273,7 @@ def _sequences(cursor, oid: int) -> list[str]:
           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid
                           AND d.classid = 'pg_class'::regclass AND d.deptype = 'i')
         ORDER BY c.oid
-        """,
+        """,  # noqa: S608
         [oid],
     )
     return [row[0] for row in cursor.fetchall()]
@@ -313,7 +311,7 @@ def _tables(cursor, oid: int) -> list[str]:
         WHERE c.relnamespace = %s AND c.relkind = 'r'
         GROUP BY c.oid, c.relpersistence, c.reloptions
         ORDER BY c.oid
-        """,
+        """,  # noqa: S608
         [oid],
     )
     tables = cursor.fetchall()
@@ -337,9 +335,7 @@ def _tables(cursor, oid: int) -> list[str]:
         unlogged = "UNLOGGED " if persistence == "u" else ""
         with_options = f" WITH ({', '.join(options)})" if options else ""
         constraints = f", {inline[str(table)]}" if str(table) in inline else ""
-        statements.append(
-            f"CREATE {unlogged}TABLE {table} ({columns}{constraints}){with_options}"
-        )
+        statements.append(f"CREATE {unlogged}TABLE {table} ({columns}{constraints}){with_options}")
     return statements
 
 
@@ -361,7 +357,7 @@ def _rows(cursor, oid: int, schema: str) -> list[str]:
     )
     statements = []
     for table, columns, identity in cursor.fetchall():
-        cursor.execute(f"SELECT quote_literal(json_agg(t)::text) FROM {table} t")
+        cursor.execute(f"SELECT quote_literal(json_agg(t)::text) FROM {table} t")  # noqa: S608
         (rows,) = cursor.fetchone()
         if rows is None:
             continue
@@ -369,7 +365,7 @@ def _rows(cursor, oid: int, schema: str) -> list[str]:
             raise TemplateUnsupported(f"a row of {table} names the template schema {schema!r}")
         overriding = " OVERRIDING SYSTEM VALUE" if identity else ""
         statements.append(
-            f"INSERT INTO {table} ({columns}){overriding} SELECT {columns} "
+            f"INSERT INTO {table} ({columns}){overriding} SELECT {columns} "  # noqa: S608
             f"FROM json_populate_recordset(NULL::{table}, {rows})"
         )
     return statements
@@ -383,7 +379,7 @@ def _sequence_values(cursor, oid: int) -> list[str]:
     )
     calls = []
     for (sequence,) in cursor.fetchall():
-        cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+        cursor.execute(f"SELECT last_value, is_called FROM {sequence}")  # noqa: S608
         value, called = cursor.fetchone()
         calls.append(f"setval({_literal(cursor, str(sequence))}::regclass, {value}, {called})")
     return [f"SELECT {', '.join(calls)}"] if calls else []

@@ -29,9 +29,8 @@ def test_it_makes_a_schema_with_the_catalogue_of_the_migrated_template():
     # Not an empty comparison: the template has all of these.
     for kind in ("tables", "columns", "constraints", "indexes", "triggers", "functions"):
         assert made[kind], kind
-    assert dict((name, value) for name, value, _ in made["sequence values"])[
-        "django_content_type_id_seq"
-    ] > 50
+    values = {name: value for name, value, _ in made["sequence values"]}
+    assert values["django_content_type_id_seq"] > 50
     rows = {name: count for name, count, _ in made["rows"]}
     assert rows["django_migrations"] > 50 and rows["auth_permission"] > 100
     assert rows["accounts_user"] == 0
@@ -84,7 +83,9 @@ def test_it_renames_the_schema_wherever_the_template_names_itself():
         apply(script, "maxi")
     assert differences(fingerprint("mini"), fingerprint("maxi")) == []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT maxi.count_things(), pg_get_functiondef('maxi.count_things'::regproc)")
+        cursor.execute(
+            "SELECT maxi.count_things(), pg_get_functiondef('maxi.count_things'::regproc)"
+        )
         count, body = cursor.fetchone()
         cursor.execute("INSERT INTO maxi.thing (kind) VALUES ('a') RETURNING id, note")
         new_row = cursor.fetchone()
@@ -101,7 +102,7 @@ def test_it_refuses_what_it_cannot_make_when_rendering():
         "CREATE TABLE odd.thing (id integer)",
         "CREATE MATERIALIZED VIEW odd.snapshot AS SELECT id FROM odd.thing",
     )
-    with pytest.raises(TemplateUnsupported, match="materialized view.*snapshot"):
+    with pytest.raises(TemplateUnsupported, match=r"materialized view.*snapshot"):
         render("odd")
 
 
