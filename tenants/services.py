@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 class TemplateMissing(RuntimeError):
-    """Provisioning refused: the template schema to clone from is missing or behind."""
+    """Provisioning refused: the template schema to make tenants from is missing or behind."""
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def tenant_set_status(*, tenant: Tenant, status: str, actor: object | None) -> T
         if previous == status:
             return locked
         if previous == Tenant.Status.PURGED:
-            # Its schema is gone; saving the row would even clone a fresh one (django-tenants).
+            # Its schema is gone: reopening would serve nothing (tenants.middleware).
             raise ValidationError(_("A purged system owner cannot be reopened."))
         fields = ["status", "status_changed_at", "status_before_closing"]
         if previous in _OPEN and status not in _OPEN:
