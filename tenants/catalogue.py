@@ -15,7 +15,7 @@ import re
 
 from django.db import connection
 
-from tenants.template_script import catalogue_path, quote
+from tenants.template_render import catalogue_path, quote
 
 _QUERIES = {
     "tables": """

@@ -23,7 +23,7 @@ from django_tenants.utils import schema_context, schema_exists
 from apps.audit.services import audit_record
 from tenants.models import ProvisioningJob, Tenant
 from tenants.services import Provisioned, TemplateMissing, provision_check, tenant_provision
-from tenants.template_script import quote
+from tenants.template_render import quote
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,8 @@ from tenants import template_script
 from tenants.catalogue import differences, fingerprint
 from tenants.models import TemplateScript
 from tenants.services import tenant_provision
-from tenants.template_script import Script, TemplateUnsupported, apply, render, verify
+from tenants.template_render import TemplateUnsupported, render
+from tenants.template_script import Script, apply, verify
 
 pytestmark = pytest.mark.django_db
 
