@@ -1,11 +1,12 @@
-"""Start-up check for the template schema that new tenants are cloned from.
+"""Start-up check for the template schema that new tenants are made from (its script:
+tenants.template_script).
 
 Run by gunicorn/ASGI start (config.wsgi), by each Celery worker (config.celery), at the
 end of `setup_platform`, and before each provisioning.
 
-Without it django-tenants silently migrates each new schema from scratch instead of
-cloning, which is several times slower; and a template that lags behind the migrations
-would be cloned and then marked as fully migrated. So both are refused loudly.
+Without the template there is nothing to render the script from; and a template that lags
+behind the migrations would give new tenants an old schema marked as the template's. So
+both are refused loudly.
 """
 
 from django.conf import settings

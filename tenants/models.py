@@ -121,8 +121,10 @@ class Tenant(TenantMixin):
     purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     purged_by = models.CharField(max_length=200, blank=True, editable=False)
 
-    auto_create_schema = True
-    clone_mode = "DATA"  # NODATA would leave content types and permissions empty
+    # Saving a new row makes no schema: tenant_provision runs the template script first
+    # (tenants.template_script), restore runs pg_restore, template_ensure migrates. Never
+    # django-tenants' clone_schema, whose time grows with the number of tenants.
+    auto_create_schema = False
     auto_drop_schema = False  # data is never dropped by accident; see tenant_provision
 
     class Meta:
@@ -168,3 +170,54 @@ class TenantExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TemplateScript(models.Model):
+    """The statements that make a tenant's schema (tenants.template_script), rendered from
+    the template schema by `setup_platform`; `key` hashes the template's applied
+    migrations. Only the current one is kept."""
+
+    key = models.CharField(max_length=64, unique=True)
+    statements = models.JSONField()
+    seconds = models.FloatField(default=0)  # rendering and checking it took
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]} ({len(self.statements)} statements)"
+
+
+class ProvisioningJob(models.Model):
+    """A tenant being made by a Celery task on the console's behalf (tenants.provision_jobs);
+    its page polls this row. The tenant and its schema exist only once it is done."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Being created")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    slug = models.CharField(max_length=63)
+    name = models.CharField(max_length=200)
+    fields = models.JSONField()  # tenant_provision's keyword arguments, as the form gave them
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.TextField(blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -211,7 +211,7 @@ def _restore_rows(
             open_status = tenant.status if tenant.status in _OPEN else ""
             tenant.status_before_closing = open_status or tenant.status_before_closing
             tenant.status = Tenant.Status.SUSPENDED
-        tenant.auto_create_schema = False  # pg_restore made it; never clone the template
+        tenant.auto_create_schema = False  # pg_restore made it (off for every tenant anyway)
         tenant.save()
     if copy:
         Domain.objects.get_or_create(

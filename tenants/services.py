@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, ProgrammingError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, tenant_context
+from psycopg.errors import DuplicateSchema
 
 from apps.audit.services import audit_record
-from tenants import validators
+from tenants import template_script, validators
 from tenants.checks import template_schema_problem
 from tenants.models import Domain, Tenant
 from tenants.signals import tenant_provisioned
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 class TemplateMissing(RuntimeError):
-    """Provisioning refused: the template schema to clone from is missing or behind."""
+    """Provisioning refused: the template schema to make tenants from is missing or behind."""
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,75 @@ def tenant_provision(
     welcome_text: str = "",
     actor: object | None = None,
 ) -> Provisioned:
-    """Create a tenant by cloning the template schema, with its domain and first admin.
+    """Create a tenant from the template script (tenants.template_script), with its domain
+    and first admin. Its cost does not grow with the number of tenants.
 
     All or nothing: the schema, the rows and the admin are created in one transaction
     (PostgreSQL DDL is transactional), so a failure half-way leaves nothing behind.
     """
     started = time.perf_counter()
+    tenant, domain = _checked(
+        name=name,
+        slug=slug,
+        admin_email=admin_email,
+        admin_name=admin_name,
+        kind=kind,
+        domain=domain,
+        locale=locale,
+        timezone_name=timezone_name,
+        primary_colour=primary_colour,
+        accent_colour=accent_colour,
+        welcome_text=welcome_text,
+    )
+    problem = template_schema_problem()
+    if problem:
+        raise TemplateMissing(problem)
+    script = template_script.current_script()
+    try:
+        with transaction.atomic():
+            template_script.apply(script, tenant.schema_name)
+            tenant.save(verbosity=0)  # the row only: Tenant.auto_create_schema is off
+            primary = Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
+            with tenant_context(tenant):
+                tenant_provisioned.send(
+                    sender=Tenant,
+                    tenant=tenant,
+                    admin_email=admin_email,
+                    admin_name=admin_name,
+                    actor=actor,
+                )
+            audit_record(actor=actor, action="tenant.provisioned", target=tenant, domain=domain)
+    except (IntegrityError, ProgrammingError) as exc:
+        # Lost a race with another provisioning of the same slug or domain (a schema
+        # committed meanwhile is a DuplicateSchema, one being made a unique violation).
+        if isinstance(exc, ProgrammingError) and not isinstance(exc.__cause__, DuplicateSchema):
+            raise
+        raise ValidationError(_("This name or domain was taken a moment ago.")) from exc
+    seconds = time.perf_counter() - started
+    log.info("provisioned tenant %s in %.2f s", tenant.schema_name, seconds)
+    return Provisioned(tenant=tenant, domain=primary, admin_email=admin_email, seconds=seconds)
+
+
+def provision_check(**fields: str) -> None:
+    """tenant_provision's checks alone (ValidationError), for the console to answer the form
+    at once before the work is queued (tenants.provision_jobs)."""
+    _checked(**fields)
+
+
+def _checked(
+    *,
+    name: str,
+    slug: str,
+    admin_email: str,
+    admin_name: str,
+    kind: str = Tenant.Kind.MUNICIPALITY,
+    domain: str = "",
+    locale: str = "da",
+    timezone_name: str = "Europe/Copenhagen",
+    primary_colour: str = "#004b87",
+    accent_colour: str = "#8b2a2a",
+    welcome_text: str = "",
+) -> tuple[Tenant, str]:
     slug, given_domain = slug.strip().lower(), domain.strip().lower()
     domain = given_domain or default_domain(slug)
     tenant = Tenant(
@@ -73,28 +137,7 @@ def tenant_provision(
         admin_email=admin_email,
         admin_name=admin_name,
     )
-    problem = template_schema_problem()
-    if problem:
-        raise TemplateMissing(problem)
-    try:
-        with transaction.atomic():
-            tenant.save(verbosity=0)  # clones the template (TENANT_CREATION_FAKES_MIGRATIONS)
-            primary = Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
-            with tenant_context(tenant):
-                tenant_provisioned.send(
-                    sender=Tenant,
-                    tenant=tenant,
-                    admin_email=admin_email,
-                    admin_name=admin_name,
-                    actor=actor,
-                )
-            audit_record(actor=actor, action="tenant.provisioned", target=tenant, domain=domain)
-    except IntegrityError as exc:
-        # Lost a race with another provisioning of the same slug or domain.
-        raise ValidationError(_("This name or domain was taken a moment ago.")) from exc
-    seconds = time.perf_counter() - started
-    log.info("provisioned tenant %s in %.2f s", slug, seconds)
-    return Provisioned(tenant=tenant, domain=primary, admin_email=admin_email, seconds=seconds)
+    return tenant, domain
 
 
 def default_domain(slug: str) -> str:
@@ -158,7 +201,7 @@ def tenant_set_status(*, tenant: Tenant, status: str, actor: object | None) -> T
         if previous == status:
             return locked
         if previous == Tenant.Status.PURGED:
-            # Its schema is gone; saving the row would even clone a fresh one (django-tenants).
+            # Its schema is gone: reopening would serve nothing (tenants.middleware).
             raise ValidationError(_("A purged system owner cannot be reopened."))
         fields = ["status", "status_changed_at", "status_before_closing"]
         if previous in _OPEN and status not in _OPEN:
@@ -209,6 +252,8 @@ def template_ensure() -> Tenant:
                 is_template=True,
             )
             template.save(verbosity=0)
+        # Made by running every migration (django-tenants: the base schema does not exist yet).
+        template.create_schema(check_if_exists=True, verbosity=0)
     return template
 
 

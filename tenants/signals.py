@@ -4,7 +4,7 @@ of them)."""
 from django.dispatch import Signal
 
 # Sent by tenants.services.tenant_provision inside the new tenant's schema and inside the
-# provisioning transaction, once the schema is cloned and its domain exists. Receivers set
+# provisioning transaction, once the schema is made and its domain exists. Receivers set
 # the tenant up (apps.accounts: the first admin and their invitation; apps.legal: the standard
 # privacy notice and accessibility statement); if one raises, nothing is created.
 # Arguments: tenant, admin_email, admin_name, actor.

@@ -85,7 +85,9 @@ INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_
 TENANT_MODEL = "tenants.Tenant"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
-# New tenants are cloned from this migrated template schema (see tenants/services.py).
+# New tenants' schemas are made by a script rendered from this migrated template schema
+# (tenants/template_script.py), not by django-tenants' clone_schema; the two settings below
+# only tell django-tenants which schema that is.
 TENANT_BASE_SCHEMA = "tenant_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 # Set search_path only when the schema changes, not before every query.

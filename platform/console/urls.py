@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/new/", billing_views.plan_edit, name="plan-create"),
     path("plans/<int:pk>/", billing_views.plan_edit, name="plan-edit"),
     path("tenants/new/", views.tenant_create, name="tenant-create"),
+    path("tenants/new/<int:pk>/", views.tenant_job, name="tenant-job"),
     path("tenants/<int:pk>/", views.tenant_detail, name="tenant-detail"),
     path("tenants/<int:pk>/status/", views.tenant_status, name="tenant-status"),
     path("tenants/<int:pk>/branding/", views.tenant_branding, name="tenant-branding"),

@@ -17,14 +17,12 @@ from apps.sso.services import provider_save
 from console.decorators import staff_required
 from console.forms import ConsoleSignInForm, StatusForm
 from console.selectors import console_tenant_page
-from console.services import tenant_stats_refresh
+from console.tasks import tenant_provision_build
 from tenants.forms import BrandingForm, MessagingSettingsForm, ProvisionForm
-from tenants.models import Tenant
+from tenants.models import ProvisioningJob, Tenant
+from tenants.provision_jobs import provision_request
 from tenants.selectors import HIDDEN_SCHEMAS, tenant_url
 from tenants.services import (
-    Provisioned,
-    TemplateMissing,
-    tenant_provision,
     tenant_resume,
     tenant_set_status,
     tenant_update_branding,
@@ -57,30 +55,34 @@ def tenant_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def tenant_create(request: HttpRequest) -> HttpResponse:
+    """Checks the form at once; the tenant is made by a task (console.tasks), and its job's
+    page shows how far it is."""
     form = ProvisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = tenant_provision(**form.cleaned_data, actor=request.user)
+            job = provision_request(
+                fields=form.cleaned_data, actor=request.user, run=_provision_later
+            )
         except ValidationError as exc:
             form.add_service_errors(exc)
-        except TemplateMissing as exc:
-            form.add_error(None, str(exc))
         else:
-            tenant_stats_refresh(tenant=result.tenant)  # in the list with its counts at once
-            messages.success(request, _provisioned_message(result))
-            return redirect("tenant-detail", pk=result.tenant.pk)
+            return redirect("tenant-job", pk=job.pk)
     status = 400 if form.errors else 200
     return render(request, "console/tenant_form.html", {"form": form}, status=status)
 
 
-def _provisioned_message(result: Provisioned) -> str:
-    text = _("%(name)s is ready at %(domain)s (%(seconds)s s). An invitation went to %(email)s.")
-    return text % {
-        "name": result.tenant.name,
-        "domain": result.domain.domain,
-        "seconds": f"{result.seconds:.2f}",
-        "email": result.admin_email,
-    }
+def _provision_later(job_id: int) -> None:
+    tenant_provision_build.delay(job_id=job_id)
+
+
+@staff_required
+def tenant_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A provisioning's progress; htmx asks for the fragment every second until it is done."""
+    job = get_object_or_404(ProvisioningJob.objects.select_related("tenant"), pk=pk)
+    context = {"job": job, "url": tenant_url(job.tenant) if job.tenant else ""}
+    if request.headers.get("HX-Request"):
+        return render(request, "console/_tenant_job.html", context)
+    return render(request, "console/tenant_job.html", context)
 
 
 @staff_required

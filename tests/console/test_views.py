@@ -72,11 +72,13 @@ def test_it_lists_tenants_with_status_and_counts(vera_client):
     assert "nyborg.localhost" in page
 
 
-def test_it_provisions_from_the_form(vera_client):
-    response = vera_client.post("/tenants/new/", NEW_TENANT)
+def test_it_provisions_from_the_form(vera_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs (eagerly)
+        response = vera_client.post("/tenants/new/", NEW_TENANT)
     assert response.status_code == 302
     tenant = Tenant.objects.get(schema_name="roskilde")
-    assert response.url == f"/tenants/{tenant.pk}/"
+    job = vera_client.get(response.url).content.decode()
+    assert f'href="/tenants/{tenant.pk}/"' in job and "rasmus@roskilde.dk" in job
     with tenant_context(tenant):
         assert User.objects.filter(email="rasmus@roskilde.dk", is_owner_admin=True).exists()
 

@@ -3,10 +3,14 @@ from django.core.management.base import BaseCommand
 
 from tenants.checks import require_template_schema
 from tenants.services import public_tenant_ensure, template_ensure
+from tenants.template_script import script_keep
 
 
 class Command(BaseCommand):
-    help = "Migrate the public schema, create the template schema, migrate every tenant."
+    help = (
+        "Migrate the public schema, create the template schema, migrate every tenant, and "
+        "render the template script new tenants are made from."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -26,4 +30,7 @@ class Command(BaseCommand):
             executor=options["executor"],
         )
         require_template_schema()
+        kept = script_keep()  # new only when the template's migrations changed
+        if verbosity:
+            self.stdout.write(f"Template script: {kept}.")
         self.stdout.write(self.style.SUCCESS("Platform schemas are ready."))
