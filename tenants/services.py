@@ -15,6 +15,7 @@ from django_tenants.utils import schema_context, tenant_context
 from apps.audit.services import audit_record
 from tenants import validators
 from tenants.checks import template_schema_problem
+from tenants.migration_state import migration_state_record
 from tenants.models import Domain, Tenant
 from tenants.signals import tenant_provisioned
 
@@ -79,6 +80,7 @@ def tenant_provision(
     try:
         with transaction.atomic():
             tenant.save(verbosity=0)  # clones the template (TENANT_CREATION_FAKES_MIGRATIONS)
+            _record_migration_state(tenant)
             primary = Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
             with tenant_context(tenant):
                 tenant_provisioned.send(
@@ -95,6 +97,12 @@ def tenant_provision(
     seconds = time.perf_counter() - started
     log.info("provisioned tenant %s in %.2f s", slug, seconds)
     return Provisioned(tenant=tenant, domain=primary, admin_email=admin_email, seconds=seconds)
+
+
+def _record_migration_state(tenant: Tenant) -> None:
+    """A fresh copy of the template is in the code's migration state (the template was
+    checked above), so the next deploy skips it (tenants.fleet)."""
+    migration_state_record(schema_name=tenant.schema_name)
 
 
 def default_domain(slug: str) -> str:
@@ -197,7 +205,7 @@ def tenant_resume(*, tenant: Tenant, actor: object | None) -> Tenant:
 
 
 def template_ensure() -> Tenant:
-    """Create the template tenant once (by migrating); migrate_schemas keeps it current."""
+    """Create the template tenant once (by migrating); migrate_tenants keeps it current."""
     with schema_context("public"):
         template = Tenant.objects.filter(schema_name=settings.TENANT_BASE_SCHEMA).first()
         if template is None:
@@ -208,7 +216,8 @@ def template_ensure() -> Tenant:
                 status=Tenant.Status.ARCHIVED,
                 is_template=True,
             )
-            template.save(verbosity=0)
+            template.save(verbosity=0)  # migrates the new schema from scratch
+            migration_state_record(schema_name=template.schema_name)
     return template
 
 

@@ -6,11 +6,22 @@ from tenants.services import public_tenant_ensure, template_ensure
 
 
 class Command(BaseCommand):
-    help = "Migrate the public schema, create the template schema, migrate every tenant."
+    help = (
+        "Migrate the public schema, create the template schema, migrate every tenant schema "
+        "not yet in the code's migration state (docs/deploys.md)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--executor", default="standard", choices=["standard", "multiprocessing"]
+            "--workers",
+            type=int,
+            default=4,
+            help="tenant schemas migrated at once, each on its own database connection",
+        )
+        parser.add_argument(
+            "--all-tenants",
+            action="store_true",
+            help="migrate every tenant schema, whatever migration state is recorded",
         )
 
     def handle(self, *args, **options):
@@ -18,12 +29,12 @@ class Command(BaseCommand):
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
         public_tenant_ensure()
         template_ensure()
+        # Raises CommandError (a non-zero exit) naming each tenant that failed.
         call_command(
-            "migrate_schemas",
-            tenant=True,
-            interactive=False,
+            "migrate_tenants",
+            workers=options["workers"],
+            force=options["all_tenants"],
             verbosity=verbosity,
-            executor=options["executor"],
         )
         require_template_schema()
         self.stdout.write(self.style.SUCCESS("Platform schemas are ready."))
