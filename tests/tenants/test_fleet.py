@@ -72,7 +72,7 @@ def test_it_gives_a_provisioned_tenant_the_codes_state(nyborg, aarhus):
 
 
 def test_it_skips_every_schema_whose_state_is_current(django_assert_num_queries):
-    state_of("nyborg")  # the connection's search_path is set once, before counting
+    Tenant.objects.exists()  # the connection's search_path is set once, before counting
     with django_assert_num_queries(1):  # the tenant list; no schema is opened
         report = migrate_fleet(workers=2, migrate=refuse)
     assert report.ok and report.migrated == [] and report.skipped == 3  # template + 2
@@ -86,7 +86,9 @@ def test_it_migrates_a_stale_schema_and_records_its_state(nyborg, aarhus):
     aarhus_migrated_at = aarhus.migrated_at
     report = migrate_fleet(workers=0)  # in this process: the test's transaction
     assert report.ok and report.skipped == 2
-    assert [(o.schema_name, o.applied) for o in report.migrated] == [("nyborg", 1)]
+    assert [(o.schema_name, o.applied) for o in report.migrated] == [
+        ("nyborg", ("shifts.0004_event_image_alt",))
+    ]
     assert is_applied("nyborg", "shifts", "0004_event_image_alt")
     with connection.cursor() as cursor:
         cursor.execute("SELECT image_alt FROM nyborg.shifts_event LIMIT 0")  # back again
@@ -102,7 +104,8 @@ def test_it_reports_a_failing_tenant_which_keeps_its_old_state(nyborg, aarhus):
         call_command("migrate_tenants", workers=0, verbosity=0)
     message = str(raised.value)
     assert "1 tenant schema(s) failed to migrate" in message
-    assert 'visitaarhus: ProgrammingError: column "image_alt"' in message and "nyborg" not in message
+    assert 'visitaarhus: ProgrammingError: column "image_alt"' in message
+    assert "nyborg" not in message
     assert state_of("visitaarhus") == OLD  # the next run retries it
     assert not is_applied("visitaarhus", "shifts", "0004_event_image_alt")
     assert state_of("nyborg") == code_migration_state()  # the others went on
@@ -175,4 +178,3 @@ def test_it_migrates_every_schema_when_asked_to_ignore_the_states():
     report = migrate_fleet(workers=0, force=True, migrate=records)
     assert called == [settings.TENANT_BASE_SCHEMA, "nyborg", "visitaarhus"]  # template first
     assert report.skipped == 0
-

@@ -32,14 +32,14 @@ class Command(BaseCommand):
 
         def progress(outcome: Outcome) -> None:
             if outcome.ok and verbosity >= 1:
+                names = f": {', '.join(outcome.applied)}" if verbosity >= 2 else ""
                 self.stdout.write(
-                    f"migrated {outcome.schema_name}: {outcome.applied} migration(s) "
-                    f"in {outcome.seconds:.2f} s"
+                    f"migrated {outcome.schema_name} in {outcome.seconds:.2f} s, "
+                    f"{len(outcome.applied)} migration(s){names}"
                 )
             elif not outcome.ok:
                 self.stderr.write(f"FAILED {outcome.schema_name}: {outcome.error}")
-            if verbosity >= 2 or not outcome.ok:
-                (self.stdout if outcome.ok else self.stderr).write(outcome.output)
+                self.stderr.write(outcome.output)
 
         report = migrate_fleet(
             workers=options["workers"],

@@ -37,4 +37,5 @@ class Command(BaseCommand):
             verbosity=verbosity,
         )
         require_template_schema()
-        self.stdout.write(self.style.SUCCESS("Platform schemas are ready."))
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS("Platform schemas are ready."))
