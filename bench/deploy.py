@@ -163,7 +163,10 @@ def main() -> None:
         for path, text in APP_FILES.items():
             (folder / APP / path).parent.mkdir(parents=True, exist_ok=True)
             (folder / APP / path).write_text(text)
-        sys.path.insert(0, str(folder))
+        # bench/ (the script's folder) off the path: its billing.py would shadow the billing
+        # app when the throwaway settings import the project's apps.
+        here = str(Path(__file__).resolve().parent)
+        sys.path[:] = [str(folder)] + [p for p in sys.path if str(Path(p or ".").resolve()) != here]
         os.environ["DJANGO_SETTINGS_MODULE"] = f"{APP}.settings"
         run_in_own_database(lambda: run(args, folder), suffix="_deploybench")
     finally:
