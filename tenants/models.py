@@ -120,6 +120,13 @@ class Tenant(TenantMixin):
     archived_by = models.CharField(max_length=200, blank=True, editable=False)
     purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     purged_by = models.CharField(max_length=200, blank=True, editable=False)
+    # Deploys (tenants.migration_state): the hash of the tenant migrations this schema was last
+    # brought to; `migrate_tenants` skips a schema whose hash is the code's. db_default: the
+    # previous release, still serving while this column is added, inserts tenants without it.
+    migration_state = models.CharField(
+        max_length=32, blank=True, default="", db_default="", editable=False
+    )
+    migrated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Saving a new row makes no schema: tenant_provision runs the template script first
     # (tenants.template_script), restore runs pg_restore, template_ensure migrates. Never

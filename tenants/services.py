@@ -16,6 +16,7 @@ from psycopg.errors import DuplicateSchema
 from apps.audit.services import audit_record
 from tenants import template_script, validators
 from tenants.checks import template_schema_problem
+from tenants.migration_state import migration_state_record
 from tenants.models import Domain, Tenant
 from tenants.signals import tenant_provisioned
 
@@ -77,6 +78,7 @@ def tenant_provision(
         with transaction.atomic():
             template_script.apply(script, tenant.schema_name)
             tenant.save(verbosity=0)  # the row only: Tenant.auto_create_schema is off
+            _record_migration_state(tenant)
             primary = Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
             with tenant_context(tenant):
                 tenant_provisioned.send(
@@ -138,6 +140,12 @@ def _checked(
         admin_name=admin_name,
     )
     return tenant, domain
+
+
+def _record_migration_state(tenant: Tenant) -> None:
+    """A fresh copy of the template is in the code's migration state (the template was
+    checked above), so the next deploy skips it (tenants.fleet)."""
+    migration_state_record(schema_name=tenant.schema_name)
 
 
 def default_domain(slug: str) -> str:
@@ -240,7 +248,7 @@ def tenant_resume(*, tenant: Tenant, actor: object | None) -> Tenant:
 
 
 def template_ensure() -> Tenant:
-    """Create the template tenant once (by migrating); migrate_schemas keeps it current."""
+    """Create the template tenant once (by migrating); migrate_tenants keeps it current."""
     with schema_context("public"):
         template = Tenant.objects.filter(schema_name=settings.TENANT_BASE_SCHEMA).first()
         if template is None:
@@ -253,7 +261,8 @@ def template_ensure() -> Tenant:
             )
             template.save(verbosity=0)
         # Made by running every migration (django-tenants: the base schema does not exist yet).
-        template.create_schema(check_if_exists=True, verbosity=0)
+        if template.create_schema(check_if_exists=True, verbosity=0) is not False:
+            migration_state_record(schema_name=template.schema_name)  # just made, so current
     return template
 
 

@@ -14,7 +14,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--executor", default="standard", choices=["standard", "multiprocessing"]
+            "--workers",
+            type=int,
+            default=4,
+            help="tenant schemas migrated at once, each on its own database connection",
+        )
+        parser.add_argument(
+            "--all-tenants",
+            action="store_true",
+            help="migrate every tenant schema, whatever migration state is recorded",
         )
 
     def handle(self, *args, **options):
@@ -22,12 +30,12 @@ class Command(BaseCommand):
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
         public_tenant_ensure()
         template_ensure()
+        # Raises CommandError (a non-zero exit) naming each tenant that failed.
         call_command(
-            "migrate_schemas",
-            tenant=True,
-            interactive=False,
+            "migrate_tenants",
+            workers=options["workers"],
+            force=options["all_tenants"],
             verbosity=verbosity,
-            executor=options["executor"],
         )
         require_template_schema()
         kept = script_keep()  # new only when the template's migrations changed
