@@ -15,7 +15,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -54,19 +54,19 @@ def days_of(event: Event, mine: dict[int, SignUp]) -> int:
             if day not in grouped:
                 grouped[day] = Day(labels[day], open=total <= ALL_OPEN_UP_TO or not grouped)
             grouped[day].shifts.append(shift)
-            shift.mine = mine.get(shift.pk)  # type: ignore[attr-defined]
-            shift.ref = str(shift.pk)  # type: ignore[attr-defined]
-            shift.described_by = f"task-{task.pk} t{shift.pk}"  # type: ignore[attr-defined]
-            if shift.mine:  # type: ignore[attr-defined]
+            shift.mine = mine.get(shift.pk)
+            shift.ref = str(shift.pk)
+            shift.described_by = f"task-{task.pk} t{shift.pk}"
+            if shift.mine:
                 grouped[day].open = True
-            shift.when = f"{start:%H:%M}–{end:%H:%M}"  # type: ignore[attr-defined]
-            shift.iso = start.isoformat(timespec="minutes")  # type: ignore[attr-defined]
-            shift.state = _state(shift, states)  # type: ignore[attr-defined]
-            shift.action = _action(shift, sign_up_open)  # type: ignore[attr-defined]
-            shift.signup_url = signup_url(shift.pk)  # type: ignore[attr-defined]
-            shift.ics_url = ics_url(shift.pk)  # type: ignore[attr-defined]
-        for day in grouped.values():
-            day.summary = _summary(day.shifts)
+            shift.when = f"{start:%H:%M}–{end:%H:%M}"
+            shift.iso = start.isoformat(timespec="minutes")
+            shift.state = _state(shift, states)
+            shift.action = _action(shift, sign_up_open)
+            shift.signup_url = signup_url(shift.pk)
+            shift.ics_url = ics_url(shift.pk)
+        for folded in grouped.values():
+            folded.summary = _summary(folded.shifts)
         task.days = list(grouped.values())
     return total
 
@@ -121,16 +121,15 @@ def _state_text(shift: Shift, closed: str) -> SafeString:
     if deadline:
         closes = _("Sign-up closes %(when)s") % {"when": deadline}
         text = format_html('{} <span class="shift-closes">{}</span>', text, closes)
-    return mark_safe(text)  # noqa: S308  (made by format_html above)
+    return text
 
 
 def _summary(shifts: list[Shift]) -> str:
     """What a closed day holds: its shifts and the places one can still take."""
-    free = sum(
-        s.free_places
-        for s in shifts
-        if not s.is_cancelled and not s.signup_closed  # type: ignore[attr-defined]
-    )
+    free = 0
+    for shift in shifts:
+        if not shift.is_cancelled and not shift.signup_closed:  # type: ignore[attr-defined]
+            free += shift.free_places
     count = ngettext("%(n)s shift", "%(n)s shifts", len(shifts)) % {"n": len(shifts)}
     places = ngettext("%(n)s free place", "%(n)s free places", free) % {"n": free}
     return f"{count} · {places}"
