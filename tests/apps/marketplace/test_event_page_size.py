@@ -39,9 +39,7 @@ def festival(regatta) -> list[Shift]:
     )
 
 
-def test_it_keeps_500_shifts_under_200_kb_each_with_its_sign_up_button(
-    regatta, nyborg_client
-):
+def test_it_keeps_500_shifts_under_200_kb_each_with_its_sign_up_button(regatta, nyborg_client):
     shifts = festival(regatta)
     response = nyborg_client.get(f"/arrangementer/{regatta.pk}/")
     assert response.status_code == 200
