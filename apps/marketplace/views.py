@@ -9,11 +9,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.marketplace.event_page import days_of
 from apps.marketplace.forms import CancelForm, EventFilterForm, MembershipRequestForm
 from apps.members.selectors import membership_request_of
 from apps.members.services.join_requests import membership_request
@@ -31,7 +31,6 @@ from apps.shifts.selectors import (
 )
 from apps.shifts.services.signups import shift_sign_up, signup_cancel
 from apps.shifts.services.waitlist import offer_accept, offer_decline
-from kernel import dates
 from kernel.http import AuthedHttpRequest
 
 PAGE_SIZE = 20
@@ -74,19 +73,20 @@ def event_page(request: HttpRequest, event_id: int) -> HttpResponse:
         return _members_only_page(request, event_id)
     shifts = [shift for task in event.task_list for shift in task.shifts.all()]  # type: ignore[attr-defined]
     mine = signups_by_shift(user=user, shift_ids=[shift.pk for shift in shifts])
-    day_labels: dict[object, str] = {}
-    for shift in shifts:
-        # Resolved here once per shift: {% url %} and |date in a 100-shift loop cost more
-        # (measured: about a third of the page's time at 100 shifts).
-        shift.mine = mine.get(shift.pk)
-        shift.signup_url = reverse("shift-sign-up", args=[shift.pk])
-        shift.ics_url = reverse("calendar-shift", args=[shift.pk])
-        shift.when = _when(shift, day_labels)
+    days_of(event, mine)
     follows = (
         user is not None
         and Follow.objects.filter(user=user, organisation=event.organisation).exists()
     )
-    context = {"event": event, "follows": follows, "my_shifts_url": reverse("my-shifts")}
+    context = {
+        "event": event,
+        "follows": follows,
+        "my_shifts_url": reverse("my-shifts"),
+        # Once per page, not per shift (see marketplace.event_page).
+        "sign_up_label": _("Sign up"),
+        "waitlist_label": _("Join the waitlist"),
+        "calendar_label": _("Add to calendar"),
+    }
     return render(request, "marketplace/event.html", context)
 
 
@@ -132,31 +132,34 @@ def membership_request_view(request: AuthedHttpRequest, event_id: int) -> HttpRe
     return redirect("event", event.pk)
 
 
-def _when(shift: Shift, day_labels: dict[object, str]) -> str:
-    start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
-    day = start.date()
-    if day not in day_labels:
-        day_labels[day] = dates.show(start, "day")
-    return f"{day_labels[day]} {start:%H:%M}–{end:%H:%M}"
-
-
 @require_POST
 def shift_sign_up_view(request: HttpRequest, shift_id: int) -> HttpResponse:
-    shift = get_object_or_404(Shift.objects.select_related("task__event"), pk=shift_id)
-    back = event_url(event=shift.task.event) + f"#vagt-{shift.pk}"
     if not request.user.is_authenticated:
+        back = _back_to_shift(_shift_with_event(shift_id))
         return redirect(f"{reverse('register')}?{urlencode({'next': back})}")
     over_ok = request.POST.get("over_workload_ok") == "1"
     try:
-        signup = shift_sign_up(shift_id=shift.pk, user=request.user, over_workload_ok=over_ok)
+        signup = shift_sign_up(shift_id=shift_id, user=request.user, over_workload_ok=over_ok)
+    except Shift.DoesNotExist:
+        raise Http404 from None
     except ValidationError as refusal:
+        # Read here, not before: a sign-up that works reuses the service's own read.
+        shift = _shift_with_event(shift_id)
         if refusal.code == "over_workload":  # ask, do not refuse: it is their choice
-            context = {"shift": shift, "reason": refusal.messages[0], "back": back}
+            context = {"shift": shift, "reason": refusal.messages[0], "back": _back_to_shift(shift)}
             return render(request, "marketplace/confirm_workload.html", context)
         messages.error(request, " ".join(refusal.messages))
-    else:
-        messages.success(request, _signed_up_message(signup))
-    return redirect(back)
+        return redirect(_back_to_shift(shift))
+    messages.success(request, _signed_up_message(signup))
+    return redirect(_back_to_shift(signup.shift))
+
+
+def _shift_with_event(shift_id: int) -> Shift:
+    return get_object_or_404(Shift.objects.select_related("task__event"), pk=shift_id)
+
+
+def _back_to_shift(shift: Shift) -> str:
+    return event_url(event=shift.task.event) + f"#vagt-{shift.pk}"
 
 
 def _signed_up_message(signup: SignUp) -> str:

@@ -122,15 +122,19 @@ def message_send(*, actor: User | None, message_id: int) -> int:
 
 
 def deliveries_expand(
-    *, message: Message, users: QuerySet[User], channels: tuple[str, ...] = ("email", "sms")
+    *,
+    message: Message,
+    users: QuerySet[User],
+    channels: tuple[str, ...] = ("email", "sms"),
+    new: bool = False,
 ) -> int:
     """Add one row per recipient and channel they want (rows already there stay as they
     are), then start delivery. Safe to call again: a later call adds only newcomers, which
-    is how a reminder also reaches someone who signed up after it first went out."""
-    # Counted once around the whole expansion, inserted INSERT_BATCH rows a statement: a
+    is how a reminder also reaches someone who signed up after it first went out. `new`:
+    the message was made just now, so every row there is one this call added."""
+    # Inserted INSERT_BATCH rows a statement, counted from what each statement returns: a
     # 10,000-person import's information mail is a handful of queries, not hundreds.
-    existing = Delivery.objects.filter(message_id=message.pk)
-    before = existing.count()
+    created = 0
     for channel, recipients in channel_recipients(message=message, users=users):
         if channel not in channels:
             continue
@@ -138,13 +142,17 @@ def deliveries_expand(
         for user_id, address in recipients.iterator(chunk_size=INSERT_BATCH):
             chunk.append((user_id, address))
             if len(chunk) == INSERT_BATCH:
-                _insert(message, channel, chunk)
+                created += _insert(message, channel, chunk)
                 chunk = []
-        _insert(message, channel, chunk)
-    created = existing.count() - before
-    pending = Delivery.objects.filter(message_id=message.pk, status=Delivery.Status.PENDING)
-    total = pending.count()
-    with transaction.atomic():
+        created += _insert(message, channel, chunk)
+    if new:
+        total = created
+    else:
+        pending = Delivery.objects.filter(message_id=message.pk, status=Delivery.Status.PENDING)
+        total = pending.count()
+    # No savepoint: inside the caller's transaction (a sign-up's notice) it would be two
+    # more round trips for nothing; alone, this is a transaction of its own.
+    with transaction.atomic(savepoint=False):
         if total and message.status == Message.Status.SENT:
             Message.objects.filter(pk=message.pk).update(status=Message.Status.SENDING)
         # Each chain carries on while full batches keep coming (tasks.deliver_batch), so a
@@ -154,15 +162,20 @@ def deliveries_expand(
     return created
 
 
-def _insert(message: Message, channel: str, rows: list[tuple[int, str]]) -> None:
-    """One statement (so atomic by itself); rows already there stay as they are.
-    kernel.bulk_insert sends the two columns that differ as arrays: no Delivery objects for
-    an import's 50,000 recipients."""
-    bulk_insert(
-        Delivery,
-        {"user_id": [user_id for user_id, _address in rows], "address": [a for _u, a in rows]},
-        constants={"message_id": message.pk, "channel": channel},
-        ignore_conflicts=True,
+def _insert(message: Message, channel: str, rows: list[tuple[int, str]]) -> int:
+    """One statement (so atomic by itself); rows already there stay as they are. Returns
+    how many rows it added. kernel.bulk_insert sends the two columns that differ as
+    arrays: no Delivery objects for an import's 50,000 recipients."""
+    return len(
+        bulk_insert(
+            Delivery,
+            {
+                "user_id": [user_id for user_id, _address in rows],
+                "address": [a for _u, a in rows],
+            },
+            constants={"message_id": message.pk, "channel": channel},
+            ignore_conflicts=True,
+        )
     )
 
 
@@ -181,7 +194,7 @@ def message_notify(
     """kernel.messages.send: a message the system makes, to people chosen by the caller.
     The dedupe key makes it once only: calling again with the same key reuses the first
     message and reaches only people not reached yet."""
-    message = _notice_get_or_create(
+    message, created = _notice_get_or_create(
         dedupe_key,
         kind=message_kind.slug,
         params=params,
@@ -194,7 +207,9 @@ def message_notify(
         audience_id=0,
         status=Message.Status.SENDING,
     )
-    deliveries_expand(message=message, users=_people(to), channels=message_kind.channels)
+    deliveries_expand(
+        message=message, users=_people(to), channels=message_kind.channels, new=created
+    )
     return message
 
 
@@ -211,12 +226,12 @@ def _people(to: Iterable[int] | QuerySet[User]) -> QuerySet[User]:
     return User.objects.filter(pk__in=list(to), is_active=True).order_by("pk")
 
 
-def _notice_get_or_create(dedupe_key: str, **fields: object) -> Message:
+def _notice_get_or_create(dedupe_key: str, **fields: object) -> tuple[Message, bool]:
     found = Message.objects.filter(dedupe_key=dedupe_key).first()
     if found is not None:
-        return found
+        return found, False
     try:
         with transaction.atomic():
-            return Message.objects.create(dedupe_key=dedupe_key, **fields)
+            return Message.objects.create(dedupe_key=dedupe_key, **fields), True
     except IntegrityError:  # made at the same moment by a twin task: use that one
-        return Message.objects.get(dedupe_key=dedupe_key)
+        return Message.objects.get(dedupe_key=dedupe_key), False

@@ -1,15 +1,15 @@
 """Volunteers join and leave shifts; coordinators add and remove them."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
-from apps.members.models import Profile
 from apps.organisations.permissions import require_coordinator
 from apps.organisations.selectors import can_coordinate
 from apps.shifts.models import Event, Shift, SignUp
@@ -18,8 +18,7 @@ from apps.shifts.selectors import is_member_of
 from apps.shifts.services._common import (
     FILL_WAITLIST,
     Refused,
-    clashing_signup,
-    lock_user,
+    lock_user_limits,
     locked_shift,
     tenant_policy,
 )
@@ -51,13 +50,13 @@ def shift_sign_up(
     try:
         with transaction.atomic():
             shift = locked_shift(shift_id)
-            lock_user(user.pk)
+            limits = lock_user_limits(user.pk)
             by_coordinator = added_by is not None and added_by.pk != user.pk
             organisation = shift.task.event.organisation
             if by_coordinator and added_by is not None:
                 require_coordinator(added_by, organisation)
-            check_can_sign_up(shift, user, now=now, by_coordinator=by_coordinator)
-            over = workload_passed(user, shift)
+            standing = check_can_sign_up(shift, user, now=now, by_coordinator=by_coordinator)
+            over = workload_passed(limits, standing, shift)
             if over and not over_workload_ok and not by_coordinator:
                 raise Refused(over, code="over_workload")
             signup = _take_place(shift, user, now=now, added_by=added_by, over_workload=bool(over))
@@ -85,31 +84,58 @@ def _take_place(
         over_workload=over_workload,
         **extra,
     )
-    Shift.objects.filter(pk=shift.pk).update(**{COUNTER[status]: F(COUNTER[status]) + 1})
-    shift.refresh_from_db(fields=list(COUNTER.values()))
+    counter = COUNTER[status]
+    Shift.objects.filter(pk=shift.pk).update(**{counter: F(counter) + 1})
+    # The row is locked by this transaction, so its counters are ours to know: no re-read.
+    setattr(shift, counter, getattr(shift, counter) + 1)
     audit_record(actor=added_by or user, action=f"signup.{status}", target=signup)
     signup_notice_send(signup=signup, status=status)
     return signup
 
 
-def workload_passed(user: User, shift: Shift) -> str:
-    """Why this shift would pass the workload the person chose for its month ("" if not)."""
-    profile = Profile.objects.filter(user=user).first()
-    if profile is None or not (profile.max_shifts_per_month or profile.max_hours_per_month):
-        return ""
+@dataclass(frozen=True)
+class Standing:
+    """The person's active sign-ups as a new one on `shift` meets them (one query)."""
+
+    duplicate: bool  # an active sign-up on this very shift
+    clash_id: int | None  # a confirmed or offered place at an overlapping time
+    month_shifts: int  # confirmed or offered places in the shift's month, this one left out
+    month_time: timedelta
+
+
+def standing_of(user: User, shift: Shift) -> Standing:
+    """Each sign-up rule's look at the person's other sign-ups, in one pass over them (the
+    (user, status) index): read after the person's row is locked, so it sees every
+    sign-up of theirs that was committed while this one waited."""
     start = timezone.localtime(shift.starts_at)
-    month = SignUp.objects.filter(
-        user=user,
-        status__in=(SignUp.Status.CONFIRMED, SignUp.Status.OFFERED),
-        shift__starts_at__year=start.year,
-        shift__starts_at__month=start.month,
-    ).exclude(shift=shift)
-    taken = month.aggregate(n=Count("pk"), time=Sum(F("shift__ends_at") - F("shift__starts_at")))
-    shifts = taken["n"] + 1
-    hours = ((taken["time"] or timedelta()) + (shift.ends_at - shift.starts_at)) / timedelta(
-        hours=1
+    placed = Q(status__in=(SignUp.Status.CONFIRMED, SignUp.Status.OFFERED)) & ~Q(shift=shift)
+    overlapping = Q(
+        shift__starts_at__lt=shift.ends_at,
+        shift__ends_at__gt=shift.starts_at,
+        shift__is_cancelled=False,
     )
-    limit_shifts, limit_hours = profile.max_shifts_per_month, profile.max_hours_per_month
+    same_month = Q(shift__starts_at__year=start.year, shift__starts_at__month=start.month)
+    found = SignUp.objects.filter(user=user, status__in=SignUp.ACTIVE).aggregate(
+        duplicate=Count("pk", filter=Q(shift=shift)),
+        clash=Min("pk", filter=placed & overlapping),
+        month_shifts=Count("pk", filter=placed & same_month),
+        month_time=Sum(F("shift__ends_at") - F("shift__starts_at"), filter=placed & same_month),
+    )
+    return Standing(
+        duplicate=bool(found["duplicate"]),
+        clash_id=found["clash"],
+        month_shifts=found["month_shifts"],
+        month_time=found["month_time"] or timedelta(),
+    )
+
+
+def workload_passed(limits: tuple[int | None, int | None], standing: Standing, shift: Shift) -> str:
+    """Why this shift would pass the workload the person chose for its month ("" if not)."""
+    limit_shifts, limit_hours = limits
+    if not (limit_shifts or limit_hours):
+        return ""
+    shifts = standing.month_shifts + 1
+    hours = (standing.month_time + (shift.ends_at - shift.starts_at)) / timedelta(hours=1)
     if limit_shifts and shifts > limit_shifts:
         text = _("This would be shift number %(n)s this month; you chose at most %(max)s.")
         return text % {"n": shifts, "max": limit_shifts}
@@ -119,8 +145,9 @@ def workload_passed(user: User, shift: Shift) -> str:
     return ""
 
 
-def check_can_sign_up(shift: Shift, user: User, *, now: datetime, by_coordinator: bool) -> None:
-    """Each rule, in the order a volunteer would want to hear them."""
+def check_can_sign_up(shift: Shift, user: User, *, now: datetime, by_coordinator: bool) -> Standing:
+    """Each rule, in the order a volunteer would want to hear them; returns the person's
+    standing for the workload rule, which comes after."""
     event = shift.task.event
     if shift.is_cancelled or event.status != Event.Status.PUBLISHED:
         raise Refused(_("This shift is not open for sign-up."), code="closed")
@@ -130,7 +157,8 @@ def check_can_sign_up(shift: Shift, user: User, *, now: datetime, by_coordinator
     if shift.signup_deadline and now > shift.signup_deadline and not by_coordinator:
         deadline = dates.show(shift.signup_deadline, "datetime", zone=tenant_zone())
         raise Refused(_("The sign-up deadline was %(when)s.") % {"when": deadline}, code="deadline")
-    if SignUp.objects.filter(shift=shift, user=user, status__in=SignUp.ACTIVE).exists():
+    standing = standing_of(user, shift)
+    if standing.duplicate:
         raise Refused(_("You are already signed up for this shift."), code="duplicate")
     members_only = event.visibility == Event.Visibility.MEMBERS and not by_coordinator
     if members_only and not is_member_of(user=user, event=event):
@@ -139,13 +167,14 @@ def check_can_sign_up(shift: Shift, user: User, *, now: datetime, by_coordinator
             code="members_only",
         )
     _check_requirements(shift, user)
-    clash = clashing_signup(user.pk, shift)
-    if clash:
+    if standing.clash_id is not None:
+        clash = SignUp.objects.select_related("shift__task__event").get(pk=standing.clash_id)
         raise Refused(
             _("You already have a shift at the same time: %(other)s.")
             % {"other": _describe(clash)},
             code="overlap",
         )
+    return standing
 
 
 def _check_requirements(shift: Shift, user: User) -> None:
