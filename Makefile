@@ -42,7 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python -m config.devstack bench bench/members.py
 	$(BIN)/python -m config.devstack bench bench/mail.py
 	$(BIN)/python -m config.devstack bench bench/reports.py
-	$(BIN)/python -m config.devstack bench bench/billing.py
+	$(BIN)/python -m config.devstack bench bench/billing_fleet.py
 	$(BIN)/python -m config.devstack bench bench/citizen_matching.py
 	$(BIN)/python -m config.devstack bench bench/beat.py
 	$(BIN)/python -m config.devstack bench bench/deploy.py 100,1000 --apply-up-to 100

@@ -179,8 +179,8 @@ def main() -> None:
         for path, text in APP_FILES.items():
             (folder / APP / path).parent.mkdir(parents=True, exist_ok=True)
             (folder / APP / path).write_text(text)
-        # bench/ (the script's folder) off the path: its billing.py would shadow the billing
-        # app when the throwaway settings import the project's apps.
+        # bench/ (the script's folder) off the path: no bench script may shadow one of the
+        # project's modules when the throwaway settings import the apps.
         here = str(Path(__file__).resolve().parent)
         sys.path[:] = [str(folder)] + [p for p in sys.path if str(Path(p or ".").resolve()) != here]
         os.environ["DJANGO_SETTINGS_MODULE"] = f"{APP}.settings"

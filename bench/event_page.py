@@ -21,8 +21,7 @@ from typing import Any
 
 from _harness import run_in_own_database  # bench/ is the script's folder
 
-# ... and only for that: bench/billing.py would stand in for the `billing` package, whose
-# context processor every page renders with.
+# ... and only for that: a bench script must never stand in for one of the project's modules.
 sys.path.remove(os.path.dirname(os.path.abspath(__file__)))
 
 TASKS, DAYS, PER_DAY = 10, 5, 10

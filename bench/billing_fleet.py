@@ -1,6 +1,6 @@
 """Billing benchmark: a month's metering over 200 tenants with realistic data, and invoices.
 
-    python -m config.devstack bench bench/billing.py [TENANTS]
+    python -m config.devstack bench bench/billing_fleet.py [TENANTS]
 
 Runs in a database of its own (`<name>_billing_bench`, dropped at the end) on DATABASE_URL's
 server. One tenant is provisioned and seeded in SQL like bench/reports.py's at 1/40 of its
@@ -27,14 +27,10 @@ import statistics
 import sys
 import time
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from _harness import run_in_own_database  # bench/ is the script's folder
 from reports import seed  # the same shape of tenant as the reports benchmark
-
-# This script's name is the billing package's: from here on, look for modules elsewhere.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
 TENANTS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 SCALE = 40
