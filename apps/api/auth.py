@@ -31,12 +31,12 @@ class ApiKeyAuthentication(BaseAuthentication):
             return None
         scheme, _sep, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise exceptions.AuthenticationFailed(_("Send the key as: Authorization: Bearer <key>."))
+            raise exceptions.AuthenticationFailed(
+                _("Send the key as: Authorization: Bearer <key>.")
+            )
         key = key_for(token.strip())
         if key is None:
-            raise exceptions.AuthenticationFailed(
-                _("This API key is unknown, expired or revoked.")
-            )
+            raise exceptions.AuthenticationFailed(_("This API key is unknown, expired or revoked."))
         return AnonymousUser(), key
 
     def authenticate_header(self, request: Request) -> str:

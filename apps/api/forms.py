@@ -30,9 +30,13 @@ class ApiKeyForm(forms.Form):
         self, *args: object, organisations: list[Organisation], site_wide: bool, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        choices = [(SITE_WIDE, _("The whole site"))] if site_wide else []
+        choices: list[tuple[str, str]] = (
+            [(SITE_WIDE, str(_("The whole site")))] if site_wide else []
+        )
         choices += [(str(o.pk), o.name) for o in organisations]
-        self.fields["organisation"].choices = choices
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
         self.organisations = {str(o.pk): o for o in organisations}
 
     def clean_expires_on(self) -> object:

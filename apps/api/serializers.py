@@ -8,7 +8,6 @@ from apps.attendance.models import Attendance
 from apps.members.models import Membership
 from apps.organisations.models import Organisation
 from apps.shifts.models import Category, Event, Shift, SignUp, Task
-
 from kernel import dates
 
 BIGINT = 2**63 - 1

@@ -66,7 +66,11 @@ def api_key_create(
 
 def api_key_revoke(*, actor: User, key_id: int) -> ApiKey:
     with transaction.atomic():
-        key = ApiKey.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=key_id)
+        key = (
+            ApiKey.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=key_id)
+        )
         if not may_key(user=actor, organisation=key.organisation):
             raise NotCoordinator
         if key.revoked_at is None:  # a second click changes nothing

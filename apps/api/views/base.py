@@ -26,7 +26,7 @@ class Cursor(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-    ordering = ("id",)
+    ordering: tuple[str, ...] = ("id",)
 
 
 class ByStart(Cursor):
@@ -52,7 +52,7 @@ class ApiView(generics.GenericAPIView):
             language = code.split("-")[0].lower()
             if language in LANGUAGES:
                 translation.activate(language)
-                request._request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+                request._request.LANGUAGE_CODE = language
                 break
         super().initial(request, *args, **kwargs)
 

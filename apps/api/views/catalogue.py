@@ -2,10 +2,10 @@
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics
 
 from apps.api import selectors, serializers
 from apps.api.views.base import LANGUAGE_PARAMETER, ApiView, ByStart, Cursor
-from rest_framework import generics
 
 
 class Filtered(ApiView):
@@ -39,6 +39,8 @@ ONE = extend_schema(parameters=[LANGUAGE_PARAMETER])
 
 @extend_schema_view(get=extend_schema(parameters=[LANGUAGE_PARAMETER]))
 class OrganisationList(ApiView, generics.ListAPIView):
+    """Organisations: the approved ones without a key; a key also sees its own organisation."""
+
     public = True
     serializer_class = serializers.OrganisationSerializer
     pagination_class = Cursor
@@ -49,6 +51,8 @@ class OrganisationList(ApiView, generics.ListAPIView):
 
 @extend_schema_view(get=ONE)
 class OrganisationDetail(ApiView, generics.RetrieveAPIView):
+    """One organisation."""
+
     public = True
     serializer_class = serializers.OrganisationSerializer
 
@@ -58,6 +62,8 @@ class OrganisationDetail(ApiView, generics.RetrieveAPIView):
 
 @extend_schema_view(get=ONE)
 class CategoryList(ApiView, generics.ListAPIView):
+    """The site's event categories (filter events by their slug)."""
+
     public = True
     serializer_class = serializers.CategorySerializer
     pagination_class = Cursor
@@ -68,6 +74,10 @@ class CategoryList(ApiView, generics.ListAPIView):
 
 @extend_schema_view(get=LIST)
 class EventList(Filtered, generics.ListAPIView):
+    """Events, soonest first. Without a key: published public events of approved organisations. An
+    organisation's key also sees all its own events (drafts, members only); a site-wide key sees
+    every event."""
+
     public = True
     serializer_class = serializers.EventSerializer
     pagination_class = ByStart
@@ -78,6 +88,8 @@ class EventList(Filtered, generics.ListAPIView):
 
 @extend_schema_view(get=ONE)
 class EventDetail(ApiView, generics.RetrieveAPIView):
+    """One event."""
+
     public = True
     serializer_class = serializers.EventSerializer
 
@@ -87,6 +99,8 @@ class EventDetail(ApiView, generics.RetrieveAPIView):
 
 @extend_schema_view(get=LIST)
 class TaskList(Filtered, generics.ListAPIView):
+    """Tasks of the events the caller may see; filters apply to the task's event."""
+
     public = True
     serializer_class = serializers.TaskSerializer
     pagination_class = Cursor
@@ -99,6 +113,8 @@ class TaskList(Filtered, generics.ListAPIView):
 
 @extend_schema_view(get=ONE)
 class TaskDetail(ApiView, generics.RetrieveAPIView):
+    """One task."""
+
     public = True
     serializer_class = serializers.TaskSerializer
 
@@ -108,6 +124,9 @@ class TaskDetail(ApiView, generics.RetrieveAPIView):
 
 @extend_schema_view(get=LIST)
 class ShiftList(Filtered, generics.ListAPIView):
+    """Shifts with their free places, soonest first; filters apply to the shift's times and its
+    event."""
+
     public = True
     serializer_class = serializers.ShiftSerializer
     pagination_class = ByStart
@@ -120,6 +139,8 @@ class ShiftList(Filtered, generics.ListAPIView):
 
 @extend_schema_view(get=ONE)
 class ShiftDetail(ApiView, generics.RetrieveAPIView):
+    """One shift with its free places."""
+
     public = True
     serializer_class = serializers.ShiftSerializer
 

@@ -22,3 +22,10 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "An API key made on the page API-nøgler: `Authorization: Bearer tvh_…`",
         }
+
+    def get_security_requirement(self, auto_schema: object) -> list[dict]:
+        # The public read: a key is optional (it widens what is seen), so {} is allowed too.
+        view, method = getattr(auto_schema, "view", None), getattr(auto_schema, "method", "")
+        if getattr(view, "public", False) and method == "GET":
+            return [{self.name: []}, {}]
+        return [{self.name: []}]

@@ -28,7 +28,7 @@ def keys(request: AuthedHttpRequest) -> HttpResponse:
     )
     token = ""
     if request.method == "POST" and form.is_valid():
-        key, token = services.api_key_create(
+        _key, token = services.api_key_create(
             actor=user,
             name=form.cleaned_data["name"],
             scope=form.cleaned_data["scope"],

@@ -28,6 +28,8 @@ from apps.api.views.catalogue import LIST, ONE, Filtered
     ),
 )
 class SignUpList(Filtered, generics.ListCreateAPIView):
+    """Sign-ups on shifts of the key's organisation (every organisation's for a site-wide key)."""
+
     serializer_class = serializers.SignUpSerializer
     pagination_class = Cursor
     starts, ends = "shift__starts_at", "shift__ends_at"
@@ -54,6 +56,8 @@ class SignUpList(Filtered, generics.ListCreateAPIView):
 
 @extend_schema_view(get=ONE)
 class SignUpDetail(ApiView, generics.RetrieveAPIView):
+    """One sign-up."""
+
     serializer_class = serializers.SignUpSerializer
 
     def get_queryset(self) -> QuerySet:
@@ -62,6 +66,8 @@ class SignUpDetail(ApiView, generics.RetrieveAPIView):
 
 
 class SignUpCancel(ApiView):
+    """Cancel a sign-up."""
+
     serializer_class = serializers.SignUpCancelSerializer
 
     @extend_schema(
@@ -85,6 +91,9 @@ class SignUpCancel(ApiView):
 
 @extend_schema_view(get=ONE)
 class MemberList(ApiView, generics.ListAPIView):
+    """Memberships of the key's organisation: the member's id and name, status and dates (no
+    contact details)."""
+
     serializer_class = serializers.MemberSerializer
     pagination_class = Cursor
 
@@ -95,6 +104,8 @@ class MemberList(ApiView, generics.ListAPIView):
 
 @extend_schema_view(get=LIST)
 class AttendanceList(Filtered, generics.ListAPIView):
+    """Registered attendance on shifts of the key's organisation: status and hours."""
+
     serializer_class = serializers.AttendanceSerializer
     pagination_class = Cursor
     starts, ends = "signup__shift__starts_at", "signup__shift__ends_at"

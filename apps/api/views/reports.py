@@ -11,6 +11,9 @@ from apps.reports.figures import Period, report_figures
 
 
 class ReportFigures(ApiView):
+    """The yearly report's figures for a period (apps.reports): hours, attendance, no-shows, fill
+    rate."""
+
     serializer_class = serializers.ReportSerializer
 
     @extend_schema(

@@ -15,10 +15,9 @@ from tests.personas import person
 
 
 def api_client(host: str = "nyborg.localhost", token: str = "") -> Client:
-    headers = {"HTTP_HOST": host}
     if token:
-        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    return Client(**headers)
+        return Client(HTTP_HOST=host, HTTP_AUTHORIZATION=f"Bearer {token}")
+    return Client(HTTP_HOST=host)
 
 
 @pytest.fixture
@@ -33,7 +32,10 @@ def rikke(roklub):
 
 def make_key(actor, *, scope=ApiKey.Scope.READ, organisation=None, **extra) -> tuple[ApiKey, str]:
     return api_key_create(
-        actor=actor, name=extra.pop("name", "Hjemmesiden"), scope=scope, organisation=organisation,
+        actor=actor,
+        name=extra.pop("name", "Hjemmesiden"),
+        scope=scope,
+        organisation=organisation,
         **extra,
     )
 
@@ -45,7 +47,7 @@ def club_reader(rikke, roklub) -> Client:
 
 @pytest.fixture
 def club_writer(rikke, roklub) -> Client:
-    key, token = make_key(rikke, organisation=roklub, scope=ApiKey.Scope.WRITE, name="Tilmelding")
+    _key, token = make_key(rikke, organisation=roklub, scope=ApiKey.Scope.WRITE, name="Tilmelding")
     return api_client(token=token)
 
 

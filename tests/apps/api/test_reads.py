@@ -82,7 +82,9 @@ def test_it_lists_with_a_constant_number_of_queries(kiosk, site_reader):
         return len(queries)
 
     make_shift(kiosk)
-    site_reader.get("/api/v1/categories/")  # the key's first use writes its last use (once a minute)
+    site_reader.get(
+        "/api/v1/categories/"
+    )  # the key's first use writes its last use (once a minute)
     few = {path: count(path) for path in ("/api/v1/shifts/", "/api/v1/events/", "/api/v1/tasks/")}
     Shift.objects.bulk_create(
         Shift(task=kiosk, starts_at=in_days(10 + n), ends_at=in_days(10 + n, 14), capacity=3)

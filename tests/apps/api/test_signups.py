@@ -43,9 +43,7 @@ def test_it_puts_a_person_in_line_on_a_full_shift(club_writer, morning, frida, b
     assert made.status_code == 201 and made.json()["status"] == "waitlisted"
 
 
-def test_it_refuses_with_the_pages_code_and_message_in_either_language(
-    club_writer, morning, frida
-):
+def test_it_refuses_with_the_pages_code_and_message_in_either_language(club_writer, morning, frida):
     place(morning, frida)
     with translation.override("da"):
         danish = gettext("You are already signed up for this shift.")
