@@ -8,7 +8,7 @@ from apps.api.models import ApiKey
 from apps.organisations.models import Organisation
 from kernel.forms import DayField
 
-SITE_WIDE = ""
+SITE_WIDE = "site"  # not empty: a required choice refuses ""
 
 
 class ApiKeyForm(forms.Form):

@@ -94,6 +94,16 @@ def test_it_shows_a_new_key_once_on_the_page(rikke, roklub, nyborg, nyborg_clien
     assert key.revoked_at is not None and key.revoked_by == rikke
 
 
+def test_it_makes_a_site_wide_key_for_the_owner_admin(nanna, nyborg, nyborg_client):
+    browser = signed_in(nyborg_client, nanna, nyborg)
+    made = browser.post(
+        "/api-noegler/", {"name": "Intranet", "scope": "write", "organisation": "site"}
+    )
+    assert made.status_code == 200
+    key = ApiKey.objects.get(name="Intranet")
+    assert key.organisation is None and key.writes
+
+
 def test_it_hides_the_page_from_volunteers_and_other_organisations(
     frida, kim, rikke, roklub, nyborg, nyborg_client
 ):
