@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from apps.api.views import catalogue, people, reports
+from apps.api.views.base import Nowhere
 from apps.api.views.docs import SwaggerView
 
 urlpatterns = [
@@ -24,4 +25,5 @@ urlpatterns = [
     path("members/", people.MemberList.as_view(), name="api-members"),
     path("attendance/", people.AttendanceList.as_view(), name="api-attendance"),
     path("reports/figures/", reports.ReportFigures.as_view(), name="api-report"),
+    path("<path:rest>", Nowhere.as_view()),
 ]

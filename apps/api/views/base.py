@@ -9,8 +9,9 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.utils.encoders import JSONEncoder
@@ -88,3 +89,17 @@ def _with_etag(request: Request, response: HttpResponseBase) -> HttpResponseBase
     response["ETag"] = tag
     response.setdefault("Cache-Control", "private, no-cache")
     return response
+
+
+@extend_schema(exclude=True)
+class Nowhere(ApiView):
+    """Any other address under /api/v1/: a problem too, not the site's HTML page."""
+
+    public = True
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise NotFound
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        raise NotFound  # not reached: initial refuses every method, this one included

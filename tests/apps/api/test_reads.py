@@ -153,3 +153,20 @@ def test_it_reports_figures_in_the_keys_scope(club_reader, site_reader, kim):
     other = club_reader.get("/api/v1/reports/figures/", {**year, "organisation": spejderne.pk})
     assert other.status_code == 404
     assert site_reader.get("/api/v1/reports/figures/", year).json()["organisation"] is None
+
+
+def test_it_answers_a_problem_for_an_unknown_address():
+    missing = api_client().post("/api/v1/nothing/here/")
+    assert missing.status_code == 404
+    assert missing["Content-Type"] == "application/problem+json"
+    assert missing.json()["code"] == "not_found"
+
+
+def test_it_serves_the_document_and_its_docs_without_a_cdn():
+    client = api_client()
+    document = client.get("/api/v1/schema/", {"format": "json"}).json()
+    assert document["openapi"].startswith("3.") and "Problem" in document["components"]["schemas"]
+    docs = client.get("/api/v1/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/" in docs and "https://" not in docs
+    script = client.get("/api/v1/docs/", {"script": ""})
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
