@@ -96,6 +96,7 @@ class Nowhere(ApiView):
     """Any other address under /api/v1/: a problem too, not the site's HTML page."""
 
     public = True
+    permission_classes = ()  # nothing is here, for anyone: 404 before asking for a key
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
