@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python -m config.devstack bench bench/reports.py
 	$(BIN)/python -m config.devstack bench bench/billing.py
 	$(BIN)/python -m config.devstack bench bench/citizen_matching.py
+	$(BIN)/python -m config.devstack bench bench/api.py
 
 # The Danish catalogue: collect every message (file-level locations, so moving code around
 # changes nothing), drop the ones no code uses any more, then compile. Needs GNU gettext.
