@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python -m config.devstack bench bench/citizen_matching.py
 	$(BIN)/python -m config.devstack bench bench/beat.py
 	$(BIN)/python -m config.devstack bench bench/deploy.py 100,1000 --apply-up-to 100
+	$(BIN)/python -m config.devstack bench bench/api.py
 
 # The Danish catalogue: collect every message (file-level locations, so moving code around
 # changes nothing), drop the ones no code uses any more, then compile. Needs GNU gettext.

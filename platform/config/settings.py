@@ -79,6 +79,10 @@ TENANT_APPS = [
     "apps.home",
     "apps.sso",
     "apps.twofactor",
+    "apps.api",  # the REST API and its keys (docs/api.md)
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our own static files
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -520,6 +524,41 @@ RATELIMIT_REGISTER_IP = env_rate("RATELIMIT_REGISTER_IP", "30/1h")
 # Citizens' public self-referrals (apps.citizens): each mails the coordinators; a library's
 # or a home care office's shared connection may send a few in an hour, a bot sends many.
 RATELIMIT_SELF_REFERRAL_IP = env_rate("RATELIMIT_SELF_REFERRAL_IP", "10/1h")
+
+# The API (apps.api, docs/api.md): requests per key, and per client IP without a key (the
+# public read of public events).
+RATELIMIT_API_KEY = env_rate("RATELIMIT_API_KEY", "600/1m")
+RATELIMIT_API_ANON = env_rate("RATELIMIT_API_ANON", "120/1m")
+
+# --- the REST API (apps.api, docs/api.md) -------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["apps.api.permissions.KeyScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttle.KeyThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.api.problems.problem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_PAGINATION_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tovholder API",
+    "DESCRIPTION": "A system owner's volunteering site: organisations, events, tasks, shifts, "
+    "sign-ups, members, attendance and report figures. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.api.problems.schema_hook",
+    ],
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

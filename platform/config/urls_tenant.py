@@ -39,6 +39,8 @@ urlpatterns = [
     path("evalueringer/", include("apps.evaluations.urls")),
     path("evaluering/", include("apps.evaluations.answer_urls")),
     path("rapporter/", include("apps.reports.urls")),
+    path("api/v1/", include("apps.api.urls")),
+    path("api-noegler/", include("apps.api.key_urls")),
     path("", include("apps.legal.urls")),
     path("oversigt/", include("apps.home.urls")),
     path("", include("apps.marketplace.urls")),
