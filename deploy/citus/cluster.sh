@@ -4,6 +4,7 @@
 #
 #   deploy/citus/cluster.sh up      build Citus if needed, start the nodes, create the database
 #   deploy/citus/cluster.sh test    up, a fresh test database, then pytest tests/citus
+#                                   (CITUS_KEEP=1 keeps the last one; pytest arguments follow)
 #   deploy/citus/cluster.sh down    stop the nodes (the data stays in CITUS_DIR)
 #   deploy/citus/cluster.sh url     print the coordinator's DATABASE_URL
 #
@@ -103,7 +104,11 @@ down() {
 
 run_tests() {
     up
-    create_database "$TEST_DB"
+    # CITUS_KEEP=1: the test database of the last run, with its tenants (faster reruns).
+    if [ -z "${CITUS_KEEP:-}" ] || [ -z "$(psql_on "$PORT" postgres \
+        "SELECT 1 FROM pg_database WHERE datname = '$TEST_DB'")" ]; then
+        create_database "$TEST_DB"
+    fi
     local started=$SECONDS code=0
     # The suite uses this database as it is (no test_ copy: a new database would need the
     # extension and the nodes again); one process, the nodes are busy enough.

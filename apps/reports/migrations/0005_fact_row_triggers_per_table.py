@@ -71,7 +71,7 @@ BEGIN
     IF v_shift IS NULL THEN
         RETURN NULL;  -- no sign-up (yet; its foreign key is checked at commit): no fact
     END IF;
-"""
+"""  # noqa: S608 (constants only)
     + LOOK_UP_ABOVE_SHIFT
     + """
     IF v_event IS NULL THEN

@@ -76,9 +76,10 @@ class DatabaseSchemaEditor(PostgresSchemaEditor):
         return constraint.replace("%", "%%") + PostgresSchemaEditor.sql_check_constraint
 
     def _iter_column_sql(self, column_db_type, params, model, field, *args, **kwargs):
-        for part in super()._iter_column_sql(
+        parts = super()._iter_column_sql(  # type: ignore[misc] (not in django-stubs)
             column_db_type, params, model, field, *args, **kwargs
-        ):
+        )
+        for part in parts:
             if part == "UNIQUE" and self._naming_column is not None:
                 name = self._free_name(*self._naming_column, "key", catalogue="pg_class")
                 part = f"CONSTRAINT {self.quote_name(name)} UNIQUE"
@@ -95,7 +96,7 @@ class DatabaseSchemaEditor(PostgresSchemaEditor):
             "pg_class": ("relname", "relnamespace"),
         }[catalogue]
         query = (
-            f"SELECT EXISTS (SELECT FROM pg_catalog.{catalogue} WHERE {name_column} = %s "
+            f"SELECT EXISTS (SELECT FROM pg_catalog.{catalogue} WHERE {name_column} = %s "  # noqa: S608
             f"AND {schema_column} = (SELECT relnamespace FROM pg_catalog.pg_class "
             "WHERE oid = to_regclass(%s)))"
         )
