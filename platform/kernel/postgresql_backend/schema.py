@@ -76,7 +76,7 @@ class DatabaseSchemaEditor(PostgresSchemaEditor):
         return constraint.replace("%", "%%") + PostgresSchemaEditor.sql_check_constraint
 
     def _iter_column_sql(self, column_db_type, params, model, field, *args, **kwargs):
-        parts = super()._iter_column_sql(  # type: ignore[misc] (not in django-stubs)
+        parts = super()._iter_column_sql(  # type: ignore[misc]  # not in django-stubs
             column_db_type, params, model, field, *args, **kwargs
         )
         for part in parts:
