@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install messages messages-check lock audit
+.PHONY: run test lint bench install messages messages-check lock audit citus-up citus-test citus-down
 
 # Every package at the version and hash requirements/dev.lock pins (see `make lock`), then
 # the project itself, editable, with nothing more.
@@ -79,3 +79,16 @@ lock: $(STAMP)
 audit: $(STAMP)
 	$(BIN)/pip install --quiet pip-audit
 	$(BIN)/pip-audit --requirement requirements/base.lock --require-hashes --disable-pip --strict
+
+# Past one database (docs/scaling.md): a local Citus coordinator and two workers on
+# 127.0.0.1:5440-5442, Citus built from vendor/citus/ when no citus.so is installed (needs
+# root for apt-get and make install; the servers run as user postgres). citus-test runs
+# tests/citus on a fresh database there (ARGS go to pytest; CITUS_KEEP=1 reuses the last).
+citus-up:
+	bash deploy/citus/cluster.sh up
+
+citus-test: $(STAMP)
+	bash deploy/citus/cluster.sh test $(ARGS)
+
+citus-down:
+	bash deploy/citus/cluster.sh down

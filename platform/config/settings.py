@@ -196,7 +196,7 @@ DATABASE_URL = env_required(
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
-        engine="django_tenants.postgresql_backend",
+        engine="kernel.postgresql_backend",  # django-tenants', Citus-ready (docs/scaling.md)
         conn_max_age=int(env("DB_CONN_MAX_AGE", "0") or 0),
         conn_health_checks=True,
     )

@@ -1,5 +1,7 @@
-"""The fact triggers write into the schema of the table that fired them (migration 0004),
-whatever the caller's search_path: psql's `public`, or a tenant cloned after the migration.
+"""The fact triggers write into the schema of the table that fired them (migrations 0004 and
+0005), whatever the caller's search_path: psql's `public`, or a tenant cloned after the
+migration. They need nothing a Citus worker lacks (0005): no transition table, no branching
+on the table's name (a shard's name there).
 
 VisitAarhus (the other tenant) and the template must never receive a fact of Nyborg's.
 """
@@ -13,8 +15,9 @@ from django_tenants.utils import tenant_context
 
 from apps.attendance.models import Attendance
 from apps.organisations.models import Organisation
-from apps.shifts.models import Event
+from apps.shifts.models import Event, SignUp
 from tenants.services import tenant_provision
+from tests.apps.reports.test_fact import assert_all_match
 from tests.personas import in_days, make_shift, person, place
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +37,8 @@ def as_psql(*statements: tuple[str, list]) -> None:
     """Run statements as someone in psql would: search_path public, names qualified."""
     with connection.cursor() as cursor:
         cursor.execute("SET search_path TO public")
+        # A foreign key broken here must fail here, not at a commit the test never reaches.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for sql, params in statements:
             cursor.execute(sql, params)
     connection.set_schema_to_public()  # django-tenants sets its search_path again next time
@@ -96,3 +101,42 @@ def test_a_tenant_cloned_after_the_migration_writes_its_facts_into_its_own_schem
     as_psql(("DELETE FROM klon.attendance_attendance WHERE id = %s", [marked.pk]))
     assert facts("klon") == []
     assert facts("nyborg") == nyborg_before and facts("tenant_template") == template_before
+
+
+def test_it_keeps_the_report_right_when_psql_deletes_sign_ups(world, in_nyborg):
+    """A data fix in psql: sign-ups deleted with their attendances, schema-qualified, with
+    psql's search_path; every figure still equals the reference read from the source."""
+    came = SignUp.objects.filter(attendance__status="present").order_by("pk")[:2]
+    missed = SignUp.objects.filter(attendance__status="no_show").order_by("pk")[:1]
+    unmarked = SignUp.objects.filter(attendance__isnull=True).order_by("pk")[:1]
+    doomed = [s.pk for s in [*came, *missed, *unmarked]]
+    assert len(doomed) == 4
+    facts_before = len(facts("nyborg"))
+    as_psql(
+        ("DELETE FROM nyborg.attendance_attendance WHERE signup_id = ANY(%s)", [doomed]),
+        ("DELETE FROM nyborg.shifts_signup WHERE id = ANY(%s)", [doomed]),
+    )
+    connection.set_tenant(in_nyborg)
+    assert not SignUp.objects.filter(pk__in=doomed).exists()
+    assert len(facts("nyborg")) == facts_before - 3
+    assert_all_match(world)
+
+
+def test_it_needs_nothing_a_citus_worker_lacks(in_nyborg):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname, tgnewtable, tgoldtable FROM pg_trigger JOIN pg_class c "
+            "ON c.oid = tgrelid WHERE c.relnamespace = 'nyborg'::regnamespace "
+            "AND tgname LIKE 'reports_fact_%%'"
+        )
+        triggers = cursor.fetchall()
+        cursor.execute(
+            "SELECT proname, prosrc FROM pg_proc WHERE pronamespace = 'nyborg'::regnamespace "
+            "AND proname LIKE 'reports_fact_%%'"
+        )
+        sources = dict(cursor.fetchall())
+    assert len(triggers) == 8 and all(new is old is None for _, new, old in triggers)
+    assert len(sources) == 7
+    for name, source in sources.items():
+        assert "TG_TABLE_NAME" not in source, name
+        assert "TG_TABLE_SCHEMA" in source, name  # every table named from it

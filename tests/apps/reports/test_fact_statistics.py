@@ -1,5 +1,5 @@
 """The fact triggers look rows up by primary key even when the statistics say the tables are
-empty (migration 0003).
+empty (migrations 0003 and 0005).
 
 After a mass delete or an import rolled back, and then a vacuum, pg_class says reltuples = 0
 while the tables still have pages: the planner estimates one row for each, and a join over
@@ -159,8 +159,8 @@ def test_it_follows_changes_above_an_attendance_by_indexes(statistics_say_empty,
     assert_facts_match_the_source()
 
 
-def test_it_keeps_one_join_for_a_big_statement(world):
-    """Over 200 rows in one statement (the row-by-row limit): the set-based join of 0002."""
+def test_it_follows_a_big_statement_row_by_row(world):
+    """Over 200 rows in one statement (0003/0004 joined these; row triggers since 0005)."""
     with connection.cursor() as cursor:
         cursor.execute("UPDATE attendance_attendance SET hours = hours + 1")
         assert cursor.rowcount > 200
@@ -180,7 +180,13 @@ def test_it_carries_the_look_ups_into_a_tenant_cloned_from_the_template(in_nybor
             "WHERE pronamespace = current_schema()::regnamespace AND proname LIKE 'reports_fact_%'"
         )
         functions = dict(cursor.fetchall())
-    assert functions["reports_fact_put"] == ["enable_seqscan=off"]
-    assert functions["reports_fact_forget"] == ["enable_seqscan=off"]
-    assert functions["reports_fact_refresh"] == ["enable_seqscan=off"]
-    assert functions["reports_fact_upsert"] is None  # a big statement is planned as it comes
+    # Each look-up function pins enable_seqscan off (TRUNCATE's reads nothing).
+    assert functions == {
+        "reports_fact_attendance_put": ["enable_seqscan=off"],
+        "reports_fact_attendance_forget": ["enable_seqscan=off"],
+        "reports_fact_attendance_empty": None,
+        "reports_fact_signup_changed": ["enable_seqscan=off"],
+        "reports_fact_shift_changed": ["enable_seqscan=off"],
+        "reports_fact_task_changed": ["enable_seqscan=off"],
+        "reports_fact_event_changed": ["enable_seqscan=off"],
+    }
