@@ -16,7 +16,7 @@ class EndpointForm(forms.Form):
         help_text=_("Where the events are posted, e.g. https://intranet.example.dk/tovholder."),
     )
     kinds = forms.MultipleChoiceField(
-        label=_("Events"), choices=Kind.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Event kinds"), choices=Kind.choices, widget=forms.CheckboxSelectMultiple
     )
     organisation = forms.ChoiceField(label=_("Organisation"))
 

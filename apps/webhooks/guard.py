@@ -44,7 +44,7 @@ def checked_address(url: str) -> tuple[str, int, str]:
         found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
         raise Refused(_("The host name could not be found.")) from error
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in found]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found]
     if not addresses:
         raise Refused(_("The host name could not be found."))
     allowed = getattr(settings, "WEBHOOKS_ALLOW_PRIVATE", False)
