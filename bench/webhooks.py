@@ -117,7 +117,7 @@ def deliver_with(tenant: Any, workers: int) -> int:
     from apps.webhooks.services import deliver_due
 
     def one() -> int:
-        connection.set_tenant(tenant)
+        connection.set_tenant(tenant)  # type: ignore[attr-defined]
         try:
             return deliver_due()["sent"]
         finally:

@@ -31,9 +31,9 @@ from django.utils import timezone
 from apps.webhooks import guard
 from apps.webhooks.models import Delivery
 
-BATCH_SIZE = 50
+BATCH_SIZE = 20  # at most 20 times TIMEOUT_SECONDS per batch: well inside CLAIM_TIMEOUT
 MAX_ATTEMPTS = 6
-CLAIM_TIMEOUT = timedelta(minutes=5)
+CLAIM_TIMEOUT = timedelta(minutes=15)  # a claim older than this has lost its worker
 TIMEOUT_SECONDS = 10
 USER_AGENT = "Tovholder-Webhooks/1"
 

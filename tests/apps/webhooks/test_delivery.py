@@ -114,7 +114,7 @@ def test_it_takes_back_a_dead_workers_claim(hooked, receiver, morning, frida):
     shift_sign_up(shift_id=morning.pk, user=frida)
     assert len(deliveries_claim()) == 1  # the worker dies here
     assert deliveries_claim() == []
-    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
         ids = deliveries_claim()
         assert deliveries_send(delivery_ids=ids) == {"sent": 1, "retry": 0, "failed": 0}
     assert len(receiver.received) == 1
