@@ -136,3 +136,14 @@ def test_it_sends_an_organisations_events_only_to_its_own_endpoints(hooked, rece
     other = Organisation.objects.get(name="Nyborg Spejderne")
     assert event_emit(kind="signup.created", organisation_id=other.pk, payload={}) == 0
     assert event_emit(kind="signup.created", organisation_id=roklub.pk, payload={}) == 1
+
+
+def test_the_beat_task_delivers_and_stores_the_next_retry(hooked, receiver, morning, frida, nyborg):
+    from apps.webhooks.tasks import deliver_webhooks
+
+    receiver.status = 502
+    shift_sign_up(shift_id=morning.pk, user=frida)
+    assert deliver_webhooks() == {"sent": 0, "retry": 1, "failed": 0}
+    row = Delivery.objects.get()
+    due_at = TenantDue.objects.get(tenant_id=nyborg.pk, kind="webhooks").due_at
+    assert due_at == row.next_attempt_at
