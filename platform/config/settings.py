@@ -80,6 +80,7 @@ TENANT_APPS = [
     "apps.sso",
     "apps.twofactor",
     "apps.api",  # the REST API and its keys (docs/api.md)
+    "apps.webhooks",  # outgoing signed webhooks (docs/webhooks.md)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our own static files
@@ -269,6 +270,10 @@ CELERY_BEAT_SCHEDULE = {
     "shifts-expire-offers": {"task": "apps.shifts.tasks.dispatch_expire_offers", "schedule": 60.0},
     "messaging-due-messages": {
         "task": "apps.messaging.tasks.dispatch_due_messages",
+        "schedule": 60.0,
+    },
+    "webhooks-deliver": {  # the webhook outbox (apps.webhooks, docs/webhooks.md)
+        "task": "apps.webhooks.tasks.dispatch_webhooks",
         "schedule": 60.0,
     },
     "messaging-automatic": {  # reminders, orientation mails, unfilled-shift alerts
@@ -529,6 +534,11 @@ RATELIMIT_SELF_REFERRAL_IP = env_rate("RATELIMIT_SELF_REFERRAL_IP", "10/1h")
 # public read of public events).
 RATELIMIT_API_KEY = env_rate("RATELIMIT_API_KEY", "600/1m")
 RATELIMIT_API_ANON = env_rate("RATELIMIT_API_ANON", "120/1m")
+
+# Outgoing webhooks (apps.webhooks, docs/webhooks.md): off, they are never sent to private,
+# loopback, link-local, multicast or reserved addresses (the SSRF guard). Turn on only for an
+# installation whose receivers live on its own private network.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
 
 # --- the REST API (apps.api, docs/api.md) -------------------------------------------------
 REST_FRAMEWORK = {

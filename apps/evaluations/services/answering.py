@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.evaluations.models import Answer, Invitation, Question, Response
+from apps.webhooks.services import event_emit
 
 
 def answer_submit(*, token: str, answers: dict[int, object]) -> Response:
@@ -54,6 +55,17 @@ def answer_submit(*, token: str, answers: dict[int, object]) -> Response:
         Answer.objects.bulk_create(rows)
         invitation.answered_at = timezone.now()
         invitation.save(update_fields=["answered_at"])
+        event_emit(
+            kind="evaluation.answered",
+            organisation_id=shift.task.event.organisation_id,
+            # Anonymous questionnaires name nobody here either.
+            payload={
+                "response": response.pk,
+                "questionnaire": questionnaire.pk,
+                "shift": shift.pk,
+                "person": None if anonymous else invitation.user_id,
+            },
+        )
         # No audit row: it would tie the person to the moment of an anonymous answer.
     return response
 

@@ -15,6 +15,7 @@ from apps.members.models import Membership, MembershipRequest, Profile
 from apps.members.notifications import membership_answered_send, membership_requested_send
 from apps.members.selectors import is_member
 from apps.organisations.permissions import require_coordinator
+from apps.webhooks.services import event_emit
 
 if TYPE_CHECKING:  # shifts builds on members: the event arrives from its page
     from apps.shifts.models import Event
@@ -96,3 +97,8 @@ def _make_member(request: MembershipRequest, actor: User) -> None:
         membership.save(update_fields=["status"])
     Profile.objects.get_or_create(user=request.user)
     audit_record(actor=actor, action="membership.added", target=membership)
+    event_emit(
+        kind="member.created",
+        organisation_id=request.organisation_id,
+        payload={"membership": membership.pk, "person": request.user_id},
+    )

@@ -13,6 +13,7 @@ from apps.members.models import MemberNote, Membership, Profile
 from apps.members.services.information import information_notice_send
 from apps.organisations.models import Organisation
 from apps.organisations.permissions import require_coordinator
+from apps.webhooks.services import event_emit
 
 
 def membership_add(
@@ -29,6 +30,11 @@ def membership_add(
         Profile.objects.get_or_create(user=user)
         if created:
             audit_record(actor=actor, action="membership.added", target=membership)
+            event_emit(
+                kind="member.created",
+                organisation_id=organisation.pk,
+                payload={"membership": membership.pk, "person": user.pk},
+            )
     return membership
 
 

@@ -27,6 +27,7 @@ from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.notifications import shift_changes_send
 from apps.shifts.services._common import locked_shift
 from apps.shifts.services.planning import EventChanges, _require_open
+from apps.webhooks.services import event_emit
 from tenants import due
 
 
@@ -70,6 +71,7 @@ def shift_reschedule(
         shift.save(update_fields=["starts_at", "ends_at", "signup_deadline"])
         moved = [was] if (was.was_start, was.was_end) != (starts_at, ends_at) else []
         told = _tell(moved, organisation_id=shift.task.event.organisation_id)
+        _emit_changed(moved, [shift], organisation_id=shift.task.event.organisation_id)
         audit_record(
             actor=actor,
             action="shift.rescheduled",
@@ -102,6 +104,7 @@ def event_reschedule(
         if move_shifts and event.starts_at != was_start:
             moved = _move_shifts(shifts, wall_clock_offset(was_start, event.starts_at))
         told = _tell(moved, organisation_id=event.organisation_id)
+        _emit_changed(moved, shifts, organisation_id=event.organisation_id)
         audit_record(
             actor=actor,
             action="event.rescheduled",
@@ -159,6 +162,24 @@ def _tell(moved: list[Moved], *, organisation_id: int) -> int:
             key=key, organisation_id=organisation_id, changes=changes, groups=payload
         )
     return len(shifts_of)
+
+
+def _emit_changed(moved: list[Moved], shifts: list[Shift], *, organisation_id: int) -> None:
+    """One webhook event naming every moved shift, old and new times (apps.webhooks)."""
+    if not moved:
+        return
+    now = {shift.pk: shift for shift in shifts}
+    rows = [
+        {
+            "shift": m.shift_id,
+            "starts_at": _iso(now[m.shift_id].starts_at),
+            "ends_at": _iso(now[m.shift_id].ends_at),
+            "was_starts_at": _iso(m.was_start),
+            "was_ends_at": _iso(m.was_end),
+        }
+        for m in moved
+    ]
+    event_emit(kind="shift.changed", organisation_id=organisation_id, payload={"shifts": rows})
 
 
 def _iso(moment: datetime | None) -> str | None:

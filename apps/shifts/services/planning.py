@@ -16,6 +16,7 @@ from apps.organisations.permissions import require_coordinator
 from apps.shifts.models import Category, Event, Shift, SignUp, Task
 from apps.shifts.notifications import signup_notice_send
 from apps.shifts.services._common import FILL_WAITLIST, locked_shift
+from apps.webhooks.services import event_emit
 from kernel.tasks import enqueue_on_commit
 from tenants import due
 
@@ -258,6 +259,11 @@ def _cancel_locked_shift(shift: Shift, actor: User, reason: str) -> None:
         is_cancelled=True, confirmed_count=0, offered_count=0, waitlist_count=0
     )
     audit_record(actor=actor, action="shift.cancelled", target=shift, told=len(active))
+    event_emit(
+        kind="shift.cancelled",
+        organisation_id=shift.task.event.organisation_id,
+        payload={"shift": shift.pk, "reason": reason[:500], "signups_ended": active},
+    )
     for signup in SignUp.objects.filter(pk__in=active).select_related("shift__task__event"):
         signup_notice_send(signup=signup, status="shift_cancelled")
 

@@ -22,6 +22,7 @@ from apps.shifts.services._common import (
     locked_shift,
     tenant_policy,
 )
+from apps.webhooks.services import event_emit
 from kernel import dates
 from kernel.tasks import enqueue_on_commit
 from kernel.times import now_or
@@ -89,6 +90,11 @@ def _take_place(
     # The row is locked by this transaction, so its counters are ours to know: no re-read.
     setattr(shift, counter, getattr(shift, counter) + 1)
     audit_record(actor=added_by or user, action=f"signup.{status}", target=signup)
+    event_emit(
+        kind="signup.created",
+        organisation_id=shift.task.event.organisation_id,
+        payload={"signup": signup.pk, "shift": shift.pk, "person": user.pk, "status": status},
+    )
     signup_notice_send(signup=signup, status=status)
     return signup
 
@@ -249,6 +255,18 @@ def _end(
         target=signup,
         was=previous,
         late=signup.is_late,
+    )
+    event_emit(
+        kind="signup.cancelled",
+        organisation_id=shift.task.event.organisation_id,
+        payload={
+            "signup": signup.pk,
+            "shift": shift.pk,
+            "person": signup.user_id,
+            "status": signup.status,
+            "was": previous,
+            "late": signup.is_late,
+        },
     )
     if by_coordinator:
         signup_notice_send(signup=signup, status=signup.status)

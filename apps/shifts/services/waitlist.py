@@ -23,6 +23,7 @@ from apps.shifts.services._common import (
     locked_shift,
     tenant_policy,
 )
+from apps.webhooks.services import event_emit
 from kernel.tasks import enqueue_on_commit
 from kernel.times import now_or
 
@@ -83,6 +84,17 @@ def _give_place(signup: SignUp, shift: Shift, now: datetime) -> None:
     signup.save(update_fields=["status", "offer_expires_at", "confirmed_at"])
     Shift.objects.filter(pk=shift.pk).update(waitlist_count=F("waitlist_count") - 1, **counters)
     audit_record(actor=None, action=f"waitlist.{signup.status}", target=signup)
+    event_emit(
+        kind="waitlist.promoted",
+        organisation_id=shift.task.event.organisation_id,
+        payload={
+            "signup": signup.pk,
+            "shift": shift.pk,
+            "person": signup.user_id,
+            "status": signup.status,
+            "offer_expires_at": signup.offer_expires_at,
+        },
+    )
 
 
 def offer_accept(*, signup_id: int, user: User, now: datetime | None = None) -> SignUp:
