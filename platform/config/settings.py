@@ -80,6 +80,7 @@ TENANT_APPS = [
     "apps.sso",
     "apps.twofactor",
     "apps.api",  # the REST API and its keys (docs/api.md)
+    "apps.embed",  # the opportunities on other web sites (docs/embedding.md)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our own static files

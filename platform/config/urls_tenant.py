@@ -41,6 +41,7 @@ urlpatterns = [
     path("rapporter/", include("apps.reports.urls")),
     path("api/v1/", include("apps.api.urls")),
     path("api-noegler/", include("apps.api.key_urls")),
+    path("", include("apps.embed.urls")),  # indlejret/, indlejret/feed.json, oembed
     path("", include("apps.legal.urls")),
     path("oversigt/", include("apps.home.urls")),
     path("", include("apps.marketplace.urls")),
