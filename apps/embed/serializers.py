@@ -5,6 +5,7 @@ free places."""
 from rest_framework import serializers
 
 from apps.api.serializers import EventSerializer
+from apps.shifts.models import Event
 from apps.shifts.selectors import event_url
 
 PRIVATE = {"visibility", "status", "organisation"}  # always public and published here
@@ -31,5 +32,5 @@ class FeedEventSerializer(EventSerializer):
             "signup_open",
         ]
 
-    def get_url(self, event: object) -> str:
+    def get_url(self, event: Event) -> str:
         return self.context["request"].build_absolute_uri(event_url(event=event))

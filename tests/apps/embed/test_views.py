@@ -6,7 +6,6 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django_tenants.utils import tenant_context
 
 from apps.organisations.models import Organisation
 from apps.shifts.models import Category, Event
@@ -114,7 +113,8 @@ def test_it_lists_public_upcoming_opportunities_with_links_to_new_tabs(
     for title in ("Kladde", "Kun medlemmer", "Hemmelig"):
         assert title not in page
     assert page.index("Havnefest") < page.index("Nyborg Regatta")  # soonest first
-    link = f'<a href="http://nyborg.localhost/arrangementer/{regatta.pk}/" target="_blank" rel="noopener">'
+    address = f"http://nyborg.localhost/arrangementer/{regatta.pk}/"
+    link = f'<a href="{address}" target="_blank" rel="noopener">'
     assert link in page
     assert page.count('target="_blank" rel="noopener"') == 3  # two events, all opportunities
     assert page.count('<span class="sr-only">') == 3
