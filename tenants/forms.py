@@ -4,7 +4,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kernel.forms import add_service_error
+from tenants import validators
 from tenants.models import Tenant
+
+MAX_EMBED_ORIGINS = 20  # a CSP header, and a Tovholder site is embedded on a handful at most
 
 
 class ServiceErrorsMixin(forms.Form):
@@ -81,6 +84,7 @@ class SiteSettingsForm(forms.ModelForm):
             "contact_email",
             "contact_phone",
             "contact_address",
+            "embed_origins",
         ]
         labels = {
             "contact_email": _("Contact email"),
@@ -102,6 +106,41 @@ class SiteSettingsForm(forms.ModelForm):
             "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
             "contact_address": forms.Textarea(attrs={"rows": 3}),
         }
+
+    embed_origins = forms.CharField(
+        label=_("Web sites that may show the opportunities"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+        help_text=_(
+            "One address a line, e.g. https://www.nyborg.dk, or https://*.nyborg.dk for all "
+            "its subdomains. Only these sites can show the embedded list; none if empty."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["embed_origins"] = "\n".join(self.instance.embed_origins or [])
+
+    def clean_embed_origins(self) -> list[str]:
+        lines = str(self.cleaned_data["embed_origins"]).split()
+        allow_loopback = settings.TENANT_URL_SCHEME == "http"  # development and tests only
+        origins: list[str] = []
+        errors: list[ValidationError] = []
+        for line in lines:
+            try:
+                origin = validators.embed_origin(line, allow_loopback_http=allow_loopback)
+            except ValidationError as error:
+                errors.append(error)
+            else:
+                if origin not in origins:
+                    origins.append(origin)
+        if errors:
+            raise ValidationError(errors)
+        if len(origins) > MAX_EMBED_ORIGINS:
+            raise ValidationError(
+                _("At most %(n)s web sites.") % {"n": MAX_EMBED_ORIGINS}, code="embed_too_many"
+            )
+        return origins
 
     def clean_contact_phone(self) -> str:
         phone = str(self.cleaned_data["contact_phone"]).strip()

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.files.storage import Storage, storages
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -103,6 +104,14 @@ class Tenant(TenantMixin):
         _("staff are signed out after minutes without activity"),
         default=60,
         validators=[MinValueValidator(5), MaxValueValidator(720)],
+    )
+    # Web sites that may show the embed page in an <iframe> (apps/embed): origins such as
+    # https://www.nyborg.dk, validated by validators.embed_origin. Empty: framed by nobody.
+    embed_origins = ArrayField(
+        models.CharField(max_length=300),
+        verbose_name=_("embedding sites"),
+        blank=True,
+        default=list,
     )
     is_template = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

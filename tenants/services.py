@@ -312,6 +312,7 @@ POLICY_FIELDS = (
     "hours_margin",
     "coordinators_need_second_factor",
     "staff_idle_minutes",
+    "embed_origins",  # who may frame the embed page (apps/embed)
 )
 VENDOR_FIELDS = ("sms_enabled", "sms_sender", "mail_rate_per_minute")
 # The system owner's contact details, shown in every page's footer.

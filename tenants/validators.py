@@ -91,3 +91,53 @@ def validate_brand_colour(value: str) -> None:
             code="low_contrast",
             params={"colour": value, "ratio": number_format(ratio, 2)},
         )
+
+
+# An origin a tenant lets frame its embed page (apps/embed, docs/embedding.md): https, a host
+# name (or `*.` and a host name: its subdomains) and perhaps a port; no path, no query.
+_EMBED_ORIGIN_RE = re.compile(
+    r"^https://(\*\.)?(?P<host>[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+)(:(?P<port>[0-9]{1,5}))?/?$"
+)
+# Developers and the browser test serve the embedding page over plain http on loopback.
+_LOOPBACK_ORIGIN_RE = re.compile(r"^http://(localhost|127\.0\.0\.1)(:[0-9]{1,5})?/?$")
+
+
+def embed_origin(value: str, *, allow_loopback_http: bool = False) -> str:
+    """The origin as a browser writes it (lower case, no trailing slash), or a Danish-first
+    ValidationError saying what to write instead."""
+    origin = value.strip().lower().rstrip("/")
+    if allow_loopback_http and _LOOPBACK_ORIGIN_RE.match(origin):
+        return origin
+    if origin.startswith("http://"):
+        raise ValidationError(
+            _("“%(origin)s”: only https addresses may show the embedded page."),
+            code="embed_not_https",
+            params={"origin": value},
+        )
+    match = _EMBED_ORIGIN_RE.match(origin + "/")
+    port = match and match.group("port")
+    labels = match.group("host").split(".") if match else []
+    if not match or not all(HOST_LABEL_RE.match(x) for x in labels) or int(port or 1) > 65535:
+        raise ValidationError(
+            _(
+                "“%(origin)s” is not a web site address. Write https:// and the host name, "
+                "for example https://www.nyborg.dk or https://*.nyborg.dk for all its "
+                "subdomains, without a path."
+            ),
+            code="embed_invalid_origin",
+            params={"origin": value},
+        )
+    return origin
+
+
+def embed_origin_matches(allowed: str, origin: str) -> bool:
+    """Whether a browser's Origin header is one of the allowed origins (`*.` any subdomain)."""
+    if "://*." not in allowed:
+        return origin == allowed
+    scheme, rest = allowed.split("://*.", 1)
+    prefix = f"{scheme}://"
+    return (
+        origin.startswith(prefix)
+        and origin.endswith("." + rest)
+        and "/" not in origin[len(prefix) :]
+    )

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kernel.http import AuthedHttpRequest, require_site_admin
+from tenants.embed import embed_addresses, embed_snippet, frame_title
 from tenants.forms import SiteSettingsForm
 from tenants.selectors import current_tenant
 from tenants.services import tenant_update_settings
@@ -33,7 +34,13 @@ def site_settings(request: AuthedHttpRequest) -> HttpResponse:
         tenant_update_settings(tenant=tenant, actor=request.user, **changed)
         messages.success(request, _("The settings are saved."))
         return redirect("site-settings")
-    return render(request, "tenants/site_settings.html", {"form": form})
+    addresses = embed_addresses(request)
+    context = {
+        "form": form,
+        "addresses": addresses,
+        "snippet": embed_snippet(src=addresses["page"], title=frame_title(tenant)),
+    }
+    return render(request, "tenants/site_settings.html", context)
 
 
 def brand_css(request: HttpRequest) -> HttpResponse:

@@ -81,6 +81,7 @@ TENANT_APPS = [
     "apps.twofactor",
     "apps.api",  # the REST API and its keys (docs/api.md)
     "apps.webhooks",  # outgoing signed webhooks (docs/webhooks.md)
+    "apps.embed",  # the opportunities on other web sites (docs/embedding.md)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our own static files

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from apps.embed import views
+
+urlpatterns = [
+    path("indlejret/", views.embed_page, name="embed"),
+    path("indlejret/feed.json", views.feed, name="embed-feed"),
+    path("oembed", views.oembed, name="embed-oembed"),
+    path("indstillinger/indlejring/", views.snippet_page, name="embed-snippet"),
+]
