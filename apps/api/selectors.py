@@ -12,7 +12,7 @@ its own tenant's schema, so another tenant's key is simply unknown here.
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -95,9 +95,22 @@ def attendance(*, key: ApiKey) -> QuerySet[Attendance]:
     ).select_related("signup")
 
 
-def person(*, person_id: int) -> User | None:
-    """Someone who may be signed up: an active, not erased account of this site."""
-    return User.objects.filter(pk=person_id, is_active=True, erased_at__isnull=True).first()
+def person(*, key: ApiKey, person_id: int) -> User | None:
+    """Someone who may be signed up: an active, not erased account of this site; for an
+    organisation's key, one of its active members (a key must not reach people who have
+    nothing to do with the organisation: the page's coordinators cannot either)."""
+    people = User.objects.filter(pk=person_id, is_active=True, erased_at__isnull=True)
+    if key.organisation_id is not None:
+        people = people.filter(
+            Exists(
+                Membership.objects.filter(
+                    user=OuterRef("pk"),
+                    organisation_id=key.organisation_id,
+                    status=Membership.Status.ACTIVE,
+                )
+            )
+        )
+    return people.first()
 
 
 def day_start(day: date, *, next_day: bool = False) -> datetime:

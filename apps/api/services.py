@@ -98,7 +98,7 @@ def api_signup_create(
     """The person signs up as on the marketplace page (their rules: deadline, members only,
     age, overlap, workload), on a shift of the key's organisation. Refused as the page is."""
     shift = selectors.writable_shift(key=key, shift_id=shift_id)
-    person = selectors.person(person_id=person_id)
+    person = selectors.person(key=key, person_id=person_id)
     if shift is None or person is None:
         raise Http404
     with transaction.atomic():

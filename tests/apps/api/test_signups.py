@@ -7,12 +7,20 @@ from django.utils.translation import gettext
 
 from apps.api.models import ApiKey
 from apps.audit.models import AuditEvent
+from apps.members.models import Membership
 from apps.organisations.models import OrganisationRole
 from apps.shifts.models import Event, SignUp
 from tests.apps.api.conftest import api_client, make_key
 from tests.personas import place
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _rowers(roklub, frida, bo, carl) -> None:
+    # An organisation's key signs up its own members only (apps.api.selectors.person).
+    for rower in (frida, bo, carl):
+        Membership.objects.create(user=rower, organisation=roklub, started_on="2026-01-01")
 
 
 def sign_up(client, shift, person, headers=None, **extra):
@@ -114,3 +122,13 @@ def test_it_validates_the_body(club_writer):
     assert set(bad.json()["errors"]) == {"shift", "person"}
     junk = club_writer.post("/api/v1/signups/", "{", content_type="application/json")
     assert junk.status_code == 400 and junk.json()["code"] == "parse_error"
+
+
+def test_it_signs_up_only_the_organisations_own_members_with_its_key(
+    club_writer, morning, dorthe, nanna, in_nyborg
+):
+    # Dorthe has nothing to do with the roklub: its key cannot reach her, a site key can.
+    assert sign_up(club_writer, morning, dorthe).status_code == 404
+    assert not SignUp.objects.filter(user=dorthe).exists()
+    site_writer = api_client(token=make_key(nanna, scope=ApiKey.Scope.WRITE)[1])
+    assert sign_up(site_writer, morning, dorthe).status_code == 201
