@@ -25,7 +25,8 @@
       .then(() => navigator.serviceWorker.ready)
       .then((registration) => {
         const others = (root.dataset.dayUrls || "").split(" ").filter(Boolean);
-        if (registration.active) registration.active.postMessage({ keep: [location.pathname, ...others] });
+        const assets = [...document.querySelectorAll("link[rel=stylesheet], script[src]")].map((el) => el.href || el.src);
+        if (registration.active) registration.active.postMessage({ keep: [location.pathname, ...assets, ...others] });
       })
       .catch(() => null); // without a worker the open page still queues
   }

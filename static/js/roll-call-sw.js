@@ -42,7 +42,8 @@ self.addEventListener("fetch", (event) => {
   );
 });
 
-// The page asks for the day's other roll calls to be kept too (its data-day-urls).
+// The page asks for itself, its assets and the day's other roll calls (its data-day-urls)
+// to be kept: it was fetched before the worker controlled it.
 self.addEventListener("message", (event) => {
   const urls = event.data && event.data.keep;
   if (!Array.isArray(urls)) return;
@@ -50,7 +51,10 @@ self.addEventListener("message", (event) => {
     caches.open(CACHE).then((cache) =>
       Promise.all(
         urls
-          .filter((u) => ROLL_CALL.test(new URL(u, self.location.origin).pathname))
+          .filter((u) => {
+            const url = new URL(u, self.location.origin);
+            return url.origin === self.location.origin && kept(url);
+          })
           .map((u) =>
             fetch(u, { credentials: "same-origin" })
               .then((r) => (r.ok && !r.redirected ? cache.put(u, r) : null))
