@@ -48,6 +48,7 @@ class OfflineTick(models.Model):
 
     class Outcome(models.TextChoices):
         APPLIED = "applied", _("Saved")
+        UNCHANGED = "unchanged", _("Already so")
         CONFLICT = "conflict", _("Changed later by someone else")
         REFUSED = "refused", _("Refused")
 

@@ -125,6 +125,8 @@ def _apply_one(*, actor: User, shift: Shift, tick: Tick) -> TickResult:
     made_at = min(tick.made_at, timezone.now())
     outcome, message = OfflineTick.Outcome.APPLIED, ""
     if attendance.pk and _changed_at(attendance) > made_at:
+        # Already so since: nothing written (and not the last change, for _changed_at).
+        outcome = OfflineTick.Outcome.UNCHANGED
         if attendance.status != tick.status:
             outcome = OfflineTick.Outcome.CONFLICT
             message = _(

@@ -79,6 +79,18 @@ def test_it_lets_a_later_correction_by_another_coordinator_win(nanna, ole, morni
     assert AuditEvent.objects.filter(action="attendance.offline_conflict").count() == 1
 
 
+def test_it_keeps_the_later_change_after_a_tick_that_agreed(nanna, ole, morning, frida_on):
+    no_show = tick(frida_on, "no_show", ago=timedelta(minutes=20))
+    present = tick(frida_on, "present", ago=timedelta(minutes=10))
+    roll_call_mark(actor=ole, signup_id=frida_on.pk, status="present")  # after both taps
+    [agreed] = offline_ticks_apply(actor=nanna, shift_id=morning.pk, ticks=[present])
+    assert agreed.outcome == "unchanged" and not agreed.message
+    # Ole's change is still the last one, not the tick that agreed with it.
+    [late] = offline_ticks_apply(actor=nanna, shift_id=morning.pk, ticks=[no_show])
+    assert late.outcome == "conflict"
+    assert Attendance.objects.get(signup=frida_on).status == "present"
+
+
 def test_it_lets_a_tick_made_after_the_last_change_win(nanna, ole, morning, frida_on):
     roll_call_mark(actor=ole, signup_id=frida_on.pk, status="present")
     made = tick(frida_on, "no_show", ago=-timedelta(seconds=1))  # the device's clock runs ahead
