@@ -6,29 +6,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('attendance', '0002_attendance_hours_override'),
-        ('shifts', '0004_event_image_alt'),
+        ("attendance", "0002_attendance_hours_override"),
+        ("shifts", "0004_event_image_alt"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OfflineTick',
+            name="OfflineTick",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_id', models.UUIDField(unique=True)),
-                ('status', models.CharField(choices=[('present', 'Present'), ('late', 'Late'), ('no_show', 'No-show')], max_length=10)),
-                ('made_at', models.DateTimeField()),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('outcome', models.CharField(choices=[('applied', 'Saved'), ('unchanged', 'Already so'), ('conflict', 'Changed later by someone else'), ('refused', 'Refused')], max_length=10)),
-                ('message', models.CharField(blank=True, max_length=500)),
-                ('made_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signup', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offline_ticks', to='shifts.signup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client_id", models.UUIDField(unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("present", "Present"), ("late", "Late"), ("no_show", "No-show")],
+                        max_length=10,
+                    ),
+                ),
+                ("made_at", models.DateTimeField()),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("applied", "Saved"),
+                            ("unchanged", "Already so"),
+                            ("conflict", "Changed later by someone else"),
+                            ("refused", "Refused"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("message", models.CharField(blank=True, max_length=500)),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signup",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offline_ticks",
+                        to="shifts.signup",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
     ]
