@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.attendance.models import Attendance, OfflineTick
 from apps.attendance.offline import Tick, offline_ticks_apply, ticks_parse
+from apps.attendance.selectors import day_roll_calls
 from apps.attendance.services import roll_call_mark
 from apps.audit.models import AuditEvent
 from apps.organisations.models import OrganisationRole
@@ -207,3 +208,16 @@ def test_it_serves_the_service_worker_for_the_roll_call_scope(english):
     assert response["Content-Type"].startswith("text/javascript")
     assert reverse("attendance-service-worker") == "/fremmoede/sw.js"
     assert b"tovholder-roll-call" in response.content
+
+
+def test_it_names_the_days_other_roll_calls_for_the_worker_to_keep(
+    english, nyborg, nanna, ole, kim, morning, kiosk
+):
+    afternoon = make_shift(kiosk, start=morning.ends_at)
+    make_shift(kiosk, start=morning.starts_at + timedelta(days=1))  # another day
+    make_shift(kiosk, start=morning.ends_at, is_cancelled=True)
+    signed_in(english, ole, nyborg)
+    page = english.get(reverse("attendance-roll-call", args=[morning.pk])).content.decode()
+    expected = reverse("attendance-roll-call", args=[afternoon.pk])
+    assert f'data-day-urls="{expected}"' in page
+    assert day_roll_calls(user=kim, shift=morning) == []  # not his association's
