@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.attendance.offline import offline_ticks_apply, ticks_parse
+from apps.attendance.offline_check_in import check_ins_parse, offline_check_ins_apply
 from apps.attendance.views import _shift
 from kernel.http import AuthedHttpRequest
 
@@ -34,6 +35,21 @@ def ticks(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
         text = " ".join(problem.messages) if isinstance(problem, ValidationError) else ""
         return JsonResponse({"error": text or "json"}, status=400)
     results = offline_ticks_apply(actor=request.user, shift_id=shift.pk, ticks=batch)
+    return JsonResponse({"results": [result.as_json() for result in results]})
+
+
+@login_required
+@require_POST
+def check_ins(request: AuthedHttpRequest) -> HttpResponse:
+    """The volunteer's queued check-ins: {"check_ins": [{client_id, shift, token,
+    made_at}, ...]} -> {"results": [...]}. Only the signed-in person's own sign-ups."""
+    try:
+        body = json.loads(request.body or b"{}")
+        items = check_ins_parse(body.get("check_ins") if isinstance(body, dict) else None)
+    except (ValueError, ValidationError) as problem:
+        text = " ".join(problem.messages) if isinstance(problem, ValidationError) else ""
+        return JsonResponse({"error": text or "json"}, status=400)
+    results = offline_check_ins_apply(user=request.user, items=items)
     return JsonResponse({"results": [result.as_json() for result in results]})
 
 
