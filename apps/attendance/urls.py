@@ -12,6 +12,7 @@ urlpatterns = [
     path("tilmeldinger/<int:signup_id>/", views.mark, name="attendance-mark"),
     path("tilmeldinger/<int:signup_id>/timer/", views.correct, name="attendance-correct"),
     path("udeblivelser/", views.no_shows, name="attendance-no-shows"),
+    path("ind/uden-net/", views_offline.check_in_shell, name="attendance-check-in-offline"),
     path("ind/offline/", views_offline.check_ins, name="attendance-offline-check-ins"),
     path("ind/<int:shift_id>/<str:token>/", views.scan, name="attendance-scan"),
 ]

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.attendance.offline import offline_ticks_apply, ticks_parse
@@ -51,6 +52,15 @@ def check_ins(request: AuthedHttpRequest) -> HttpResponse:
         return JsonResponse({"error": text or "json"}, status=400)
     results = offline_check_ins_apply(user=request.user, items=items)
     return JsonResponse({"results": [result.as_json() for result in results]})
+
+
+@login_required
+@require_GET
+def check_in_shell(request: AuthedHttpRequest) -> HttpResponse:
+    """The check-in page the service worker keeps and opens for a code scanned without
+    network (the shift and code are read from the scanned address by the page's script).
+    Signed in, so its CSRF token is the volunteer's when the queue is sent."""
+    return render(request, "attendance/scan_offline.html")
 
 
 @cache

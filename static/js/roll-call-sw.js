@@ -1,4 +1,5 @@
-/* The roll call's service worker (served as /fremmoede/sw.js; scope /fremmoede/).
+/* The roll call's and the volunteer's check-in's service worker (served as
+   /fremmoede/sw.js; scope /fremmoede/, which holds both).
    Network first: each roll-call page and its assets are kept in the cache when fetched
    online, and served from it when the network is gone, so a roll call opened earlier in
    the day opens again without network. Ticks are not handled here: the page queues them
@@ -7,6 +8,10 @@
 
 const CACHE = "tovholder-roll-call-v1";
 const ROLL_CALL = /^\/fremmoede\/vagter\/\d+\/$/;
+// A volunteer's scan of the shift's code: never kept (the code rotates, the page says who
+// is in); without network the check-in page kept below opens instead, and queues.
+const SCAN = /^\/fremmoede\/ind\/\d+\/[^/]+\/$/;
+const SCAN_SHELL = "/fremmoede/ind/uden-net/";
 
 self.addEventListener("install", () => self.skipWaiting());
 
@@ -20,14 +25,19 @@ self.addEventListener("activate", (event) => {
 });
 
 function kept(url) {
-  return ROLL_CALL.test(url.pathname) || url.pathname.startsWith("/static/") || url.pathname === "/brand.css";
+  return ROLL_CALL.test(url.pathname) || url.pathname === SCAN_SHELL || url.pathname.startsWith("/static/") || url.pathname === "/brand.css";
 }
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin || !kept(url)) return;
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === "navigate" && SCAN.test(url.pathname)) {
+    event.respondWith(fetch(request).catch(() => caches.match(SCAN_SHELL, { ignoreVary: true }).then((hit) => hit || Response.error())));
+    return;
+  }
+  if (!kept(url)) return;
   event.respondWith(
     fetch(request)
       .then((response) => {
