@@ -41,10 +41,12 @@ class Attendance(models.Model):
 
 
 class OfflineTick(models.Model):
-    """A roll-call tick made on a device without network, sent later (services/offline).
+    """A roll-call tick made on a device without network, sent later (attendance.offline),
+    or a volunteer's check-in by the code queued on their phone (offline_check_in; then
+    `made_by` is the volunteer and `status` what the check-in made).
 
     The client's own id is unique: a batch sent twice (the answer lost on a bad line)
-    applies each tick once. `made_at` is when the coordinator tapped, on the device."""
+    applies each once. `made_at` is when the coordinator or volunteer tapped, on the device."""
 
     class Outcome(models.TextChoices):
         APPLIED = "applied", _("Saved")
