@@ -32,6 +32,9 @@ from apps.shifts.models import SignUp
 from apps.shifts.services._common import Refused
 
 MAX_AGE = timedelta(hours=12)
+# The page was opened (the code seen) at most this long before the tap: as a scan
+# remembered in the session online (views.SCAN_KEPT).
+SEEN_KEPT = timedelta(minutes=15)
 MAX_BATCH = 20  # a phone's own check-ins of a day
 
 
@@ -41,6 +44,7 @@ class QueuedCheckIn:
     shift_id: int
     token: str
     made_at: datetime
+    seen_at: datetime | None = None  # the page with the code opened, if before the tap
 
 
 @dataclass(frozen=True)
@@ -74,11 +78,14 @@ def check_ins_parse(raw: object) -> list[QueuedCheckIn]:
             shift_id = int(item["shift"])
             token = str(item["token"])[:100]
             made_at = parse_datetime(str(item["made_at"]))
-        except (KeyError, TypeError, ValueError):
+            seen_at = parse_datetime(str(item["seen_at"])) if item.get("seen_at") else None
+        except (KeyError, TypeError, ValueError, AttributeError):
             raise Refused(_("A check-in could not be read."), code="malformed") from None
-        if made_at is None or timezone.is_naive(made_at):
+        if any(m is not None and timezone.is_naive(m) for m in (made_at, seen_at)):
             raise Refused(_("A check-in could not be read."), code="malformed")
-        items.append(QueuedCheckIn(client_id, shift_id, token, made_at))
+        if made_at is None:
+            raise Refused(_("A check-in could not be read."), code="malformed")
+        items.append(QueuedCheckIn(client_id, shift_id, token, made_at, seen_at))
     return items
 
 
@@ -126,13 +133,17 @@ def _apply_one(*, user: User, item: QueuedCheckIn, now: datetime) -> CheckInResu
             outcome = OfflineTick.Outcome.CONFLICT
             message = _("The coordinator has since marked you as a no-show. Please see them.")
     else:
+        # The code is judged when the page showed it (as the session's remembered scan
+        # online), if that was shortly before the tap; else at the tap.
+        seen = item.seen_at
+        scanned_at = seen if seen and made_at - SEEN_KEPT <= seen <= made_at else made_at
         try:
             attendance = check_in(
                 user=user,
                 shift_id=item.shift_id,
                 token=item.token,
                 now=made_at,
-                scanned_at=made_at,
+                scanned_at=scanned_at,
             )
         except Refused as refusal:
             outcome, message = OfflineTick.Outcome.REFUSED, " ".join(refusal.messages)

@@ -17,6 +17,7 @@
   const csrf = root.querySelector("input[name=csrfmiddlewaretoken]");
   const RETRY_MS = 15000;
   const SCAN = /^\/fremmoede\/ind\/(\d+)\/([^/]+)\/$/;
+  const seenAt = new Date().toISOString(); // the code on this page was seen now
   let sending = false;
   let failed = false;
   let timer = null;
@@ -119,7 +120,7 @@
     const scan = SCAN.exec(location.pathname);
     if (!scan) return;
     const items = queue();
-    items.push({ client_id: newId(), shift: Number(scan[1]), token: scan[2], made_at: new Date().toISOString() });
+    items.push({ client_id: newId(), shift: Number(scan[1]), token: scan[2], made_at: new Date().toISOString(), seen_at: seenAt });
     save(items);
     form.hidden = true;
     flush();

@@ -87,6 +87,24 @@ def test_it_judges_the_code_at_the_scan_not_at_the_arrival(frida, today, frida_o
     assert not Attendance.objects.exists()
 
 
+def test_it_judges_the_code_when_the_page_showed_it_shortly_before(frida, today, frida_on):
+    # The page opened online with a fresh code; the network went; she pressed 8 minutes on.
+    seen = timezone.now() - timedelta(minutes=10)
+    token = shift_token(today.pk, at=seen)
+    made_at = seen + timedelta(minutes=8)
+    item = QueuedCheckIn(uuid.uuid4(), today.pk, token, made_at, seen_at=seen)
+    [result] = offline_check_ins_apply(user=frida, items=[item])
+    assert result.outcome == "applied" and result.checked_in_at == made_at
+    # Seen longer before the tap than a scan is kept: judged at the tap, expired.
+    long_seen = timezone.now() - timedelta(minutes=25)
+    old_token = shift_token(today.pk, at=long_seen)
+    tap = long_seen + timedelta(minutes=20)
+    late = QueuedCheckIn(uuid.uuid4(), today.pk, old_token, tap, seen_at=long_seen)
+    Attendance.objects.all().delete()
+    [result] = offline_check_ins_apply(user=frida, items=[late])
+    assert result.outcome == "refused" and "expired" in result.message
+
+
 def test_it_refuses_a_check_in_half_a_day_old(frida, kiosk):
     long_ago = make_shift(kiosk, start=timezone.now() - timedelta(hours=14), hours=4)
     SignUp.objects.create(shift=long_ago, user=frida, status=SignUp.Status.CONFIRMED)
