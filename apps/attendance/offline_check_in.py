@@ -135,8 +135,8 @@ def _apply_one(*, user: User, item: QueuedCheckIn, now: datetime) -> CheckInResu
     else:
         # The code is judged when the page showed it (as the session's remembered scan
         # online), if that was shortly before the tap; else at the tap.
-        seen = item.seen_at
-        scanned_at = seen if seen and made_at - SEEN_KEPT <= seen <= made_at else made_at
+        shown = item.seen_at
+        scanned_at = shown if shown and made_at - SEEN_KEPT <= shown <= made_at else made_at
         try:
             attendance = check_in(
                 user=user,

@@ -101,13 +101,17 @@ def test_it_keeps_ticking_without_network_and_sends_the_ticks_later(
         check_page(page, axe_source, "roll-call-online")
 
         # The service worker keeps the page and its assets while online ...
-        page.wait_for_function(
-            """async () => {
-              const cache = await caches.open("tovholder-roll-call-v1");
-              const page = await cache.match(location.pathname);
-              return !!page && !!navigator.serviceWorker.controller;
-            }"""
-        )
+        kept = """async () => {
+          const cache = await caches.open("tovholder-roll-call-v1");
+          const page = await cache.match(location.pathname);
+          return !!page && !!navigator.serviceWorker.controller;
+        }"""
+        # evaluate awaits the promise (wait_for_function would take the promise as true).
+        for _try in range(100):
+            if page.evaluate(kept):
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate(kept)
         page.context.set_offline(True)
         # ... so that it opens again without network (a reload in the hall).
         page.reload()
