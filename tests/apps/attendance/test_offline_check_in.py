@@ -204,3 +204,18 @@ def test_it_shows_another_site_nothing(aarhus_client, aarhus, anders, nyborg, to
     assert response.status_code == 200
     assert response.json()["results"][0]["outcome"] == "refused"
     assert not Attendance.objects.exists()
+
+
+def test_it_serves_the_check_in_page_for_the_worker_to_keep_to_the_signed_in(
+    english, nyborg, frida
+):
+    url = reverse("attendance-check-in-offline")
+    assert english.get(url).status_code == 302  # to sign in: the page holds her CSRF token
+    signed_in(english, frida, nyborg)
+    response = english.get(url)
+    assert response.status_code == 200
+    assert (
+        b'class="check-in-form"' in response.content and b"check-in-offline.js" in response.content
+    )
+    worker = english.get(reverse("attendance-service-worker")).content
+    assert url.encode() in worker  # the worker opens it for a scan without network
