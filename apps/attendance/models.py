@@ -38,3 +38,35 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signup} {self.status}"
+
+
+class OfflineTick(models.Model):
+    """A roll-call tick made on a device without network, sent later (attendance.offline),
+    or a volunteer's check-in by the code queued on their phone (offline_check_in; then
+    `made_by` is the volunteer and `status` what the check-in made).
+
+    The client's own id is unique: a batch sent twice (the answer lost on a bad line)
+    applies each once. `made_at` is when the coordinator or volunteer tapped, on the device."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("Saved")
+        UNCHANGED = "unchanged", _("Already so")
+        CONFLICT = "conflict", _("Changed later by someone else")
+        REFUSED = "refused", _("Refused")
+
+    client_id = models.UUIDField(unique=True)
+    signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="offline_ticks")
+    status = models.CharField(max_length=10, choices=Attendance.Status)
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=10, choices=Outcome)
+    message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.status} {self.outcome}"

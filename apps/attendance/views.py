@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from apps.attendance.forms import CorrectionForm
 from apps.attendance.models import Attendance
-from apps.attendance.selectors import no_shows_per_volunteer, roll_call
+from apps.attendance.selectors import day_roll_calls, no_shows_per_volunteer, roll_call
 from apps.attendance.services import (
     CHECK_OUT_AFTER,
     Code,
@@ -62,6 +62,10 @@ def roll_call_view(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
         "event": shift.task.event,
         "signups": roll_call(shift=shift),
         "statuses": Attendance.Status.choices,
+        "day_urls": " ".join(
+            reverse("attendance-roll-call", args=[pk])
+            for pk in day_roll_calls(user=request.user, shift=shift)
+        ),
     }
     return render(request, "attendance/roll_call.html", context)
 

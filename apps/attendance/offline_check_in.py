@@ -1,0 +1,173 @@
+"""Check-ins a volunteer made by the shift's code without network, sent when it came back.
+
+The scan page queues the check-in on the phone with an id it makes itself and the time
+of the tap (static/js/check-in-offline.js) and sends it later. Here it goes through
+`check_in` with the time of the tap as both `now` and `scanned_at`, so the code's
+rotating window, the opening hour and lateness are judged at the scan, not at the
+arrival. Its own rules, those of the roll call's queue (apps.attendance.offline):
+
+- once: the client's id is stored in `OfflineTick` (unique), so a check-in sent twice
+  counts once and gets its first answer back;
+- the later change wins: when a coordinator ticked or corrected the attendance after the
+  tap, the check-in is not applied;
+- too old: a check-in made more than MAX_AGE before it arrives is refused (a phone left
+  in a drawer for days does not write hours into last week).
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.attendance.models import Attendance, OfflineTick
+from apps.attendance.offline import _changed_at
+from apps.attendance.services import check_in
+from apps.shifts.models import SignUp
+from apps.shifts.services._common import Refused
+
+MAX_AGE = timedelta(hours=12)
+# The page was opened (the code seen) at most this long before the tap: as a scan
+# remembered in the session online (views.SCAN_KEPT).
+SEEN_KEPT = timedelta(minutes=15)
+MAX_BATCH = 20  # a phone's own check-ins of a day
+
+
+@dataclass(frozen=True)
+class QueuedCheckIn:
+    client_id: uuid.UUID
+    shift_id: int
+    token: str
+    made_at: datetime
+    seen_at: datetime | None = None  # the page with the code opened, if before the tap
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    client_id: str
+    shift_id: int
+    outcome: str  # OfflineTick.Outcome
+    message: str
+    checked_in_at: datetime | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "client_id": self.client_id,
+            "shift": self.shift_id,
+            "outcome": self.outcome,
+            "message": self.message,
+            "checked_in_at": self.checked_in_at.isoformat() if self.checked_in_at else None,
+        }
+
+
+def check_ins_parse(raw: object) -> list[QueuedCheckIn]:
+    """The queue as the page sends it; Refused (in the user's language) when malformed."""
+    if not isinstance(raw, list) or not raw:
+        raise Refused(_("Nothing to save."), code="empty")
+    if len(raw) > MAX_BATCH:
+        raise Refused(_("At most %(n)s check-ins at a time.") % {"n": MAX_BATCH}, code="too_many")
+    items = []
+    for item in raw:
+        try:
+            client_id = uuid.UUID(str(item["client_id"]))
+            shift_id = int(item["shift"])
+            token = str(item["token"])[:100]
+            made_at = parse_datetime(str(item["made_at"]))
+            seen_at = parse_datetime(str(item["seen_at"])) if item.get("seen_at") else None
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise Refused(_("A check-in could not be read."), code="malformed") from None
+        if any(m is not None and timezone.is_naive(m) for m in (made_at, seen_at)):
+            raise Refused(_("A check-in could not be read."), code="malformed")
+        if made_at is None:
+            raise Refused(_("A check-in could not be read."), code="malformed")
+        items.append(QueuedCheckIn(client_id, shift_id, token, made_at, seen_at))
+    return items
+
+
+def _apply_one(*, user: User, item: QueuedCheckIn, now: datetime) -> CheckInResult:
+    def result(outcome: str, message: str = "", at: datetime | None = None) -> CheckInResult:
+        return CheckInResult(str(item.client_id), item.shift_id, outcome, message, at)
+
+    # Lock this person's sign-up first: a second sending of the same id waits, then sees it.
+    signup = (
+        SignUp.objects.select_for_update(of=("self",))
+        .filter(shift_id=item.shift_id, user=user, status=SignUp.Status.CONFIRMED)
+        .first()
+    )
+    seen = OfflineTick.objects.filter(client_id=item.client_id).first()
+    if seen is not None:
+        if seen.made_by_id != user.pk:  # somebody else's id: tell nothing about it
+            return result(OfflineTick.Outcome.REFUSED, _("This check-in could not be saved."))
+        stored = Attendance.objects.filter(signup_id=seen.signup_id).first()
+        return CheckInResult(
+            str(seen.client_id),
+            item.shift_id,
+            seen.outcome,
+            seen.message,
+            stored.checked_in_at if stored else None,
+        )
+    if signup is None:
+        text = _("You are not signed up for this shift. Please see the coordinator.")
+        return result(OfflineTick.Outcome.REFUSED, text)
+    # A phone whose clock runs ahead must not beat the coordinator's later corrections.
+    made_at = min(item.made_at, now)
+    outcome, message = OfflineTick.Outcome.APPLIED, ""
+    attendance = Attendance.objects.select_for_update().filter(signup=signup).first()
+    if now - made_at > MAX_AGE:
+        outcome = OfflineTick.Outcome.REFUSED
+        message = _(
+            "This check-in was made more than %(hours)s hours ago and was not saved. "
+            "Please see the coordinator."
+        ) % {"hours": int(MAX_AGE / timedelta(hours=1))}
+    elif attendance is not None and attendance.checked_in_at is not None:
+        outcome = OfflineTick.Outcome.UNCHANGED  # already in: by the code, online or queued
+    elif attendance is not None and _changed_at(attendance) > made_at:
+        # The coordinator ticked or corrected after the scan: theirs stands.
+        outcome = OfflineTick.Outcome.UNCHANGED
+        if attendance.status == Attendance.Status.NO_SHOW:
+            outcome = OfflineTick.Outcome.CONFLICT
+            message = _("The coordinator has since marked you as a no-show. Please see them.")
+    else:
+        # The code is judged when the page showed it (as the session's remembered scan
+        # online), if that was shortly before the tap; else at the tap.
+        shown = item.seen_at
+        scanned_at = shown if shown and made_at - SEEN_KEPT <= shown <= made_at else made_at
+        try:
+            attendance = check_in(
+                user=user,
+                shift_id=item.shift_id,
+                token=item.token,
+                now=made_at,
+                scanned_at=scanned_at,
+            )
+        except Refused as refusal:
+            outcome, message = OfflineTick.Outcome.REFUSED, " ".join(refusal.messages)
+    OfflineTick.objects.create(
+        client_id=item.client_id,
+        signup=signup,
+        # What the check-in made (or found); "" when nothing was written.
+        status=attendance.status if attendance is not None and attendance.pk else "",
+        made_at=made_at,
+        made_by=user,
+        outcome=outcome,
+        message=message,
+    )
+    return result(outcome, message, attendance.checked_in_at if attendance else None)
+
+
+def offline_check_ins_apply(
+    *, user: User, items: list[QueuedCheckIn], now: datetime | None = None
+) -> list[CheckInResult]:
+    """Apply a phone's queued check-ins, each once, in the order made, each in its own
+    transaction (one refused does not undo the others)."""
+    moment = now or timezone.now()
+    results = []
+    for item in sorted(items, key=lambda i: i.made_at):
+        with transaction.atomic():
+            results.append(_apply_one(user=user, item=item, now=moment))
+    return results

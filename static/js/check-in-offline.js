@@ -1,0 +1,132 @@
+/* The volunteer's check-in by the shift's code keeps working without network
+   (docs/architecture.md, "Check-in offline"). When the phone is offline, the check-in
+   button does not post: the check-in goes in a queue on the phone (localStorage) with an
+   id made here, the shift and code from the address, and the time of the tap, and is sent
+   to the server when the network returns (the online event, and every 15 seconds while
+   one waits); the server applies each id once, judging the code at the time of the tap.
+   The same script runs on the page the service worker serves for a code scanned without
+   network. Online, the form posts as before. */
+"use strict";
+
+(function () {
+  const root = document.querySelector("[data-check-in]");
+  if (!root) return;
+  const status = document.getElementById("check-in-sync");
+  const results = document.getElementById("check-in-results");
+  const key = "tovholder.check-in";
+  const csrf = root.querySelector("input[name=csrfmiddlewaretoken]");
+  const RETRY_MS = 15000;
+  const SCAN = /^\/fremmoede\/ind\/(\d+)\/([^/]+)\/$/;
+  const seenAt = new Date().toISOString(); // the code on this page was seen now
+  let sending = false;
+  let failed = false;
+  let timer = null;
+
+  if ("serviceWorker" in navigator && root.dataset.worker) {
+    navigator.serviceWorker
+      .register(root.dataset.worker)
+      .then(() => navigator.serviceWorker.ready)
+      .then((registration) => {
+        const assets = [...document.querySelectorAll("link[rel=stylesheet], script[src]")].map((el) => el.href || el.src);
+        const keep = [...assets, root.dataset.shell].filter(Boolean);
+        if (registration.active) registration.active.postMessage({ keep });
+      })
+      .catch(() => null); // without a worker the open page still queues
+  }
+
+  function queue() {
+    try {
+      return JSON.parse(localStorage.getItem(key) || "[]");
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function save(items) {
+    localStorage.setItem(key, JSON.stringify(items));
+  }
+
+  function newId() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  function render() {
+    const waiting = queue().length;
+    const offline = !navigator.onLine || failed;
+    const parts = [];
+    if (offline) parts.push(root.dataset.textOffline);
+    if (waiting) parts.push(root.dataset.textWaiting);
+    const text = parts.join(" ");
+    if (status.textContent !== text) status.textContent = text;
+    status.classList.toggle("is-offline", offline);
+    status.classList.toggle("is-empty", !text);
+  }
+
+  function report(items) {
+    items.forEach((r) => {
+      const text = r.outcome === "applied" ? root.dataset.textSaved : r.message;
+      if (!text) return;
+      const line = document.createElement("li");
+      line.textContent = text;
+      results.append(line);
+    });
+    results.hidden = !results.children.length;
+  }
+
+  function later() {
+    clearTimeout(timer);
+    if (queue().length) timer = setTimeout(flush, RETRY_MS);
+  }
+
+  async function flush() {
+    const batch = queue();
+    if (sending || !batch.length || !navigator.onLine || !csrf) return render();
+    sending = true;
+    try {
+      const response = await fetch(root.dataset.endpoint, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf.value },
+        body: JSON.stringify({ check_ins: batch }),
+      });
+      failed = false;
+      if (response.ok && (response.headers.get("Content-Type") || "").includes("json")) {
+        const answer = await response.json();
+        const done = new Set(answer.results.map((r) => r.client_id));
+        save(queue().filter((c) => !done.has(c.client_id)));
+        report(answer.results);
+      } else {
+        // Signed out or a stale page: the check-in stays on the phone until a reload.
+        report([{ message: root.dataset.textRefused }]);
+      }
+    } catch (error) {
+      failed = true; // no network after all: "online" is only the browser's guess
+    } finally {
+      sending = false;
+      render();
+      later();
+    }
+  }
+
+  root.addEventListener("submit", (event) => {
+    const form = event.target.closest("form.check-in-form");
+    if (!form || navigator.onLine) return; // online: the form posts as before
+    event.preventDefault();
+    const scan = SCAN.exec(location.pathname);
+    if (!scan) return;
+    const items = queue();
+    items.push({ client_id: newId(), shift: Number(scan[1]), token: scan[2], made_at: new Date().toISOString(), seen_at: seenAt });
+    save(items);
+    form.hidden = true;
+    flush();
+  });
+
+  window.addEventListener("online", flush);
+  window.addEventListener("offline", render);
+  flush();
+})();
