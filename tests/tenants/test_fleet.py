@@ -1,9 +1,10 @@
 """Deploys that skip what is done (tenants.fleet, manage.py migrate_tenants).
 
 Nyborg and VisitAarhus are the suite's tenants; a schema is made stale by giving it an old
-recorded state, and, where a real migrate must apply something, by taking its last shifts
-migration (0004, which adds a column) back: the column dropped and the migration forgotten.
-Forgetting it without dropping the column makes the migrate fail (the column is there).
+recorded state, and, where a real migrate must apply something, by taking back a migration
+that adds one column and that nothing depends on (found in the graph, so a later migration
+of the same app does not break these tests): the column dropped and the migration
+forgotten. Forgetting it without dropping the column makes the migrate fail (it is there).
 """
 
 import functools
@@ -12,10 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import AddField
 from django_tenants.utils import schema_context
 
 from tenants.fleet import Outcome, migrate_fleet
@@ -32,6 +36,22 @@ def _fresh_content_type_cache():
     # A real migrate fills Django's content-type cache from a tenant's schema.
     yield
     ContentType.objects.clear_cache()
+
+
+@functools.cache
+def added_column() -> tuple[str, str, str, str]:
+    """(app, migration, table, column) of a tenant app's leaf migration that only adds a
+    column and on which no other migration depends."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    tenant_apps = {c.label for c in apps.get_app_configs() if c.name in settings.TENANT_APPS}
+    for app, name in sorted(loader.graph.leaf_nodes()):
+        operations = loader.disk_migrations[(app, name)].operations
+        if app in tenant_apps and len(operations) == 1 and isinstance(operations[0], AddField):
+            if not loader.graph.node_map[(app, name)].children:
+                model = apps.get_model(app, operations[0].model_name)
+                column = model._meta.get_field(operations[0].name).column
+                return app, name, model._meta.db_table, column
+    raise AssertionError("no tenant migration adds just one column")
 
 
 def state_of(schema_name: str) -> str:
@@ -79,35 +99,37 @@ def test_it_skips_every_schema_whose_state_is_current(django_assert_num_queries)
 
 
 def test_it_migrates_a_stale_schema_and_records_its_state(nyborg, aarhus):
+    app, name, table, column = added_column()
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE nyborg.shifts_event DROP COLUMN image_alt")
-    forget_migration("nyborg", "shifts", "0004_event_image_alt")
+        cursor.execute(f'ALTER TABLE nyborg."{table}" DROP COLUMN "{column}"')
+    forget_migration("nyborg", app, name)
     make_stale("nyborg")
     aarhus_migrated_at = aarhus.migrated_at
     report = migrate_fleet(workers=0)  # in this process: the test's transaction
     assert report.ok and report.skipped == 2
     assert [(o.schema_name, o.applied) for o in report.migrated] == [
-        ("nyborg", ("shifts.0004_event_image_alt",))
+        ("nyborg", (f"{app}.{name}",))
     ]
-    assert is_applied("nyborg", "shifts", "0004_event_image_alt")
+    assert is_applied("nyborg", app, name)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT image_alt FROM nyborg.shifts_event LIMIT 0")  # back again
+        cursor.execute(f'SELECT "{column}" FROM nyborg."{table}" LIMIT 0')  # back again
     assert state_of("nyborg") == code_migration_state()
     aarhus.refresh_from_db()
     assert aarhus.migrated_at == aarhus_migrated_at  # skipped, not opened
 
 
 def test_it_reports_a_failing_tenant_which_keeps_its_old_state(nyborg, aarhus):
-    forget_migration("visitaarhus", "shifts", "0004_event_image_alt")
+    app, name, _table, column = added_column()
+    forget_migration("visitaarhus", app, name)
     make_stale("nyborg", "visitaarhus")
     with pytest.raises(CommandError) as raised:
         call_command("migrate_tenants", workers=0, verbosity=0)
     message = str(raised.value)
     assert "1 tenant schema(s) failed to migrate" in message
-    assert 'visitaarhus: ProgrammingError: column "image_alt"' in message
+    assert f'visitaarhus: ProgrammingError: column "{column}"' in message
     assert "nyborg" not in message
     assert state_of("visitaarhus") == OLD  # the next run retries it
-    assert not is_applied("visitaarhus", "shifts", "0004_event_image_alt")
+    assert not is_applied("visitaarhus", app, name)
     assert state_of("nyborg") == code_migration_state()  # the others went on
 
 

@@ -9,6 +9,7 @@ endpoint, never a lost event.
 """
 
 import json
+import logging
 import uuid
 from typing import Any
 
@@ -18,6 +19,9 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.webhooks.models import Endpoint, Kind
+from kernel.cache import CACHE_ERRORS, cache_get, cache_set
+
+logger = logging.getLogger(__name__)
 
 FLAG = "webhooks.any"
 FLAG_TIMEOUT = 3600
@@ -33,15 +37,25 @@ WHERE is_active AND %s = ANY(kinds) AND (organisation_id IS NULL OR organisation
 
 
 def has_endpoints() -> bool:
-    flag = cache.get(FLAG)
+    # Redis down: a miss (the database answers); a sign-up never waits on the flag.
+    flag = cache_get(FLAG)
     if flag is None:
         flag = Endpoint.objects.filter(is_active=True).exists()
-        cache.set(FLAG, flag, FLAG_TIMEOUT)
+        cache_set(FLAG, flag, FLAG_TIMEOUT)
     return bool(flag)
 
 
-def flag_drop() -> None:
-    cache.delete(FLAG)
+def flag_drop(*, strict: bool = True) -> None:
+    """Forget the flag. Strict inside the transaction that makes an endpoint: if Redis
+    cannot forget a cached False, the endpoint is refused rather than left deaf for an
+    hour; after the commit (a second drop, or an endpoint switched off) a failure only
+    logs, as a stale True costs one empty INSERT."""
+    try:
+        cache.delete(FLAG)
+    except CACHE_ERRORS as error:
+        if strict:
+            raise
+        logger.warning("Cache unavailable, dropping %s: %r", FLAG, error)
 
 
 def event_emit(*, kind: str, organisation_id: int | None, payload: dict[str, Any]) -> int:

@@ -28,7 +28,8 @@ def endpoint_create(
         )
         audit_record(actor=actor, action="webhook.created", target=endpoint, url=url)
         flag_drop()
-        transaction.on_commit(flag_drop)  # a concurrent emit may have cached False meanwhile
+        # A concurrent emit may have cached False meanwhile.
+        transaction.on_commit(lambda: flag_drop(strict=False))
     return endpoint
 
 
@@ -39,5 +40,5 @@ def endpoint_deactivate(*, actor: User, endpoint_id: int) -> Endpoint:
             endpoint.is_active = False
             endpoint.save(update_fields=["is_active"])
             audit_record(actor=actor, action="webhook.deactivated", target=endpoint)
-        transaction.on_commit(flag_drop)
+        transaction.on_commit(lambda: flag_drop(strict=False))
     return endpoint
