@@ -8,6 +8,7 @@ urlpatterns: list = [
     path("konto/bevis/", views.my_records_page, name="credential-mine"),
     path("konto/bevis/<uuid:record_id>/", views.my_record_detail, name="credential-mine-detail"),
     path("konto/bevis/<uuid:record_id>/json/", views.my_record_json, name="credential-mine-json"),
+    path("konto/bevis/<uuid:record_id>/pdf/", views.my_record_pdf, name="credential-mine-pdf"),
     path(
         "konto/bevis/<uuid:record_id>/traek-tilbage/",
         views.my_record_revoke,

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.credentials import signing
+from apps.credentials.pdf import record_pdf
 from apps.credentials.models import IssuedRecord
 from apps.credentials.selectors import my_records, record_by_id, record_parts
 from apps.credentials.services import RecordRefused, record_issue, record_revoke, record_verify
@@ -49,6 +50,16 @@ def my_record_json(request: AuthedHttpRequest, record_id: uuid.UUID) -> HttpResp
         content_type="application/vc+json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="frivilligbevis-{record.pk}.json"'
+    return response
+
+
+@login_required
+def my_record_pdf(request: AuthedHttpRequest, record_id: uuid.UUID) -> HttpResponse:
+    record = my_records(user=request.user).filter(pk=record_id).first()
+    if record is None:
+        raise Http404
+    response = HttpResponse(record_pdf(record), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="frivilligbevis-{record.pk}.pdf"'
     return response
 
 
