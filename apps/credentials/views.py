@@ -12,8 +12,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.credentials import signing
-from apps.credentials.pdf import record_pdf
 from apps.credentials.models import IssuedRecord
+from apps.credentials.pdf import record_pdf
 from apps.credentials.selectors import my_records, record_by_id, record_parts
 from apps.credentials.services import RecordRefused, record_issue, record_revoke, record_verify
 from kernel.http import AuthedHttpRequest
