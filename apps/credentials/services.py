@@ -24,6 +24,9 @@ CONTEXT = [
 SIGNATURE_FAILED = gettext_noop(
     "The signature does not match: the record has been changed or was not signed by %(issuer)s."
 )
+GENUINE = gettext_noop(
+    "The signature matches, nothing has been changed and the volunteer has not withdrawn it."
+)
 _RECORD_PATH = re.compile(r"/bevis/([0-9a-f-]{36})/$")
 
 
@@ -143,4 +146,8 @@ def record_verify(*, document: object) -> Verdict:
             % {"day": timezone.localdate(record.revoked_at).isoformat()},
             record,
         )
-    return Verdict(True, _("Genuine, unaltered and not withdrawn."), record)
+    return Verdict(
+        True,
+        _(GENUINE),
+        record,
+    )
