@@ -7,15 +7,14 @@ import pytest
 
 from apps.attendance.models import Attendance
 from apps.recruitment.models import Onboarding
-from apps.shifts.models import SignUp
-from tests.personas import make_shift
+from tests.personas import make_shift, place
 
 
 @pytest.fixture
 def fridas_history(frida, roklub, kiosk, morning):
     afternoon = make_shift(kiosk, start=morning.ends_at)
     for shift in (morning, afternoon):
-        signup = SignUp.objects.create(shift=shift, user=frida, status=SignUp.Status.CONFIRMED)
+        signup = place(shift, frida)  # through the service: the shift's counters kept
         Attendance.objects.create(
             signup=signup, status=Attendance.Status.PRESENT, hours=Decimal("3")
         )

@@ -118,3 +118,13 @@ def test_it_stores_the_private_key_encrypted(frida, fridas_history):
     key = signing.signing_key()
     assert key.private_key_encrypted.startswith("gAAAAA")  # a Fernet token
     assert signing.signing_key().pk == key.pk
+
+
+def test_it_deletes_fridas_records_when_she_is_erased(frida, nanna, fridas_history):
+    from apps.privacy.services.erasure import person_erase
+
+    record = record_issue(holder=frida, keys=[fridas_history["hours"]])
+    result = person_erase(actor=nanna, user=frida, reason="asked")
+    assert not IssuedRecord.objects.exists()
+    assert result.counts["credentials_deleted"] == 1
+    assert not record_verify(document=record.credential).genuine

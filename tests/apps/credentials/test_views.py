@@ -13,6 +13,10 @@ from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
+# The page's own: three for what could go in (hours, roles, onboardings), one for the
+# records; the rest are the session, the person, the second factor and the page frame.
+QUERIES = 11
+
 
 def test_it_issues_what_frida_ticks_and_shows_only_that(
     frida, nyborg, nyborg_client, fridas_history
@@ -103,3 +107,20 @@ def test_it_downloads_a_pdf_with_the_check_link(frida, nyborg, nyborg_client, fr
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     assert "Frida Hansen" in text and f"/bevis/{record.pk}/" in text
+
+
+def test_it_lists_fridas_records_in_a_fixed_number_of_queries(
+    frida, nyborg, nyborg_client, fridas_history
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = signed_in(nyborg_client, frida, nyborg)
+    counts = []
+    for _ in range(2):
+        record_issue(holder=frida, keys=[fridas_history["hours"]])
+        record_issue(holder=frida, keys=[fridas_history["role"]])
+        with CaptureQueriesContext(connection) as queries:
+            assert browser.get(reverse("credential-mine")).status_code == 200
+        counts.append(len(queries))
+    assert counts == [QUERIES, QUERIES]
