@@ -113,14 +113,15 @@ def record_revoke(*, holder: User, record_id: uuid.UUID | str) -> IssuedRecord:
 @dataclass(frozen=True)
 class Verdict:
     genuine: bool
-    reason: str
+    code: str  # for machines: genuine, malformed, unknown, signature, changed, withdrawn
+    reason: str  # for people, in the page's language
     record: IssuedRecord | None = None
 
 
 def record_verify(*, document: object) -> Verdict:
     """Whether `document` is a record this tenant issued, unaltered and not revoked."""
     if not isinstance(document, dict) or not isinstance(document.get("id"), str):
-        return Verdict(False, _("This is not a volunteer record."))
+        return Verdict(False, "malformed", _("This is not a volunteer record."))
     match = _RECORD_PATH.search(document["id"])
     try:
         record_id = uuid.UUID(match.group(1)) if match else None
@@ -129,25 +130,30 @@ def record_verify(*, document: object) -> Verdict:
     record = IssuedRecord.objects.filter(pk=record_id).first() if record_id else None
     if record is None or document["id"] != record.credential.get("id"):
         return Verdict(
-            False, _("%(issuer)s has not issued this record.") % {"issuer": _tenant_name()}
+            False,
+            "unknown",
+            _("%(issuer)s has not issued this record.") % {"issuer": _tenant_name()},
         )
     key = signing.signing_key()
     if not signing.signature_valid(document, public_key=key.public_key):
         return Verdict(
             False,
+            "signature",
             _(SIGNATURE_FAILED) % {"issuer": _tenant_name()},
         )
     if signing.content_hash(document) != record.content_hash:
-        return Verdict(False, _("The record differs from the one that was issued."))
+        return Verdict(False, "changed", _("The record differs from the one that was issued."))
     if record.revoked_at is not None:
         return Verdict(
             False,
+            "withdrawn",
             _("The volunteer withdrew this record on %(day)s.")
             % {"day": timezone.localdate(record.revoked_at).isoformat()},
             record,
         )
     return Verdict(
         True,
+        "genuine",
         _(GENUINE),
         record,
     )

@@ -113,7 +113,9 @@ def public_check(request: HttpRequest) -> HttpResponse:
                 document = None
         verdict = record_verify(document=document)
         if wants_json:
-            return JsonResponse({"genuine": verdict.genuine, "reason": verdict.reason})
+            return JsonResponse(
+                {"genuine": verdict.genuine, "code": verdict.code, "reason": verdict.reason}
+            )
     return render(request, "credentials/check.html", {"verdict": verdict, "text": text})
 
 
