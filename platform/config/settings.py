@@ -71,6 +71,7 @@ TENANT_APPS = [
     "apps.matching",
     "apps.citizens",
     "apps.privacy",
+    "apps.credentials",  # volunteer records the volunteer owns (frivilligbevis)
     "apps.marketplace",
     "apps.evaluations",
     "apps.groups",

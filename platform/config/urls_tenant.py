@@ -25,6 +25,7 @@ urlpatterns = [
     path("tofaktor/", include("apps.twofactor.urls")),
     path("planlaeg/", include("apps.matching.urls")),
     path("privatliv/", include("apps.privacy.urls")),
+    path("", include("apps.credentials.urls")),  # konto/bevis/, bevis/
     path("planlaeg/", include("apps.shifts.urls")),
     path("fremmoede/", include("apps.attendance.urls")),
     path("organisationer/", include("apps.organisations.urls")),

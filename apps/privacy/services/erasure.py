@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
+from apps.credentials.models import IssuedRecord
 from apps.evaluations.models import Answer, Invitation
 from apps.groups.models import GroupMember, Post, PostAttachment
 from apps.members.models import MemberNote, Membership, MembershipRequest, Profile
@@ -182,6 +183,9 @@ def _delete_personal_rows(person: User) -> dict[str, int]:
         attachment.delete()
     counts["attachments_deleted"] = len(attachments)
     counts["exports_deleted"] = _delete_exports(person)
+    # Volunteer records hold the name in signed JSON that cannot be blanked without breaking
+    # the signature: they go, and a check of a copy then says it was not issued here.
+    counts["credentials_deleted"] = IssuedRecord.objects.filter(holder=person).delete()[0]
     return counts
 
 

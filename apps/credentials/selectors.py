@@ -1,0 +1,107 @@
+"""What a volunteer may put in a record, and the records they have issued.
+
+Each part has a key ("hours:<organisation id>", "role:<task id>", "onboarding:<id>"): the
+volunteer ticks keys, and only the ticked parts are signed (services.record_issue)."""
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.attendance.models import Attendance
+from apps.credentials.models import IssuedRecord
+from apps.recruitment.models import Onboarding
+
+COUNTED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str
+    kind: str  # "hours" | "role" | "onboarding"
+    label: str
+    claim: dict[str, Any]  # what goes into credentialSubject if chosen
+
+
+def record_parts(*, user: User) -> list[Part]:
+    """Everything the volunteer could put in a record, in a stable order. Three queries."""
+    parts: list[Part] = []
+    hours = (
+        Attendance.objects.filter(signup__user=user, status__in=COUNTED)
+        .values(
+            "signup__shift__task__event__organisation_id",
+            "signup__shift__task__event__organisation__name",
+        )
+        .annotate(total=Sum("hours"), shifts=Count("id"))
+        .order_by("signup__shift__task__event__organisation__name")
+    )
+    for row in hours:
+        total = (row["total"] or Decimal("0")).quantize(Decimal("0.01"))
+        name = row["signup__shift__task__event__organisation__name"]
+        parts.append(
+            Part(
+                key=f"hours:{row['signup__shift__task__event__organisation_id']}",
+                kind="hours",
+                label=_("%(hours)s hours in %(organisation)s")
+                % {"hours": total, "organisation": name},
+                # Hours as text: exact, where a float would be printed JCS's way.
+                claim={"organisation": name, "hours": str(total), "shifts": row["shifts"]},
+            )
+        )
+    roles = (
+        Attendance.objects.filter(signup__user=user, status__in=COUNTED)
+        .values(
+            "signup__shift__task_id",
+            "signup__shift__task__title",
+            "signup__shift__task__event__title",
+            "signup__shift__task__event__organisation__name",
+        )
+        .annotate(times=Count("id"))
+        .order_by("signup__shift__task__event__title", "signup__shift__task__title")
+    )
+    for row in roles:
+        claim = {
+            "role": row["signup__shift__task__title"],
+            "event": row["signup__shift__task__event__title"],
+            "organisation": row["signup__shift__task__event__organisation__name"],
+            "times": row["times"],
+        }
+        parts.append(
+            Part(
+                key=f"role:{row['signup__shift__task_id']}",
+                kind="role",
+                label=_("%(role)s at %(event)s") % {"role": claim["role"], "event": claim["event"]},
+                claim=claim,
+            )
+        )
+    for onboarding in Onboarding.objects.filter(user=user).select_related("organisation"):
+        steps = [
+            (_("Collaboration agreement accepted"), onboarding.agreement_accepted_on),
+            (_("Confidentiality accepted"), onboarding.confidentiality_accepted_on),
+            (_("Introduction done"), onboarding.introduction_done_on),
+        ]
+        done = [{"step": label, "on": day.isoformat()} for label, day in steps if day]
+        if not done:
+            continue
+        parts.append(
+            Part(
+                key=f"onboarding:{onboarding.pk}",
+                kind="onboarding",
+                label=_("Onboarding in %(organisation)s")
+                % {"organisation": onboarding.organisation.name},
+                claim={"organisation": onboarding.organisation.name, "steps": done},
+            )
+        )
+    return parts
+
+
+def my_records(*, user: User) -> QuerySet[IssuedRecord]:
+    return IssuedRecord.objects.filter(holder=user)
+
+
+def record_by_id(*, record_id: uuid.UUID | str) -> IssuedRecord | None:
+    return IssuedRecord.objects.filter(pk=record_id).first()
