@@ -46,11 +46,11 @@ def added_column() -> tuple[str, str, str, str]:
     tenant_apps = {c.label for c in apps.get_app_configs() if c.name in settings.TENANT_APPS}
     for app, name in sorted(loader.graph.leaf_nodes()):
         operations = loader.disk_migrations[(app, name)].operations
-        if app in tenant_apps and len(operations) == 1 and isinstance(operations[0], AddField):
-            if not loader.graph.node_map[(app, name)].children:
-                model = apps.get_model(app, operations[0].model_name)
-                column = model._meta.get_field(operations[0].name).column
-                return app, name, model._meta.db_table, column
+        only_adds = len(operations) == 1 and isinstance(operations[0], AddField)
+        if app in tenant_apps and only_adds and not loader.graph.node_map[(app, name)].children:
+            model = apps.get_model(app, operations[0].model_name)
+            column = model._meta.get_field(operations[0].name).column
+            return app, name, model._meta.db_table, column
     raise AssertionError("no tenant migration adds just one column")
 
 
