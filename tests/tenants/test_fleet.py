@@ -107,9 +107,7 @@ def test_it_migrates_a_stale_schema_and_records_its_state(nyborg, aarhus):
     aarhus_migrated_at = aarhus.migrated_at
     report = migrate_fleet(workers=0)  # in this process: the test's transaction
     assert report.ok and report.skipped == 2
-    assert [(o.schema_name, o.applied) for o in report.migrated] == [
-        ("nyborg", (f"{app}.{name}",))
-    ]
+    assert [(o.schema_name, o.applied) for o in report.migrated] == [("nyborg", (f"{app}.{name}",))]
     assert is_applied("nyborg", app, name)
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT "{column}" FROM nyborg."{table}" LIMIT 0')  # back again
