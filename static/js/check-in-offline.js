@@ -22,38 +22,11 @@
   let failed = false;
   let timer = null;
 
-  if ("serviceWorker" in navigator && root.dataset.worker) {
-    navigator.serviceWorker
-      .register(root.dataset.worker)
-      .then(() => navigator.serviceWorker.ready)
-      .then((registration) => {
-        const assets = [...document.querySelectorAll("link[rel=stylesheet], script[src]")].map((el) => el.href || el.src);
-        const keep = [...assets, root.dataset.shell].filter(Boolean);
-        if (registration.active) registration.active.postMessage({ keep });
-      })
-      .catch(() => null); // without a worker the open page still queues
-  }
-
-  function queue() {
-    try {
-      return JSON.parse(localStorage.getItem(key) || "[]");
-    } catch (error) {
-      return [];
-    }
-  }
-
-  function save(items) {
-    localStorage.setItem(key, JSON.stringify(items));
-  }
-
-  function newId() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
+  const shared = window.TovholderOffline;
+  shared.register(root.dataset.worker, [root.dataset.shell]);
+  const queue = () => shared.load(key);
+  const save = (items) => shared.store(key, items);
+  const newId = shared.newId;
 
   function render() {
     const waiting = queue().length;

@@ -19,38 +19,12 @@
   let failed = false;
   let timer = null;
 
-  if ("serviceWorker" in navigator && root.dataset.worker) {
-    navigator.serviceWorker
-      .register(root.dataset.worker)
-      .then(() => navigator.serviceWorker.ready)
-      .then((registration) => {
-        const others = (root.dataset.dayUrls || "").split(" ").filter(Boolean);
-        const assets = [...document.querySelectorAll("link[rel=stylesheet], script[src]")].map((el) => el.href || el.src);
-        if (registration.active) registration.active.postMessage({ keep: [location.pathname, ...assets, ...others] });
-      })
-      .catch(() => null); // without a worker the open page still queues
-  }
-
-  function queue() {
-    try {
-      return JSON.parse(localStorage.getItem(key) || "[]");
-    } catch (error) {
-      return [];
-    }
-  }
-
-  function save(ticks) {
-    localStorage.setItem(key, JSON.stringify(ticks));
-  }
-
-  function newId() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
+  const shared = window.TovholderOffline;
+  const others = (root.dataset.dayUrls || "").split(" ").filter(Boolean);
+  shared.register(root.dataset.worker, [location.pathname, ...others]);
+  const queue = () => shared.load(key);
+  const save = (ticks) => shared.store(key, ticks);
+  const newId = shared.newId;
 
   function show(signup, value) {
     const person = document.getElementById("p-" + signup);
