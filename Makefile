@@ -47,6 +47,11 @@ bench: $(STAMP)
 	$(BIN)/python -m config.devstack bench bench/beat.py
 	$(BIN)/python -m config.devstack bench bench/deploy.py 100,1000 --apply-up-to 100
 	$(BIN)/python -m config.devstack bench bench/api.py
+	$(BIN)/python -m config.devstack bench bench/event_page.py
+	$(BIN)/python -m config.devstack bench bench/signup_limit.py
+	$(BIN)/python -m config.devstack bench bench/funder_report.py
+	$(BIN)/python -m config.devstack bench bench/webhooks.py
+	$(BIN)/python -m config.devstack bench bench/embed.py
 
 # The Danish catalogue: collect every message (file-level locations, so moving code around
 # changes nothing), drop the ones no code uses any more, then compile. Needs GNU gettext.
