@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.attendance.models import Attendance, OfflineTick
 from apps.audit.models import AuditEvent
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event, Shift, SignUp, Task
-from tests.browser.conftest import Site, check_page, committed, messages_remove, sign_in, sign_out
+from tests.browser.conftest import Site, check_page, committed, sign_in, sign_out
+from tests.browser.offline_hall import hall_remove, hall_shift
 from tests.threads import in_tenant
 
 if TYPE_CHECKING:
@@ -50,19 +50,7 @@ def hall(nyborg: Tenant) -> Iterator[Hall]:
     """Today's shift in the sports hall, with Frida and Bo on it."""
 
     def create() -> Hall:
-        club = Organisation.objects.create(name=CLUB, is_approved=True)
-        start = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=30)
-        event = Event.objects.create(
-            organisation=club,
-            title="Idrætsdag",
-            starts_at=start,
-            ends_at=start + timedelta(hours=4),
-            status=Event.Status.PUBLISHED,
-        )
-        task = Task.objects.create(event=event, title="Indgang")
-        shift = Shift.objects.create(
-            task=task, starts_at=start, ends_at=start + timedelta(hours=3), capacity=2
-        )
+        shift = hall_shift(CLUB)
         ids = []
         for name in ("Frida", "Bo"):
             user = User.objects.create_user(
@@ -73,16 +61,7 @@ def hall(nyborg: Tenant) -> Iterator[Hall]:
         return Hall(shift.pk, *ids)
 
     def remove() -> None:
-        signups = SignUp.objects.filter(shift__task__event__organisation__name=CLUB)
-        attendances = Attendance.objects.filter(signup__in=signups)
-        AuditEvent.objects.filter(
-            target_type="attendance.Attendance",
-            target_id__in=[str(pk) for pk in attendances.values_list("pk", flat=True)],
-        ).delete()
-        messages_remove(CLUB, User.objects.filter(email__startswith=PREFIX))
-        Event.objects.filter(organisation__name=CLUB).delete()  # all the rest with them
-        Organisation.objects.filter(name=CLUB).delete()
-        User.objects.filter(email__startswith=PREFIX).delete()
+        hall_remove(CLUB, PREFIX)
 
     yield from committed(nyborg, create, remove, TOUCHED)
 
