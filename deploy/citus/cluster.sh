@@ -112,6 +112,9 @@ run_tests() {
     local started=$SECONDS code=0
     # The suite uses this database as it is (no test_ copy: a new database would need the
     # extension and the nodes again); one process, the nodes are busy enough.
+    # Like `make test` (config.devstack test): a test-only key and plain-http tenant links
+    # unless the caller set them (CI exports neither).
+    SECRET_KEY="${SECRET_KEY:-test-only-secret}" TENANT_URL_SCHEME="${TENANT_URL_SCHEME:-http}" \
     DATABASE_URL="$(url "$TEST_DB")" CITUS_URL="$(url "$TEST_DB")" \
         "$ROOT/.venv/bin/python" -m pytest -n 0 tests/citus "$@" || code=$?
     echo "citus-test: $((SECONDS - started)) s"
