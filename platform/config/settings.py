@@ -83,6 +83,7 @@ TENANT_APPS = [
     "apps.api",  # the REST API and its keys (docs/api.md)
     "apps.webhooks",  # outgoing signed webhooks (docs/webhooks.md)
     "apps.embed",  # the opportunities on other web sites (docs/embedding.md)
+    "apps.crisis",  # crisis mode: helpers without accounts, needs, stand-down
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our own static files

@@ -43,7 +43,8 @@ urlpatterns = [
     path("api/v1/", include("apps.api.urls")),
     path("api-noegler/", include("apps.api.key_urls")),
     path("webhooks/", include("apps.webhooks.urls")),
-    path("", include("apps.embed.urls")),  # indlejret/, indlejret/feed.json, oembed
+    path("", include("apps.embed.urls")),
+    path("", include("apps.crisis.urls")),  # krise/  # indlejret/, indlejret/feed.json, oembed
     path("", include("apps.legal.urls")),
     path("oversigt/", include("apps.home.urls")),
     path("", include("apps.marketplace.urls")),
