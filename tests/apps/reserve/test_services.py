@@ -94,7 +94,7 @@ def test_it_sends_one_message_to_the_pool_each_copy_with_its_own_link(
     }
     answers = {a.user_id: a.token for a in CalloutAnswer.objects.filter(callout=callout)}
     assert set(answers) == {frida.pk, bo.pk}  # not Carl, who did not join
-    by_mail = {m.to[0]: TOKEN.findall(m.body) for m in mail.outbox}
+    by_mail = {m.to[0]: TOKEN.findall(str(m.body)) for m in mail.outbox}
     assert by_mail == {"frida@example.dk": [answers[frida.pk]], "bo@example.dk": [answers[bo.pk]]}
     (text,) = sms.outbox
     assert text.to == "+4520304050" and TOKEN.findall(str(text.text)) == [answers[frida.pk]]
