@@ -18,6 +18,7 @@ from apps.messaging import sms
 from apps.messaging.models import Delivery, Message
 from apps.privacy.services.consents import consent_withdraw_and_honour
 from apps.reserve.models import Callout, CalloutAnswer, ReserveEnrolment
+from apps.reserve.selectors import pool_people
 from apps.reserve.services import (
     NotSiteAdmin,
     callout_answer,
@@ -174,3 +175,15 @@ def test_it_sends_a_callout_past_the_tenants_rate_while_ordinary_mail_waits(
         plain = Delivery.objects.filter(message__dedupe_key="plain")
         assert plain.filter(status="sent").count() == 3
         assert plain.filter(status="pending").count() == 5
+
+
+def test_it_takes_an_erased_person_out_of_the_pool_and_keeps_the_counts(pool, nanna, frida, bo):
+    from apps.privacy.services.erasure import person_erase
+
+    callout = send(nanna)
+    callout_answer(token=CalloutAnswer.objects.get(callout=callout, user=frida).token, yes=True)
+    result = person_erase(actor=frida, user=frida, reason="Hun bad om det")
+    assert result.counts["reserve_left"] == 1
+    assert not ReserveEnrolment.objects.filter(user=frida).exists()
+    assert CalloutAnswer.objects.filter(callout=callout, yes=True).count() == 1
+    assert list(pool_people()) == [bo]  # Frida is not called again
