@@ -75,6 +75,18 @@ def test_it_sweeps_the_controllers_records():
     } <= paths
 
 
+def test_it_sweeps_the_reserve_pool():
+    """apps.reserve: the volunteer's choice, the site admin's call-outs and the answer link
+    (without signing in; a Nyborg token on Aarhus's host is a 404)."""
+    assert {
+        "/konto/beredskab/",
+        "/beredskab/",
+        "/beredskab/1/",
+        "/beredskab/1/tal/",
+        "/beredskab/svar/MQ/",
+    } <= set(tenant_paths())
+
+
 def test_it_sweeps_citizen_matching():
     """apps.citizens: the coordinators', the referrers', the volunteers' and the citizen's
     pages (the last without signing in)."""

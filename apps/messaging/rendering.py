@@ -166,9 +166,11 @@ def rendered(
     unsubscribe: str = "",
     cancel: str = "",
     example: dict | None = None,
+    user_id: int | None = None,
 ) -> Mail:
     """(subject, text, html) of a message, in the tenant's language and time zone; from
-    its kind's context of the stored params, or from the kind's `example` for a preview."""
+    its kind's context of the stored params, or from the kind's `example` for a preview.
+    `user_id`: the recipient, for a kind whose copies differ (`recipient_context`)."""
     with tenant_locale(tenant):
         context = message_context(tenant, message, unsubscribe, cancel)
         message_kind = messages.kind(message.kind)
@@ -177,7 +179,18 @@ def rendered(
         if not message_kind.template or message.subject:
             return _in_layout(context)
         context.update(message_kind.context(message.params) if example is None else example)
+        if example is None and user_id is not None and message_kind.recipient_context:
+            context.update(message_kind.recipient_context(message.params, user_id))
         return _from_templates(message_kind.template, context)
+
+
+def _recipient_link(tenant: Tenant, delivery: Delivery) -> str:
+    """The link of this recipient's own copy (a call-out's answer link), or ""."""
+    own = messages.kind(delivery.message.kind).recipient_context
+    if own is None:
+        return ""
+    with tenant_locale(tenant):
+        return str(own(delivery.message.params, delivery.user_id).get("link", ""))
 
 
 def preview(tenant: Tenant, message_kind: messages.MessageKind) -> Mail:
@@ -219,7 +232,7 @@ def delivery_email(
     """The mail for one recipient; its Message-ID is derived from the delivery, so a resend
     after a crash carries the same id (receivers may drop it, and it can be traced)."""
     unsubscribe, cancel = _links(tenant, delivery)
-    mail = rendered(tenant, delivery.message, unsubscribe, cancel)
+    mail = rendered(tenant, delivery.message, unsubscribe, cancel, user_id=delivery.user_id)
     email = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.text,
@@ -247,8 +260,10 @@ def delivery_sms_text(tenant: Tenant, delivery: Delivery) -> str:
     """Short: who it is from, what, when, and the link that matters (two segments at most
     for a typical reminder)."""
     cancel = _links(tenant, delivery)[1]
-    subject = rendered(tenant, delivery.message, cancel=cancel).subject
+    subject = rendered(tenant, delivery.message, cancel=cancel, user_id=delivery.user_id).subject
     with tenant_locale(tenant):
-        link = cancel or tenant_url(tenant, reverse("my-shifts"))
+        link = (
+            cancel or _recipient_link(tenant, delivery) or tenant_url(tenant, reverse("my-shifts"))
+        )
         context = {"tenant": tenant, "subject": subject, "cancel_url": cancel, "link": link}
         return render_to_string(SMS, context).strip()

@@ -149,17 +149,24 @@ def channel_recipients(
     """(channel, rows of (user id, address)) for everyone in `users` who wants this kind
     of message by that channel: email unless switched off (essential kinds cannot be);
     SMS only when asked for, the tenant sends SMS, the kind is one SMS is used for, and
-    there is a phone number."""
+    there is a phone number. A kind with its own opt-in (`MessageKind.opt_in`: the reserve
+    pool's enrolment) asks it instead of the preferences, for both channels."""
     message_kind = messages.kind(message.kind)
     switch = message_kind.preference or message_kind.slug
+    opt_in = message_kind.opt_in  # a kind with its own opt-in (the reserve pool)
     emails = users.exclude(email="")
-    if message_kind.switchable:
+    if opt_in is not None:
+        emails = emails.filter(pk__in=opt_in(Delivery.Channel.EMAIL))
+    elif message_kind.switchable:
         emails = emails.exclude(pk__in=email_turned_off(kind=switch))
     yield Delivery.Channel.EMAIL, emails.values_list("pk", "email")
     if "sms" in message_kind.channels and current_tenant().sms_enabled:
-        phones = users.exclude(phone="").filter(
-            pk__in=Preference.objects.filter(kind=switch, sms=True).values("user_id")
+        wanted = (
+            opt_in(Delivery.Channel.SMS)
+            if opt_in is not None
+            else Preference.objects.filter(kind=switch, sms=True).values("user_id")
         )
+        phones = users.exclude(phone="").filter(pk__in=wanted)
         yield Delivery.Channel.SMS, phones.values_list("pk", "phone")
 
 

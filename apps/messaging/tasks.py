@@ -10,6 +10,7 @@ from apps.messaging.services import (
     deliveries_claim,
     deliveries_send,
     message_finish,
+    message_rate,
     message_send,
     messages_due,
     orientations_due,
@@ -32,14 +33,16 @@ def send_message(message_id: int) -> int:
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def deliver_batch(message_id: int) -> dict[str, int]:
     """Claim one batch of this message's due rows (as many as the tenant's sending rate
-    allows this minute), send them, and carry on if more wait.
+    allows this minute, lifted for a broadcast: outbox.message_rate), send them, and
+    carry on if more wait.
 
     A duplicated or redelivered task claims nothing that another has claimed (see the
     docstring of apps.messaging.services.outbox), so it is harmless. Rows held back by the
     rate stay pending; the beat's send_due_messages picks them up in the next minute.
     """
     now = timezone.now()
-    rate = current_tenant().mail_rate_per_minute
+    # The tenant's rate, lifted for a kind that says so (the reserve pool's call-out).
+    rate = message_rate(message_id=message_id, per_minute=current_tenant().mail_rate_per_minute)
     limit = rate_take(wanted=BATCH_SIZE, per_minute=rate, now=now)
     ids = deliveries_claim(message_id=message_id, limit=limit, now=now) if limit else []
     rate_give_back(unused=limit - len(ids), now=now)

@@ -84,6 +84,7 @@ TENANT_APPS = [
     "apps.webhooks",  # outgoing signed webhooks (docs/webhooks.md)
     "apps.embed",  # the opportunities on other web sites (docs/embedding.md)
     "apps.crisis",  # crisis mode: helpers without accounts, needs, stand-down
+    "apps.reserve",  # the reserve pool (beredskab): opt-in, call-outs, yes/no links
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our own static files

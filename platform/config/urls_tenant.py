@@ -45,6 +45,7 @@ urlpatterns = [
     path("webhooks/", include("apps.webhooks.urls")),
     path("", include("apps.embed.urls")),
     path("", include("apps.crisis.urls")),  # krise/  # indlejret/, indlejret/feed.json, oembed
+    path("", include("apps.reserve.urls")),  # konto/beredskab/, beredskab/
     path("", include("apps.legal.urls")),
     path("oversigt/", include("apps.home.urls")),
     path("", include("apps.marketplace.urls")),

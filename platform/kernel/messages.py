@@ -54,12 +54,26 @@ class MessageKind:
     context: Callable[[dict[str, Any]], dict[str, Any]] = _nothing
     example: Callable[[], dict[str, Any]] = _no_example
     attachments: Callable[[dict[str, Any]], list[Attachment]] | None = None
+    # Per recipient, at render time: what only this person's copy carries (their own
+    # answer link), from the stored params and their user id. A "link" in it is also
+    # the link of the SMS. One message, one text, a different link in each copy.
+    recipient_context: Callable[[dict[str, Any], int], dict[str, Any]] | None = None
+    # The kind keeps its own opt-in instead of the person's preferences: given a channel,
+    # the ids of those who want it that way (a values("user_id") subquery). The reserve
+    # pool's enrolment says mail and/or SMS; the tenant must still send SMS.
+    opt_in: Callable[[str], QuerySet[Any]] | None = None
+    # The outbox sends this kind at this many times the tenant's rate a minute
+    # (Tenant.mail_rate_per_minute): an emergency call-out to the whole reserve pool must
+    # not wait for the next minutes. Every other kind keeps 1.
+    rate_multiplier: int = 1
 
     def __post_init__(self) -> None:
         if len(self.slug) > 40:
             raise ValueError(f"message kind slug too long: {self.slug}")
         if self.essential and self.switch_off is not None:
             raise ValueError(f"essential kind {self.slug} cannot be switched off")
+        if self.rate_multiplier < 1:
+            raise ValueError(f"kind {self.slug} cannot send below the tenant's rate")
 
     @property
     def switchable(self) -> bool:

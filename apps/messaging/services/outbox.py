@@ -24,6 +24,13 @@ provider arrive through django-anymail's tracking webhook (see bounces.py).
 
 Each tenant has a sending rate (Tenant.mail_rate_per_minute), counted in the shared cache
 per minute; a batch takes only what is left of the minute and the beat picks up the rest.
+
+The rate lifted for a broadcast: a kind may declare `rate_multiplier` (kernel.messages;
+the reserve pool's call-out, apps.reserve, says 10). Its batches take from the same
+minute's counter with an allowance of that many times the rate (`message_rate`), so an
+emergency call-out to more people than the rate goes out at once, and what it used still
+counts: ordinary mail of that minute (which keeps the plain rate) waits for the next. The
+lift belongs to the kind, declared in code, so no stored row and no form can ask for it.
 """
 
 import smtplib
@@ -70,6 +77,18 @@ def rate_take(*, wanted: int, per_minute: int, now: datetime | None = None) -> i
     if granted < wanted:
         cache.decr(key, wanted - granted)
     return granted
+
+
+def message_rate(*, message_id: int, per_minute: int) -> int:
+    """The allowance a minute for this message's batches: the tenant's rate, times its
+    kind's `rate_multiplier` (1 for all but a broadcast such as the reserve's call-out)."""
+    slug = Message.objects.filter(pk=message_id).values_list("kind", flat=True).first()
+    if slug is None:
+        return per_minute
+    try:
+        return per_minute * messages.kind(slug).rate_multiplier
+    except messages.UnknownKind:
+        return per_minute
 
 
 def rate_give_back(*, unused: int, now: datetime) -> None:

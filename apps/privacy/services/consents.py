@@ -7,6 +7,7 @@ from apps.accounts.models import User
 from apps.legal.models import Consent
 from apps.legal.services import consent_withdraw
 from apps.messaging.services.preferences import sms_off
+from apps.reserve.services import reserve_sms_off
 
 
 def consent_withdraw_and_honour(*, user: User, consent_id: int) -> Consent:
@@ -17,4 +18,5 @@ def consent_withdraw_and_honour(*, user: User, consent_id: int) -> Consent:
         consent = consent_withdraw(user=user, consent_id=consent_id)
         if consent.purpose == Consent.Purpose.SMS:
             sms_off(user=user)
+            reserve_sms_off(user=user)
     return consent

@@ -38,6 +38,7 @@ from apps.messaging.models import Delivery, Preference
 from apps.organisations.models import Follow, OrganisationRole
 from apps.privacy.models import DataExport, LegalHold
 from apps.recruitment.models import Application, Onboarding, StatusMeeting
+from apps.reserve.models import ReserveEnrolment
 from apps.shifts.models import SignUp
 from apps.shifts.services.signups import signup_cancel
 from tenants.selectors import current_tenant, tenant_locale
@@ -166,6 +167,9 @@ def _delete_personal_rows(person: User) -> dict[str, int]:
     counts["roles_deleted"] = OrganisationRole.objects.filter(user=person).delete()[0]
     counts["follows_deleted"] = Follow.objects.filter(user=person).delete()[0]
     counts["preferences_deleted"] = Preference.objects.filter(user=person).delete()[0]
+    # The reserve pool: no more call-outs; the answers stay on the anonymous row, so a
+    # call-out's counts keep their totals.
+    counts["reserve_left"] = ReserveEnrolment.objects.filter(user=person).delete()[0]
     GroupMember.objects.filter(user=person).delete()
     # apps.home sits above this layer: its rows (when a group was last opened, a dismissed
     # checklist) stay on the anonymous row and say nothing about who it was.

@@ -42,6 +42,7 @@ from apps.organisations.selectors import organisations_coordinated_by
 from apps.privacy.messages import EXPORT_READY
 from apps.privacy.models import EXPORT_LINK_DAYS, DataExport
 from apps.recruitment.models import Application, Interview, Onboarding, RecordCheck
+from apps.reserve.models import CalloutAnswer, ReserveEnrolment
 from apps.shifts.models import SignUp
 from kernel import dates
 from kernel.messages import send
@@ -450,6 +451,29 @@ SECTIONS: list[Section] = [
         lambda user: Answer.objects.filter(
             response__invitation__user=user, response__questionnaire__is_anonymous=False
         ).order_by("response__submitted_on", "question__position", "pk"),
+    ),
+    Section(
+        "reserve_pool",
+        G("Reserve pool"),
+        ReserveEnrolment,
+        (
+            ("joined_at", G("Joined")),
+            ("email", G("By email")),
+            ("sms", G("By text message")),
+        ),
+        lambda user: ReserveEnrolment.objects.filter(user=user),
+    ),
+    Section(
+        "reserve_callouts",
+        G("Call-outs from the reserve pool"),
+        CalloutAnswer,
+        (
+            ("callout__title", G("What")),
+            ("callout__sent_at", G("Sent")),
+            ("yes", G("Answer")),
+            ("answered_at", G("Answered")),
+        ),
+        lambda user: CalloutAnswer.objects.filter(user=user).order_by("callout__sent_at", "pk"),
     ),
     Section(
         "consents",

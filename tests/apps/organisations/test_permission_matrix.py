@@ -454,6 +454,26 @@ def test_it_shows_pages_across_organisations_to_every_coordinator_only(
         assert response["Location"].startswith(reverse("login")), response["Location"]
 
 
+# The reserve pool's call-outs (apps.reserve) go to the whole site's pool: the system
+# owner's admin only; the club's own coordinators and admins get 404 like a volunteer.
+RESERVE = ("reserve-callouts",)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", RESERVE)
+def test_it_shows_the_reserve_pools_call_outs_to_the_site_admin_only(
+    world: World, name: str, role: str, nyborg: Tenant, aarhus: Tenant
+) -> None:
+    browser = _browser(role, world, nyborg, aarhus)
+    status = browser.get(reverse(name)).status_code
+    if role == "owner_admin":
+        assert status == 200, f"{role} {name}: {status}"
+    elif role in SIGNED_OUT:
+        assert status == 302, f"{role} {name}: {status}"
+    else:
+        assert status == 404, f"{role} {name}: {status}"
+
+
 def test_it_refuses_in_services_with_a_permission_denied(world: World, nyborg: Tenant) -> None:
     # Services keep their contract (PermissionDenied); only the web answers 404.
     with tenant_context(nyborg), pytest.raises(NotCoordinator) as refused:
