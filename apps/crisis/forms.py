@@ -106,8 +106,9 @@ class CrisisStartForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
-        self.fields["stand_down_days"].min_value = 1
+        organisation = self.fields["organisation"]
+        assert isinstance(organisation, forms.ModelChoiceField)
+        organisation.queryset = Organisation.objects.order_by("name")
         self.fields["stand_down_days"].widget.attrs.update(min=1, max=365)
 
     def clean_stand_down_days(self) -> int:

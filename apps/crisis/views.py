@@ -132,7 +132,7 @@ def account(request: HttpRequest, token: str) -> HttpResponse:
     user = request.user
     if request.method == "POST" and user.is_authenticated:
         try:
-            services.helper_account_claim(account_token=token, user=user)  # type: ignore[arg-type]
+            services.helper_account_claim(account_token=token, user=user)
         except services.CrisisRefused as refusal:
             messages.error(request, refusal.messages[0])
         else:
