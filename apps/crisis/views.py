@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.services import volunteer_register
+from apps.accounts.throttle import ip_flooding, too_many_requests
 from apps.crisis import selectors, services
 from apps.crisis.forms import AccountForm, CrisisStartForm, HelperFilterForm, HelperForm
 from apps.crisis.models import Crisis, Helper
@@ -21,7 +22,10 @@ from kernel.http import AuthedHttpRequest, require_site_admin
 
 
 def landing(request: HttpRequest) -> HttpResponse:
-    """GET: the form; POST: register (303 to the thanks page) or the form again (200)."""
+    """GET: the form; POST: register (303 to the thanks page) or the form again (200).
+    Not throttled per IP: in a crisis many register from one network (a school, a
+    shelter, a carrier's NAT), and the load bench posts 5,000 from one machine; a
+    registration is idempotent per phone and email, and bots meet the hidden trap."""
     crisis = selectors.active_crisis()
     if crisis is None:
         return render(request, "crisis/closed.html", status=404)
@@ -141,6 +145,8 @@ def account(request: HttpRequest, token: str) -> HttpResponse:
     form = AccountForm(request.POST or None, initial={"email": helper.email})
     sent = False
     if request.method == "POST" and form.is_valid():
+        if flood := ip_flooding(request, "RATELIMIT_REGISTER_IP"):  # as the sign-up form
+            return too_many_requests(request, flood)
         volunteer_register(  # the same mail for a new and a known address
             full_name=helper.name,
             email=form.cleaned_data["email"],
