@@ -116,3 +116,17 @@ def test_it_sweeps_the_funder_report():
         "/rapporter/bevillingsgivere/1/",
         "/rapporter/bevillingsgivere/1/eksport/MQ/",
     } <= set(tenant_paths())
+
+
+def test_it_sweeps_crisis_mode():
+    """apps.crisis: the public form, the admin's switch, the coordinators' helpers and the
+    stand-down's account link."""
+    paths = set(tenant_paths())
+    assert {
+        "/krise/",
+        "/krise/tak/",
+        "/krise/styring/",
+        "/krise/styring/1/afslut/",
+        "/krise/hjaelpere/",
+        "/krise/konto/MQ/",
+    } <= paths

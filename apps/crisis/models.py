@@ -67,8 +67,13 @@ class Crisis(models.Model):
     class Meta:
         ordering = ["-started_at"]
         constraints = [
+            # NULLs are equal here (PostgreSQL 15+): without that, every NULL would be
+            # distinct and any number of crises could be active.
             models.UniqueConstraint(
-                fields=["ended_at"], condition=Q(ended_at__isnull=True), name="one_active_crisis"
+                fields=["ended_at"],
+                condition=Q(ended_at__isnull=True),
+                nulls_distinct=False,
+                name="one_active_crisis",
             )
         ]
 
@@ -119,6 +124,18 @@ class Helper(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def skill_labels(self) -> list[str]:
+        return [str(Skill(value).label) for value in self.skills if value in Skill.values]
+
+    @property
+    def availability_labels(self) -> list[str]:
+        return [
+            str(Availability(value).label)
+            for value in self.availability
+            if value in Availability.values
+        ]
 
 
 class Need(models.Model):

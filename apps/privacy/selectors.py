@@ -71,6 +71,10 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     "referral.scrubbed": _("Referrals' personal data deleted (retention)"),
     "citizen_match.proposed": _("Citizen proposed to a volunteer"),
     "citizen_match.ended": _("Match with a citizen ended"),
+    "crisis.start": _("Crisis mode switched on"),
+    "crisis.end": _("Crisis mode switched off"),
+    "crisis.purge": _("Crisis helpers without an account deleted (stand-down)"),
+    "crisis.helper_account": _("Crisis helper kept with an account"),
 }
 
 
@@ -155,6 +159,14 @@ def retention_lines() -> list[tuple[str, str]]:
             )
             % {"months": rules.referral_months},
         ),
+        (
+            gettext("Crisis helpers"),
+            gettext(
+                "Helpers who registered in a crisis without taking an account are deleted "
+                "the number of days after the crisis ended that the admin chose when "
+                "starting it (30 unless changed); only counts stay."
+            ),
+        ),
     ]
 
 
@@ -209,6 +221,10 @@ def processing_record(*, tenant: Tenant) -> list[ProcessingSection]:
         (gettext("Coordinators"), gettext("People who plan on behalf of an organisation.")),
         (gettext("Applicants"), gettext("People who apply for a volunteer posting.")),
         (gettext("Citizens"), gettext("Citizens in groups and programmes (matching).")),
+        (
+            gettext("Crisis helpers"),
+            gettext("People who offered help in a crisis on the public form, without an account."),
+        ),
         (gettext("Site administrators"), gettext("The system owner's own staff.")),
     ]
     data = [
@@ -235,6 +251,13 @@ def processing_record(*, tenant: Tenant) -> list[ProcessingSection]:
                 "Alias, age band, postcode, languages, interests, practical needs, "
                 "availability, a note, the legal basis; health information only in one "
                 "encrypted field that the programme's coordinators alone can read."
+            ),
+        ),
+        (
+            gettext("Crisis helpers"),
+            gettext(
+                "Name, phone or e-mail, postcode, skills, when they can help, the time of "
+                "their consent; deleted after the crisis unless they take an account."
             ),
         ),
     ]

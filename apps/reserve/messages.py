@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.legal.models import Consent
 from apps.reserve.models import Callout, CalloutAnswer, ReserveEnrolment
-from kernel.messages import MessageKind, register
+from kernel.messages import MessageKind, Recipient, register
 from tenants.selectors import current_tenant, tenant_url
 
 RATE_MULTIPLIER = 10
@@ -30,9 +30,9 @@ def _context(params: dict[str, Any]) -> dict[str, Any]:
     return {"callout": Callout.objects.get(pk=params["callout"])}
 
 
-def _recipient(params: dict[str, Any], user_id: int) -> dict[str, Any]:
+def _recipient(params: dict[str, Any], recipient: Recipient) -> dict[str, Any]:
     token = CalloutAnswer.objects.values_list("token", flat=True).get(
-        callout_id=params["callout"], user_id=user_id
+        callout_id=params["callout"], user_id=recipient.user_id
     )
     url = answer_url(token)
     return {"answer_url": url, "link": url}

@@ -27,6 +27,7 @@ from django_tenants.utils import tenant_context
 
 from apps.accounts.models import User
 from apps.citizens.models import CheckIn, CitizenMatch, MatchEvaluation, Programme, Referral
+from apps.crisis.models import Crisis
 from apps.evaluations.models import EvaluationRule, Question, Questionnaire
 from apps.groups.models import Group
 from apps.members.models import Membership, MembershipRequest
@@ -66,6 +67,7 @@ class World:
     citizen_match: CitizenMatch
     checkin: CheckIn
     people: dict[str, User]
+    crisis: Crisis
 
 
 def _person(name: str, birth_year: int | None = None) -> User:
@@ -168,7 +170,10 @@ def _build(nanna: User) -> World:
     MatchEvaluation.objects.create(
         match=citizen_match, side="citizen", questionnaire=questionnaire, asked_at=now
     )
+    # The club coordinates a crisis: its coordinators read the helpers (apps.crisis).
+    crisis = Crisis.objects.create(organisation=roklub, title="Stormflod", started_at=now)
     return World(
+        crisis=crisis,
         programme=programme,
         referral=referral,
         citizen_match=citizen_match,
@@ -355,6 +360,8 @@ ACTIONS: list[Action] = [
         r("citizens-checkin", lambda w: w.checkin.pk),
         lambda w: {"note": "Det går godt."},
     ),
+    # crisis mode: the helpers of the crisis the club coordinates
+    _get("crisis:helpers", lambda w: reverse("crisis:helpers")),
     # reports
     _get("reports", lambda w: f"{reverse('reports')}?organisation={w.roklub.pk}"),
     _get(
