@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.crisis import needs_views
 
 app_name = "crisis"
-urlpatterns: list = []
+urlpatterns: list = [
+    # The needs board (needs_views.py): coordinators of the crisis's organisation.
+    path("krise/behov/", needs_views.board, name="needs"),
+    path("krise/behov/<int:need_id>/", needs_views.need_page, name="need"),
+    path("krise/behov/<int:need_id>/inviter/", needs_views.invite, name="need-invite"),
+    path("krise/behov/<int:need_id>/luk/", needs_views.close, name="need-close"),
+    # The helper's answer from the invitation's link, without an account.
+    path("krise/svar/<str:token>/", needs_views.answer, name="answer"),
+]
