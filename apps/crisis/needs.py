@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.crisis.models import Crisis, Helper, Invite, Need, Skill
-from apps.messaging.services import message_to_addresses
 from apps.organisations.permissions import require_coordinator
 from apps.shifts.models import Event, Shift
 from apps.shifts.services.planning import (
@@ -39,6 +38,7 @@ from apps.shifts.services.planning import (
     shift_create,
     task_create,
 )
+from kernel import messages
 
 MAX_INVITES = 100  # one click invites at most this many helpers
 
@@ -271,7 +271,7 @@ def invite_message_send(*, invite: Invite, need: Need) -> None:
     """The invitation by SMS and mail, whichever the helper gave, through the outbox (in
     the caller's transaction: it goes when the invitation is committed)."""
     to = [("sms", invite.helper.phone), ("email", invite.helper.email)]
-    message_to_addresses(
+    messages.send_to_addresses(
         "crisis_need_invite",
         to=[(channel, address) for channel, address in to if address],
         dedupe_key=f"crisis.invite.{invite.pk}",

@@ -130,11 +130,19 @@ def _area(wants: NeedWants, postcode: str) -> tuple[float, str]:
     return 0.0, ""
 
 
+def _skill_points(wants: NeedWants, have: int) -> float:
+    """Half the weight for any skill asked for (a need's skills are often covered by
+    different people), the other half by the share of them."""
+    if not have:
+        return 0.0
+    return WEIGHTS["skills"] * (0.5 + 0.5 * have / len(wants.skills))
+
+
 def quick_score(wants: NeedWants, c: HelperCandidate) -> float:
     """`score(wants, c).score` without the reasons (same sums, same order, same float)."""
     total = 0.0
     if wants.skills:
-        total += WEIGHTS["skills"] * len(wants.skills & c.skills) / len(wants.skills)
+        total += _skill_points(wants, len(wants.skills & c.skills))
     total += _area(wants, c.postcode)[0]
     if wants.times:
         total += WEIGHTS["time"] * len(wants.times & c.availability) / len(wants.times)
@@ -145,7 +153,7 @@ def score(wants: NeedWants, c: HelperCandidate) -> Match:
     total, reasons = 0.0, []
     if wants.skills:
         have = wants.skills & c.skills
-        total += WEIGHTS["skills"] * len(have) / len(wants.skills)
+        total += _skill_points(wants, len(have))
         if have:
             reasons.append(Reason("skills", len(have), len(wants.skills)))
             reasons += [Reason("skill", text=s) for s in sorted(have)]
