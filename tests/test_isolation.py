@@ -104,3 +104,15 @@ def test_it_sweeps_the_funder_report():
         "/rapporter/bevillingsgivere/1/",
         "/rapporter/bevillingsgivere/1/eksport/MQ/",
     } <= set(tenant_paths())
+
+
+def test_it_sweeps_the_crisis_needs_board():
+    """apps.crisis: the coordinators' needs board and triage, and the helper's answer page
+    (without signing in)."""
+    paths = set(tenant_paths())
+    assert {
+        "/krise/behov/",
+        "/krise/behov/1/",
+        "/krise/behov/1/inviter/",
+        "/krise/svar/MQ/",
+    } <= paths

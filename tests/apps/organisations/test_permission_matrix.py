@@ -27,6 +27,7 @@ from django_tenants.utils import tenant_context
 
 from apps.accounts.models import User
 from apps.citizens.models import CheckIn, CitizenMatch, MatchEvaluation, Programme, Referral
+from apps.crisis.models import Crisis, Need
 from apps.evaluations.models import EvaluationRule, Question, Questionnaire
 from apps.groups.models import Group
 from apps.members.models import Membership, MembershipRequest
@@ -65,6 +66,7 @@ class World:
     referral: Referral
     citizen_match: CitizenMatch
     checkin: CheckIn
+    need: Need
     people: dict[str, User]
 
 
@@ -168,7 +170,19 @@ def _build(nanna: User) -> World:
     MatchEvaluation.objects.create(
         match=citizen_match, side="citizen", questionnaire=questionnaire, asked_at=now
     )
+    # Crisis mode with the club as the crisis's organisation, and one need on its board.
+    crisis = Crisis.objects.create(organisation=roklub, title="Storm", started_at=now)
+    need = Need.objects.create(
+        crisis=crisis,
+        title="Sandsække",
+        place="Havnen",
+        postcode="5800",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        wanted=2,
+    )
     return World(
+        need=need,
         programme=programme,
         referral=referral,
         citizen_match=citizen_match,
@@ -355,6 +369,11 @@ ACTIONS: list[Action] = [
         r("citizens-checkin", lambda w: w.checkin.pk),
         lambda w: {"note": "Det går godt."},
     ),
+    # crisis mode's needs board (apps.crisis.needs_views)
+    *_both("crisis:needs", lambda w: reverse("crisis:needs")),
+    _get("crisis:need", r("crisis:need", lambda w: w.need.pk)),
+    _post("crisis:need-invite", r("crisis:need-invite", lambda w: w.need.pk)),
+    _post("crisis:need-close", r("crisis:need-close", lambda w: w.need.pk)),
     # reports
     _get("reports", lambda w: f"{reverse('reports')}?organisation={w.roklub.pk}"),
     _get(
@@ -413,6 +432,7 @@ def test_it_covers_every_kind_of_coordinator_page() -> None:
         assert any(name.startswith(prefix) for name in covered), prefix
     assert {"recruitment-move", "members-import", "reports", "member"} <= covered
     assert {"reports-funder", "reports-funder-export"} <= covered
+    assert {"crisis:needs", "crisis:need", "crisis:need-invite", "crisis:need-close"} <= covered
 
 
 # Pages across the organisations one coordinates: any coordinator may (Kim sees his scouts),
