@@ -88,10 +88,14 @@ def test_it_suggests_from_5000_helpers_in_one_query(need, crisis, django_assert_
         for n in range(5000)
     )
     with django_assert_num_queries(1):
-        started = time.perf_counter()
         found = need_suggestions(need=need, limit=20)
-        took = time.perf_counter() - started
+    took = []
+    for _run in range(5):
+        started = time.perf_counter()
+        need_suggestions(need=need, limit=20)
+        took.append(time.perf_counter() - started)
+    median = sorted(took)[2]
     assert len(found) == 20
-    print(f"need_suggestions over 5,000 helpers: {took * 1000:.1f} ms")
+    print(f"need_suggestions over 5,000 helpers: median {median * 1000:.1f} ms of 5")
     top = found[0]
     assert top.score >= found[-1].score
