@@ -1,6 +1,8 @@
 """The needs board (coordinators of the crisis's organisation) and the helper's answer
 from the link in the invitation (no account)."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,6 +24,8 @@ from apps.crisis.needs_selectors import (
 from apps.organisations.permissions import require_coordinator
 from kernel.forms import ID_MAX, add_service_error
 from kernel.http import AuthedHttpRequest
+
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _crisis(request: AuthedHttpRequest) -> Crisis:
@@ -73,7 +77,7 @@ def need_page(request: AuthedHttpRequest, need_id: int) -> HttpResponse:
 
 
 def _helper_ids(request: HttpRequest) -> list[int]:
-    ids = [v for v in request.POST.getlist("helper") if v.isdigit()]
+    ids = [v for v in request.POST.getlist("helper") if v.isascii() and v.isdecimal()]
     return [int(v) for v in ids if int(v) <= ID_MAX]
 
 
@@ -111,11 +115,13 @@ def close(request: AuthedHttpRequest, need_id: int) -> HttpResponse:
 
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """The helper's page from the SMS or mail: the need, yes or no. No account."""
-    found = (
-        Invite.objects.select_related("need__crisis__organisation", "helper")
-        .filter(token=token)
-        .first()
-    )
+    found = None
+    if TOKEN.fullmatch(token):  # secrets.token_urlsafe's alphabet; anything else is no link
+        found = (
+            Invite.objects.select_related("need__crisis__organisation", "helper")
+            .filter(token=token)
+            .first()
+        )
     if found is None:
         return render(request, "crisis/needs/answer_unknown.html", status=404)
     outcome = ""

@@ -3,17 +3,20 @@ invite, and the helper's answer page without an account; Anders (another tenant)
 coordinators of other clubs see nothing."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
+from hypothesis import given
 
 from apps.crisis.models import Invite, Need
 from apps.crisis.needs import invite_send
 from tests.apps.crisis.conftest import next_weekday, post_need
 from tests.conftest import signed_in
+from tests.test_fuzz import FUZZ, ok, params, texts, values
 
 pytestmark = pytest.mark.django_db
 BOARD = "/krise/behov/"
@@ -225,3 +228,20 @@ def test_it_shows_nothing_of_nyborgs_crisis_to_anders_in_aarhus(
     )
     with tenant_context(nyborg):
         assert Invite.objects.get(token=token).status == Invite.Status.INVITED
+
+
+@FUZZ
+@given(form=params("title", "place", "postcode", "starts_at", "ends_at", "wanted", "skills",
+                   "description"))  # fmt: skip
+def test_the_board_takes_anything(nyborg, crisis, rasmus, nyborg_client, form):
+    browser = signed_in(nyborg_client, rasmus, nyborg)
+    ok(browser.post(BOARD, form))
+
+
+@FUZZ
+@given(helper=values, token=texts)
+def test_inviting_and_answering_take_anything(nyborg, need, rasmus, nyborg_client, helper, token):
+    browser = signed_in(nyborg_client, rasmus, nyborg)
+    ok(browser.post(reverse("crisis:need-invite", args=[need.pk]), {"helper": helper}))
+    ok(browser.get(f"/krise/svar/{quote(token, safe='')}/"))
+    ok(nyborg_client.post(f"/krise/svar/{quote(token, safe='')}/", {"answer": helper}))
