@@ -12,7 +12,7 @@ weekdays daytime, weekday evenings, weekends) against the need's own time.
 
 Speed: one query loads every helper not yet invited (five columns, no joins besides the
 NOT EXISTS on invitations); scoring is a sum of set sizes per helper and the best
-`limit` are kept with a heap, so only those get their reasons. tests/apps/crisis keeps
+`limit` are kept with a heap, so only those get their reasons. tests/apps/crisis/needs keeps
 the query count; bench figures are in the module's tests' note (5,000 helpers).
 """
 

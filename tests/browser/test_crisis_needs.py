@@ -24,7 +24,7 @@ from apps.messaging.models import Delivery, Message
 from apps.organisations.models import Organisation, OrganisationRole
 from apps.shifts.models import Event, Shift, Task
 from tenants.models import Tenant
-from tests.apps.crisis.conftest import next_weekday
+from tests.apps.crisis.needs.conftest import next_weekday
 from tests.browser.conftest import Site, check_page, committed, messages_remove, sign_in, sign_out
 from tests.browser.test_evaluations import check_coordinator_page
 from tests.conftest import PASSWORD

@@ -14,7 +14,7 @@ from hypothesis import given
 
 from apps.crisis.models import Invite, Need
 from apps.crisis.needs import invite_send
-from tests.apps.crisis.conftest import next_weekday, post_need
+from tests.apps.crisis.needs.conftest import next_weekday, post_need
 from tests.conftest import signed_in
 from tests.test_fuzz import FUZZ, ok, params, texts, values
 

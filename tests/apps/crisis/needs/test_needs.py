@@ -17,7 +17,7 @@ from apps.messaging.models import Delivery
 from apps.organisations.permissions import NotCoordinator
 from apps.shifts.models import Event, Shift, SignUp
 from apps.shifts.services.signups import shift_sign_up
-from tests.apps.crisis.conftest import helper, next_weekday, post_need
+from tests.apps.crisis.needs.conftest import helper, next_weekday, post_need
 
 pytestmark = pytest.mark.django_db
 

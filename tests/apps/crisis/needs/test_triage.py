@@ -11,7 +11,7 @@ from django.utils.translation import override
 from apps.crisis.models import Helper
 from apps.crisis.needs import invite_send
 from apps.crisis.needs_selectors import need_suggestions, need_times
-from tests.apps.crisis.conftest import next_weekday, post_need
+from tests.apps.crisis.needs.conftest import next_weekday, post_need
 
 pytestmark = pytest.mark.django_db
 

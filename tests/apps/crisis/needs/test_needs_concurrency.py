@@ -15,7 +15,7 @@ from apps.crisis.models import Crisis, Helper, Invite, Need
 from apps.crisis.needs import Answer, invite_answer
 from apps.organisations.models import Organisation
 from apps.shifts.models import Event, Shift
-from tests.apps.crisis.conftest import next_weekday, post_need
+from tests.apps.crisis.needs.conftest import next_weekday, post_need
 from tests.threads import crowd, in_tenant
 
 pytestmark = pytest.mark.django_db
