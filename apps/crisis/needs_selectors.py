@@ -138,14 +138,15 @@ def _skill_points(wants: NeedWants, have: int) -> float:
     return WEIGHTS["skills"] * (0.5 + 0.5 * have / len(wants.skills))
 
 
-def quick_score(wants: NeedWants, c: HelperCandidate) -> float:
-    """`score(wants, c).score` without the reasons (same sums, same order, same float)."""
+def quick_score(wants: NeedWants, postcode: str, skills: list[str], times: list[str]) -> float:
+    """`score(...).score` from a helper's raw columns, without the reasons (same sums, same
+    order, same float): thousands are ranked without making an object for each."""
     total = 0.0
-    if wants.skills:
-        total += _skill_points(wants, len(wants.skills & c.skills))
-    total += _area(wants, c.postcode)[0]
-    if wants.times:
-        total += WEIGHTS["time"] * len(wants.times & c.availability) / len(wants.times)
+    if wants.skills and skills:
+        total += _skill_points(wants, len(wants.skills.intersection(skills)))
+    total += _area(wants, postcode)[0]
+    if wants.times and times:
+        total += WEIGHTS["time"] * len(wants.times.intersection(times)) / len(wants.times)
     return round(total, 2)
 
 
@@ -172,14 +173,29 @@ def score(wants: NeedWants, c: HelperCandidate) -> Match:
     return Match(c, round(total, 2), tuple(reasons))
 
 
-def _key(pair: tuple[float, HelperCandidate]) -> tuple[float, str, int]:
-    points, c = pair
-    return (-points, c.name.lower(), c.user_id)
+Row = tuple[int, str, str, list[str], list[str], str, str]  # Helper's columns, as loaded
 
 
-def rank(wants: NeedWants, people: Iterable[HelperCandidate], limit: int = SHOWN) -> list[Match]:
-    best = heapq.nsmallest(limit, ((quick_score(wants, c), c) for c in people), key=_key)
-    return [score(wants, c) for _points, c in best]
+def rank(wants: NeedWants, rows: Iterable[Row], limit: int = SHOWN) -> list[Match]:
+    """The best `limit` rows (by score, then name and id), each scored with its reasons."""
+
+    def key(row: Row) -> tuple[float, str, int]:
+        return (-quick_score(wants, row[2], row[3], row[4]), row[1].lower(), row[0])
+
+    return [score(wants, candidate(row)) for row in heapq.nsmallest(limit, rows, key=key)]
+
+
+def candidate(row: Row) -> HelperCandidate:
+    pk, name, postcode, skills, availability, phone, email = row
+    return HelperCandidate(
+        user_id=pk,
+        name=name,
+        postcode=postcode,
+        skills=frozenset(skills),
+        availability=frozenset(availability),
+        phone=phone,
+        email=email,
+    )
 
 
 # --- words ------------------------------------------------------------------------------
@@ -236,18 +252,6 @@ def need_suggestions(*, need: Need, limit: int = SHOWN) -> list[Suggestion]:
         .values_list("pk", "name", "postcode", "skills", "availability", "phone", "email")
         .order_by()
     )
-    people = (
-        HelperCandidate(
-            user_id=pk,
-            name=name,
-            postcode=postcode,
-            skills=frozenset(skills),
-            availability=frozenset(availability),
-            phone=phone,
-            email=email,
-        )
-        for pk, name, postcode, skills, availability, phone, email in rows
-    )
     return [
         Suggestion(
             helper_id=m.candidate.user_id,
@@ -258,5 +262,5 @@ def need_suggestions(*, need: Need, limit: int = SHOWN) -> list[Suggestion]:
             score=m.score,
             reasons=[explain(r) for r in m.reasons],
         )
-        for m in rank(wants, people, limit)
+        for m in rank(wants, rows, limit)
     ]
