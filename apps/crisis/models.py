@@ -67,8 +67,13 @@ class Crisis(models.Model):
     class Meta:
         ordering = ["-started_at"]
         constraints = [
+            # NULLs are equal here (PostgreSQL 15+): without that, every NULL would be
+            # distinct and any number of crises could be active.
             models.UniqueConstraint(
-                fields=["ended_at"], condition=Q(ended_at__isnull=True), name="one_active_crisis"
+                fields=["ended_at"],
+                condition=Q(ended_at__isnull=True),
+                nulls_distinct=False,
+                name="one_active_crisis",
             )
         ]
 

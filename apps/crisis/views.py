@@ -62,7 +62,6 @@ def thanks(request: HttpRequest) -> HttpResponse:
 def control(request: AuthedHttpRequest) -> HttpResponse:
     """The site admin switches crisis mode on and off, and sees past crises."""
     require_site_admin(request)
-    active = selectors.active_crisis()
     form = CrisisStartForm(request.POST if request.POST.get("action") == "start" else None)
     if request.method == "POST" and request.POST.get("action") == "start" and form.is_valid():
         try:
@@ -78,6 +77,7 @@ def control(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Crisis mode is on: %(title)s.") % {"title": crisis.title})
             return redirect("crisis:control")
+    active = selectors.active_crisis()
     crises = list(selectors.crises_with_counts())
     for crisis in crises:
         crisis.purge_on = services.purge_date(crisis)  # type: ignore[attr-defined]

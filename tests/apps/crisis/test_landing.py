@@ -26,12 +26,18 @@ def test_it_shows_the_form_with_a_csrf_token_when_a_crisis_is_on(flood, nyborg_c
 def test_it_registers_a_helper_and_answers_303_to_the_thanks_page(flood, nyborg_client):
     client = nyborg_client
     client.handler.enforce_csrf_checks = True
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get("/krise/").content.decode())
+    token = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get("/krise/").content.decode()
+    )
     response = client.post("/krise/", {**FORM, "csrfmiddlewaretoken": token.group(1)})
     assert response.status_code == 303 and response["Location"] == "/krise/tak/"
     assert client.get("/krise/tak/").status_code == 200
     helper = Helper.objects.get()
-    assert (helper.phone, helper.email, helper.postcode) == ("+4512345678", "ada@example.dk", "5800")
+    assert (helper.phone, helper.email, helper.postcode) == (
+        "+4512345678",
+        "ada@example.dk",
+        "5800",
+    )
     assert helper.skills == ["driving", "practical"] and helper.availability == ["now", "weekend"]
     assert helper.crisis == flood and helper.consent_at is not None
 
