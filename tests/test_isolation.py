@@ -130,3 +130,15 @@ def test_it_sweeps_crisis_mode():
         "/krise/hjaelpere/",
         "/krise/konto/MQ/",
     } <= paths
+
+
+def test_it_sweeps_the_crisis_needs_board():
+    """apps.crisis: the coordinators' needs board and triage, and the helper's answer page
+    (without signing in)."""
+    paths = set(tenant_paths())
+    assert {
+        "/krise/behov/",
+        "/krise/behov/1/",
+        "/krise/behov/1/inviter/",
+        "/krise/svar/MQ/",
+    } <= paths

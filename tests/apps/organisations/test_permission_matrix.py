@@ -27,7 +27,7 @@ from django_tenants.utils import tenant_context
 
 from apps.accounts.models import User
 from apps.citizens.models import CheckIn, CitizenMatch, MatchEvaluation, Programme, Referral
-from apps.crisis.models import Crisis
+from apps.crisis.models import Crisis, Need
 from apps.evaluations.models import EvaluationRule, Question, Questionnaire
 from apps.groups.models import Group
 from apps.members.models import Membership, MembershipRequest
@@ -66,6 +66,7 @@ class World:
     referral: Referral
     citizen_match: CitizenMatch
     checkin: CheckIn
+    need: Need
     people: dict[str, User]
     crisis: Crisis
 
@@ -170,9 +171,19 @@ def _build(nanna: User) -> World:
     MatchEvaluation.objects.create(
         match=citizen_match, side="citizen", questionnaire=questionnaire, asked_at=now
     )
-    # The club coordinates a crisis: its coordinators read the helpers (apps.crisis).
+    # The club coordinates a crisis: its coordinators read the helpers and the needs board.
     crisis = Crisis.objects.create(organisation=roklub, title="Stormflod", started_at=now)
+    need = Need.objects.create(
+        crisis=crisis,
+        title="Sandsække",
+        place="Havnen",
+        postcode="5800",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        wanted=2,
+    )
     return World(
+        need=need,
         crisis=crisis,
         programme=programme,
         referral=referral,
@@ -362,6 +373,11 @@ ACTIONS: list[Action] = [
     ),
     # crisis mode: the helpers of the crisis the club coordinates
     _get("crisis:helpers", lambda w: reverse("crisis:helpers")),
+    # crisis mode's needs board (apps.crisis.needs_views)
+    *_both("crisis:needs", lambda w: reverse("crisis:needs")),
+    _get("crisis:need", r("crisis:need", lambda w: w.need.pk)),
+    _post("crisis:need-invite", r("crisis:need-invite", lambda w: w.need.pk)),
+    _post("crisis:need-close", r("crisis:need-close", lambda w: w.need.pk)),
     # reports
     _get("reports", lambda w: f"{reverse('reports')}?organisation={w.roklub.pk}"),
     _get(
@@ -420,6 +436,7 @@ def test_it_covers_every_kind_of_coordinator_page() -> None:
         assert any(name.startswith(prefix) for name in covered), prefix
     assert {"recruitment-move", "members-import", "reports", "member"} <= covered
     assert {"reports-funder", "reports-funder-export"} <= covered
+    assert {"crisis:needs", "crisis:need", "crisis:need-invite", "crisis:need-close"} <= covered
 
 
 # Pages across the organisations one coordinates: any coordinator may (Kim sees his scouts),
