@@ -10,6 +10,8 @@ CRISIS_BENCH_SUMMARY  where to write what was sent and answered (JSON), at the e
 CRISIS_BENCH_STATS    where to write locust's request stats (its CSV format), at the end
 CRISIS_BENCH_SEED     the people are drawn from it (the same seed: the same 5,000 people)
 CRISIS_BENCH_THINK    seconds, at most, between loading the form and sending it (0: none)
+CRISIS_BENCH_RATE     registrations a second, all users together (0: as fast as answered)
+CRISIS_BENCH_USERS    how many Registrant users locust runs (to share the rate out)
 
 Each registration is one person on a phone: GET /krise/ (the form, its CSRF cookie and
 token), POST /krise/ with the form's fields (redirects not followed: the answer must be a
@@ -30,7 +32,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import gevent
-from locust import FastHttpUser, constant, events, task
+from locust import FastHttpUser, constant, constant_throughput, events, task
 from locust.exception import StopUser
 from locust.stats import PERCENTILES_TO_REPORT, StatsCSV
 
@@ -41,6 +43,8 @@ SUMMARY = os.environ.get("CRISIS_BENCH_SUMMARY", "")
 STATS = os.environ.get("CRISIS_BENCH_STATS", "")
 SEED = int(os.environ.get("CRISIS_BENCH_SEED", "18"))
 THINK = float(os.environ.get("CRISIS_BENCH_THINK", "0"))
+RATE = float(os.environ.get("CRISIS_BENCH_RATE", "0"))
+USERS = int(os.environ.get("CRISIS_BENCH_USERS", "1"))
 DUPLICATE_SHARE = 0.05
 
 
@@ -134,9 +138,10 @@ def _headers(ip: str) -> dict[str, str]:
 
 
 class Registrant(FastHttpUser):
-    """People registering one after another, as fast as the server lets them."""
+    """People registering one after another: as fast as the server lets them, or each user
+    at its share of CRISIS_BENCH_RATE."""
 
-    wait_time = constant(0)
+    wait_time = constant_throughput(RATE / USERS) if RATE else constant(0)
     weight = 1
 
     @task

@@ -2,7 +2,7 @@
 real HTTP load generator (locust, headless), while someone else uses the site.
 
     python -m config.devstack bench bench/crisis.py [--registrations 5000] [--users 20]
-        [--workers N] [--think SECONDS] [--seed 18]
+        [--workers N] [--rate PER_SECOND] [--think SECONDS] [--seed 18]
 
 Runs in a database of its own (`<name>_crisis`, dropped at the end). Seeds one tenant
 (`bench`, reached as bench.localhost by its Host header) with an organisation, a published
@@ -13,7 +13,8 @@ http, as there is no TLS here). Tasks sent after commit go to an in-memory broke
 worker's job, not the request's. Then:
 
 1. the other pages (the marketplace home and the event page) idle: 20 requests each;
-2. locust (bench/_crisis_locust.py): --users people registering one after another, each
+2. locust (bench/_crisis_locust.py): --users people registering one after another (flat
+   out, or paced all together to --rate registrations a second), each
    GET /krise/ (form and CSRF token), POST /krise/ (must answer 303 to /krise/tak/;
    redirects not followed, anything else is an error), GET /krise/tak/ (the browser's
    follow-up, counted apart); ~5 % are a second registration of an earlier phone number
@@ -67,6 +68,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20, help="people registering at once")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: its config's)")
     parser.add_argument("--think", type=float, default=0.0, help="max seconds form to submit")
+    parser.add_argument(
+        "--rate", type=float, default=0.0, help="registrations/s to pace to (default: flat out)"
+    )
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument(
         "--tenant",
@@ -127,7 +131,8 @@ def run(args: argparse.Namespace) -> list[str]:
         idle = {path: sample(address, host, path) for path in pages}
         load_start = os.getloadavg()
         print(
-            f"crisis registrations: {args.registrations} by {args.users} locust users against "
+            f"crisis registrations: {args.registrations} by {args.users} locust users "
+            f"({f'paced to {args.rate:g}/s' if args.rate else 'flat out'}) against "
             f"gunicorn, {workers} workers (load average at start "
             f"{load_start[0]:.1f} {load_start[1]:.1f} {load_start[2]:.1f} on "
             f"{os.cpu_count()} CPUs)",
@@ -137,7 +142,9 @@ def run(args: argparse.Namespace) -> list[str]:
         load_end = os.getloadavg()
     with tenant_context(tenant):
         helpers, registrations = stored(crisis_id)
-    return report(args, summary, rows, seconds, idle, pages, load_end, helpers, registrations)
+    failed = report(args, summary, rows, seconds, idle, pages, load_end, helpers, registrations)
+    one_registration(host)
+    return failed
 
 
 # --- seeding ---------------------------------------------------------------------------
@@ -180,7 +187,7 @@ def seed() -> tuple[int, int]:
         )
         for k in range(100)
     )
-    admin = User.objects.filter(is_active=True).order_by("pk").first()  # the tenant's admin
+    admin = User.objects.filter(is_active=True, is_owner_admin=True).order_by("pk").first()
     crisis = start_crisis(organisation, admin)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -216,6 +223,37 @@ def stored(crisis_id: int) -> tuple[int, int]:
         helpers=Count("id"), registrations=Sum("registrations")
     )
     return totals["helpers"], totals["registrations"] or 0
+
+
+def one_registration(host: str) -> None:
+    """What one registration costs in-process, after the load (on its full table): the
+    POST through Django's test client, a new helper and then a merge, with its queries."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=host)
+    for label, phone in (("a new helper", "99 88 77 66"), ("a merge (same phone)", "99887766")):
+        fields = {
+            "name": "Profil Person",
+            "phone": phone,
+            "email": "",
+            "postcode": "5000",
+            "skills": ["practical", "cooking"],
+            "availability": ["now"],
+            "consent": "on",
+        }
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            response = client.post("/krise/", fields)
+            took = (time.perf_counter() - began) * 1000
+        sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+        print(
+            f"one POST /krise/, {label}, in-process: {response.status_code}, {took:.0f} ms, "
+            f"{len(captured)} queries ({sql_ms:.0f} ms)"
+        )
+        for query in captured.captured_queries:
+            print(f"    {query['sql'][:110]}")
 
 
 # --- gunicorn, the idle pages ------------------------------------------------------------
@@ -315,6 +353,8 @@ def locust(
         "CRISIS_BENCH_STATS": str(stats_path),
         "CRISIS_BENCH_SEED": str(args.seed),
         "CRISIS_BENCH_THINK": str(args.think),
+        "CRISIS_BENCH_RATE": str(args.rate),
+        "CRISIS_BENCH_USERS": str(args.users),
     }
     command = [
         sys.executable,
