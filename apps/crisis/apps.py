@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,6 @@ class CrisisConfig(AppConfig):
     name = "apps.crisis"
     label = "crisis"
     verbose_name = "Crisis mode (krisetilstand)"
+
+    def ready(self) -> None:
+        import_module(f"{self.name}.messages")  # declares this app's kinds of message

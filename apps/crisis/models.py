@@ -120,6 +120,18 @@ class Helper(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def skill_labels(self) -> list[str]:
+        return [str(Skill(value).label) for value in self.skills if value in Skill.values]
+
+    @property
+    def availability_labels(self) -> list[str]:
+        return [
+            str(Availability(value).label)
+            for value in self.availability
+            if value in Availability.values
+        ]
+
 
 class Need(models.Model):
     """What a coordinator needs (what, where, when, how many); it becomes a shift."""

@@ -11,9 +11,15 @@ class MessagingConfig(AppConfig):
 
         from apps.messaging import due, messages  # noqa: F401  (declares messaging's kinds)
         from apps.messaging.bounces import on_tracking
-        from apps.messaging.services import message_notify, message_withdraw
+        from apps.messaging.services import (
+            addresses_forget,
+            message_notify,
+            message_to_addresses,
+            message_withdraw,
+        )
         from kernel.messages import set_sender
 
         tracking.connect(on_tracking, dispatch_uid="messaging.bounces")
-        set_sender(message_notify, message_withdraw)  # kernel.messages now uses the outbox
+        # kernel.messages now uses the outbox
+        set_sender(message_notify, message_withdraw, message_to_addresses, addresses_forget)
         due.connect()  # its periodic work (tenants.due)

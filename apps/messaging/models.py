@@ -4,7 +4,8 @@ recipient and channel.
 A message is written by a coordinator (info) or made by the system (orientation, reminder,
 unfilled-shift alert, group post, waitlist offer). System messages carry a `dedupe_key`
 (unique), so making one twice — a duplicated task, two beat ticks — finds the first; the
-unique (message, user, channel) triple makes expanding its audience idempotent; and the
+unique (message, user, channel) triple makes expanding its audience idempotent (and
+(message, address, channel) for rows to a bare address without a user); and the
 delivery's status makes sending it at most once per claim (see services/outbox.py).
 """
 
@@ -134,8 +135,14 @@ class Delivery(models.Model):
         SKIPPED = "skipped", _("Unsubscribed")
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="deliveries")
+    # None for a delivery to a bare address (someone without an account, e.g. a crisis
+    # helper): made by services.compose.message_to_addresses, one per (address, channel).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
     )
     channel = models.CharField(max_length=5, choices=Channel, default=Channel.EMAIL)
     address = models.CharField(max_length=254)  # email or phone when the audience was expanded
@@ -156,7 +163,12 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["message", "user", "channel"], name="one_delivery_per_recipient"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["message", "address", "channel"],
+                condition=Q(user__isnull=True),
+                name="one_delivery_per_address",
+            ),
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 

@@ -133,12 +133,17 @@ def attachment_payloads(message: Message) -> list[tuple[str, bytes, str]]:
 def _links(tenant: Tenant, delivery: Delivery) -> tuple[str, str]:
     message_kind = messages.kind(delivery.message.kind)
     unsubscribe = ""
-    if message_kind.switchable:  # no way out of an essential mail
+    # No way out of an essential mail; a bare address (no user) has no preferences to keep.
+    if message_kind.switchable and delivery.user_id is not None:
         slug = preference_slug(message_kind)
         token = unsubscribe_token(tenant, delivery.user_id, slug)
         unsubscribe = tenant_url(tenant, reverse("messaging-unsubscribe", args=[token]))
     cancel = ""
-    if delivery.message.kind == Kind.REMINDER and delivery.message.shift_id:
+    if (
+        delivery.message.kind == Kind.REMINDER
+        and delivery.message.shift_id
+        and delivery.user_id is not None
+    ):
         signup_id = (
             SignUp.objects.filter(
                 shift_id=delivery.message.shift_id,
@@ -166,18 +171,31 @@ def rendered(
     unsubscribe: str = "",
     cancel: str = "",
     example: dict | None = None,
+    address: str = "",
 ) -> Mail:
     """(subject, text, html) of a message, in the tenant's language and time zone; from
-    its kind's context of the stored params, or from the kind's `example` for a preview."""
+    its kind's context of the stored params, or from the kind's `example` for a preview.
+    `address`: the recipient's, for a kind with a per-recipient context (a bare address)."""
     with tenant_locale(tenant):
         context = message_context(tenant, message, unsubscribe, cancel)
         message_kind = messages.kind(message.kind)
         # A stored subject wins: written kinds, and rows made before kinds were rendered
         # at delivery (their params are empty), still waiting in the outbox.
         if not message_kind.template or message.subject:
+            context.update(_recipient_context(message, address) if example is None else {})
             return _in_layout(context)
         context.update(message_kind.context(message.params) if example is None else example)
+        if example is None:
+            context.update(_recipient_context(message, address))
         return _from_templates(message_kind.template, context)
+
+
+def _recipient_context(message: Message, address: str) -> dict:
+    """The kind's context for one bare address (its personal link), or nothing."""
+    recipient = messages.kind(message.kind).recipient
+    if recipient is None or not address:
+        return {}
+    return recipient(message.params, address)
 
 
 def preview(tenant: Tenant, message_kind: messages.MessageKind) -> Mail:
@@ -219,7 +237,7 @@ def delivery_email(
     """The mail for one recipient; its Message-ID is derived from the delivery, so a resend
     after a crash carries the same id (receivers may drop it, and it can be traced)."""
     unsubscribe, cancel = _links(tenant, delivery)
-    mail = rendered(tenant, delivery.message, unsubscribe, cancel)
+    mail = rendered(tenant, delivery.message, unsubscribe, cancel, address=_bare(delivery))
     email = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.text,
@@ -243,12 +261,19 @@ def _headers(tenant: Tenant, delivery: Delivery, unsubscribe: str) -> dict[str, 
     return headers
 
 
+def _bare(delivery: Delivery) -> str:
+    """The address of a delivery to someone without an account ("" for a user's)."""
+    return delivery.address if delivery.user_id is None else ""
+
+
 def delivery_sms_text(tenant: Tenant, delivery: Delivery) -> str:
     """Short: who it is from, what, when, and the link that matters (two segments at most
     for a typical reminder)."""
     cancel = _links(tenant, delivery)[1]
-    subject = rendered(tenant, delivery.message, cancel=cancel).subject
+    address = _bare(delivery)
+    subject = rendered(tenant, delivery.message, cancel=cancel, address=address).subject
     with tenant_locale(tenant):
-        link = cancel or tenant_url(tenant, reverse("my-shifts"))
+        own = _recipient_context(delivery.message, address).get("link", "")
+        link = cancel or own or tenant_url(tenant, reverse("my-shifts"))
         context = {"tenant": tenant, "subject": subject, "cancel_url": cancel, "link": link}
         return render_to_string(SMS, context).strip()

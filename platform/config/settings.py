@@ -327,6 +327,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.privacy.tasks.dispatch_clear_expired_exports",
         "schedule": 60.0,
     },
+    "crisis-purge-helpers": {  # stand-down: helpers without an account, after the period
+        "task": "apps.crisis.tasks.dispatch_purge_helpers",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "privacy-retention": {  # storage limitation: warn, anonymise, delete, blank (03:30)
         "task": "apps.privacy.tasks.dispatch_retention",
         "schedule": crontab(hour=3, minute=30),

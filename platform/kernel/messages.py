@@ -54,6 +54,10 @@ class MessageKind:
     context: Callable[[dict[str, Any]], dict[str, Any]] = _nothing
     example: Callable[[], dict[str, Any]] = _no_example
     attachments: Callable[[dict[str, Any]], list[Attachment]] | None = None
+    # For mails to bare addresses (apps.messaging.services.compose.message_to_addresses):
+    # more context for one recipient, from the params and the delivery's address (a
+    # personal link); its "link" is also the link of the SMS text.
+    recipient: Callable[[dict[str, Any], str], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         if len(self.slug) > 40:
@@ -77,6 +81,8 @@ class NoSender(RuntimeError):
 _kinds: dict[str, MessageKind] = {}
 _sender: Callable[..., Any] | None = None
 _withdrawer: Callable[..., int] | None = None
+_address_sender: Callable[..., Any] | None = None
+_address_forgetter: Callable[..., int] | None = None
 
 
 def register(message_kind: MessageKind) -> MessageKind:
@@ -100,10 +106,16 @@ def kinds() -> list[MessageKind]:
     return list(_kinds.values())
 
 
-def set_sender(sender: Callable[..., Any], withdrawer: Callable[..., int] | None = None) -> None:
+def set_sender(
+    sender: Callable[..., Any],
+    withdrawer: Callable[..., int] | None = None,
+    address_sender: Callable[..., Any] | None = None,
+    address_forgetter: Callable[..., int] | None = None,
+) -> None:
     """apps.messaging registers its outbox here at start-up."""
-    global _sender, _withdrawer
+    global _sender, _withdrawer, _address_sender, _address_forgetter
     _sender, _withdrawer = sender, withdrawer
+    _address_sender, _address_forgetter = address_sender, address_forgetter
 
 
 def withdraw(dedupe_key: str, *, reason: str) -> int:
@@ -146,3 +158,43 @@ def send(
         subject=subject,
         body_markdown=body_markdown,
     )
+
+
+def send_to_addresses(
+    message_kind: MessageKind | str,
+    *,
+    to: Iterable[tuple[str, str]],
+    dedupe_key: str,
+    params: dict[str, Any] | None = None,
+    organisation_id: int | None = None,
+    subject: str = "",
+    body_markdown: str = "",
+) -> Any:
+    """Put one message for people WITHOUT an account in the outbox: `to` is (channel,
+    address) pairs, e.g. ("email", "a@example.org"), ("sms", "+4512345678").
+
+    Same rules as `send` (inside the service's transaction; the dedupe key makes it once
+    only; a later call adds only new addresses). No unsubscribe link: use it for mails the
+    person asked for. A per-recipient link comes from the kind's `recipient` context.
+    Implemented by apps.messaging.services.compose.message_to_addresses.
+    """
+    if _address_sender is None:
+        raise NoSender("no message sender registered (is apps.messaging installed?)")
+    found = kind(message_kind) if isinstance(message_kind, str) else message_kind
+    return _address_sender(
+        found,
+        to=to,
+        dedupe_key=dedupe_key,
+        params=params or {},
+        organisation_id=organisation_id,
+        subject=subject,
+        body_markdown=body_markdown,
+    )
+
+
+def forget_addresses(addresses: Iterable[str]) -> int:
+    """Blank these bare addresses on the outbox's rows without a user (the people behind
+    them were deleted); what still waits is not sent. Returns how many rows changed."""
+    if _address_forgetter is None:
+        raise NoSender("no message sender registered (is apps.messaging installed?)")
+    return _address_forgetter(addresses)

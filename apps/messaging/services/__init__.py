@@ -18,11 +18,13 @@ from apps.messaging.services.automatic import (
     unfilled_alerts_due,
 )
 from apps.messaging.services.compose import (
+    addresses_forget,
     deliveries_expand,
     message_create,
     message_notify,
     message_schedule,
     message_send,
+    message_to_addresses,
     message_withdraw,
 )
 from apps.messaging.services.outbox import (
@@ -46,6 +48,7 @@ __all__ = [
     "BATCH_SIZE",
     "CLAIM_TIMEOUT",
     "MAX_ATTEMPTS",
+    "addresses_forget",
     "deliveries_claim",
     "deliveries_expand",
     "deliveries_send",
@@ -56,6 +59,7 @@ __all__ = [
     "message_notify",
     "message_schedule",
     "message_send",
+    "message_to_addresses",
     "message_withdraw",
     "messages_due",
     "orientation_save",

@@ -145,9 +145,13 @@ def deliveries_expand(
                 created += _insert(message, channel, chunk)
                 chunk = []
         created += _insert(message, channel, chunk)
-    if new:
-        total = created
-    else:
+    _start(message, created if new else None)
+    return created
+
+
+def _start(message: Message, total: int | None) -> None:
+    """Start the delivery chains of a message; `total` None: count the rows waiting."""
+    if total is None:
         pending = Delivery.objects.filter(message_id=message.pk, status=Delivery.Status.PENDING)
         total = pending.count()
     # No savepoint: inside the caller's transaction (a sign-up's notice) it would be two
@@ -159,7 +163,6 @@ def deliveries_expand(
         # few chains side by side keep the workers busy without tasks that find nothing.
         for _chain in range(min(PARALLEL_CHAINS, -(-total // BATCH_SIZE))):
             enqueue_on_commit("apps.messaging.tasks.deliver_batch", message.pk)
-    return created
 
 
 def _insert(message: Message, channel: str, rows: list[tuple[int, str]]) -> int:
@@ -211,6 +214,80 @@ def message_notify(
         message=message, users=_people(to), channels=message_kind.channels, new=created
     )
     return message
+
+
+def message_to_addresses(
+    message_kind: messages.MessageKind | str,
+    *,
+    to: Iterable[tuple[str, str]],
+    dedupe_key: str,
+    params: dict,
+    organisation_id: int | None = None,
+    shift_id: int | None = None,
+    author_id: int | None = None,
+    subject: str = "",
+    body_markdown: str = "",
+) -> Message:
+    """A message the system makes for people WITHOUT an account: bare addresses.
+
+    `to` is (channel, address) pairs: ("email", "a@example.org") or ("sms", "+4512345678");
+    pairs on a channel the kind does not declare are left out. Each becomes one Delivery
+    with `user` None (unique per message, address and channel), sent by the same outbox as
+    every other mail: claimed once, retried, rate-limited, one Message-ID per delivery.
+
+    Like message_notify (kernel.messages.send): call it inside the service's transaction,
+    delivery starts when it commits; the dedupe key makes it once only — calling again
+    with the same key reuses the message and adds only addresses not there yet.
+
+    Such a recipient has no preferences, so the mail carries no unsubscribe link: use it
+    for mails the person asked for (a crisis helper's thanks, an invitation to a need).
+    A personal link per recipient (a token) comes from the kind's `recipient(params,
+    address)` context; its "link" is also the link of the SMS text. Returns the message.
+    """
+    found = messages.kind(message_kind) if isinstance(message_kind, str) else message_kind
+    message, created = _notice_get_or_create(
+        dedupe_key,
+        kind=found.slug,
+        params=params,
+        organisation_id=organisation_id,
+        subject=subject[:200],
+        body_markdown=body_markdown,
+        shift_id=shift_id,
+        author_id=author_id,
+        audience_kind=Message.Audience.PEOPLE,
+        audience_id=0,
+        status=Message.Status.SENDING,
+    )
+    added = 0
+    for channel in found.channels:
+        addresses = sorted({address for c, address in to if c == channel and address})
+        for start in range(0, len(addresses), INSERT_BATCH):
+            chunk = addresses[start : start + INSERT_BATCH]
+            added += len(
+                bulk_insert(
+                    Delivery,
+                    {"address": chunk},
+                    constants={"message_id": message.pk, "channel": channel, "user_id": None},
+                    ignore_conflicts=True,
+                )
+            )
+    _start(message, added if created else None)
+    return message
+
+
+def addresses_forget(addresses: Iterable[str]) -> int:
+    """kernel.messages.forget_addresses: the people behind these bare addresses were
+    deleted (a crisis's stand-down); their rows stay as counts, without the address, and
+    what still waits is skipped. Returns how many rows changed."""
+    wanted = sorted(set(addresses))
+    changed = 0
+    for start in range(0, len(wanted), INSERT_BATCH):
+        rows = Delivery.objects.filter(
+            user__isnull=True, address__in=wanted[start : start + INSERT_BATCH]
+        )
+        rows.filter(status=Delivery.Status.PENDING).update(status=Delivery.Status.SKIPPED)
+        changed += rows.update(address="")
+    return changed
 
 
 def message_withdraw(dedupe_key: str, *, reason: str) -> int:

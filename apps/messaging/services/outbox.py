@@ -255,7 +255,8 @@ def delivery_event_record(*, provider_id: str, event_type: str, description: str
         changed += Delivery.objects.filter(pk=delivery.pk).update(
             status=Delivery.Status.FAILED, last_error=f"{event_type}: {description}"[:2000]
         )
-        if event_type == "complained" and messages.kind(delivery.message.kind).switchable:
+        complained = event_type == "complained" and delivery.user_id is not None
+        if complained and messages.kind(delivery.message.kind).switchable:
             Preference.objects.update_or_create(
                 user_id=delivery.user_id,
                 kind=preference_slug(messages.kind(delivery.message.kind)),
