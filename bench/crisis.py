@@ -195,16 +195,8 @@ def seed() -> tuple[int, int]:
 
 
 def start_crisis(organisation: Any, admin: Any) -> int:
-    try:
-        from apps.crisis import services
-    except ImportError:  # TEMP until the crisis branch is merged
-        from django.utils import timezone
+    from apps.crisis import services
 
-        from apps.crisis.models import Crisis
-
-        return Crisis.objects.create(
-            organisation=organisation, title="x", started_at=timezone.now(), started_by=admin
-        ).pk
     crisis = services.crisis_start(
         organisation=organisation,
         title="Flygtninge ankommer til Odense",
