@@ -61,7 +61,7 @@ def test_it_registers_through_gunicorn_and_prints_the_figures(database_copy: str
         "SECRET_KEY": "crisis-bench-test",
     }
     command = [sys.executable, "bench/crisis.py", "--tenant", "nyborg"]
-    command += ["--registrations", str(REGISTRATIONS), "--users", "4"]
+    command += ["--registrations", str(REGISTRATIONS), "--users", "4", "--workers", "2"]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     out = done.stdout
     assert done.returncode == 0, out + done.stderr[-3000:]
