@@ -38,25 +38,20 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from _harness import run_in_own_database  # bench/ is the script's folder
+from _gunicorn import GUNICORN_CONF, gunicorn, sample, warm_up  # bench/ is the script's folder
+from _harness import run_in_own_database
 
 # ... and only for that: a bench script must never stand in for one of the project's modules.
 sys.path.remove(os.path.dirname(os.path.abspath(__file__)))
 
 BENCH = Path(__file__).resolve().parent
-
 ROOT = BENCH.parent
 LOCUSTFILE = BENCH / "_crisis_locust.py"
-GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 GOAL_SECONDS = 600
 IDLE_SAMPLES = 20
 PROFILED_PHONE = "+4599887766"  # outside the numbers locust sends (20000000-61999999)
@@ -129,7 +124,7 @@ def run(args: argparse.Namespace) -> list[str]:
     ):
         print(f"gunicorn answering after {time.perf_counter() - started:.0f} s", flush=True)
         warm_up(address, host, pages, workers)
-        idle = {path: sample(address, host, path) for path in pages}
+        idle = {path: sample(address, host, path, IDLE_SAMPLES) for path in pages}
         load_start = os.getloadavg()
         print(
             f"crisis registrations: {args.registrations} by {args.users} locust users "
@@ -251,85 +246,6 @@ def one_registration(host: str) -> None:
         )
         for query in captured.captured_queries:
             print(f"    {' '.join(query['sql'].split())[:110]}")
-
-
-# --- gunicorn, the idle pages ------------------------------------------------------------
-
-
-@contextmanager
-def gunicorn(workers: int, log: Path) -> Iterator[str]:
-    """The app under the image's gunicorn config, on a free port, until the block ends."""
-    from config.devstack import free_port
-
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if key != "DEBUG"}
-    env.update(
-        PORT=str(port),
-        WEB_CONCURRENCY=str(workers),
-        TRUSTED_PROXY_COUNT="1",
-        CELERY_TASK_ALWAYS_EAGER="0",
-        CELERY_BROKER_URL="memory://",
-        SENTRY_DSN="",
-    )
-    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)]
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [*command, "config.wsgi:application"], env=env, cwd=ROOT, stdout=out, stderr=out
-        )
-        address = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(address, server, log)
-            yield address
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
-    errors = [line for line in log.read_text(errors="replace").splitlines() if '" 5' in line]
-    if errors:
-        print(f"gunicorn logged {len(errors)} 5xx answers, e.g. {errors[0]}")
-
-
-def wait_for(address: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn stopped:\n" + log.read_text(errors="replace")[-3000:])
-        try:
-            get(address, "/livez", "console.localhost")
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 60 s")
-
-
-def get(address: str, path: str, host: str, *, check: bool = True) -> int:
-    request = urllib.request.Request(address + path, headers={"Host": host})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            response.read()
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        if check:
-            raise
-        return int(error.code)
-
-
-def warm_up(address: str, host: str, pages: list[str], workers: int) -> None:
-    """Every page (and the form) a few times at once in every worker: a worker's first
-    request of a page is slow (imports, templates), and that is not what is measured."""
-    paths = [*pages, "/krise/"] * workers * 3
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(lambda path: get(address, path, host, check=False), paths))
-
-
-def sample(address: str, host: str, path: str) -> list[float]:
-    """Milliseconds for IDLE_SAMPLES GETs of the page, one at a time."""
-    times = []
-    for _ in range(IDLE_SAMPLES):
-        began = time.perf_counter()
-        status = get(address, path, host)
-        assert status == 200, (path, status)
-        times.append((time.perf_counter() - began) * 1000)
-    return times
 
 
 # --- locust ------------------------------------------------------------------------------
