@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python -m config.devstack bench bench/funder_report.py
 	$(BIN)/python -m config.devstack bench bench/webhooks.py
 	$(BIN)/python -m config.devstack bench bench/embed.py
+	$(BIN)/python -m config.devstack bench bench/crisis.py
 
 # The Danish catalogue: collect every message (file-level locations, so moving code around
 # changes nothing), drop the ones no code uses any more, then compile. Needs GNU gettext.
