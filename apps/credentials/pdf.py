@@ -4,6 +4,7 @@ not itself the proof; the signed JSON and the check page are."""
 
 import io
 from typing import Any
+from xml.sax.saxutils import escape
 
 import segno
 from django.utils.translation import gettext as _
@@ -69,6 +70,13 @@ def record_pdf(record: IssuedRecord) -> bytes:
         for row in subject["onboarding"]:
             steps = "; ".join(f"{step['step']} ({step['on']})" for step in row["steps"])
             story.append(Paragraph(f"{row['organisation']}: {steps}", styles["Normal"]))
+    if subject.get("references"):
+        story.append(Paragraph(_("References"), styles["Heading3"]))
+        for row in subject["references"]:
+            story.append(Paragraph(escape(row["text"]).replace("\n", "<br/>"), styles["Normal"]))
+            byline = f"{row['author']}, {row['role']} ({row['organisation']})"
+            story.append(Paragraph(escape(byline), styles["Italic"]))
+            story.append(Spacer(1, 3 * mm))
     story += [
         Spacer(1, 8 * mm),
         Paragraph(

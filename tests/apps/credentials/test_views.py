@@ -13,9 +13,10 @@ from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
-# The page's own: three for what could go in (hours, roles, onboardings), one for the
-# records; the rest are the session, the person, the second factor and the page frame.
-QUERIES = 11
+# The page's own: four for what could go in (hours, roles, onboardings, references), one
+# for the records, one for the references asked, one for the coordinators one may ask; the
+# rest are the session, the person, the second factor and the page frame.
+QUERIES = 14
 
 
 def test_it_issues_what_frida_ticks_and_shows_only_that(
