@@ -192,3 +192,38 @@ def test_it_shows_anders_nothing_on_aarhus(
     url = reverse("credential-reference-write", args=[reference.pk])
     assert browser.get(url).status_code == 404
     assert "Frida" not in browser.get(reverse("credential-mine")).content.decode()
+
+
+def test_it_erases_fridas_references_and_unlinks_those_nanna_wrote(
+    frida, bo, nanna, nanna_coordinates, roklub, fridas_history
+):
+    from apps.privacy.services.erasure import person_erase
+
+    written = reference_ask(volunteer=frida, organisation=roklub, coordinator=nanna)
+    reference_write(
+        coordinator=nanna, reference_id=written.pk, text=TEXT, author_name="N", author_role="K"
+    )
+    waiting = reference_ask(volunteer=frida, organisation=roklub, coordinator=nanna)
+    result = person_erase(actor=nanna, user=frida, reason="asked")
+    assert result.counts["references_deleted"] == 2 and not Reference.objects.exists()
+    assert waiting.pk != written.pk
+
+
+def test_it_keeps_a_written_reference_when_its_author_is_erased(
+    frida, carl, nanna, roklub, fridas_history
+):
+    from apps.privacy.services.erasure import person_erase
+
+    OrganisationRole.objects.create(
+        organisation=roklub, user=carl, role=OrganisationRole.Role.COORDINATOR
+    )
+    written = reference_ask(volunteer=frida, organisation=roklub, coordinator=carl)
+    reference_write(
+        coordinator=carl, reference_id=written.pk, text=TEXT, author_name="Carl", author_role="K"
+    )
+    OrganisationRole.objects.create(
+        organisation=roklub, user=nanna, role=OrganisationRole.Role.COORDINATOR
+    )
+    person_erase(actor=nanna, user=carl, reason="asked")
+    kept = Reference.objects.get()
+    assert kept.coordinator is None and kept.text == TEXT and kept.author_name == "Carl"
