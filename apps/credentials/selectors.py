@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.attendance.models import Attendance
+from apps.credentials.formatting import show_hours
 from apps.credentials.models import IssuedRecord, Reference
 from apps.organisations.models import OrganisationRole
 from apps.organisations.selectors import COORDINATING_ROLES
@@ -50,7 +51,7 @@ def record_parts(*, user: User) -> list[Part]:
                 key=f"hours:{row['signup__shift__task__event__organisation_id']}",
                 kind="hours",
                 label=_("%(hours)s hours in %(organisation)s")
-                % {"hours": total, "organisation": name},
+                % {"hours": show_hours(total), "organisation": name},
                 # Hours as text: exact, where a float would be printed JCS's way.
                 claim={"organisation": name, "hours": str(total), "shifts": row["shifts"]},
             )

@@ -8,9 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.throttle import ip_flooding
 from apps.credentials import signing
 from apps.credentials.forms import ReferenceAskForm, ReferenceWriteForm
 from apps.credentials.models import IssuedRecord, Reference
@@ -25,6 +27,7 @@ from apps.credentials.selectors import (
     reference_for_coordinator,
 )
 from apps.credentials.services import RecordRefused, record_issue, record_revoke, record_verify
+from kernel import ratelimit
 from kernel.http import AuthedHttpRequest
 
 MAX_PASTE = 100_000  # characters: a record is a few kilobytes
@@ -169,8 +172,23 @@ def public_record(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
 @csrf_exempt  # a public, read-only check: no session, nothing changes
 @require_http_methods(["GET", "POST"])
 def public_check(request: HttpRequest) -> HttpResponse:
-    """Paste a record (a form) or POST it as JSON: the answer is the same verdict."""
+    """Paste a record (a form) or POST it as JSON: the answer is the same verdict.
+    Throttled per client IP (RATELIMIT_CREDENTIAL_CHECK_IP), GETs included."""
     wants_json = request.content_type == "application/json"
+    if flood := ip_flooding(request, "RATELIMIT_CREDENTIAL_CHECK_IP"):
+        if wants_json:
+            wait = flood.retry_after or flood.limit.seconds
+            reason = ngettext(
+                "Too many checks from your connection. Wait %(minutes)s minute.",
+                "Too many checks from your connection. Wait %(minutes)s minutes.",
+                flood.minutes,
+            ) % {"minutes": flood.minutes}
+            answer = JsonResponse(
+                {"genuine": False, "code": "throttled", "reason": reason}, status=429
+            )
+            answer["Retry-After"] = str(wait)
+            return answer
+        return ratelimit.too_many_requests(request, flood, "credentials/throttled.html")
     text = request.body.decode("utf-8", "replace") if wants_json else request.POST.get("record", "")
     verdict = None
     if request.method == "POST":
