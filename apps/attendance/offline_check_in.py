@@ -182,7 +182,7 @@ def _apply_one(*, user: User, item: QueuedCheckIn, now: datetime) -> CheckInResu
 
 def _check_out(
     *, user: User, item: QueuedCheckIn, made_at: datetime, attendance: Attendance | None
-) -> tuple[str, str, Attendance | None]:
+) -> tuple[OfflineTick.Outcome, str, Attendance | None]:
     """A check-out queued on the phone, at the time of its tap (the attendance is locked)."""
     if attendance is not None and attendance.checked_out_at is not None:
         return OfflineTick.Outcome.UNCHANGED, "", attendance  # out already

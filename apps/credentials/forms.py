@@ -21,7 +21,7 @@ class ReferenceAskForm(forms.Form):
     def __init__(self, *args: Any, roles: list[OrganisationRole], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.roles = {f"{role.organisation_id}:{role.user_id}": role for role in roles}
-        self.fields["coordinator"].choices = [
+        self.fields["coordinator"].choices = [  # type: ignore[attr-defined]
             (key, f"{role.user.full_name} ({role.organisation.name})")
             for key, role in self.roles.items()
         ]
