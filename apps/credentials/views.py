@@ -25,6 +25,7 @@ from apps.credentials.selectors import (
     record_parts,
     reference_choices,
     reference_for_coordinator,
+    references_to_write,
 )
 from apps.credentials.services import RecordRefused, record_issue, record_revoke, record_verify
 from kernel import ratelimit
@@ -55,6 +56,8 @@ def _mine(
         "parts": record_parts(user=request.user),
         "records": my_records(user=request.user),
         "references": my_references(user=request.user),
+        # A coordinator's requests waiting for them (the mail links here too).
+        "to_write": references_to_write(user=request.user),
         "ask_form": ask_form or ReferenceAskForm(roles=roles),
         "error": error,
     }

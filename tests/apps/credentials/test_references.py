@@ -44,6 +44,7 @@ def test_it_takes_a_reference_from_request_to_a_chosen_part_of_a_record(
 
     coordinator = signed_in(nyborg_client.__class__(HTTP_HOST="nyborg.localhost"), nanna, nyborg)
     url = reverse("credential-reference-write", args=[reference.pk])
+    assert f'href="{url}"' in coordinator.get(reverse("credential-mine")).content.decode()
     page = coordinator.get(url)
     assert page.status_code == 200 and "For my CV" in page.content.decode()
     written = coordinator.post(
@@ -58,6 +59,7 @@ def test_it_takes_a_reference_from_request_to_a_chosen_part_of_a_record(
 
     mine = volunteer.get(reverse("credential-mine")).content.decode()
     assert f'value="reference:{reference.pk}"' in mine and "calm and good humour" in mine
+    assert url not in coordinator.get(reverse("credential-mine")).content.decode()  # written
     volunteer.post(reverse("credential-mine"), {"parts": [fridas_history["hours"]]})
     volunteer.post(
         reverse("credential-mine"),

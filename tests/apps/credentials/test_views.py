@@ -14,9 +14,10 @@ from tests.conftest import signed_in
 pytestmark = pytest.mark.django_db
 
 # The page's own: four for what could go in (hours, roles, onboardings, references), one
-# for the records, one for the references asked, one for the coordinators one may ask; the
-# rest are the session, the person, the second factor and the page frame.
-QUERIES = 14
+# for the records, one for the references asked, one for the coordinators one may ask, one
+# for the references the person was asked to write; the rest are the session, the person,
+# the second factor and the page frame.
+QUERIES = 15
 
 
 def test_it_issues_what_frida_ticks_and_shows_only_that(
