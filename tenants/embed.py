@@ -1,7 +1,7 @@
 """The <iframe> a system owner pastes into its own web site (apps/embed shows the page;
 docs/embedding.md). Here, below apps, so that the site settings page can show it too."""
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -17,13 +17,19 @@ def frame_title(tenant: object) -> str:
 
 
 def embed_snippet(*, src: str, title: str, height: int = FRAME_HEIGHT) -> SafeString:
-    """A title for screen readers, lazy loading, the full width of the column it sits in."""
+    """A title for screen readers, lazy loading, the full width of the column it sits in;
+    and the script (from the tenant's own host) that fits the frame's height to the list,
+    which the list reports by postMessage. Without the script, `height` stays."""
+    parts = urlsplit(src)
+    script = f"{parts.scheme}://{parts.netloc}{reverse('embed-resize')}"
     return format_html(
         '<iframe src="{}" title="{}" loading="lazy" width="100%" height="{}" '
-        'style="border:0;max-width:100%"></iframe>',
+        'style="border:0;max-width:100%" data-tovholder-embed></iframe>'
+        '<script src="{}" async></script>',
         src,
         title,
         height,
+        script,
     )
 
 

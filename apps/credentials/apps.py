@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,6 @@ class CredentialsConfig(AppConfig):
     name = "apps.credentials"
     label = "credentials"
     verbose_name = "Volunteer records (frivilligbevis)"
+
+    def ready(self) -> None:
+        import_module(f"{self.name}.messages")  # declares this app's kinds of message

@@ -40,3 +40,48 @@ class IssuedRecord(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class Reference(models.Model):
+    """A coordinator's short reference for a volunteer (a few lines, their name and role).
+
+    The volunteer asks a coordinator of an organisation they volunteered for; the
+    coordinator writes it from a page; the volunteer then chooses, record by record,
+    whether it goes in (a part "reference:<id>", selectors.record_parts). Issued records
+    keep the signed copy of the text: a later edit changes only records issued after it."""
+
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="references_asked"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    # Who was asked; kept empty when that person's account is erased (the text stays the
+    # volunteer's, under the name and role the coordinator signed it with).
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="references_to_write",
+    )
+    note = models.CharField(max_length=500, blank=True)  # the volunteer's request
+    text = models.TextField(blank=True)
+    author_name = models.CharField(max_length=200, blank=True)
+    author_role = models.CharField(max_length=200, blank=True)
+    asked_at = models.DateTimeField()
+    written_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at", "-pk"]
+        constraints = [
+            # Asking twice while the first request is open is one request.
+            models.UniqueConstraint(
+                fields=["volunteer", "organisation", "coordinator"],
+                condition=models.Q(written_at__isnull=True),
+                name="credentials_reference_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"reference {self.pk}"

@@ -4,6 +4,7 @@ not itself the proof; the signed JSON and the check page are."""
 
 import io
 from typing import Any
+from xml.sax.saxutils import escape
 
 import segno
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from apps.credentials.formatting import show_hours
 from apps.credentials.models import IssuedRecord
 
 
@@ -41,10 +43,13 @@ def record_pdf(record: IssuedRecord) -> bytes:
     styles = getSampleStyleSheet()
     story: list[Any] = [
         Paragraph(_("Volunteer record"), styles["Title"]),
-        Paragraph(str(subject.get("name", "")), styles["Heading2"]),
+        Paragraph(escape(str(subject.get("name", ""))), styles["Heading2"]),
         Paragraph(
             _("Issued by %(issuer)s on %(day)s.")
-            % {"issuer": document["issuer"]["name"], "day": record.issued_at.date().isoformat()},
+            % {
+                "issuer": escape(document["issuer"]["name"]),
+                "day": record.issued_at.date().isoformat(),
+            },
             styles["Normal"],
         ),
         Spacer(1, 6 * mm),
@@ -55,7 +60,10 @@ def record_pdf(record: IssuedRecord) -> bytes:
             story.append(
                 Paragraph(
                     _("%(hours)s hours in %(organisation)s")
-                    % {"hours": row["hours"], "organisation": row["organisation"]},
+                    % {
+                        "hours": show_hours(row["hours"]),
+                        "organisation": escape(row["organisation"]),
+                    },
                     styles["Normal"],
                 )
             )
@@ -63,12 +71,20 @@ def record_pdf(record: IssuedRecord) -> bytes:
         story.append(Paragraph(_("Roles"), styles["Heading3"]))
         for row in subject["roles"]:
             text = f"{row['role']}, {row['event']} ({row['organisation']})"
-            story.append(Paragraph(text, styles["Normal"]))
+            story.append(Paragraph(escape(text), styles["Normal"]))
     if subject.get("onboarding"):
         story.append(Paragraph(_("Onboarding"), styles["Heading3"]))
         for row in subject["onboarding"]:
             steps = "; ".join(f"{step['step']} ({step['on']})" for step in row["steps"])
-            story.append(Paragraph(f"{row['organisation']}: {steps}", styles["Normal"]))
+            line = f"{row['organisation']}: {steps}"
+            story.append(Paragraph(escape(line), styles["Normal"]))
+    if subject.get("references"):
+        story.append(Paragraph(_("References"), styles["Heading3"]))
+        for row in subject["references"]:
+            story.append(Paragraph(escape(row["text"]).replace("\n", "<br/>"), styles["Normal"]))
+            byline = f"{row['author']}, {row['role']} ({row['organisation']})"
+            story.append(Paragraph(escape(byline), styles["Italic"]))
+            story.append(Spacer(1, 3 * mm))
     story += [
         Spacer(1, 8 * mm),
         Paragraph(

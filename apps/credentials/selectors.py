@@ -1,7 +1,8 @@
 """What a volunteer may put in a record, and the records they have issued.
 
-Each part has a key ("hours:<organisation id>", "role:<task id>", "onboarding:<id>"): the
-volunteer ticks keys, and only the ticked parts are signed (services.record_issue)."""
+Each part has a key ("hours:<organisation id>", "role:<task id>", "onboarding:<id>",
+"reference:<id>"): the volunteer ticks keys, and only the ticked parts are signed
+(services.record_issue)."""
 
 import uuid
 from dataclasses import dataclass
@@ -13,7 +14,10 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.attendance.models import Attendance
-from apps.credentials.models import IssuedRecord
+from apps.credentials.formatting import show_hours
+from apps.credentials.models import IssuedRecord, Reference
+from apps.organisations.models import OrganisationRole
+from apps.organisations.selectors import COORDINATING_ROLES
 from apps.recruitment.models import Onboarding
 
 COUNTED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
@@ -22,13 +26,13 @@ COUNTED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 @dataclass(frozen=True)
 class Part:
     key: str
-    kind: str  # "hours" | "role" | "onboarding"
+    kind: str  # "hours" | "role" | "onboarding" | "reference"
     label: str
     claim: dict[str, Any]  # what goes into credentialSubject if chosen
 
 
 def record_parts(*, user: User) -> list[Part]:
-    """Everything the volunteer could put in a record, in a stable order. Three queries."""
+    """Everything the volunteer could put in a record, in a stable order. Four queries."""
     parts: list[Part] = []
     hours = (
         Attendance.objects.filter(signup__user=user, status__in=COUNTED)
@@ -47,7 +51,7 @@ def record_parts(*, user: User) -> list[Part]:
                 key=f"hours:{row['signup__shift__task__event__organisation_id']}",
                 kind="hours",
                 label=_("%(hours)s hours in %(organisation)s")
-                % {"hours": total, "organisation": name},
+                % {"hours": show_hours(total), "organisation": name},
                 # Hours as text: exact, where a float would be printed JCS's way.
                 claim={"organisation": name, "hours": str(total), "shifts": row["shifts"]},
             )
@@ -96,7 +100,70 @@ def record_parts(*, user: User) -> list[Part]:
                 claim={"organisation": onboarding.organisation.name, "steps": done},
             )
         )
+    for reference in written_references(user=user):
+        author = reference.author_name
+        parts.append(
+            Part(
+                key=f"reference:{reference.pk}",
+                kind="reference",
+                label=_("Reference from %(author)s, %(organisation)s")
+                % {"author": author, "organisation": reference.organisation.name},
+                claim={
+                    "organisation": reference.organisation.name,
+                    "author": author,
+                    "role": reference.author_role,
+                    "text": reference.text,
+                    "written": reference.written_at.date().isoformat()
+                    if reference.written_at
+                    else "",
+                },
+            )
+        )
     return parts
+
+
+def written_references(*, user: User) -> QuerySet[Reference]:
+    return (
+        Reference.objects.filter(volunteer=user, written_at__isnull=False)
+        .select_related("organisation")
+        .order_by("organisation__name", "written_at", "pk")
+    )
+
+
+def my_references(*, user: User) -> QuerySet[Reference]:
+    """The volunteer's references, asked and written, newest first. One query."""
+    return Reference.objects.filter(volunteer=user).select_related("organisation", "coordinator")
+
+
+def reference_choices(*, user: User) -> list[OrganisationRole]:
+    """Whom the volunteer may ask for a reference: the active coordinators (and admins) of
+    the organisations where they have attended a shift. One query."""
+    attended = Attendance.objects.filter(signup__user=user, status__in=COUNTED).values(
+        "signup__shift__task__event__organisation_id"
+    )
+    return list(
+        OrganisationRole.objects.filter(
+            organisation_id__in=attended, role__in=COORDINATING_ROLES, user__is_active=True
+        )
+        .exclude(user=user)
+        .select_related("organisation", "user")
+        .order_by("organisation__name", "user__full_name", "pk")
+    )
+
+
+def reference_for_coordinator(*, user: User, reference_id: int) -> Reference | None:
+    """A reference the person was asked to write (None for anyone else's)."""
+    return (
+        Reference.objects.filter(pk=reference_id, coordinator=user)
+        .select_related("organisation", "volunteer")
+        .first()
+    )
+
+
+def references_to_write(*, user: User) -> QuerySet[Reference]:
+    return Reference.objects.filter(coordinator=user, written_at__isnull=True).select_related(
+        "organisation", "volunteer"
+    )
 
 
 def my_records(*, user: User) -> QuerySet[IssuedRecord]:

@@ -51,7 +51,12 @@ def record_issue(*, holder: User, keys: list[str]) -> IssuedRecord:
     record_id = uuid.uuid4()
     now = timezone.now().replace(microsecond=0)
     subject: dict[str, Any] = {"type": ["AchievementSubject"], "name": holder.full_name}
-    for kind, field in (("hours", "hours"), ("role", "roles"), ("onboarding", "onboarding")):
+    for kind, field in (
+        ("hours", "hours"),
+        ("role", "roles"),
+        ("onboarding", "onboarding"),
+        ("reference", "references"),
+    ):
         claims = [part.claim for part in chosen if part.kind == kind]
         if claims:
             subject[field] = claims

@@ -14,6 +14,16 @@ urlpatterns: list = [
         views.my_record_revoke,
         name="credential-revoke",
     ),
+    path(
+        "konto/bevis/anbefalinger/",
+        views.reference_ask_view,
+        name="credential-reference-ask",
+    ),
+    path(
+        "konto/bevis/anbefalinger/<int:reference_id>/skriv/",
+        views.reference_write_view,
+        name="credential-reference-write",
+    ),
     path("bevis/noegle.json", views.public_key, name="credential-key"),
     path("bevis/tjek/", views.public_check, name="credential-check"),
     path("bevis/<uuid:record_id>/", views.public_record, name="credential-public"),

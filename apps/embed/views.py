@@ -1,8 +1,10 @@
 """The tenant's public opportunities for other web sites: a compact page to show in an
 <iframe>, a JSON feed and an oEmbed answer (docs/embedding.md). No sign-in, no cookies read."""
 
+from functools import cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -114,3 +116,17 @@ def snippet_page(request: AuthedHttpRequest) -> HttpResponse:
         "origins": tenant.embed_origins,
     }
     return render(request, "embed/snippet.html", context)
+
+
+@cache
+def _resize_source() -> bytes:
+    return (settings.BASE_DIR / "static" / "js" / "embed-resize.js").read_bytes()
+
+
+@require_safe
+def resize_script(request: HttpRequest) -> HttpResponse:
+    """The snippet's script, at an address that stays the same across deploys (a static
+    file's name carries its hash): host pages keep it for an hour."""
+    response = HttpResponse(_resize_source(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +22,28 @@ from apps.organisations.sessions import session_idle_over
 from kernel.sessions import clock_idle_over
 
 ALWAYS_OPEN_PATHS = ("/healthz", "/livez", "/static/", "/i18n/", "/brand.css")
+API_PREFIX = "/api/"
+PROBLEM_TYPE = "application/problem+json"  # RFC 9457, as apps.api.problems
+
+
+def _closed_page(request: HttpRequest, tenant: object) -> HttpResponse:
+    """The closed site: the suspended page, or for the API a problem document (a program
+    reading JSON should not get an HTML page)."""
+    if request.path.startswith(API_PREFIX):
+        detail = _("This site is closed. Contact the site's owner.")
+        return _problem(503, "site_closed", "Service Unavailable", detail)
+    return render(request, "tenants/suspended.html", {"tenant": tenant}, status=503)
+
+
+def _problem(status: int, code: str, title: str, detail: str) -> HttpResponse:
+    body = {
+        "type": f"urn:tovholder:problem:{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    return JsonResponse(body, status=status, content_type=PROBLEM_TYPE)
 
 
 class TenantContextMiddleware:
@@ -53,7 +75,7 @@ class TenantContextMiddleware:
         # needs to know who is signed in), closed for everyone else.
         archived = closed and getattr(tenant, "status", "") == "archived"
         if closed and not archived and not request.path.startswith(ALWAYS_OPEN_PATHS):
-            return render(request, "tenants/suspended.html", {"tenant": tenant}, status=503)
+            return _closed_page(request, tenant)
         return self.get_response(request)
 
 
@@ -78,8 +100,11 @@ class ArchivedReadOnly:
             return self.get_response(request)
         user = request.user
         if not (user.is_authenticated and getattr(user, "is_owner_admin", False)):
-            return render(request, "tenants/suspended.html", {"tenant": tenant}, status=503)
+            return _closed_page(request, tenant)
         if request.method not in SAFE_METHODS:
+            if request.path.startswith(API_PREFIX):
+                detail = _("This site has been closed and is read-only: nothing can be changed.")
+                return _problem(403, "read_only", "Forbidden", detail)
             from tenants.offboarding import notice_ends
 
             context = {"tenant": tenant, "notice_ends": notice_ends(tenant)}

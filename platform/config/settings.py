@@ -537,6 +537,9 @@ RATELIMIT_REGISTER_IP = env_rate("RATELIMIT_REGISTER_IP", "30/1h")
 # Citizens' public self-referrals (apps.citizens): each mails the coordinators; a library's
 # or a home care office's shared connection may send a few in an hour, a bot sends many.
 RATELIMIT_SELF_REFERRAL_IP = env_rate("RATELIMIT_SELF_REFERRAL_IP", "10/1h")
+# The public check of volunteer records (/bevis/tjek/, apps.credentials): an employer or a
+# school checks a few copies; a script trying forged ones checks many. GETs count too.
+RATELIMIT_CREDENTIAL_CHECK_IP = env_rate("RATELIMIT_CREDENTIAL_CHECK_IP", "30/10m")
 
 # The API (apps.api, docs/api.md): requests per key, and per client IP without a key (the
 # public read of public events).

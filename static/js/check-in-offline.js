@@ -1,7 +1,8 @@
-/* The volunteer's check-in by the shift's code keeps working without network
-   (docs/architecture.md, "Check-in offline"). When the phone is offline, the check-in
-   button does not post: the check-in goes in a queue on the phone (localStorage) with an
-   id made here, the shift and code from the address, and the time of the tap, and is sent
+/* The volunteer's check-in and check-out by the shift's code keep working without network
+   (docs/architecture.md, "Check-in offline"). When the phone is offline, the check-in (or
+   check-out) button does not post: it goes in a queue on the phone (localStorage) with an
+   id made here, the shift and code from the address, the action ("in" or "out", the
+   form's own hidden field) and the time of the tap, and is sent
    to the server when the network returns (the online event, and every 15 seconds while
    one waits); the server applies each id once, judging the code at the time of the tap.
    The same script runs on the page the service worker serves for a code scanned without
@@ -33,7 +34,10 @@
     const offline = !navigator.onLine || failed;
     const parts = [];
     if (offline) parts.push(root.dataset.textOffline);
-    if (waiting) parts.push(root.dataset.textWaiting);
+    if (waiting) {
+      const last = queue()[waiting - 1];
+      parts.push(last.action === "out" ? root.dataset.textWaitingOut : root.dataset.textWaiting);
+    }
     const text = parts.join(" ");
     if (status.textContent !== text) status.textContent = text;
     status.classList.toggle("is-offline", offline);
@@ -42,7 +46,8 @@
 
   function report(items) {
     items.forEach((r) => {
-      const text = r.outcome === "applied" ? root.dataset.textSaved : r.message;
+      const saved = r.action === "out" ? root.dataset.textSavedOut : root.dataset.textSaved;
+      const text = r.outcome === "applied" ? saved : r.message;
       if (!text) return;
       const line = document.createElement("li");
       line.textContent = text;
@@ -92,8 +97,10 @@
     event.preventDefault();
     const scan = SCAN.exec(location.pathname);
     if (!scan) return;
+    const field = form.querySelector("input[name=action]");
+    const action = field && field.value === "out" ? "out" : "in";
     const items = queue();
-    items.push({ client_id: newId(), shift: Number(scan[1]), token: scan[2], made_at: new Date().toISOString(), seen_at: seenAt });
+    items.push({ client_id: newId(), shift: Number(scan[1]), token: scan[2], action: action, made_at: new Date().toISOString(), seen_at: seenAt });
     save(items);
     form.hidden = true;
     flush();

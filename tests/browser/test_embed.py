@@ -120,6 +120,18 @@ def test_the_list_shows_inside_the_municipalitys_page_when_its_origin_is_listed(
         assert link.get_attribute("target") == "_blank"
         assert link.get_attribute("rel") == "noopener"
         assert f"/arrangementer/{kajakdag.pk}/" in (link.get_attribute("href") or "")
+        # The frame fits its list (postMessage to the snippet's script), not a fixed 600 px.
+        page.wait_for_function(
+            "() => { const f = document.querySelector('iframe[data-tovholder-embed]');"
+            " return !!f && !!f.style.height && f.style.height !== '600px'; }"
+        )
+        frame_height = page.evaluate(
+            "() => document.querySelector('iframe[data-tovholder-embed]').clientHeight"
+        )
+        inner = page.frames[1].evaluate(
+            "() => Math.ceil(document.body.getBoundingClientRect().bottom)"
+        )
+        assert abs(frame_height - inner) <= 40, (frame_height, inner)
         assert not [text for text in said if "Content Security" in text], said
     finally:
         page.context.close()

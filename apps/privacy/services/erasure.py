@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
-from apps.credentials.models import IssuedRecord
+from apps.credentials.models import IssuedRecord, Reference
 from apps.evaluations.models import Answer, Invitation
 from apps.groups.models import GroupMember, Post, PostAttachment
 from apps.members.models import MemberNote, Membership, MembershipRequest, Profile
@@ -190,6 +190,13 @@ def _delete_personal_rows(person: User) -> dict[str, int]:
     # Volunteer records hold the name in signed JSON that cannot be blanked without breaking
     # the signature: they go, and a check of a copy then says it was not issued here.
     counts["credentials_deleted"] = IssuedRecord.objects.filter(holder=person).delete()[0]
+    # References about them go with them; requests waiting for them to write go (nobody
+    # else can write those); references they wrote stay the volunteer's, unlinked from the
+    # account (the name and role they signed with are part of the volunteer's record).
+    counts["references_deleted"] = Reference.objects.filter(volunteer=person).delete()[0]
+    waiting = Reference.objects.filter(coordinator=person, written_at__isnull=True)
+    counts["reference_requests_deleted"] = waiting.delete()[0]
+    Reference.objects.filter(coordinator=person).update(coordinator=None)
     return counts
 
 

@@ -33,6 +33,7 @@ from apps.accounts.models import User
 from apps.attendance.models import Attendance
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
+from apps.credentials.models import IssuedRecord, Reference
 from apps.evaluations.models import Answer
 from apps.groups.models import GroupMember, Post
 from apps.legal.models import Consent, PrivacyConsent
@@ -474,6 +475,51 @@ SECTIONS: list[Section] = [
             ("answered_at", G("Answered")),
         ),
         lambda user: CalloutAnswer.objects.filter(user=user).order_by("callout__sent_at", "pk"),
+    ),
+    Section(
+        # The signed JSON as issued (article 20: it can be checked anywhere as it is).
+        "volunteer_records",
+        G("Volunteer records"),
+        IssuedRecord,
+        (
+            ("id", G("Id")),
+            ("issued_at", G("Issued")),
+            ("revoked_at", G("Withdrawn")),
+            ("credential", G("The signed record")),
+        ),
+        lambda user: IssuedRecord.objects.filter(holder=user).order_by("issued_at", "pk"),
+    ),
+    Section(
+        "references",
+        G("References about me"),
+        Reference,
+        (
+            ORG,
+            ("coordinator__full_name", G("Asked")),
+            ("note", G("My request")),
+            ("asked_at", G("Asked on")),
+            ("text", G("Reference")),
+            ("author_name", G("Written by")),
+            ("author_role", G("Role")),
+            ("written_at", G("Written")),
+        ),
+        lambda user: Reference.objects.filter(volunteer=user).order_by("asked_at", "pk"),
+    ),
+    Section(
+        # What they wrote, without the volunteer's name or request (the volunteer's data).
+        "references_written",
+        G("References I wrote"),
+        Reference,
+        (
+            ORG,
+            ("text", G("Reference")),
+            ("author_name", G("Written by")),
+            ("author_role", G("Role")),
+            ("written_at", G("Written")),
+        ),
+        lambda user: Reference.objects.filter(coordinator=user, written_at__isnull=False).order_by(
+            "written_at", "pk"
+        ),
     ),
     Section(
         "consents",

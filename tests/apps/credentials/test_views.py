@@ -13,9 +13,11 @@ from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
-# The page's own: three for what could go in (hours, roles, onboardings), one for the
-# records; the rest are the session, the person, the second factor and the page frame.
-QUERIES = 11
+# The page's own: four for what could go in (hours, roles, onboardings, references), one
+# for the records, one for the references asked, one for the coordinators one may ask, one
+# for the references the person was asked to write; the rest are the session, the person,
+# the second factor and the page frame.
+QUERIES = 15
 
 
 def test_it_issues_what_frida_ticks_and_shows_only_that(
@@ -32,7 +34,7 @@ def test_it_issues_what_frida_ticks_and_shows_only_that(
     )
     body = public.content.decode()
     assert public.status_code == 200
-    assert "Frida Hansen" in body and "6.00" in body
+    assert "Frida Hansen" in body and ("6 timer" in body or "6 hours" in body)
     assert "Kiosk" not in body and "2025-01-09" not in body  # role, onboarding left out
 
 
@@ -67,7 +69,7 @@ def test_it_shows_a_withdrawn_record_as_withdrawn(frida, nyborg, nyborg_client, 
     browser = signed_in(nyborg_client, frida, nyborg)
     browser.post(reverse("credential-revoke", args=[record.pk]))
     page = browser.get(reverse("credential-public", args=[record.pk])).content.decode()
-    assert "alert-error" in page and "6.00" not in page
+    assert "alert-error" in page and "6 timer" not in page and "6 hours" not in page
 
 
 def test_it_shows_bo_nothing_of_fridas_records(frida, bo, nyborg, nyborg_client, fridas_history):

@@ -205,8 +205,21 @@ def test_it_answers_oembed_with_the_iframe(nyborg_client, sejlklub):
     assert body["html"] == (
         f'<iframe src="http://nyborg.localhost/indlejret/?organisation={sejlklub.pk}" '
         f'title="{body["title"]}" loading="lazy" width="100%" height="400" '
-        'style="border:0;max-width:100%"></iframe>'
+        'style="border:0;max-width:100%" data-tovholder-embed></iframe>'
+        '<script src="http://nyborg.localhost/indlejret/hoejde.js" async></script>'
     )
+
+
+def test_it_serves_the_snippets_resize_script_and_the_list_reports_its_height(
+    nyborg_client, aarhus_client, regatta
+):
+    script = nyborg_client.get("/indlejret/hoejde.js")
+    assert script.status_code == 200 and script["Content-Type"].startswith("text/javascript")
+    assert script["Cache-Control"] == "public, max-age=3600"
+    assert b"tovholder:embed-height" in script.content and b"event.origin" in script.content
+    assert aarhus_client.get("/indlejret/hoejde.js").status_code == 200  # every site's own
+    assert nyborg_client.post("/indlejret/hoejde.js").status_code == 405
+    assert "js/embed-height" in nyborg_client.get("/indlejret/").content.decode()
 
 
 @pytest.mark.parametrize(

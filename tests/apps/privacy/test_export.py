@@ -302,3 +302,65 @@ def test_it_fills_in_today_as_the_date_received(nyborg, nanna, nyborg_client):
     page = signed_in(nyborg_client, nanna, nyborg).get("/privatliv/indsigt/").content.decode()
     assert f'value="{timezone.localdate().isoformat()}"' in page
     assert "30 dage" in page
+
+
+def test_it_exports_fridas_records_and_references_and_nothing_of_bos(
+    nyborg, frida_everywhere, bo, nanna, roklub, nyborg_client, django_capture_on_commit_callbacks
+):
+    from apps.credentials.models import Reference
+    from apps.credentials.references import reference_ask, reference_write
+    from apps.credentials.services import record_issue
+    from apps.credentials.signing import signature_valid, signing_key
+    from apps.organisations.models import OrganisationRole
+
+    frida = frida_everywhere
+    OrganisationRole.objects.create(
+        organisation=roklub, user=nanna, role=OrganisationRole.Role.COORDINATOR
+    )
+    reference = reference_ask(volunteer=frida, organisation=roklub, coordinator=nanna, note="CV")
+    reference_write(
+        coordinator=nanna,
+        reference_id=reference.pk,
+        text="Frida er stabil",
+        author_name="Nanna Holm",
+        author_role="Koordinator",
+    )
+    record = record_issue(holder=frida, keys=[f"hours:{roklub.pk}", f"reference:{reference.pk}"])
+    Reference.objects.create(
+        volunteer=bo,
+        organisation=roklub,
+        coordinator=nanna,
+        text="Bos anbefaling",
+        author_name="Nanna Holm",
+        author_role="Koordinator",
+        asked_at=timezone.now(),
+        written_at=timezone.now(),
+    )
+    browser = signed_in(nyborg_client, frida, nyborg)
+    export = _ask(browser, django_capture_on_commit_callbacks)
+    archive = _open(browser.get(f"/privatliv/mine-data/{export.pk}/hent/"))
+    data = json.loads(archive.read("data.json"))["sections"]
+    (exported,) = data["volunteer_records"]
+    assert exported["id"] == str(record.pk) and exported["credential"] == record.credential
+    assert signature_valid(exported["credential"], public_key=signing_key().public_key)
+    (about_me,) = data["references"]
+    assert (about_me["text"], about_me["note"], about_me["author_name"]) == (
+        "Frida er stabil",
+        "CV",
+        "Nanna Holm",
+    )
+    assert data["references_written"] == []
+    assert "Frida er stabil" in archive.read("references.csv").decode("utf-8-sig")
+    assert str(record.pk) in archive.read("volunteer_records.csv").decode("utf-8-sig")
+    everything = b"".join(archive.read(name) for name in archive.namelist()).decode("utf-8")
+    assert "Bos anbefaling" not in everything
+
+    # Nanna's own copy holds what she wrote, not Frida's request or Bo's name.
+    nanna_browser = signed_in(nyborg_client.__class__(HTTP_HOST="nyborg.localhost"), nanna, nyborg)
+    with django_capture_on_commit_callbacks(execute=True):
+        nanna_browser.post("/privatliv/mine-data/bestil/")
+    hers = DataExport.objects.get(user=nanna)
+    archive = _open(nanna_browser.get(f"/privatliv/mine-data/{hers.pk}/hent/"))
+    written = json.loads(archive.read("data.json"))["sections"]["references_written"]
+    assert sorted(row["text"] for row in written) == ["Bos anbefaling", "Frida er stabil"]
+    assert all("volunteer__full_name" not in row and "note" not in row for row in written)
