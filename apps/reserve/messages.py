@@ -31,6 +31,8 @@ def _context(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _recipient(params: dict[str, Any], recipient: Recipient) -> dict[str, Any]:
+    if recipient.user_id is None:  # call-outs go to people in the pool, never bare addresses
+        return {}
     token = CalloutAnswer.objects.values_list("token", flat=True).get(
         callout_id=params["callout"], user_id=recipient.user_id
     )
