@@ -56,6 +56,9 @@ AARHUS = {
 # workers' counters apart. No cache has been opened yet when this module is imported.
 settings.CACHES["default"]["KEY_PREFIX"] += os.environ.get("PYTEST_XDIST_WORKER", "")
 
+# Production's hasher with few iterations (tests/hashers.py): no password is hashed yet.
+settings.PASSWORD_HASHERS = ["tests.hashers.FastPBKDF2PasswordHasher"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _eager_celery() -> Iterator[None]:

@@ -1,8 +1,8 @@
 """Citizen matching in a real browser at both widths: axe-core (WCAG 2.1 AA), no sideways
 scrolling, and the strict Content-Security-Policy (the `page` fixture fails on anything it
 blocks). The coordinator's referral with its suggestions and the referral form, an active
-match with its follow-up check-ins and a volunteer's concern, the volunteer's proposal, and
-the citizen's no-sign-in answer page.
+match with its follow-up check-ins and a volunteer's concern, the volunteer's proposal (read
+on the phone: at 360 px only), and the citizen's no-sign-in answer page.
 
 Rows are committed from a thread of their own and removed again afterwards (see
 test_evaluations.py); the fixture checks the row counts are back where they were."""
@@ -219,6 +219,7 @@ def test_the_coordinator_sees_suggestions_and_the_form(
     check_coordinator_page(page, axe_source, "citizens-referrals")
 
 
+@pytest.mark.parametrize("width", [360])  # on a phone: its width only
 def test_the_volunteer_reads_the_proposal_on_the_phone(
     page: Page, site: Site, axe_source: str, matched: Matched
 ) -> None:

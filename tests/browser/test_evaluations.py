@@ -1,5 +1,6 @@
-"""The evaluation a volunteer answers on the phone, and the results a coordinator reads, in
-a real browser at both widths: axe-core (WCAG 2.1 AA) and no sideways scrolling.
+"""The evaluation a volunteer answers on the phone (at its width, 360 px), and the results a
+coordinator reads (at both widths), in a real browser: axe-core (WCAG 2.1 AA) and no
+sideways scrolling.
 
 Rows are committed from a thread of their own (as in test_volunteer_flow.py) and removed
 again afterwards; the fixture checks the row counts are back where they were."""
@@ -139,6 +140,7 @@ def check_coordinator_page(page: Page, axe_source: str, name: str) -> None:
     assert main <= width, f"{page.url}: the content is {main} px wide at {width} px"
 
 
+@pytest.mark.parametrize("width", [360])  # on a phone: its width only
 def test_a_volunteer_answers_on_the_phone(
     page: Page, site: Site, axe_source: str, evaluated: Evaluated
 ) -> None:
