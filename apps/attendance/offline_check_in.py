@@ -153,10 +153,7 @@ def _apply_one(*, user: User, item: QueuedCheckIn, now: datetime) -> CheckInResu
             outcome = OfflineTick.Outcome.CONFLICT
             message = _("The coordinator has since marked you as a no-show. Please see them.")
     else:
-        # The code is judged when the page showed it (as the session's remembered scan
-        # online), if that was shortly before the tap; else at the tap.
-        shown = item.seen_at
-        scanned_at = shown if shown and made_at - SEEN_KEPT <= shown <= made_at else made_at
+        scanned_at = _scanned_at(item, made_at)
         try:
             attendance = check_in(
                 user=user,
@@ -193,8 +190,7 @@ def _check_out(
     ):
         text = _("The coordinator has since marked you as a no-show. Please see them.")
         return OfflineTick.Outcome.CONFLICT, text, attendance
-    shown = item.seen_at
-    scanned_at = shown if shown and made_at - SEEN_KEPT <= shown <= made_at else made_at
+    scanned_at = _scanned_at(item, made_at)
     try:
         attendance = check_out(
             user=user,
@@ -219,3 +215,10 @@ def offline_check_ins_apply(
         with transaction.atomic():
             results.append(_apply_one(user=user, item=item, now=moment))
     return results
+
+
+def _scanned_at(item: QueuedCheckIn, made_at: datetime) -> datetime:
+    """The code is judged when the page showed it (as the session's remembered scan
+    online), if that was shortly before the tap; else at the tap."""
+    shown = item.seen_at
+    return shown if shown and made_at - SEEN_KEPT <= shown <= made_at else made_at

@@ -197,9 +197,37 @@ def message_notify(
     """kernel.messages.send: a message the system makes, to people chosen by the caller.
     The dedupe key makes it once only: calling again with the same key reuses the first
     message and reaches only people not reached yet."""
-    message, created = _notice_get_or_create(
+    message, created = _chosen_people_message(
+        message_kind.slug,
         dedupe_key,
-        kind=message_kind.slug,
+        params,
+        organisation_id,
+        shift_id,
+        author_id,
+        subject,
+        body_markdown,
+    )
+    deliveries_expand(
+        message=message, users=_people(to), channels=message_kind.channels, new=created
+    )
+    return message
+
+
+def _chosen_people_message(
+    slug: str,
+    dedupe_key: str,
+    params: dict,
+    organisation_id: int | None,
+    shift_id: int | None,
+    author_id: int | None,
+    subject: str,
+    body_markdown: str,
+) -> tuple[Message, bool]:
+    """The message (made once per dedupe key) whose audience the caller lists: users
+    (message_notify) or bare addresses (message_to_addresses)."""
+    return _notice_get_or_create(
+        dedupe_key,
+        kind=slug,
         params=params,
         organisation_id=organisation_id,
         subject=subject[:200],
@@ -210,10 +238,6 @@ def message_notify(
         audience_id=0,
         status=Message.Status.SENDING,
     )
-    deliveries_expand(
-        message=message, users=_people(to), channels=message_kind.channels, new=created
-    )
-    return message
 
 
 def message_to_addresses(
@@ -241,22 +265,12 @@ def message_to_addresses(
 
     Such a recipient has no preferences, so the mail carries no unsubscribe link: use it
     for mails the person asked for (a crisis helper's thanks, an invitation to a need).
-    A personal link per recipient (a token) comes from the kind's `recipient(params,
-    address)` context; its "link" is also the link of the SMS text. Returns the message.
+    A personal link per recipient (a token) comes from the kind's `recipient_context(params,
+    Recipient(None, address))`; its "link" is also the link of the SMS text. Returns the message.
     """
     found = messages.kind(message_kind) if isinstance(message_kind, str) else message_kind
-    message, created = _notice_get_or_create(
-        dedupe_key,
-        kind=found.slug,
-        params=params,
-        organisation_id=organisation_id,
-        subject=subject[:200],
-        body_markdown=body_markdown,
-        shift_id=shift_id,
-        author_id=author_id,
-        audience_kind=Message.Audience.PEOPLE,
-        audience_id=0,
-        status=Message.Status.SENDING,
+    message, created = _chosen_people_message(
+        found.slug, dedupe_key, params, organisation_id, shift_id, author_id, subject, body_markdown
     )
     added = 0
     for channel in found.channels:
