@@ -304,10 +304,5 @@ class SelfReferralForm(ReferralForm):
             "volunteer never sees it."
         )
 
-    @property
-    def is_a_bot(self) -> bool:
-        """The template's hidden `website` input (not a field: it is never shown again)."""
-        return bool(str(self.data.get("website", "")).strip())
-
     def referral_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in SELF_FIELDS}

@@ -12,6 +12,7 @@ from apps.accounts.throttle import ip_flooding, too_many_requests
 from apps.citizens.forms import SelfReferralForm
 from apps.citizens.models import Programme
 from apps.citizens.services.referrals import self_referral_create
+from kernel.forms import is_a_bot
 
 
 def self_referral(request: HttpRequest) -> HttpResponse:
@@ -23,7 +24,7 @@ def self_referral(request: HttpRequest) -> HttpResponse:
         if flood := ip_flooding(request, "RATELIMIT_SELF_REFERRAL_IP"):
             return too_many_requests(request, flood)
         if form.is_valid():
-            if form.is_a_bot:
+            if is_a_bot(request.POST):
                 return redirect("citizens-self-referral-received")
             try:
                 self_referral_create(

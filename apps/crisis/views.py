@@ -18,6 +18,7 @@ from apps.crisis.forms import AccountForm, CrisisStartForm, HelperFilterForm, He
 from apps.crisis.models import Crisis, Helper
 from apps.legal.models import Document
 from apps.legal.selectors import current_version
+from kernel.forms import is_a_bot
 from kernel.http import AuthedHttpRequest, require_site_admin
 
 
@@ -31,7 +32,7 @@ def landing(request: HttpRequest) -> HttpResponse:
         return render(request, "crisis/closed.html", status=404)
     form = HelperForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if request.POST.get("website"):  # the trap for bots: nothing is saved
+        if is_a_bot(request.POST):  # the trap for bots: nothing is saved
             return _see_other(reverse("crisis:thanks"))
         data = form.cleaned_data
         try:

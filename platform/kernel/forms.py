@@ -72,3 +72,9 @@ def bound(field: forms.Field, *, max_value: int) -> None:
     field.max_value = max_value
     field.validators.append(MaxValueValidator(max_value))
     field.widget.attrs["max"] = str(max_value)
+
+
+def is_a_bot(data: Mapping[str, Any]) -> bool:
+    """A public form's hidden `website` input (templates/includes/bot_trap.html) was filled
+    in: people never see it, so only a bot does. Not a form field: never shown again."""
+    return bool(str(data.get("website", "")).strip())
